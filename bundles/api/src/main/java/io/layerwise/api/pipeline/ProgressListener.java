@@ -1,0 +1,21 @@
+package io.layerwise.api.pipeline;
+
+import java.util.Map;
+import org.osgi.annotation.versioning.ConsumerType;
+
+/** Receives a job's progress; called on the job's thread, so keep it quick. */
+@ConsumerType
+public interface ProgressListener {
+
+    /** A line for the log: stage starts, warnings, where files went. */
+    default void message(String line) {
+    }
+
+    /** Within an epoch: {@code done} of {@code total} samples, running mean loss. */
+    default void batch(int stage, int epoch, int epochs, int done, int total, double meanLoss, double elapsedSeconds) {
+    }
+
+    /** An epoch ended with its mean training loss and held-out metrics. */
+    default void epoch(int stage, int epoch, int epochs, double loss, Map<String, Double> metrics, double seconds) {
+    }
+}

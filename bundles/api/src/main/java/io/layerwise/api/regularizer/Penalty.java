@@ -1,0 +1,50 @@
+package io.layerwise.api.regularizer;
+
+import java.util.Map;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.osgi.annotation.versioning.ConsumerType;
+
+/**
+ * A configured penalty {@code P} added to a stage's minibatch objective {@code E} (the mean over the batch of the
+ * per-sample loss). Each hook adds {@code dP/d(argument)} in place into the gradient buffer it is given and
+ * returns its share of {@code P}; hooks a penalty does not need keep their defaults. Called once per
+ * minibatch, in this order: {@link #onHidden}, then {@link #onWeights} and {@link #onBias}. Buffers are the
+ * stage's own preallocated arrays: do not keep references to them between calls.
+ */
+@ConsumerType
+public interface Penalty {
+
+    /**
+     * Penalties on hidden activations (sparsity). {@code hidden} is the batch's activations (B x H);
+     * {@code gradHidden} is {@code dE/d(hidden)} (B x H), to which this adds {@code dP/d(hidden)} before the
+     * stage multiplies by the activation's derivative.
+     *
+     * @return this penalty's value for the batch
+     */
+    default double onHidden(INDArray hidden, INDArray gradHidden) {
+        return 0;
+    }
+
+    /**
+     * Penalties on a weight matrix ({@code weights}: inputs x hidden), adding {@code dP/dW} into {@code gradWeights}.
+     *
+     * @param hidden the batch's hidden activations (B x H), for penalties that depend on both (contractive)
+     * @return this penalty's value for the batch
+     */
+    default double onWeights(INDArray weights, INDArray gradWeights, INDArray hidden) {
+        return 0;
+    }
+
+    /** Penalties on a bias vector, adding {@code dP/db} into {@code gradBias}. */
+    default double onBias(String name, INDArray bias, INDArray gradBias) {
+        return 0;
+    }
+
+    /** Counters and statistics for history.json after an epoch (e.g. {@code meanActivation}); then reset them. */
+    default Map<String, Double> epochMetrics() {
+        return Map.of();
+    }
+
+    /** A short description with the parameters, for error messages, e.g. {@code l2(lambda=1.0E-4)}. */
+    String describe();
+}

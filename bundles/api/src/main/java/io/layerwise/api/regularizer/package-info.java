@@ -1,0 +1,7 @@
+/** Regularizers: penalties that labs add to a stage's loss as their own bundles. */
+@Export
+@Version("1.0.0")
+package io.layerwise.api.regularizer;
+
+import org.osgi.annotation.bundle.Export;
+import org.osgi.annotation.versioning.Version;

@@ -1,0 +1,7 @@
+/** Reading stage and pipeline parameters with errors that name the JSON path. */
+@Export
+@Version("1.0.0")
+package io.layerwise.api.spec;
+
+import org.osgi.annotation.bundle.Export;
+import org.osgi.annotation.versioning.Version;

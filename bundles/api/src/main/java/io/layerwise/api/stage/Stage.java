@@ -1,0 +1,75 @@
+package io.layerwise.api.stage;
+
+import io.layerwise.api.data.FloatMatrix;
+import java.util.List;
+import java.util.Map;
+import org.osgi.annotation.versioning.ConsumerType;
+
+/**
+ * One layer of a pretraining stack. Lifecycle, driven by the engine:
+ * <ol>
+ * <li>created by {@link StageProvider#create} with initialised parameters (or {@link #restore}d);</li>
+ * <li>trainable stages: {@link #prepareTraining}, then per epoch {@link #trainBatch} for every batch index
+ * in order and {@link #evaluate}; fitted stages (PCA, ZCA): {@link #fit} once;</li>
+ * <li>{@link #encode} produces the next stage's input; {@link #close} frees native buffers.</li>
+ * </ol>
+ * A stage is used by one thread at a time.
+ */
+@ConsumerType
+public interface Stage extends AutoCloseable {
+
+    int inputSize();
+
+    int outputSize();
+
+    /** {@link io.layerwise.api.data.Dataset#UNIT} when codes lie in [0, 1] (sigmoid), else {@code REAL}. */
+    String outputRange();
+
+    /** True for stages trained over epochs of minibatches; false for stages fitted in one pass. */
+    boolean trainable();
+
+    /** Number of training epochs the spec asks for (0 for fitted stages). */
+    int epochs();
+
+    /** Fits a one-pass stage (whitening); unsupported for trainable stages. */
+    default void fit(FloatMatrix data) {
+        throw new UnsupportedOperationException(getClass().getSimpleName() + " is trained in minibatches, not fitted");
+    }
+
+    /** Takes the training rows for the epochs that follow; returns the number of minibatches per epoch. */
+    int prepareTraining(FloatMatrix train);
+
+    /**
+     * One optimisation step on minibatch {@code batch} of the current epoch.
+     *
+     * @return the sum over the batch's samples of the training objective (penalties included), so that the
+     *         engine can report the mean per sample over the epoch
+     */
+    double trainBatch(int batch);
+
+    /** Metrics on held-out data after an epoch, e.g. {@code testReconstructionCE}; names are stable keys of history.json. */
+    Map<String, Double> evaluate(FloatMatrix heldOut);
+
+    /** The code (mean activations) of each row. */
+    FloatMatrix encode(FloatMatrix input);
+
+    /** The reconstruction of each row, for stages that have a decoder; null otherwise. */
+    default FloatMatrix reconstruct(FloatMatrix input) {
+        return null;
+    }
+
+    /** The weight matrix whose columns (one per hidden unit) are drawn as filters, input-major; null if none. */
+    default Parameter filters() {
+        return null;
+    }
+
+    /** All parameters, for saving. */
+    List<Parameter> parameters();
+
+    /** Replaces the parameters with saved ones; throws IllegalArgumentException naming a missing or misshapen one. */
+    void restore(List<Parameter> saved);
+
+    /** Frees native memory. */
+    @Override
+    void close();
+}
