@@ -179,6 +179,16 @@ public final class Spec {
         return v;
     }
 
+    /**
+     * A field passed on unchecked to whoever validates it (a plug-in's own section); recorded as read, with
+     * its raw value in {@link #resolved()}.
+     */
+    public Object raw(String key) {
+        Object v = values.get(key);
+        resolved.put(key, v);
+        return v;
+    }
+
     /** A nested object; an empty one when absent (its defaults still show in {@link #resolved()}). */
     public Spec object(String key) {
         Spec child = children.get(key);

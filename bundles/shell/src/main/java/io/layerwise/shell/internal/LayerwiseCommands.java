@@ -1,0 +1,184 @@
+package io.layerwise.shell.internal;
+
+import io.layerwise.api.backend.Backend;
+import io.layerwise.api.data.DataSource;
+import io.layerwise.api.pipeline.Job;
+import io.layerwise.api.pipeline.JobStatus;
+import io.layerwise.api.pipeline.PipelineException;
+import io.layerwise.api.pipeline.PipelineRunner;
+import io.layerwise.api.pipeline.RunOptions;
+import io.layerwise.api.regularizer.Regularizer;
+import io.layerwise.api.stage.StageProvider;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import org.apache.felix.service.command.Descriptor;
+import org.apache.felix.service.command.Parameter;
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.InvalidSyntaxException;
+import org.osgi.framework.ServiceReference;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+
+/** Gogo commands in scope {@code layerwise}; {@code help layerwise:run} documents each. */
+@Component(service = LayerwiseCommands.class, property = {
+    "osgi.command.scope=layerwise",
+    "osgi.command.function=run",
+    "osgi.command.function=jobs",
+    "osgi.command.function=status",
+    "osgi.command.function=cancel",
+    "osgi.command.function=types",
+    "osgi.command.function=regularizers",
+    "osgi.command.function=datasets",
+    "osgi.command.function=backend"
+})
+public final class LayerwiseCommands {
+
+    @Reference
+    PipelineRunner runner;
+
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
+    volatile Backend backend;
+
+    private BundleContext context;
+
+    @Activate
+    void activate(BundleContext bundleContext) {
+        this.context = bundleContext;
+    }
+
+    @Descriptor("run a pipeline; prints a line per epoch and fails with the reason if the run fails")
+    public String run(
+            @Descriptor("run directory (default runs/<name>-<yyyyMMdd-HHmmss>)")
+            @Parameter(names = {"-o", "--out"}, absentValue = "") String out,
+            @Descriptor("epochs for every trainable stage, overriding the pipeline (0 keeps it)")
+            @Parameter(names = {"-e", "--epochs"}, absentValue = "0") int epochs,
+            @Descriptor("data directory for the data source (default: LAYERWISE_DATA or data/mnist)")
+            @Parameter(names = {"-d", "--data"}, absentValue = "") String data,
+            @Descriptor("return the job id at once instead of waiting")
+            @Parameter(names = {"-a", "--async"}, presentValue = "true", absentValue = "false") boolean async,
+            @Descriptor("pipeline JSON file") String file) throws Exception {
+        if (epochs < 0) {
+            throw new IllegalArgumentException("--epochs must be >= 0, got " + epochs);
+        }
+        RunOptions options = new RunOptions(out.isEmpty() ? null : Path.of(out), epochs, data.isEmpty() ? null : Path.of(data));
+        PrintStream console = System.out;
+        ProgressPrinter printer = new ProgressPrinter(!async && "true".equals(context.getProperty("layerwise.tty")));
+        Job job;
+        try {
+            job = runner.submit(Path.of(file), options, async ? null : printer);
+        } catch (PipelineException e) {
+            throw new PipelineException(e.getMessage()); // the message says it all; no trace for the user
+        }
+        if (async) {
+            return "job " + job.id() + " started: " + job.status().runDir();
+        }
+        while (!job.status().finished() || !printer.lines().isEmpty()) {
+            String line = printer.lines().poll(200, TimeUnit.MILLISECONDS);
+            if (line != null) {
+                console.print(line);
+                console.flush();
+            }
+        }
+        JobStatus end = job.await();
+        if (end.state() != JobStatus.State.DONE) {
+            throw new IllegalStateException("run " + end.state().name().toLowerCase(Locale.ROOT) + ": " + end.message()
+                    + " (run directory " + end.runDir() + ")");
+        }
+        return "run finished: " + end.runDir();
+    }
+
+    @Descriptor("list the jobs of this framework session")
+    public void jobs() {
+        Table t = new Table("ID", "State", "Pipeline", "Stage", "Epoch", "Loss", "Run directory").rightAlign(0);
+        for (JobStatus s : runner.jobs()) {
+            t.row(s.id(), s.state(), s.pipeline(), stage(s), s.epochs() == 0 ? "" : s.epoch() + "/" + s.epochs(),
+                    Double.isNaN(s.lastLoss()) ? "" : String.format(Locale.ROOT, "%.4f", s.lastLoss()), s.runDir());
+        }
+        t.print(System.out);
+    }
+
+    @Descriptor("show one job's state")
+    public String status(@Descriptor("job id (see layerwise:jobs)") String id) {
+        JobStatus s = runner.job(id).orElseThrow(() -> new IllegalArgumentException("no job " + id + "; see layerwise:jobs"))
+                .status();
+        return "job " + s.id() + " " + s.state() + " pipeline " + s.pipeline() + ", stage " + stage(s)
+                + (s.epochs() > 0 ? ", epoch " + s.epoch() + "/" + s.epochs() : "")
+                + (Double.isNaN(s.lastLoss()) ? "" : String.format(Locale.ROOT, ", loss %.4f", s.lastLoss()))
+                + "\nrun directory " + s.runDir() + (s.message() == null ? "" : "\n" + s.message());
+    }
+
+    @Descriptor("stop a job after its current minibatch")
+    public String cancel(@Descriptor("job id (see layerwise:jobs)") String id) {
+        Job job = runner.job(id).orElseThrow(() -> new IllegalArgumentException("no job " + id + "; see layerwise:jobs"));
+        job.cancel();
+        return "cancelling job " + id;
+    }
+
+    @Descriptor("list the installed stage types with their bundles")
+    public void types() throws InvalidSyntaxException {
+        listServices(StageProvider.class, StageProvider.TYPE, "Type", StageProvider::describe);
+    }
+
+    @Descriptor("list the installed regularizers with their bundles")
+    public void regularizers() throws InvalidSyntaxException {
+        listServices(Regularizer.class, Regularizer.NAME, "Name", Regularizer::describe);
+    }
+
+    @Descriptor("list the installed data sources with their bundles")
+    public void datasets() throws InvalidSyntaxException {
+        listServices(DataSource.class, DataSource.NAME, "Source", DataSource::describe);
+    }
+
+    @Descriptor("show the ND4J backend: flavour, why it was chosen, threads, and a GEMM self-test")
+    public String backend(
+            @Descriptor("seconds for the GEMM self-test (0 skips it)")
+            @Parameter(names = {"-s", "--seconds"}, absentValue = "1") double seconds) {
+        Backend b = backend;
+        if (b == null) {
+            throw new IllegalStateException("no Backend service: is the io.layerwise.backend bundle active? (try: lb)");
+        }
+        StringBuilder sb = new StringBuilder();
+        sb.append("flavour           ").append(b.flavour()).append('\n');
+        sb.append("chosen because    ").append(b.reason()).append('\n');
+        sb.append("OpenMP threads    ").append(b.ompThreads()).append('\n');
+        sb.append("BLAS threads      ").append(b.blasThreads()).append('\n');
+        sb.append("OPENBLAS_CORETYPE ").append(b.openblasCoretype());
+        if (seconds > 0) {
+            sb.append('\n').append(String.format(Locale.ROOT, "GEMM self-test    %.1f GFLOP/s (float32, 1024^3, %.1f s)",
+                    b.gemmSelfTest(1024, seconds), seconds));
+        }
+        return sb.toString();
+    }
+
+    private <S> void listServices(Class<S> type, String property, String nameHeader, Function<S, String> describe)
+            throws InvalidSyntaxException {
+        List<ServiceReference<S>> refs = new ArrayList<>(context.getServiceReferences(type, null));
+        refs.sort(Comparator.comparing(r -> String.valueOf(r.getProperty(property))));
+        Table t = new Table(nameHeader, "Bundle", "Version", "Description");
+        for (ServiceReference<S> ref : refs) {
+            S service = context.getService(ref);
+            try {
+                t.row(ref.getProperty(property), ref.getBundle().getSymbolicName(), ref.getBundle().getVersion(),
+                        service == null ? "(unavailable)" : describe.apply(service));
+            } finally {
+                if (service != null) {
+                    context.ungetService(ref);
+                }
+            }
+        }
+        t.print(System.out);
+    }
+
+    private static String stage(JobStatus s) {
+        return s.stage() < 0 ? "" : (s.stage() + 1) + "/" + s.stageCount() + " " + s.stageType();
+    }
+}
