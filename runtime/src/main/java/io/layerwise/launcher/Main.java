@@ -1,0 +1,99 @@
+package io.layerwise.launcher;
+
+import io.layerwise.launcher.internal.CommandLine;
+import io.layerwise.launcher.internal.Flavours;
+import java.io.IOException;
+import java.net.URISyntaxException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * {@code layerwise [--backend=F] [exec "CMD" | run|bench|resume|eval ARGS | help]}; no command opens the
+ * interactive Gogo shell. Started by the {@code runtime/layerwise} script.
+ */
+public final class Main {
+
+    private Main() {
+    }
+
+    public static void main(String[] args) {
+        // exit explicitly: ND4J's native thread pools would otherwise keep the JVM alive
+        System.exit(run(args));
+    }
+
+    static int run(String[] args) {
+        CommandLine cl;
+        try {
+            cl = CommandLine.parse(Arrays.asList(args));
+        } catch (IllegalArgumentException e) {
+            System.err.println(e.getMessage());
+            return 2;
+        }
+        if (cl.help()) {
+            System.out.println(CommandLine.USAGE);
+            return 0;
+        }
+        long t0 = System.nanoTime();
+        Platform platform;
+        try {
+            platform = Platform.start(distDir(), extraProperties(cl));
+        } catch (Exception e) {
+            System.err.println("layerwise: cannot start: " + e.getMessage());
+            if ("1".equals(System.getenv("LAYERWISE_DEBUG"))) {
+                e.printStackTrace();
+            }
+            return 1;
+        }
+        if ("1".equals(System.getenv("LAYERWISE_DEBUG"))) {
+            System.err.printf("layerwise: framework ready in %d ms (%s: %s)%n", (System.nanoTime() - t0) / 1_000_000,
+                    platform.context().getProperty(Platform.FLAVOUR), platform.context().getProperty(Platform.REASON));
+        }
+        try {
+            if (cl.interactive()) {
+                platform.waitForStop();
+                return 0;
+            }
+            return platform.exec(cl.command(), System.out, System.err);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return 130;
+        } finally {
+            platform.stop();
+        }
+    }
+
+    private static Map<String, String> extraProperties(CommandLine cl) throws IOException {
+        Map<String, String> extra = new HashMap<>();
+        copySystemProperty(extra, Platform.HOME);
+        copySystemProperty(extra, Platform.CWD);
+        if (cl.backend() != null) {
+            Flavours.Choice choice = Flavours.choose(Files.readString(Path.of("/proc/cpuinfo")), cl.backend(), "--backend");
+            extra.put(Platform.FLAVOUR, choice.flavour());
+            extra.put(Platform.REASON, choice.reason());
+        }
+        if (cl.interactive()) {
+            extra.put("gosh.args", "");
+        }
+        return extra;
+    }
+
+    private static void copySystemProperty(Map<String, String> extra, String key) {
+        String value = System.getProperty(key);
+        if (value != null) {
+            extra.put(key, value);
+        }
+    }
+
+    /** {@code layerwise.dist}, else the parent of the bin/ directory this jar sits in. */
+    private static Path distDir() throws URISyntaxException {
+        String dist = System.getProperty(Platform.DIST);
+        if (dist != null) {
+            return Path.of(dist);
+        }
+        Path jar = Path.of(Main.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+        return jar.getParent().getParent();
+    }
+}

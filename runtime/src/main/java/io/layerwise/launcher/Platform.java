@@ -1,0 +1,282 @@
+package io.layerwise.launcher;
+
+import io.layerwise.launcher.internal.DistProperties;
+import io.layerwise.launcher.internal.Flavours;
+import io.layerwise.launcher.internal.Gogo;
+import io.layerwise.launcher.internal.Natives;
+import io.layerwise.launcher.internal.StorageDirs;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.ServiceLoader;
+import java.util.concurrent.TimeoutException;
+import java.util.stream.Stream;
+import org.osgi.framework.Bundle;
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.BundleException;
+import org.osgi.framework.Constants;
+import org.osgi.framework.launch.Framework;
+import org.osgi.framework.launch.FrameworkFactory;
+import org.osgi.framework.wiring.BundleWiring;
+import org.osgi.util.tracker.ServiceTracker;
+
+/**
+ * A running Layerwise framework, started from an assembled distribution ({@code runtime/target/layerwise}):
+ * every bundle of {@code bundle/} installed and started, plus the one natives fragment of {@code natives/}
+ * that fits this CPU. Used by the {@code layerwise} launcher and by integration tests.
+ *
+ * <pre>{@code
+ * try (Platform p = Platform.start(dist, Map.of())) {
+ *     int status = p.exec("lb", System.out, System.err);
+ * }
+ * }</pre>
+ */
+public final class Platform implements AutoCloseable {
+
+    /** Framework property: the natives flavour installed (linux-x86_64, linux-x86_64-avx2, ...). */
+    public static final String FLAVOUR = "layerwise.backend.flavour";
+    /** Framework property: why that flavour (CPU flags seen, or the override). */
+    public static final String REASON = "layerwise.backend.reason";
+    /** Framework property: the repository root (config/, data/, runs/ live under it). */
+    public static final String HOME = "layerwise.home";
+    /** Framework property: the distribution directory. */
+    public static final String DIST = "layerwise.dist";
+    /** Framework property: the MNIST directory (env LAYERWISE_DATA, default {@code <home>/data/mnist}). */
+    public static final String DATA_DIR = "layerwise.data.dir";
+    /** Framework property: the user's working directory, against which relative paths in commands resolve. */
+    public static final String CWD = "layerwise.cwd";
+
+    private static final long SERVICE_TIMEOUT_MS = 10_000;
+
+    private final Framework framework;
+    private final Path storage;
+    private final Path cwd;
+    private final boolean debug;
+    // Gogo replaces System.out/err with per-thread streams once it runs; a session writing into those
+    // would write into itself. These are the process's own streams, taken before the framework started.
+    private final PrintStream stdout = System.out;
+    private final PrintStream stderr = System.err;
+    private Thread cleanup;
+
+    private Platform(Framework framework, Path storage, Path cwd, boolean debug) {
+        this.framework = framework;
+        this.storage = storage;
+        this.cwd = cwd;
+        this.debug = debug;
+    }
+
+    /**
+     * Starts a framework from {@code distDir}. {@code extraProps} override everything else; among them
+     * {@link #FLAVOUR} picks the natives (otherwise env {@code LAYERWISE_BACKEND}, else /proc/cpuinfo),
+     * and {@code gosh.args} (default {@code --nointeractive}) decides whether Gogo opens a console.
+     * Returns once every bundle has been started; a bundle that fails to start is reported on
+     * {@code System.err} and left installed.
+     */
+    public static Platform start(Path distDir, Map<String, String> extraProps) throws IOException, BundleException {
+        Path dist = distDir.toAbsolutePath().normalize();
+        Map<String, String> props = properties(dist, extraProps, System.getenv());
+        Path storage = StorageDirs.create(Path.of(System.getProperty("java.io.tmpdir")));
+        props.put(Constants.FRAMEWORK_STORAGE, storage.toString());
+        props.put(Constants.FRAMEWORK_STORAGE_CLEAN, Constants.FRAMEWORK_STORAGE_CLEAN_ONFIRSTINIT);
+        Path fragment = Natives.fragmentFor(dist.resolve("natives"), props.get(FLAVOUR));
+        if (props.get("gosh.args").contains("--nointeractive") && System.getProperty("org.jline.terminal.dumb") == null) {
+            // Gogo's JLine shell builds a terminal even when it opens no console; without one attached
+            // JLine would warn that it fell back to a dumb terminal.
+            System.setProperty("org.jline.terminal.dumb", "true");
+        }
+
+        Framework framework = ServiceLoader.load(FrameworkFactory.class).findFirst()
+                .orElseThrow(() -> new IllegalStateException("no OSGi framework on the class path"))
+                .newFramework(props);
+        Platform platform = new Platform(framework, storage, Path.of(props.get(CWD)), isDebug());
+        platform.cleanup = new Thread(platform::stop, "layerwise-cleanup");
+        Runtime.getRuntime().addShutdownHook(platform.cleanup);
+        try {
+            framework.start();
+            platform.installAndStart(bundles(dist.resolve("bundle")), fragment);
+        } catch (IOException | BundleException | RuntimeException e) {
+            platform.stop();
+            throw e;
+        }
+        return platform;
+    }
+
+    /** The system bundle's context. */
+    public BundleContext context() {
+        return framework.getBundleContext();
+    }
+
+    /** The framework itself, e.g. to wait for its end. */
+    public Framework framework() {
+        return framework;
+    }
+
+    /**
+     * Waits for a service. {@code type} must be the class the providing bundle sees: a class on the
+     * caller's class path matches only if the framework's system bundle exports its package.
+     */
+    public <T> T awaitService(Class<T> type, long timeoutMs) throws InterruptedException, TimeoutException {
+        ServiceTracker<T, T> tracker = new ServiceTracker<>(context(), type, null);
+        tracker.open();
+        try {
+            T service = tracker.waitForService(timeoutMs);
+            if (service == null) {
+                throw new TimeoutException("no " + type.getName() + " service after " + timeoutMs + " ms");
+            }
+            return service;
+        } finally {
+            tracker.close();
+        }
+    }
+
+    /**
+     * Runs one Gogo command line, as typed at the {@code g!} prompt, relative to {@link #CWD}. Output and a
+     * non-null result go to {@code out}; a failure prints only its message to {@code err} (the stack
+     * trace too with {@code LAYERWISE_DEBUG=1}). Returns 0 on success, 1 on failure. Passing
+     * {@code System.out}/{@code System.err} is safe: they mean the process's streams of before the start.
+     */
+    public int exec(String gogoCommandLine, PrintStream out, PrintStream err) {
+        return new Gogo(context(), debug).exec(gogoCommandLine, cwd, out == System.out ? stdout : out,
+                err == System.err ? stderr : err, SERVICE_TIMEOUT_MS);
+    }
+
+    /** Waits until the framework stops (e.g. {@code exit} typed in the shell), then removes its storage. */
+    public void waitForStop() throws InterruptedException {
+        framework.waitForStop(0);
+        stop();
+    }
+
+    /** Stops the framework and removes its storage directory. Idempotent. */
+    public synchronized void stop() {
+        try {
+            if ((framework.getState() & (Bundle.STARTING | Bundle.ACTIVE)) != 0) {
+                framework.stop();
+            }
+            framework.waitForStop(30_000);
+        } catch (BundleException | InterruptedException | RuntimeException e) {
+            // Going down anyway; the storage is removed below or by a later start.
+        }
+        StorageDirs.delete(storage);
+        if (cleanup != null && Thread.currentThread() != cleanup) {
+            try {
+                Runtime.getRuntime().removeShutdownHook(cleanup);
+            } catch (IllegalStateException shuttingDown) {
+                // the hook is running or has run
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        stop();
+    }
+
+    private void installAndStart(List<Path> bundleJars, Path fragment) throws BundleException {
+        BundleContext ctx = context();
+        List<Bundle> installed = new ArrayList<>();
+        // "reference:" keeps the jars where they are instead of copying them into the storage directory.
+        for (Path jar : bundleJars) {
+            installed.add(ctx.installBundle("reference:" + jar.toUri()));
+        }
+        ctx.installBundle("reference:" + fragment.toUri()); // before anything resolves the host
+        ClassLoader jline = classLoaderOf(installed, "org.jline");
+        for (Bundle bundle : installed) {
+            if (bundle.getHeaders().get(Constants.FRAGMENT_HOST) != null) {
+                continue;
+            }
+            // Gogo's JLine shell builds its terminal while its bundles start, and JLine looks its terminal
+            // providers up through the context class loader: without its own there, it finds none and
+            // falls back to a dumb terminal (no line editing, no history).
+            Thread thread = Thread.currentThread();
+            ClassLoader previous = thread.getContextClassLoader();
+            if (jline != null && bundle.getSymbolicName().startsWith("org.apache.felix.gogo.")) {
+                thread.setContextClassLoader(jline);
+            }
+            try {
+                bundle.start();
+            } catch (BundleException e) {
+                System.err.println("layerwise: bundle " + bundle.getSymbolicName() + " did not start: " + e.getMessage());
+            } finally {
+                thread.setContextClassLoader(previous);
+            }
+        }
+    }
+
+    private static ClassLoader classLoaderOf(List<Bundle> bundles, String symbolicName) {
+        for (Bundle bundle : bundles) {
+            if (symbolicName.equals(bundle.getSymbolicName())) {
+                try {
+                    bundle.start();
+                } catch (BundleException e) {
+                    return null;
+                }
+                BundleWiring wiring = bundle.adapt(BundleWiring.class);
+                return wiring == null ? null : wiring.getClassLoader();
+            }
+        }
+        return null;
+    }
+
+    private static List<Path> bundles(Path dir) throws IOException {
+        if (!Files.isDirectory(dir)) {
+            throw new IllegalStateException("not a Layerwise distribution (no bundle/ directory): " + dir.getParent());
+        }
+        try (Stream<Path> files = Files.list(dir)) {
+            return files.filter(p -> p.toString().endsWith(".jar")).sorted().toList();
+        }
+    }
+
+    /** Defaults, then conf/config.properties, then {@code extra}. */
+    static Map<String, String> properties(Path dist, Map<String, String> extra, Map<String, String> env)
+            throws IOException {
+        Map<String, String> props = new HashMap<>();
+        Path home = Path.of(extra.getOrDefault(HOME, System.getProperty(HOME, defaultHome(dist).toString())))
+                .toAbsolutePath().normalize();
+        props.put(DIST, dist.toString());
+        props.put(HOME, home.toString());
+        props.put(CWD, extra.getOrDefault(CWD, System.getProperty(CWD, System.getProperty("user.dir"))));
+        props.put(DATA_DIR, env.getOrDefault("LAYERWISE_DATA", home.resolve("data").resolve("mnist").toString()));
+        props.put("felix.fileinstall.dir", watchedDirs(dist, home));
+        props.put("gosh.args", "--nointeractive");
+        props.put("gosh.home", dist.toString()); // etc/gosh_profile
+        props.putAll(DistProperties.load(dist.resolve("conf").resolve("config.properties"),
+                name -> props.getOrDefault(name, System.getProperty(name))));
+        props.putAll(extra);
+        Flavours.Choice choice = props.containsKey(FLAVOUR)
+                ? Flavours.choose("", props.get(FLAVOUR), FLAVOUR)
+                : Flavours.choose(cpuinfo(), env.get("LAYERWISE_BACKEND"), "LAYERWISE_BACKEND");
+        props.put(FLAVOUR, choice.flavour());
+        props.putIfAbsent(REASON, choice.reason());
+        return props;
+    }
+
+    /** deploy/ for hot bundles; the repository's config/ for *.cfg configurations, when there is one. */
+    private static String watchedDirs(Path dist, Path home) {
+        Path config = home.resolve("config");
+        return dist.resolve("deploy") + (Files.isDirectory(config) ? "," + config : "");
+    }
+
+    /** {@code runtime/target/layerwise} sits three levels below the repository root. */
+    static Path defaultHome(Path dist) {
+        Path root = dist.getParent() != null && dist.getParent().getParent() != null
+                ? dist.getParent().getParent().getParent() : null;
+        return root != null && Files.isRegularFile(root.resolve("pom.xml")) ? root : dist;
+    }
+
+    private static String cpuinfo() {
+        try {
+            return Files.readString(Path.of("/proc/cpuinfo"));
+        } catch (IOException e) {
+            return "";
+        }
+    }
+
+    private static boolean isDebug() {
+        return "1".equals(System.getenv("LAYERWISE_DEBUG")) || Boolean.getBoolean("layerwise.debug");
+    }
+}

@@ -1,0 +1,65 @@
+package io.layerwise.launcher.internal;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * What the user asked the launcher for: {@code [--backend=F] [exec "CMD" | VERB ARGS... | help]}.
+ * {@code VERB} is one of the Layerwise shell verbs and becomes {@code layerwise:VERB ARGS}.
+ *
+ * @param backend the --backend value, or null
+ * @param command the Gogo command line to run once, or null for the interactive shell
+ * @param help    whether to print the usage and stop
+ */
+public record CommandLine(String backend, String command, boolean help) {
+
+    public static final Set<String> VERBS = Set.of("run", "bench", "resume", "eval");
+
+    public static final String USAGE = String.join("\n",
+            "usage: layerwise [--backend=FLAVOUR] [COMMAND]",
+            "  (none)                      interactive Gogo shell (g! prompt)",
+            "  exec \"GOGO COMMAND\"         run one Gogo command and exit (status 1 on failure)",
+            "  run|bench|resume|eval ARGS  the same as exec \"layerwise:VERB ARGS\"",
+            "  --backend=FLAVOUR           linux-x86_64, linux-x86_64-avx2, linux-x86_64-avx512 (or generic,",
+            "                              avx2, avx512); default: chosen from /proc/cpuinfo, or LAYERWISE_BACKEND",
+            "environment: LAYERWISE_BACKEND, LAYERWISE_DATA, LAYERWISE_DEBUG=1 (stack traces), LAYERWISE_JAVA_OPTS");
+
+    public static CommandLine parse(List<String> args) {
+        String backend = null;
+        List<String> rest = new ArrayList<>();
+        for (int i = 0; i < args.size(); i++) {
+            String arg = args.get(i);
+            if (arg.startsWith("--backend=")) {
+                backend = arg.substring("--backend=".length());
+            } else if (arg.equals("--backend") && i + 1 < args.size()) {
+                backend = args.get(++i);
+            } else {
+                rest.add(arg);
+            }
+        }
+        if (rest.isEmpty()) {
+            return new CommandLine(backend, null, false);
+        }
+        String first = rest.get(0);
+        List<String> tail = rest.subList(1, rest.size());
+        if (first.equals("exec")) {
+            if (tail.isEmpty()) {
+                throw new IllegalArgumentException("exec needs a Gogo command, e.g. layerwise exec \"lb\"");
+            }
+            // The user quoted for their shell already; the text is Gogo syntax and passes through as is.
+            return new CommandLine(backend, String.join(" ", tail), false);
+        }
+        if (VERBS.contains(first)) {
+            return new CommandLine(backend, GogoQuoting.command("layerwise", first, tail), false);
+        }
+        if (first.equals("help") || first.equals("--help") || first.equals("-h")) {
+            return new CommandLine(backend, null, true);
+        }
+        throw new IllegalArgumentException("unknown command \"" + first + "\"\n" + USAGE);
+    }
+
+    public boolean interactive() {
+        return command == null && !help;
+    }
+}

@@ -1,0 +1,52 @@
+package io.layerwise.launcher.internal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class CommandLineTest {
+
+    @Test
+    void noArgumentsOpenTheInteractiveShell() {
+        CommandLine cl = CommandLine.parse(List.of());
+        assertTrue(cl.interactive());
+        assertNull(cl.backend());
+    }
+
+    @Test
+    void execPassesTheGogoTextThrough() {
+        assertEquals("lb | grep Layerwise", CommandLine.parse(List.of("exec", "lb | grep Layerwise")).command());
+    }
+
+    @Test
+    void verbsMapToTheLayerwiseScopeWithQuoting() {
+        CommandLine cl = CommandLine.parse(List.of("run", "config/pipelines/mnist-dae.json", "--out", "my runs", "--epochs", "2"));
+        assertEquals("layerwise:run config/pipelines/mnist-dae.json --out 'my runs' --epochs 2", cl.command());
+        assertEquals("layerwise:bench", CommandLine.parse(List.of("bench")).command());
+    }
+
+    @Test
+    void backendIsTakenFromAnywhereInEitherForm() {
+        assertEquals("avx2", CommandLine.parse(List.of("--backend=avx2", "exec", "lb")).backend());
+        CommandLine cl = CommandLine.parse(List.of("run", "p.json", "--backend", "generic"));
+        assertEquals("generic", cl.backend());
+        assertEquals("layerwise:run p.json", cl.command());
+    }
+
+    @Test
+    void unknownCommandsAndEmptyExecAreErrors() {
+        assertThrows(IllegalArgumentException.class, () -> CommandLine.parse(List.of("train")));
+        assertThrows(IllegalArgumentException.class, () -> CommandLine.parse(List.of("exec")));
+    }
+
+    @Test
+    void helpIsNotInteractive() {
+        CommandLine cl = CommandLine.parse(List.of("--help"));
+        assertTrue(cl.help());
+        assertTrue(!cl.interactive());
+    }
+}
