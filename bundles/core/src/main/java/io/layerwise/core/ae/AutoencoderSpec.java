@@ -1,0 +1,53 @@
+package io.layerwise.core.ae;
+
+import io.layerwise.api.data.Dataset;
+import io.layerwise.api.regularizer.Penalty;
+import io.layerwise.api.spec.Spec;
+import io.layerwise.api.spec.SpecException;
+import io.layerwise.api.stage.StageContext;
+import io.layerwise.core.nn.Activation;
+import io.layerwise.core.nn.Architecture;
+import io.layerwise.core.nn.Loss;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The fields an autoencoder stage shares with its variants, read and validated from the stage's JSON:
+ * {@code hidden} (500), {@code tied} (true), {@code encoder} ("sigmoid"), {@code decoder} ("sigmoid" for unit
+ * input, else "identity"), {@code loss} ("cross-entropy" for unit input, else "squared"), {@code train} (see
+ * {@link TrainingOptions}) and {@code regularizers} (each resolved through {@link StageContext#penalty}).
+ */
+public record AutoencoderSpec(Architecture architecture, TrainingOptions training, List<Penalty> penalties) {
+
+    public static final int DEFAULT_HIDDEN = 500;
+
+    public AutoencoderSpec {
+        penalties = List.copyOf(penalties);
+    }
+
+    /** Reads the shared fields; a bad value throws a {@link SpecException} naming its JSON path. */
+    public static AutoencoderSpec read(Spec spec, StageContext context) {
+        boolean unit = Dataset.UNIT.equals(context.inputRange());
+        int hidden = spec.integer("hidden", DEFAULT_HIDDEN, 1, 1 << 20);
+        boolean tied = spec.flag("tied", true);
+        Activation encoder = Activation.fromJson(spec.choice("encoder", "sigmoid", Activation.jsonNames()));
+        Activation decoder = Activation.fromJson(
+                spec.choice("decoder", unit ? "sigmoid" : "identity", Activation.jsonNames()));
+        Loss loss = Loss.fromJson(spec.choice("loss", unit ? "cross-entropy" : "squared", Loss.jsonNames()));
+        if (loss == Loss.CROSS_ENTROPY && decoder != Activation.SIGMOID) {
+            throw new SpecException(spec.pathOf("loss"), "\"cross-entropy\" needs decoder \"sigmoid\", got decoder \""
+                    + decoder.jsonName() + "\"; use loss \"squared\" or decoder \"sigmoid\"");
+        }
+        if (loss == Loss.CROSS_ENTROPY && !unit) {
+            throw new SpecException(spec.pathOf("loss"), "\"cross-entropy\" needs inputs in [0, 1], but this stage's"
+                    + " input range is \"" + context.inputRange() + "\"; use loss \"squared\"");
+        }
+        TrainingOptions training = TrainingOptions.read(spec.object("train"));
+        List<Penalty> penalties = new ArrayList<>();
+        for (Spec r : spec.objects("regularizers")) {
+            penalties.add(context.penalty(r));
+        }
+        Architecture arch = new Architecture(context.inputSize(), hidden, tied, encoder, decoder, loss);
+        return new AutoencoderSpec(arch, training, penalties);
+    }
+}

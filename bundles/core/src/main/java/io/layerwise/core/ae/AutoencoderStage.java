@@ -1,0 +1,240 @@
+package io.layerwise.core.ae;
+
+import io.layerwise.api.data.Dataset;
+import io.layerwise.api.data.FloatMatrix;
+import io.layerwise.api.regularizer.Penalty;
+import io.layerwise.api.stage.Parameter;
+import io.layerwise.api.stage.Stage;
+import io.layerwise.core.nn.Architecture;
+import io.layerwise.core.nn.BatchBuffers;
+import io.layerwise.core.nn.DenseAutoencoder;
+import io.layerwise.core.nn.NdArrays;
+import io.layerwise.core.nn.Sgd;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.indexing.NDArrayIndex;
+
+/**
+ * An autoencoder stage (plain or denoising) trained by minibatch SGD on {@link DenseAutoencoder}. Minibatch
+ * {@code b} is rows {@code [b*B, min((b+1)*B, N))} in file order, so the last batch may be partial; each batch
+ * size has its own preallocated {@link BatchBuffers}. The training rows are uploaded once per
+ * {@link #prepareTraining} and batches are row views of that array. Parameters: {@code W} (inputs x hidden),
+ * {@code bh} (hidden), {@code bv} (inputs) and, when untied, {@code Wdec} (inputs x hidden, the decoder computes
+ * {@code y Wdec^T}).
+ */
+public class AutoencoderStage implements Stage {
+    /** Rows per chunk when encoding or evaluating a whole matrix (bounds the work arrays). */
+    private static final int CHUNK = 1000;
+
+    private final AutoencoderSpec spec;
+    private final DenseAutoencoder ae;
+    private final Sgd sgd;
+    private final Corruption corruption;
+    private final Map<Integer, BatchBuffers> buffers = new HashMap<>();
+    private INDArray train;
+    private final List<INDArray> batches = new ArrayList<>();
+
+    /**
+     * @param seed       initialises the parameters ({@link io.layerwise.core.nn.UniformInit})
+     * @param corruption applied to each training minibatch; {@link Corruption#NONE} for a plain autoencoder
+     */
+    public AutoencoderStage(AutoencoderSpec spec, long seed, Corruption corruption) {
+        this.spec = spec;
+        this.ae = DenseAutoencoder.initialise(spec.architecture(), seed, DataType.FLOAT);
+        this.sgd = new Sgd(spec.training().sgd(), ae.parameters());
+        this.corruption = corruption;
+    }
+
+    public AutoencoderSpec spec() {
+        return spec;
+    }
+
+    /** The underlying maths, for tests and diagnostics. */
+    public DenseAutoencoder autoencoder() {
+        return ae;
+    }
+
+    @Override
+    public int inputSize() {
+        return spec.architecture().inputs();
+    }
+
+    @Override
+    public int outputSize() {
+        return spec.architecture().hidden();
+    }
+
+    @Override
+    public String outputRange() {
+        return spec.architecture().encoder().unitRange() ? Dataset.UNIT : Dataset.REAL;
+    }
+
+    @Override
+    public boolean trainable() {
+        return true;
+    }
+
+    @Override
+    public int epochs() {
+        return spec.training().epochs();
+    }
+
+    @Override
+    public int prepareTraining(FloatMatrix data) {
+        checkWidth(data, "training data");
+        releaseTraining();
+        train = Matrices.upload(data);
+        int b = spec.training().batch();
+        for (int from = 0; from < data.rows(); from += b) {
+            batches.add(rows(train, from, Math.min(from + b, data.rows())));
+        }
+        return batches.size();
+    }
+
+    @Override
+    public double trainBatch(int batch) {
+        if (batch < 0 || batch >= batches.size()) {
+            throw new IllegalStateException("batch " + batch + " of " + batches.size() + " (prepareTraining first)");
+        }
+        INDArray clean = batches.get(batch);
+        BatchBuffers b = buffers.computeIfAbsent((int) clean.rows(), ae::buffers);
+        INDArray input = corruption.apply(clean, b.corruptedIfNeeded(corruption != Corruption.NONE));
+        DenseAutoencoder.Objective objective = ae.gradient(input, clean, b, spec.penalties());
+        sgd.step(ae.parameters(), ae.gradients());
+        return objective.sum(b.batch());
+    }
+
+    @Override
+    public Map<String, Double> evaluate(FloatMatrix heldOut) {
+        checkWidth(heldOut, "held-out data");
+        double[] sum = {0};
+        forEachChunk(heldOut, (x, b, from) -> sum[0] += ae.reconstructionLoss(x, b));
+        Map<String, Double> metrics = new LinkedHashMap<>();
+        metrics.put(spec.architecture().loss().testMetric(), heldOut.rows() == 0 ? Double.NaN : sum[0] / heldOut.rows());
+        for (Penalty p : spec.penalties()) {
+            metrics.putAll(p.epochMetrics());
+        }
+        return metrics;
+    }
+
+    @Override
+    public FloatMatrix encode(FloatMatrix input) {
+        return mapRows(input, outputSize(), false);
+    }
+
+    @Override
+    public FloatMatrix reconstruct(FloatMatrix input) {
+        return mapRows(input, inputSize(), true);
+    }
+
+    @Override
+    public Parameter filters() {
+        return parameter("W", ae.weights(), inputSize(), outputSize());
+    }
+
+    @Override
+    public List<Parameter> parameters() {
+        List<Parameter> p = new ArrayList<>();
+        p.add(filters());
+        p.add(parameter("bh", ae.hiddenBias(), outputSize()));
+        p.add(parameter("bv", ae.visibleBias(), inputSize()));
+        if (ae.decoderWeights() != null) {
+            p.add(parameter("Wdec", ae.decoderWeights(), inputSize(), outputSize()));
+        }
+        return p;
+    }
+
+    @Override
+    public void restore(List<Parameter> saved) {
+        Map<String, Parameter> byName = new HashMap<>();
+        saved.forEach(p -> byName.put(p.name(), p));
+        List<Parameter> expected = parameters();
+        for (Parameter e : expected) { // check all before changing any
+            Parameter s = byName.get(e.name());
+            if (s == null) {
+                throw new IllegalArgumentException("missing parameter " + e.name() + " " + java.util.Arrays.toString(e.shape()));
+            }
+            if (!java.util.Arrays.equals(s.shape(), e.shape())) {
+                throw new IllegalArgumentException("parameter " + e.name() + " has shape "
+                        + java.util.Arrays.toString(s.shape()) + ", expected " + java.util.Arrays.toString(e.shape()));
+            }
+        }
+        List<INDArray> targets = ae.parameters(); // same order as parameters(): W, bh, bv, Wdec
+        for (int i = 0; i < expected.size(); i++) {
+            INDArray t = targets.get(i);
+            float[] v = byName.get(expected.get(i).name()).values();
+            try (INDArray src = org.nd4j.linalg.factory.Nd4j.create(v, t.shape(), DataType.FLOAT)) {
+                t.assign(src);
+            }
+        }
+        sgd.reset();
+    }
+
+    @Override
+    public void close() {
+        releaseTraining();
+        buffers.values().forEach(BatchBuffers::close);
+        buffers.clear();
+        sgd.close();
+        corruption.close();
+        ae.close();
+    }
+
+    private void releaseTraining() {
+        batches.clear();
+        NdArrays.close(train);
+        train = null;
+    }
+
+    private FloatMatrix mapRows(FloatMatrix input, int width, boolean reconstruct) {
+        checkWidth(input, "input");
+        float[] out = new float[Math.multiplyExact(input.rows(), width)];
+        forEachChunk(input, (x, b, from) -> {
+            INDArray y = reconstruct ? ae.reconstruct(x, b) : ae.encode(x, b);
+            float[] v = Matrices.values(y);
+            System.arraycopy(v, 0, out, from * width, v.length);
+        });
+        return new FloatMatrix(input.rows(), width, out);
+    }
+
+    private interface ChunkAction {
+        void accept(INDArray rows, BatchBuffers buffers, int from);
+    }
+
+    /** Uploads {@code m} once and runs {@code action} on views of up to {@link #CHUNK} rows. */
+    private void forEachChunk(FloatMatrix m, ChunkAction action) {
+        if (m.rows() == 0) {
+            return;
+        }
+        Map<Integer, BatchBuffers> chunkBuffers = new HashMap<>();
+        INDArray all = Matrices.upload(m);
+        try {
+            for (int from = 0; from < m.rows(); from += CHUNK) {
+                int to = Math.min(from + CHUNK, m.rows());
+                action.accept(rows(all, from, to), chunkBuffers.computeIfAbsent(to - from, ae::buffers), from);
+            }
+        } finally {
+            chunkBuffers.values().forEach(BatchBuffers::close);
+            all.close();
+        }
+    }
+
+    private static INDArray rows(INDArray a, int from, int to) {
+        return a.get(NDArrayIndex.interval(from, to), NDArrayIndex.all());
+    }
+
+    private void checkWidth(FloatMatrix m, String what) {
+        if (m.cols() != inputSize()) {
+            throw new IllegalArgumentException(what + " has " + m.cols() + " columns, this stage takes " + inputSize());
+        }
+    }
+
+    private static Parameter parameter(String name, INDArray a, int... shape) {
+        return new Parameter(name, shape, Matrices.values(a));
+    }
+}

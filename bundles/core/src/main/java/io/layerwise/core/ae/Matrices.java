@@ -1,0 +1,40 @@
+package io.layerwise.core.ae;
+
+import io.layerwise.api.data.FloatMatrix;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/** Copies between the API's {@link FloatMatrix} and ND4J float32 arrays. */
+public final class Matrices {
+    private Matrices() {
+    }
+
+    /** A new c-order float32 array with the matrix's rows (one copy into native memory). */
+    public static INDArray upload(FloatMatrix m) {
+        return Nd4j.create(m.data(), new long[] {m.rows(), m.cols()}, DataType.FLOAT);
+    }
+
+    /** The values of a 2-D array as a row-major float matrix. */
+    public static FloatMatrix download(INDArray a) {
+        return new FloatMatrix((int) a.rows(), (int) a.columns(), values(a));
+    }
+
+    /** The values of any array, row-major, as float32. */
+    public static float[] values(INDArray a) {
+        INDArray c = a;
+        if (a.dataType() != DataType.FLOAT) {
+            c = a.castTo(DataType.FLOAT);
+        } else if (a.isView() || a.ordering() != 'c') {
+            c = a.dup('c');
+        }
+        float[] v = c.data().asFloat();
+        if (v.length != c.length()) {
+            v = java.util.Arrays.copyOf(v, (int) c.length());
+        }
+        if (c != a) {
+            c.close();
+        }
+        return v;
+    }
+}

@@ -1,0 +1,11 @@
+/**
+ * A complete autoencoder {@link io.layerwise.api.stage.Stage} built on {@link io.layerwise.core.nn}: spec
+ * reading and validation, minibatching in file order, evaluation, parameter save/restore. Model bundles (ae,
+ * dae, ...) add what differs, e.g. a {@link io.layerwise.core.ae.Corruption}.
+ */
+@Export
+@Version("1.0.0")
+package io.layerwise.core.ae;
+
+import org.osgi.annotation.bundle.Export;
+import org.osgi.annotation.versioning.Version;

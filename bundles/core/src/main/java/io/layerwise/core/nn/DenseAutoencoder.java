@@ -1,0 +1,206 @@
+package io.layerwise.core.nn;
+
+import io.layerwise.api.regularizer.Penalty;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.SplittableRandom;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * A one-hidden-layer autoencoder on row-major minibatches {@code X} (B x n):
+ * <pre>
+ *   Y = f(X~ W + bh)        W: n x h, the encoder (and the filters)
+ *   A = Y D^T + bv          D = W (tied) or Wdec (n x h, untied)
+ *   Z = g(A)
+ *   E = (1/B) sum_b L(Z_b, X_b) + P
+ * </pre>
+ * where {@code X~} is the (possibly corrupted) input, {@code X} the target and {@code P} the sum of the
+ * penalties. The gradient of {@code E}, with {@code Delta = dL/dA}:
+ * <pre>
+ *   dbv = (1/B) 1^T Delta
+ *   dD  = (1/B) Delta^T Y                  (for tied weights this is the decoder's share of dW)
+ *   dY  = (1/B) Delta D   (+ dP/dY: Penalty.onHidden)
+ *   dU  = dY * f'(U)
+ *   dW  = X~^T dU (+ dD when tied)  (+ dP/dW: Penalty.onWeights)
+ *   dbh = 1^T dU                    (+ dP/db: Penalty.onBias)
+ * </pre>
+ * All products are {@code Nd4j.gemm} into preallocated arrays. Parameters and gradients share the data type
+ * they were created with (float32 in training; float64 in gradient checks).
+ */
+public final class DenseAutoencoder implements AutoCloseable {
+    private final Architecture arch;
+    private final INDArray w;
+    private final INDArray bh;
+    private final INDArray bv;
+    private final INDArray wDec;
+    private final INDArray gW;
+    private final INDArray gBh;
+    private final INDArray gBv;
+    private final INDArray gWDec;
+
+    private DenseAutoencoder(Architecture arch, INDArray w, INDArray wDec) {
+        this.arch = arch;
+        DataType type = w.dataType();
+        this.w = w;
+        this.wDec = wDec;
+        this.bh = Nd4j.zeros(type, 1, arch.hidden());
+        this.bv = Nd4j.zeros(type, 1, arch.inputs());
+        this.gW = Nd4j.zeros(type, arch.inputs(), arch.hidden());
+        this.gBh = Nd4j.zeros(type, 1, arch.hidden());
+        this.gBv = Nd4j.zeros(type, 1, arch.inputs());
+        this.gWDec = wDec == null ? null : Nd4j.zeros(type, arch.inputs(), arch.hidden());
+    }
+
+    /** Parameters initialised by {@link UniformInit}, deterministic in {@code seed}. */
+    public static DenseAutoencoder initialise(Architecture arch, long seed, DataType type) {
+        SplittableRandom rng = new SplittableRandom(seed);
+        int n = arch.inputs();
+        int h = arch.hidden();
+        INDArray w = upload(UniformInit.uniform(n, h, UniformInit.radius(n, h, arch.encoder()), rng), n, h, type);
+        INDArray wDec = arch.tied() ? null
+                : upload(UniformInit.uniform(n, h, UniformInit.radius(h, n, arch.decoder()), rng), n, h, type);
+        return new DenseAutoencoder(arch, w, wDec);
+    }
+
+    private static INDArray upload(float[] values, int rows, int cols, DataType type) {
+        INDArray a = Nd4j.create(values, new long[] {rows, cols}, DataType.FLOAT);
+        return type == DataType.FLOAT ? a : a.castTo(type);
+    }
+
+    public Architecture architecture() {
+        return arch;
+    }
+
+    /** Work arrays for minibatches of {@code batch} rows. */
+    public BatchBuffers buffers(int batch) {
+        return new BatchBuffers(batch, arch.inputs(), arch.hidden(), w.dataType());
+    }
+
+    /** Encoder weights {@code W} (inputs x hidden); also the filters. */
+    public INDArray weights() {
+        return w;
+    }
+
+    /** Decoder weights {@code Wdec} (inputs x hidden, used as {@code Y Wdec^T}); null when tied. */
+    public INDArray decoderWeights() {
+        return wDec;
+    }
+
+    /** Hidden bias {@code bh} (1 x hidden). */
+    public INDArray hiddenBias() {
+        return bh;
+    }
+
+    /** Visible bias {@code bv} (1 x inputs). */
+    public INDArray visibleBias() {
+        return bv;
+    }
+
+    /** W, bh, bv (and Wdec when untied): the order of {@link #gradients()}. */
+    public List<INDArray> parameters() {
+        List<INDArray> p = new ArrayList<>(List.of(w, bh, bv));
+        if (wDec != null) {
+            p.add(wDec);
+        }
+        return Collections.unmodifiableList(p);
+    }
+
+    /** The gradients written by the last {@link #gradient} call, in the order of {@link #parameters()}. */
+    public List<INDArray> gradients() {
+        List<INDArray> g = new ArrayList<>(List.of(gW, gBh, gBv));
+        if (gWDec != null) {
+            g.add(gWDec);
+        }
+        return Collections.unmodifiableList(g);
+    }
+
+    /** {@code b.hidden <- f(x W + bh)}. */
+    public INDArray encode(INDArray x, BatchBuffers b) {
+        Nd4j.gemm(x, w, b.hidden, false, false, 1.0, 0.0);
+        b.hidden.addiRowVector(bh);
+        arch.encoder().applyInPlace(b.hidden);
+        return b.hidden;
+    }
+
+    /** {@code b.out <- g(f(x W + bh) D^T + bv)}. */
+    public INDArray reconstruct(INDArray x, BatchBuffers b) {
+        encode(x, b);
+        decodePreActivation(b);
+        arch.decoder().applyInPlace(b.out);
+        return b.out;
+    }
+
+    /** Sum over the rows of {@code x} of the per-sample loss of the reconstruction of {@code x} itself. */
+    public double reconstructionLoss(INDArray x, BatchBuffers b) {
+        encode(x, b);
+        decodePreActivation(b);
+        return arch.loss().loss(b.out, x, arch.decoder(), b.scratchOut);
+    }
+
+    /**
+     * Forward and backward pass: writes the gradient of {@code E} into {@link #gradients()} and returns the pair
+     * (sum over the batch of the per-sample loss, penalty {@code P}).
+     *
+     * @param input     the encoder's input {@code X~} (B x inputs): the clean data or a corrupted copy
+     * @param target    the reconstruction target {@code X} (B x inputs)
+     * @param penalties called in the documented order: all onHidden, then all onWeights and onBias
+     */
+    public Objective gradient(INDArray input, INDArray target, BatchBuffers b, List<Penalty> penalties) {
+        double inv = 1.0 / b.batch();
+        INDArray dec = wDec == null ? w : wDec;
+        INDArray gDec = wDec == null ? gW : gWDec;
+
+        encode(input, b);
+        decodePreActivation(b);
+        double lossSum = arch.loss().lossAndDelta(b.out, target, arch.decoder(), b.delta, b.scratchOut);
+
+        Nd4j.gemm(b.ones, b.delta, gBv, false, false, inv, 0.0);
+        Nd4j.gemm(b.delta, b.hidden, gDec, true, false, inv, 0.0);
+        Nd4j.gemm(b.delta, dec, b.gradHidden, false, false, inv, 0.0);
+        double penalty = 0;
+        for (Penalty p : penalties) {
+            penalty += p.onHidden(b.hidden, b.gradHidden);
+        }
+        arch.encoder().multiplyDerivative(b.hidden, b.gradHidden, b.scratchHidden);
+        // tied: accumulate the encoder's share onto the decoder's share already in gW
+        Nd4j.gemm(input, b.gradHidden, gW, true, false, 1.0, wDec == null ? 1.0 : 0.0);
+        Nd4j.gemm(b.ones, b.gradHidden, gBh, false, false, 1.0, 0.0);
+        for (Penalty p : penalties) {
+            penalty += p.onWeights(w, gW, b.hidden);
+            penalty += p.onBias("bh", bh, gBh);
+            penalty += p.onBias("bv", bv, gBv);
+        }
+        return new Objective(lossSum, penalty);
+    }
+
+    private void decodePreActivation(BatchBuffers b) {
+        Nd4j.gemm(b.hidden, wDec == null ? w : wDec, b.out, false, true, 1.0, 0.0);
+        b.out.addiRowVector(bv);
+    }
+
+    @Override
+    public void close() {
+        NdArrays.close(w, bh, bv, wDec, gW, gBh, gBv, gWDec);
+    }
+
+    /**
+     * The value of one minibatch's objective.
+     *
+     * @param lossSum sum over the batch of the per-sample loss
+     * @param penalty the penalties' share {@code P} of the mean objective
+     */
+    public record Objective(double lossSum, double penalty) {
+        /** The minibatch objective {@code E = lossSum / B + P}. */
+        public double mean(int batch) {
+            return lossSum / batch + penalty;
+        }
+
+        /** {@code B * E}: the sum over the batch of the per-sample objective. */
+        public double sum(int batch) {
+            return lossSum + batch * penalty;
+        }
+    }
+}

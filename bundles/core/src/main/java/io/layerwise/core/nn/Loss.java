@@ -1,0 +1,83 @@
+package io.layerwise.core.nn;
+
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.ops.impl.transforms.strict.Sigmoid;
+import org.nd4j.linalg.api.ops.impl.transforms.strict.SoftPlus;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * Per-sample reconstruction loss, summed over inputs, of a decoder pre-activation {@code a} against a target
+ * {@code x}:
+ * <ul>
+ * <li>cross-entropy (sigmoid decoder, targets in [0, 1]):
+ * {@code L = -sum_i x_i log z_i + (1-x_i) log(1-z_i) = sum_i softplus(a_i) - x_i a_i}, computed from {@code a}
+ * so that saturated units stay finite; {@code dL/da = sigmoid(a) - x};</li>
+ * <li>squared error: {@code L = 0.5 * sum_i (z_i - x_i)^2} with {@code z = g(a)};
+ * {@code dL/da = (z - x) g'(a)}.</li>
+ * </ul>
+ */
+public enum Loss {
+    CROSS_ENTROPY("cross-entropy"), SQUARED("squared");
+
+    private final String jsonName;
+
+    Loss(String jsonName) {
+        this.jsonName = jsonName;
+    }
+
+    public String jsonName() {
+        return jsonName;
+    }
+
+    public static String[] jsonNames() {
+        return new String[] {CROSS_ENTROPY.jsonName, SQUARED.jsonName};
+    }
+
+    public static Loss fromJson(String name) {
+        for (Loss l : values()) {
+            if (l.jsonName.equals(name)) {
+                return l;
+            }
+        }
+        throw new IllegalArgumentException("unknown loss \"" + name + "\"");
+    }
+
+    /** Metric key for the held-out loss of the clean reconstruction, as recorded in history.json. */
+    public String testMetric() {
+        return this == CROSS_ENTROPY ? "testReconstructionCE" : "testSquaredError";
+    }
+
+    /**
+     * Sum over the whole batch of the per-sample loss, and {@code delta <- dL/da} (not yet divided by the batch
+     * size). Overwrites {@code scratch}; for squared error {@code a} is replaced by the output {@code z = g(a)}.
+     */
+    public double lossAndDelta(INDArray a, INDArray x, Activation decoder, INDArray delta, INDArray scratch) {
+        if (this == CROSS_ENTROPY) {
+            double loss = crossEntropy(a, x, scratch);
+            Nd4j.exec(new Sigmoid(a, delta));
+            delta.subi(x);
+            return loss;
+        }
+        decoder.applyInPlace(a); // a now holds z, from which g'(a) is computed
+        a.sub(x, delta);
+        double loss = 0.5 * Level1.dot(delta, delta);
+        decoder.multiplyDerivative(a, delta, scratch);
+        return loss;
+    }
+
+    /** Sum over the batch of the per-sample loss only (evaluation); overwrites {@code scratch}, and {@code a} as above. */
+    public double loss(INDArray a, INDArray x, Activation decoder, INDArray scratch) {
+        if (this == CROSS_ENTROPY) {
+            return crossEntropy(a, x, scratch);
+        }
+        decoder.applyInPlace(a);
+        a.sub(x, scratch);
+        return 0.5 * Level1.dot(scratch, scratch);
+    }
+
+    /** {@code sum softplus(a) - x.a}: softplus is positive, so its sum is one BLAS asum, and x.a one dot. */
+    private static double crossEntropy(INDArray a, INDArray x, INDArray scratch) {
+        Nd4j.exec(new SoftPlus(a, scratch));
+        return Level1.asum(scratch) - Level1.dot(x, a);
+    }
+}

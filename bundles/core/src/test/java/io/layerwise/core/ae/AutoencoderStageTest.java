@@ -1,0 +1,114 @@
+package io.layerwise.core.ae;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.layerwise.api.data.Dataset;
+import io.layerwise.api.data.FloatMatrix;
+import io.layerwise.api.spec.Spec;
+import io.layerwise.api.stage.Parameter;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class AutoencoderStageTest {
+    static final int N = 50;
+    static final int INPUTS = 12;
+
+    static AutoencoderStage stage(boolean tied, int batch, double lr, long seed) {
+        Spec spec = new Spec("stages[0]", Map.of("hidden", 7, "tied", tied,
+                "train", Map.of("batch", batch, "optimizer", Map.of("lr", lr))));
+        return new AutoencoderStage(AutoencoderSpec.read(spec, new TestContext(INPUTS, Dataset.UNIT, seed)), seed,
+                Corruption.NONE);
+    }
+
+    static FloatMatrix data(long seed) {
+        Random r = new Random(seed);
+        float[] v = new float[N * INPUTS];
+        for (int i = 0; i < v.length; i++) {
+            v[i] = r.nextFloat();
+        }
+        return new FloatMatrix(N, INPUTS, v);
+    }
+
+    @ParameterizedTest(name = "tied={0}")
+    @ValueSource(booleans = {true, false})
+    void parametersRestoreRoundTripsBitIdentically(boolean tied) {
+        try (AutoencoderStage a = stage(tied, 20, 0.1, 1); AutoencoderStage b = stage(tied, 20, 0.1, 2)) {
+            a.prepareTraining(data(3));
+            a.trainBatch(0);
+            List<Parameter> saved = a.parameters();
+            assertEquals(tied ? List.of("W", "bh", "bv") : List.of("W", "bh", "bv", "Wdec"),
+                    saved.stream().map(Parameter::name).toList());
+            assertNotEquals(saved, b.parameters());
+            b.restore(saved);
+            assertEquals(saved, b.parameters());
+            assertEquals(a.encode(data(4)), b.encode(data(4)));
+        }
+    }
+
+    @Test
+    void restoreNamesAMissingOrMisshapenParameter() {
+        try (AutoencoderStage a = stage(true, 20, 0.1, 1)) {
+            List<Parameter> saved = a.parameters();
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> a.restore(saved.subList(0, 2)));
+            assertTrue(e.getMessage().contains("bv"), e.getMessage());
+            Parameter wrong = new Parameter("bh", new int[] {6}, new float[6]);
+            e = assertThrows(IllegalArgumentException.class, () -> a.restore(List.of(saved.get(0), wrong, saved.get(2))));
+            assertTrue(e.getMessage().contains("bh"), e.getMessage());
+        }
+    }
+
+    @Test
+    void sameSeedGivesIdenticalParametersAfterAFewBatches() {
+        try (AutoencoderStage a = stage(false, 20, 0.1, 9); AutoencoderStage b = stage(false, 20, 0.1, 9)) {
+            FloatMatrix x = data(5);
+            a.prepareTraining(x);
+            b.prepareTraining(x);
+            for (int i = 0; i < 3; i++) {
+                assertEquals(a.trainBatch(i), b.trainBatch(i));
+            }
+            assertEquals(a.parameters(), b.parameters());
+        }
+    }
+
+    @Test
+    void partialLastBatchCountsAndLossesAddUpToTheEvaluatedLoss() {
+        // lr so small that the parameters do not move: the batch sums must add up to N times the mean loss
+        try (AutoencoderStage a = stage(true, 20, 1e-12, 1)) {
+            FloatMatrix x = data(6);
+            assertEquals(3, a.prepareTraining(x)); // 20 + 20 + 10
+            double sum = 0;
+            for (int b = 0; b < 3; b++) {
+                sum += a.trainBatch(b);
+            }
+            double mean = a.evaluate(x).get("testReconstructionCE");
+            assertEquals(mean, sum / N, 1e-4 * mean);
+            assertThrows(IllegalStateException.class, () -> a.trainBatch(3));
+        }
+    }
+
+    @Test
+    void encodeAndReconstructKeepRowsAndRanges() {
+        try (AutoencoderStage a = stage(true, 20, 0.1, 1)) {
+            FloatMatrix code = a.encode(data(7));
+            FloatMatrix rec = a.reconstruct(data(7));
+            assertEquals(N, code.rows());
+            assertEquals(7, code.cols());
+            assertEquals(INPUTS, rec.cols());
+            for (float v : rec.data()) {
+                assertTrue(v > 0 && v < 1);
+            }
+            assertEquals(Dataset.UNIT, a.outputRange());
+            Parameter w = a.filters();
+            assertEquals("W", w.name());
+            assertArrayEquals(new int[] {INPUTS, 7}, w.shape());
+        }
+    }
+}

@@ -1,0 +1,33 @@
+package io.layerwise.model.dae.internal;
+
+import io.layerwise.api.spec.Spec;
+import io.layerwise.api.stage.Stage;
+import io.layerwise.api.stage.StageContext;
+import io.layerwise.api.stage.StageProvider;
+import io.layerwise.api.stage.StageType;
+import io.layerwise.core.ae.AutoencoderSpec;
+import io.layerwise.core.ae.AutoencoderStage;
+import org.osgi.service.component.annotations.Component;
+
+/**
+ * Stage type {@code dae}: a denoising autoencoder (Vincent et al., 2008). The encoder sees a corrupted
+ * {@code x~ = c(x)}; the loss compares the reconstruction with the clean {@code x}. Everything but the corruption
+ * is the shared autoencoder of {@code io.layerwise.core.ae}.
+ */
+@Component(service = StageProvider.class)
+@StageType(type = "dae")
+public class DaeStageProvider implements StageProvider {
+
+    @Override
+    public Stage create(Spec spec, StageContext context) {
+        AutoencoderSpec ae = AutoencoderSpec.read(spec, context);
+        NoiseOptions noise = NoiseOptions.read(spec.object("noise"));
+        return new AutoencoderStage(ae, context.seed(), noise.corruption(context.seed()));
+    }
+
+    @Override
+    public String describe() {
+        return "denoising autoencoder: noise mask|gaussian|salt-and-pepper, tied or untied, sigmoid/tanh/relu/identity,"
+                + " cross-entropy or squared error, SGD";
+    }
+}

@@ -1,0 +1,71 @@
+package io.layerwise.model.dae.internal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.layerwise.api.data.Dataset;
+import io.layerwise.api.data.FloatMatrix;
+import io.layerwise.api.spec.Spec;
+import io.layerwise.api.spec.SpecException;
+import io.layerwise.api.stage.Stage;
+import java.util.Map;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+class DaeStageProviderTest {
+    final DaeStageProvider provider = new DaeStageProvider();
+
+    @Test
+    void noiseLevelOutOfRangeNamesItsPath() {
+        Spec spec = new Spec("stages[1]", Map.of("noise", Map.of("kind", "mask", "level", 1.5)));
+        SpecException e = assertThrows(SpecException.class,
+                () -> provider.create(spec, new TestContext(784, Dataset.UNIT, 1)));
+        assertEquals("stages[1].noise.level must be in [0, 1], got 1.5", e.getMessage());
+    }
+
+    @Test
+    void gaussianNoiseTakesSigmaNotLevel() {
+        Spec spec = new Spec("stages[1]", Map.of("hidden", 10, "noise", Map.of("kind", "gaussian", "level", 0.2)));
+        try (Stage s = provider.create(spec, new TestContext(20, Dataset.UNIT, 1))) {
+            SpecException e = assertThrows(SpecException.class, spec::rejectUnknownFields);
+            assertEquals("stages[1].noise.level", e.path());
+        }
+        Spec bad = new Spec("stages[1]", Map.of("noise", Map.of("kind", "speckle")));
+        assertEquals("stages[1].noise.kind", assertThrows(SpecException.class,
+                () -> provider.create(bad, new TestContext(20, Dataset.UNIT, 1))).path());
+    }
+
+    @Test
+    void theDocumentedStageJsonIsReadCompletely() {
+        Spec spec = new Spec("stages[1]", Map.of("hidden", 16, "tied", true, "encoder", "sigmoid", "decoder", "sigmoid",
+                "loss", "cross-entropy", "noise", Map.of("kind", "salt-and-pepper", "level", 0.2),
+                "train", Map.of("epochs", 2, "batch", 7, "optimizer", Map.of("kind", "sgd", "lr", 0.1, "momentum", 0.5))));
+        try (Stage s = provider.create(spec, new TestContext(30, Dataset.UNIT, 1))) {
+            spec.rejectUnknownFields();
+            assertEquals(2, s.epochs());
+            Random r = new Random(1);
+            float[] v = new float[40 * 30];
+            for (int i = 0; i < v.length; i++) {
+                v[i] = r.nextFloat();
+            }
+            FloatMatrix x = new FloatMatrix(40, 30, v);
+            int batches = s.prepareTraining(x);
+            assertEquals(6, batches); // 5 x 7 + 5
+            double first = 0;
+            double last = 0;
+            for (int epoch = 0; epoch < 30; epoch++) {
+                double sum = 0;
+                for (int b = 0; b < batches; b++) {
+                    sum += s.trainBatch(b);
+                }
+                if (epoch == 0) {
+                    first = sum;
+                }
+                last = sum;
+            }
+            assertTrue(last < first, "training lowers the objective: " + first + " -> " + last);
+            assertTrue(s.evaluate(x).get("testReconstructionCE") > 0);
+        }
+    }
+}
