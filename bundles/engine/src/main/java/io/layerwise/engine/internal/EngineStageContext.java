@@ -1,0 +1,90 @@
+package io.layerwise.engine.internal;
+
+import io.layerwise.api.regularizer.Penalty;
+import io.layerwise.api.regularizer.Regularizer;
+import io.layerwise.api.spec.Spec;
+import io.layerwise.api.spec.SpecException;
+import io.layerwise.api.stage.StageContext;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Consumer;
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.ServiceReference;
+
+/**
+ * The engine's side of {@link StageContext} for one stage: resolves regularizers by name and remembers the
+ * services it took, so they are released when the stage ends.
+ */
+final class EngineStageContext implements StageContext, AutoCloseable {
+    private final BundleContext bundles;
+    private final Installed<Regularizer> regularizers;
+    private final int inputSize;
+    private final String inputRange;
+    private final long seed;
+    private final Consumer<String> log;
+    private final List<ServiceReference<Regularizer>> taken = new ArrayList<>();
+    private final List<String> penalties = new ArrayList<>();
+
+    EngineStageContext(BundleContext bundles, Installed<Regularizer> regularizers, int inputSize, String inputRange,
+            long seed, Consumer<String> log) {
+        this.bundles = bundles;
+        this.regularizers = regularizers;
+        this.inputSize = inputSize;
+        this.inputRange = inputRange;
+        this.seed = seed;
+        this.log = log;
+    }
+
+    @Override
+    public int inputSize() {
+        return inputSize;
+    }
+
+    @Override
+    public String inputRange() {
+        return inputRange;
+    }
+
+    @Override
+    public long seed() {
+        return seed;
+    }
+
+    @Override
+    public Penalty penalty(Spec spec) {
+        String name = spec.text("name", null);
+        ServiceReference<Regularizer> ref = regularizers.find(name).orElseThrow(() -> new SpecException(
+                spec.pathOf("name"), "\"" + name + "\" is not an installed regularizer; installed: " + regularizers.listing()));
+        Regularizer regularizer = bundles.getService(ref);
+        if (regularizer == null) {
+            throw new SpecException(spec.pathOf("name"), "\"" + name + "\": its bundle " + Installed.bundleOf(ref)
+                    + " went away; installed now: " + regularizers.listing());
+        }
+        taken.add(ref);
+        Penalty penalty = regularizer.configure(spec);
+        penalties.add(penalty.describe() + " from " + Installed.bundleOf(ref));
+        return penalty;
+    }
+
+    @Override
+    public void log(String message) {
+        log.accept(message);
+    }
+
+    /** The penalties handed out, described with their bundles (for error messages). */
+    List<String> penalties() {
+        return penalties;
+    }
+
+    @Override
+    public void close() {
+        for (ServiceReference<Regularizer> ref : taken) {
+            try {
+                bundles.ungetService(ref);
+            } catch (IllegalStateException ignored) {
+                // the engine's own bundle is stopping; the framework releases everything anyway
+            }
+        }
+        taken.clear();
+    }
+}

@@ -1,0 +1,82 @@
+package io.layerwise.engine.internal;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.InvalidSyntaxException;
+import org.osgi.framework.ServiceReference;
+
+/**
+ * Looks plug-in services up by their name property at the moment they are needed (never cached), so an
+ * updated or newly deployed bundle is used from the next lookup on.
+ *
+ * @param <S> the service interface
+ */
+final class Installed<S> {
+    private final BundleContext context;
+    private final Class<S> type;
+    private final String property;
+
+    Installed(BundleContext context, Class<S> type, String property) {
+        this.context = context;
+        this.type = type;
+        this.property = property;
+    }
+
+    /** The best-ranked service registered under {@code name}, if any. */
+    Optional<ServiceReference<S>> find(String name) {
+        try {
+            String filter = "(" + property + "=" + escape(name) + ")";
+            return context.getServiceReferences(type, filter).stream().max(Comparator.naturalOrder());
+        } catch (InvalidSyntaxException e) {
+            return Optional.empty();
+        }
+    }
+
+    /** All registrations, sorted by name. */
+    List<ServiceReference<S>> all() {
+        try {
+            List<ServiceReference<S>> refs = new ArrayList<>(context.getServiceReferences(type, null));
+            refs.sort(Comparator.comparing(this::name));
+            return refs;
+        } catch (InvalidSyntaxException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    String name(ServiceReference<?> ref) {
+        Object v = ref.getProperty(property);
+        if (v instanceof String[] a) {
+            return String.join(",", Arrays.asList(a));
+        }
+        return String.valueOf(v);
+    }
+
+    /** {@code "ae (io.layerwise.model-ae 0.1.0), dae (...)"}, or {@code "none"}. */
+    String listing() {
+        List<String> parts = new ArrayList<>();
+        for (ServiceReference<S> ref : all()) {
+            parts.add(name(ref) + " (" + bundleOf(ref) + ")");
+        }
+        return parts.isEmpty() ? "none" : String.join(", ", parts);
+    }
+
+    static String bundleOf(ServiceReference<?> ref) {
+        var b = ref.getBundle();
+        return b == null ? "unregistered" : b.getSymbolicName() + " " + b.getVersion();
+    }
+
+    private static String escape(String s) {
+        StringBuilder sb = new StringBuilder();
+        for (char c : s.toCharArray()) {
+            if (c == '\\' || c == '(' || c == ')' || c == '*') {
+                sb.append('\\');
+            }
+            sb.append(c);
+        }
+        return sb.toString();
+    }
+}

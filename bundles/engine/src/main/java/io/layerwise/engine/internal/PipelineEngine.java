@@ -1,0 +1,195 @@
+package io.layerwise.engine.internal;
+
+import io.layerwise.api.data.DataSource;
+import io.layerwise.api.data.Dataset;
+import io.layerwise.api.pipeline.Job;
+import io.layerwise.api.pipeline.JobStatus;
+import io.layerwise.api.pipeline.PipelineException;
+import io.layerwise.api.pipeline.PipelineRunner;
+import io.layerwise.api.pipeline.ProgressListener;
+import io.layerwise.api.pipeline.RunOptions;
+import io.layerwise.api.regularizer.Regularizer;
+import io.layerwise.api.spec.Spec;
+import io.layerwise.api.spec.SpecException;
+import io.layerwise.api.stage.Stage;
+import io.layerwise.api.stage.StageProvider;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.ServiceReference;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Deactivate;
+
+/**
+ * The pipeline engine. {@link #submit} does everything that can fail on bad input before any output exists:
+ * parse the file, find the data source and every stage type, load the data, and create every stage once to
+ * validate its fields and chain the sizes. Only then does it create the run directory and start the job.
+ */
+@Component(service = PipelineRunner.class)
+public final class PipelineEngine implements PipelineRunner {
+    private final AtomicInteger ids = new AtomicInteger();
+    private final List<PipelineJob> jobs = new CopyOnWriteArrayList<>();
+    private BundleContext bundles;
+    private Installed<StageProvider> providers;
+    private Installed<Regularizer> regularizers;
+    private Installed<DataSource> sources;
+    private ExecutorService executor;
+    private Path workingDir;
+
+    @Activate
+    void activate(BundleContext context) {
+        bundles = context;
+        providers = new Installed<>(context, StageProvider.class, StageProvider.TYPE);
+        regularizers = new Installed<>(context, Regularizer.class, Regularizer.NAME);
+        sources = new Installed<>(context, DataSource.class, DataSource.NAME);
+        String cwd = context.getProperty("layerwise.cwd");
+        workingDir = Path.of(cwd != null ? cwd : System.getProperty("user.dir"));
+        AtomicInteger threads = new AtomicInteger();
+        executor = Executors.newCachedThreadPool(r -> {
+            Thread t = new Thread(r, "layerwise-engine-" + threads.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    @Deactivate
+    void deactivate() {
+        // Quick by design (SCR allows seconds, not minutes): ask jobs to stop and let the pool wind down.
+        jobs.forEach(PipelineJob::cancel);
+        executor.shutdown();
+    }
+
+    @Override
+    public Job submit(Path pipelineFile, RunOptions options, ProgressListener listener) throws PipelineException {
+        Path file = workingDir.resolve(pipelineFile).normalize();
+        PipelineFile pipeline = PipelineFile.read(file);
+        DataSource source = null;
+        ServiceReference<DataSource> sourceRef = sources.find(pipeline.dataSource).orElseThrow(() -> new PipelineException(
+                file + ": data.source \"" + pipeline.dataSource + "\" is not an installed data source; installed: "
+                        + sources.listing()));
+        Dataset data;
+        try {
+            source = bundles.getService(sourceRef);
+            if (source == null) {
+                throw new PipelineException(file + ": data source \"" + pipeline.dataSource + "\" went away");
+            }
+            Path dataDir = options.dataDir() == null ? null : workingDir.resolve(options.dataDir());
+            Spec dataSpec = pipeline.dataFields(dataDir);
+            source.validate(dataSpec);
+            dataSpec.rejectUnknownFields();
+            List<Map<String, Object>> stageSpecs = checkStageTypes(file, pipeline);
+            data = source.load(pipeline.dataFields(dataDir));
+            List<Map<String, Object>> resolvedStages = validateStages(file, pipeline, stageSpecs, data, options);
+            Map<String, Object> resolved = new LinkedHashMap<>(pipeline.root.resolved());
+            Map<String, Object> dataSection = new LinkedHashMap<>();
+            dataSection.put("source", pipeline.dataSource);
+            dataSection.putAll(dataSpec.resolved());
+            resolved.put("data", dataSection);
+            resolved.put("stages", resolvedStages);
+            Path out = options.outDir() != null ? workingDir.resolve(options.outDir()).normalize()
+                    : RunDirectory.defaultPath(workingDir.resolve("runs"), pipeline.name);
+            RunDirectory run = RunDirectory.create(out, pipeline.name, Json.toJson(resolved));
+            PipelineJob job = new PipelineJob(Integer.toString(ids.incrementAndGet()), pipeline, stageSpecs, data, run,
+                    listener, bundles, providers, regularizers);
+            jobs.add(job);
+            executor.execute(job);
+            return job;
+        } catch (SpecException e) {
+            throw new PipelineException(file + ": " + e.getMessage(), e);
+        } catch (IOException e) {
+            throw new PipelineException(e.getMessage(), e);
+        } finally {
+            if (source != null) {
+                bundles.ungetService(sourceRef);
+            }
+        }
+    }
+
+    /** Every stage type must have a provider now; the message lists the installed ones with their bundles. */
+    private List<Map<String, Object>> checkStageTypes(Path file, PipelineFile pipeline) throws PipelineException {
+        for (int i = 0; i < pipeline.stages.size(); i++) {
+            String type = PipelineFile.stageType(pipeline.stages.get(i));
+            if (providers.find(type).isEmpty()) {
+                throw new PipelineException(file + ": stages[" + i + "].type \"" + type
+                        + "\" is not an installed stage type; installed: " + providers.listing());
+            }
+        }
+        return pipeline.stages;
+    }
+
+    /**
+     * Creates each stage once with the real input sizes to check its fields (unknown, mistyped, out of range)
+     * and applies {@code --epochs}; returns the resolved stage specs for pipeline.json.
+     */
+    private List<Map<String, Object>> validateStages(Path file, PipelineFile pipeline, List<Map<String, Object>> specs,
+            Dataset data, RunOptions options) throws PipelineException {
+        List<Map<String, Object>> resolved = new ArrayList<>();
+        int inputSize = data.train().cols();
+        String range = data.valueRange();
+        for (int i = 0; i < specs.size(); i++) {
+            Map<String, Object> raw = specs.get(i);
+            Map<String, Object> stageResolved = null;
+            final int index = i;
+            for (int pass = 0; pass < 2; pass++) {
+                String type = PipelineFile.stageType(raw);
+                ServiceReference<StageProvider> ref = providers.find(type).orElseThrow(() -> new PipelineException(
+                        file + ": stages[" + index + "].type \"" + type + "\" went away; installed: " + providers.listing()));
+                StageProvider provider = bundles.getService(ref);
+                if (provider == null) {
+                    throw new PipelineException(file + ": stages[" + i + "].type \"" + type + "\": its bundle "
+                            + Installed.bundleOf(ref) + " went away");
+                }
+                Spec spec = new Spec("stages[" + i + "]", raw);
+                spec.text("type", null);
+                try (EngineStageContext context = new EngineStageContext(bundles, regularizers, inputSize, range,
+                        pipeline.seed + i, line -> { });
+                        Stage stage = provider.create(spec, context)) {
+                    spec.rejectUnknownFields();
+                    if (pass == 0 && stage.trainable() && options.epochsOverride() > 0) {
+                        overrideEpochs(raw, options.epochsOverride());
+                        continue;
+                    }
+                    stageResolved = spec.resolved();
+                    inputSize = stage.outputSize();
+                    range = stage.outputRange();
+                    break;
+                } finally {
+                    bundles.ungetService(ref);
+                }
+            }
+            resolved.add(stageResolved);
+        }
+        return resolved;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static void overrideEpochs(Map<String, Object> raw, int epochs) {
+        Object train = raw.get("train");
+        Map<String, Object> t = train instanceof Map<?, ?> m ? new LinkedHashMap<>((Map<String, Object>) m)
+                : new LinkedHashMap<>();
+        t.put("epochs", (long) epochs);
+        raw.put("train", t);
+    }
+
+    @Override
+    public List<JobStatus> jobs() {
+        List<JobStatus> out = new ArrayList<>();
+        jobs.forEach(j -> out.add(j.status()));
+        return out;
+    }
+
+    @Override
+    public Optional<Job> job(String id) {
+        return jobs.stream().filter(j -> j.id().equals(id)).map(j -> (Job) j).findFirst();
+    }
+}

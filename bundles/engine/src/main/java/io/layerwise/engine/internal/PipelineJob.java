@@ -1,0 +1,291 @@
+package io.layerwise.engine.internal;
+
+import io.layerwise.api.data.Dataset;
+import io.layerwise.api.data.FloatMatrix;
+import io.layerwise.api.pipeline.Job;
+import io.layerwise.api.pipeline.JobStatus;
+import io.layerwise.api.pipeline.JobStatus.State;
+import io.layerwise.api.pipeline.ProgressListener;
+import io.layerwise.api.regularizer.Regularizer;
+import io.layerwise.api.spec.Spec;
+import io.layerwise.api.stage.Parameter;
+import io.layerwise.api.stage.Stage;
+import io.layerwise.api.stage.StageProvider;
+import io.layerwise.engine.internal.pictures.FilterTiles;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.ServiceReference;
+
+/**
+ * One pipeline run on its own thread: for each stage, looks its provider up (late, so an updated bundle is
+ * used), trains or fits it, saves it, and encodes the data for the next stage.
+ */
+final class PipelineJob implements Job, Runnable {
+    private static final double PROGRESS_INTERVAL_S = 0.25;
+
+    private final String id;
+    private final PipelineFile pipeline;
+    private final List<Map<String, Object>> stageSpecs;
+    private final Dataset data;
+    private final RunDirectory run;
+    private final ProgressListener listener;
+    private final BundleContext bundles;
+    private final Installed<StageProvider> providers;
+    private final Installed<Regularizer> regularizers;
+    private final CountDownLatch done = new CountDownLatch(1);
+    private volatile boolean cancelRequested;
+    private volatile JobStatus status;
+
+    PipelineJob(String id, PipelineFile pipeline, List<Map<String, Object>> stageSpecs, Dataset data, RunDirectory run,
+            ProgressListener listener, BundleContext bundles, Installed<StageProvider> providers,
+            Installed<Regularizer> regularizers) {
+        this.id = id;
+        this.pipeline = pipeline;
+        this.stageSpecs = stageSpecs;
+        this.data = data;
+        this.run = run;
+        this.listener = listener == null ? new ProgressListener() { } : listener;
+        this.bundles = bundles;
+        this.providers = providers;
+        this.regularizers = regularizers;
+        this.status = new JobStatus(id, pipeline.name, run.dir, State.RUNNING, -1, stageSpecs.size(), "", 0, 0,
+                Double.NaN, null);
+    }
+
+    @Override
+    public String id() {
+        return id;
+    }
+
+    @Override
+    public JobStatus status() {
+        return status;
+    }
+
+    @Override
+    public JobStatus await() throws InterruptedException {
+        done.await();
+        return status;
+    }
+
+    @Override
+    public void cancel() {
+        cancelRequested = true;
+    }
+
+    @Override
+    public void run() {
+        String threadName = Thread.currentThread().getName();
+        Thread.currentThread().setName("layerwise-job-" + id);
+        try {
+            log("run " + id + " of " + pipeline.file + " into " + run.dir + " (data: " + data.description() + ")");
+            runStages();
+            finish(State.DONE, null, "done");
+        } catch (Cancelled e) {
+            finish(State.CANCELLED, "cancelled by request in " + e.getMessage(), "cancelled");
+        } catch (StageFailure e) {
+            finish(State.FAILED, e.getMessage(), "failed");
+        } catch (Throwable e) {
+            // A plug-in's bug: name the stage and bundle, keep the trace in run.log only.
+            StringWriter trace = new StringWriter();
+            e.printStackTrace(new PrintWriter(trace));
+            run.log(trace.toString());
+            finish(State.FAILED, where() + ": " + e, "failed");
+        } finally {
+            Thread.currentThread().setName(threadName);
+            done.countDown();
+        }
+    }
+
+    private String where() {
+        JobStatus s = status;
+        return s.stage() < 0 ? "pipeline " + pipeline.name
+                : "stage " + (s.stage() + 1) + " (" + s.stageType() + ")" + (s.epoch() > 0 ? " epoch " + s.epoch() : "");
+    }
+
+    private void runStages() throws IOException, StageFailure, Cancelled {
+        FloatMatrix train = data.train();
+        FloatMatrix test = data.test();
+        String range = data.valueRange();
+        for (int i = 0; i < stageSpecs.size(); i++) {
+            Map<String, Object> raw = stageSpecs.get(i);
+            String type = PipelineFile.stageType(raw);
+            int stageNo = i + 1;
+            setStatus(i, type, 0, 0, Double.NaN);
+            ServiceReference<StageProvider> ref = providers.find(type).orElseThrow(() -> new StageFailure(
+                    "stage " + stageNo + ": no provider of stage type \"" + type + "\" is installed now; installed: "
+                            + providers.listing()));
+            StageProvider provider = bundles.getService(ref);
+            if (provider == null) {
+                throw new StageFailure("stage " + (i + 1) + ": the provider of \"" + type + "\" went away");
+            }
+            String bundle = ref.getBundle().getSymbolicName();
+            String version = ref.getBundle().getVersion().toString();
+            try (EngineStageContext context = new EngineStageContext(bundles, regularizers, train.cols(), range,
+                    pipeline.seed + i, this::log);
+                    Stage stage = provider.create(new Spec("stages[" + i + "]", raw), context)) {
+                log("stage " + (i + 1) + "/" + stageSpecs.size() + ": " + type + " " + stage.inputSize() + " -> "
+                        + stage.outputSize() + " from " + bundle + " " + version);
+                Map<String, Object> info = new LinkedHashMap<>();
+                info.put("index", i + 1);
+                info.put("type", type);
+                info.put("bundle", bundle);
+                info.put("bundleVersion", version);
+                info.put("inputSize", stage.inputSize());
+                info.put("outputSize", stage.outputSize());
+                info.put("started", Instant.now().toString());
+                Map<String, Object> history = run.beginStage(info);
+                Path stageDir = run.stageDir(i, type);
+                Map<String, Object> header = new LinkedHashMap<>(info);
+                header.remove("index");
+                header.remove("started");
+                header.put("outputRange", stage.outputRange());
+                header.put("spec", raw);
+                if (stage.trainable()) {
+                    train(i, type, stage, train, test, history, stageDir, header, context);
+                } else {
+                    long t0 = System.nanoTime();
+                    stage.fit(train);
+                    Map<String, Object> epoch = new LinkedHashMap<>();
+                    epoch.put("epoch", 1);
+                    epoch.put("seconds", (System.nanoTime() - t0) / 1e9);
+                    epoch.put("metrics", test == null ? Map.of() : stage.evaluate(test));
+                    run.addEpoch(history, epoch);
+                    save(stage, stageDir, header);
+                }
+                writePictures(stage, stageDir);
+                train = stage.encode(train);
+                test = test == null ? null : stage.encode(test);
+                range = stage.outputRange();
+                history.put("finished", Instant.now().toString());
+                run.writeHistory();
+            } finally {
+                try {
+                    bundles.ungetService(ref);
+                } catch (IllegalStateException ignored) {
+                    // our bundle is stopping
+                }
+            }
+        }
+    }
+
+    private void train(int index, String type, Stage stage, FloatMatrix train, FloatMatrix test,
+            Map<String, Object> history, Path stageDir, Map<String, Object> header, EngineStageContext context)
+            throws IOException, StageFailure, Cancelled {
+        int batches = stage.prepareTraining(train);
+        int epochs = stage.epochs();
+        int n = train.rows();
+        for (int epoch = 1; epoch <= epochs; epoch++) {
+            setStatus(index, type, epoch, epochs, status.lastLoss());
+            long t0 = System.nanoTime();
+            long lastReport = t0;
+            double sum = 0;
+            int seen = 0;
+            for (int b = 0; b < batches; b++) {
+                if (cancelRequested) {
+                    throw new Cancelled("stage " + (index + 1) + " (" + type + ") epoch " + epoch + " at minibatch "
+                            + (b + 1) + "; the model of the last finished epoch is kept in " + stageDir);
+                }
+                double loss = stage.trainBatch(b);
+                if (!Double.isFinite(loss)) {
+                    throw new StageFailure("stage " + (index + 1) + " (" + type + ") diverged in epoch " + epoch
+                            + ", minibatch " + (b + 1) + ": the loss is " + loss + "; regularizers: "
+                            + (context.penalties().isEmpty() ? "none" : String.join(", ", context.penalties()))
+                            + "; lower the learning rate (stages[" + index + "].train.optimizer.lr)"
+                            + (epoch > 1 ? "; the model of epoch " + (epoch - 1) + " is kept in " + stageDir : ""));
+                }
+                sum += loss;
+                seen = (int) ((long) n * (b + 1) / batches); // for display only: batches may differ in size by one
+                long now = System.nanoTime();
+                if ((now - lastReport) / 1e9 >= PROGRESS_INTERVAL_S) {
+                    lastReport = now;
+                    listener.batch(index, epoch, epochs, seen, n, sum / seen, (now - t0) / 1e9);
+                }
+            }
+            double seconds = (System.nanoTime() - t0) / 1e9;
+            double loss = sum / n;
+            Map<String, Double> metrics = test == null ? Map.of() : stage.evaluate(test);
+            checkFinite(index, type, epoch, metrics, stageDir);
+            Map<String, Object> record = new LinkedHashMap<>();
+            record.put("epoch", epoch);
+            record.put("loss", loss);
+            record.put("seconds", seconds);
+            record.put("metrics", metrics);
+            run.addEpoch(history, record);
+            save(stage, stageDir, header);
+            setStatus(index, type, epoch, epochs, loss);
+            log(String.format("stage %d (%s) epoch %d/%d: loss %.4f %s %.2fs", index + 1, type, epoch, epochs, loss,
+                    metrics, seconds));
+            listener.epoch(index, epoch, epochs, loss, metrics, seconds);
+        }
+    }
+
+    private void checkFinite(int index, String type, int epoch, Map<String, Double> metrics, Path stageDir)
+            throws StageFailure {
+        for (var e : metrics.entrySet()) {
+            if (e.getValue() == null || !Double.isFinite(e.getValue())) {
+                throw new StageFailure("stage " + (index + 1) + " (" + type + ") epoch " + epoch + ": metric "
+                        + e.getKey() + " is " + e.getValue() + "; the model of the previous epoch is kept in " + stageDir);
+            }
+        }
+    }
+
+    private void save(Stage stage, Path stageDir, Map<String, Object> header) throws IOException {
+        List<Parameter> params = stage.parameters();
+        ModelFiles.write(stageDir, header, params);
+    }
+
+    private void writePictures(Stage stage, Path stageDir) throws IOException {
+        Parameter w = stage.filters();
+        if (w != null && w.shape().length == 2) {
+            FilterTiles.writeFilters(w.values(), w.shape()[0], w.shape()[1], 100, stageDir.resolve("filters.png"));
+        }
+    }
+
+    private void setStatus(int stage, String type, int epoch, int epochs, double loss) {
+        status = new JobStatus(id, pipeline.name, run.dir, State.RUNNING, stage, stageSpecs.size(), type, epoch, epochs,
+                loss, null);
+    }
+
+    private void finish(State state, String message, String word) {
+        JobStatus s = status;
+        status = new JobStatus(id, pipeline.name, run.dir, state, s.stage(), s.stageCount(), s.stageType(), s.epoch(),
+                s.epochs(), s.lastLoss(), message);
+        log(message == null ? "finished: " + word : word + ": " + message);
+        try {
+            run.finish(word, message);
+        } catch (IOException e) {
+            log("could not write history.json: " + e.getMessage());
+        }
+    }
+
+    private void log(String line) {
+        run.log(Instant.now() + " " + line);
+        listener.message(line);
+    }
+
+    /** A failure with a complete, user-facing message. */
+    static final class StageFailure extends Exception {
+        private static final long serialVersionUID = 1L;
+
+        StageFailure(String message) {
+            super(message);
+        }
+    }
+
+    private static final class Cancelled extends Exception {
+        private static final long serialVersionUID = 1L;
+
+        Cancelled(String where) {
+            super(where);
+        }
+    }
+}

@@ -1,0 +1,97 @@
+package io.layerwise.engine.internal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.layerwise.api.pipeline.PipelineException;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class PipelineFileTest {
+    @TempDir
+    Path dir;
+
+    private Path write(String json) throws IOException {
+        Path p = dir.resolve("p.json");
+        Files.writeString(p, json);
+        return p;
+    }
+
+    private String error(String json) throws IOException {
+        Path p = write(json);
+        return assertThrows(PipelineException.class, () -> PipelineFile.read(p)).getMessage();
+    }
+
+    @Test
+    void readsNameSeedDataAndStages() throws Exception {
+        PipelineFile f = PipelineFile.read(write(
+                "{\"name\":\"x\",\"seed\":7,\"data\":{\"source\":\"mnist\",\"limit\":10},\"stages\":[{\"type\":\"dae\"}]}"));
+        assertEquals("x", f.name);
+        assertEquals(7, f.seed);
+        assertEquals("mnist", f.dataSource);
+        assertEquals(10L, f.data.get("limit"));
+        assertEquals("dae", PipelineFile.stageType(f.stages.get(0)));
+    }
+
+    @Test
+    void nameDefaultsToTheFileName() throws Exception {
+        assertEquals("p", PipelineFile.read(write("{\"data\":{\"source\":\"m\"},\"stages\":[{\"type\":\"dae\"}]}")).name);
+    }
+
+    @Test
+    void malformedJsonNamesTheFileAndPosition() throws Exception {
+        String m = error("{\"data\": {\"source\": \"mnist\"}, \"stages\": [");
+        assertTrue(m.startsWith(dir.resolve("p.json") + ": malformed JSON"), m);
+        assertTrue(m.contains("line 1"), m);
+    }
+
+    @Test
+    void trailingCommaIsMalformed() throws Exception {
+        assertTrue(error("{\"data\": {\"source\": \"mnist\"},}").contains("malformed JSON"));
+    }
+
+    @Test
+    void aTopLevelListIsRejected() throws Exception {
+        assertTrue(error("[1, 2]").contains("must be a JSON object"));
+    }
+
+    @Test
+    void missingFileIsNamed() {
+        Path p = dir.resolve("nope.json");
+        assertEquals(p + ": no such pipeline file",
+                assertThrows(PipelineException.class, () -> PipelineFile.read(p)).getMessage());
+    }
+
+    @Test
+    void unknownTopLevelFieldIsNamed() throws Exception {
+        String m = error("{\"data\":{\"source\":\"m\"},\"stages\":[{\"type\":\"dae\"}],\"sed\":1}");
+        assertTrue(m.endsWith("sed is not a known field here; known fields: name, description, seed, data, stages"), m);
+    }
+
+    @Test
+    void stagesMustBeANonEmptyListOfTypedObjects() throws Exception {
+        assertTrue(error("{\"data\":{\"source\":\"m\"},\"stages\":[]}").endsWith("stages must be a non-empty list of stage objects"));
+        assertTrue(error("{\"data\":{\"source\":\"m\"},\"stages\":[{\"hidden\":3}]}")
+                .endsWith("stages[0].type is required (a stage type such as \"dae\")"));
+        assertTrue(error("{\"data\":{\"source\":\"m\"},\"stages\":[{\"type\":3}]}")
+                .endsWith("stages[0].type must be a string naming a stage type"));
+    }
+
+    @Test
+    void dataSourceIsRequired() throws Exception {
+        assertTrue(error("{\"stages\":[{\"type\":\"dae\"}]}").endsWith("data is required, e.g. {\"source\": \"mnist\"}"));
+        assertTrue(error("{\"data\":{},\"stages\":[{\"type\":\"dae\"}]}").contains("data.source is required"));
+    }
+
+    @Test
+    void runNamesCannotEscapeTheRunsDirectory() throws Exception {
+        for (String bad : new String[] {"../x", "/etc", "a/b", "..", ""}) {
+            String m = error("{\"name\":\"" + bad + "\",\"data\":{\"source\":\"m\"},\"stages\":[{\"type\":\"dae\"}]}");
+            assertTrue(m.contains("name must be 1-100 letters"), m);
+        }
+    }
+}

@@ -1,0 +1,304 @@
+package io.layerwise.itest;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import io.layerwise.launcher.Platform;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.jar.Attributes;
+import java.util.jar.JarInputStream;
+import java.util.jar.JarOutputStream;
+import java.util.jar.Manifest;
+import java.util.zip.ZipEntry;
+import javax.imageio.ImageIO;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer.OrderAnnotation;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.io.TempDir;
+import org.osgi.framework.Bundle;
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.FrameworkEvent;
+import org.osgi.framework.ServiceReference;
+import org.osgi.framework.wiring.FrameworkWiring;
+
+/** The assembled distribution started in a real embedded Felix framework. */
+class PlatformIT {
+    static final Path DIST = Path.of(System.getProperty("layerwise.dist", "../../runtime/target/layerwise"));
+
+    static final String TINY = """
+            {"name": "tiny", "seed": 7, "data": {"source": "mnist"},
+             "stages": [{"type": "dae", "hidden": 16, "noise": {"kind": "mask", "level": 0.3},
+                         "train": {"epochs": 2, "batch": 20, "optimizer": {"kind": "sgd", "lr": 0.1}}}]}
+            """;
+
+    static Platform start(Path work) throws Exception {
+        Path data = SyntheticMnist.write(work.resolve("data"), 300, 100);
+        return Platform.start(DIST, Map.of("layerwise.cwd", work.toString(), "layerwise.data.dir", data.toString()));
+    }
+
+    static Path pipeline(Path work, String name, String json) throws IOException {
+        Path p = work.resolve(name + ".json");
+        Files.writeString(p, json);
+        return p;
+    }
+
+    static JsonObject json(Path p) throws IOException {
+        return JsonParser.parseString(Files.readString(p)).getAsJsonObject();
+    }
+
+    static List<ServiceReference<?>> services(BundleContext ctx, String type) throws Exception {
+        ServiceReference<?>[] refs = ctx.getAllServiceReferences(type, null);
+        return refs == null ? List.of() : Arrays.asList(refs);
+    }
+
+    @Nested
+    @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+    class Running {
+        Path work;
+        Platform platform;
+
+        @BeforeAll
+        void start(@TempDir Path dir) throws Exception {
+            work = dir;
+            platform = PlatformIT.start(work);
+        }
+
+        @AfterAll
+        void stop() throws Exception {
+            platform.stop();
+        }
+
+        @Test
+        void everyBundleResolvesAndStarts() {
+            for (Bundle b : platform.context().getBundles()) {
+                boolean fragment = b.getHeaders().get("Fragment-Host") != null;
+                assertEquals(fragment ? Bundle.RESOLVED : Bundle.ACTIVE, b.getState(),
+                        b.getSymbolicName() + " " + b.getVersion());
+            }
+        }
+
+        @Test
+        void stageProvidersRegularizersAndDataSourcesAppear() throws Exception {
+            BundleContext ctx = platform.context();
+            List<String> types = services(ctx, "io.layerwise.api.stage.StageProvider").stream()
+                    .map(r -> (String) r.getProperty("layerwise.stage.type")).sorted().toList();
+            assertEquals(List.of("ae", "dae"), types);
+            assertEquals(1, services(ctx, "io.layerwise.api.regularizer.Regularizer").size());
+            assertEquals(1, services(ctx, "io.layerwise.api.data.DataSource").size());
+            assertEquals(1, services(ctx, "io.layerwise.api.backend.Backend").size());
+        }
+
+        @Test
+        void typesListsEachTypeWithItsBundleAndVersion() {
+            Shell.Result r = Shell.exec(platform, "layerwise:types");
+            assertEquals(0, r.exitCode(), r.all());
+            assertTrue(r.out().contains("dae") && r.out().contains("io.layerwise.model-dae")
+                    && r.out().contains("io.layerwise.model-ae"), r.out());
+        }
+
+        @Test
+        void aTinyPipelineRunsToTheEndAndWritesItsRunDirectory() throws Exception {
+            Path p = pipeline(work, "tiny", TINY);
+            Path out = work.resolve("runs/tiny-1");
+            Shell.Result r = Shell.exec(platform, "layerwise:run --out " + out + " " + p);
+            assertEquals(0, r.exitCode(), r.all());
+            assertTrue(r.out().contains("Epoch 2/2"), r.out());
+            JsonObject history = json(out.resolve("history.json"));
+            assertEquals("done", history.get("status").getAsString());
+            JsonObject stage = history.getAsJsonArray("stages").get(0).getAsJsonObject();
+            assertEquals("io.layerwise.model-dae", stage.get("bundle").getAsString());
+            var epochs = stage.getAsJsonArray("epochs");
+            assertEquals(2, epochs.size());
+            double first = epochs.get(0).getAsJsonObject().get("loss").getAsDouble();
+            double second = epochs.get(1).getAsJsonObject().get("loss").getAsDouble();
+            assertTrue(second < first, "training lowers the loss: " + first + " -> " + second);
+            assertTrue(epochs.get(1).getAsJsonObject().getAsJsonObject("metrics").has("testReconstructionCE"));
+            Path stageDir = out.resolve("stage-1-dae");
+            assertTrue(Files.size(stageDir.resolve("params.bin")) == 4L * (784 * 16 + 16 + 784));
+            assertEquals("layerwise-model", json(stageDir.resolve("model.json")).get("format").getAsString());
+            var img = ImageIO.read(stageDir.resolve("filters.png").toFile());
+            assertEquals(4 * 28 + 3, img.getWidth(), "16 filters tile as 4x4 with 1-pixel gaps");
+            assertEquals(16, json(out.resolve("pipeline.json")).getAsJsonArray("stages").get(0).getAsJsonObject()
+                    .get("hidden").getAsInt());
+        }
+
+        @Test
+        void anUnknownStageTypeNamesTheInstalledOnesAndLeavesNoRunDirectory() throws Exception {
+            Path p = pipeline(work, "bad-type", TINY.replace("\"dae\"", "\"dea\""));
+            Path out = work.resolve("runs/bad-type");
+            Shell.Result r = Shell.exec(platform, "layerwise:run --out " + out + " " + p);
+            assertNotEquals(0, r.exitCode());
+            assertTrue(r.err().contains("stages[0].type \"dea\" is not an installed stage type; installed: ae (io.layerwise.model-ae"),
+                    r.err());
+            assertTrue(r.err().contains("dae (io.layerwise.model-dae"), r.err());
+            assertFalse(Files.exists(out));
+        }
+
+        @Test
+        void badFieldsAreNamedByTheirJsonPath() throws Exception {
+            Map<String, String> cases = Map.of(
+                    TINY.replace("\"hidden\": 16", "\"hiden\": 16"), "stages[0].hiden is not a known field",
+                    TINY.replace("\"level\": 0.3", "\"level\": 1.5"), "stages[0].noise.level must be in [0, 1], got 1.5",
+                    TINY.replace("\"hidden\": 16", "\"hidden\": \"16\""), "stages[0].hidden must be an integer, got \"16\"",
+                    TINY.replace("\"batch\": 20", "\"batch\": 0"), "stages[0].train.batch must be in",
+                    TINY.replace("{\"name\"", "{,\"name\""), "malformed JSON");
+            int i = 0;
+            for (var c : cases.entrySet()) {
+                Path p = pipeline(work, "bad-" + i, c.getKey());
+                Path out = work.resolve("runs/bad-" + i++);
+                Shell.Result r = Shell.exec(platform, "layerwise:run --out " + out + " " + p);
+                assertNotEquals(0, r.exitCode(), c.getValue());
+                assertTrue(r.err().contains(c.getValue()) && r.err().contains(p.toString()), r.err());
+                assertFalse(r.err().contains("\tat "), "no stack trace: " + r.err());
+                assertFalse(Files.exists(out), "no run directory for " + c.getValue());
+            }
+        }
+
+        @Test
+        void aCorruptIdxFileIsNamedAndNothingIsWritten() throws Exception {
+            Path data = work.resolve("corrupt");
+            SyntheticMnist.write(data, 50, 20);
+            Path labels = data.resolve("train-labels-idx1-ubyte.gz");
+            byte[] bytes = Files.readAllBytes(data.resolve("train-images-idx3-ubyte.gz"));
+            Files.write(labels, bytes); // images where labels belong: wrong magic number
+            Path p = pipeline(work, "corrupt", TINY);
+            Path out = work.resolve("runs/corrupt");
+            Shell.Result r = Shell.exec(platform, "layerwise:run --data " + data + " --out " + out + " " + p);
+            assertNotEquals(0, r.exitCode());
+            assertTrue(r.err().contains("train-labels-idx1-ubyte.gz"), r.err());
+            assertFalse(Files.exists(out));
+        }
+
+        @Test
+        void backendReportsFlavourThreadsAndGemmSpeed() {
+            Shell.Result r = Shell.exec(platform, "layerwise:backend --seconds 0.2");
+            assertEquals(0, r.exitCode(), r.all());
+            assertTrue(r.out().contains("linux-x86_64") && r.out().contains("GFLOP/s"), r.out());
+        }
+    }
+
+    /** Updating and uninstalling the DAE bundle while the framework runs; ordered, in a framework of its own. */
+    @Nested
+    @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+    @TestMethodOrder(OrderAnnotation.class)
+    class HotSwap {
+        Path work;
+        Platform platform;
+
+        @BeforeAll
+        void start(@TempDir Path dir) throws Exception {
+            work = dir;
+            platform = PlatformIT.start(work);
+        }
+
+        @AfterAll
+        void stop() throws Exception {
+            platform.stop();
+        }
+
+        Bundle dae() {
+            return Arrays.stream(platform.context().getBundles())
+                    .filter(b -> "io.layerwise.model-dae".equals(b.getSymbolicName())).findFirst().orElseThrow();
+        }
+
+        @Test
+        @Order(1)
+        void updatingTheDaeBundleFromANewJarIsSeenByTypesAndTheNextRun() throws Exception {
+            Bundle dae = dae();
+            Path jar = DIST.resolve("bundle").resolve(Path.of(dae.getLocation().replaceFirst("^.*/", "")));
+            byte[] rebuilt = withVersion(Files.readAllBytes(Files.exists(jar) ? jar : locate(dae)), "9.9.9");
+            dae.update(new java.io.ByteArrayInputStream(rebuilt));
+            refresh(dae);
+            awaitStageType("dae", "9.9.9");
+            Shell.Result types = Shell.exec(platform, "layerwise:types");
+            assertTrue(types.out().contains("9.9.9"), types.out());
+
+            Path out = work.resolve("runs/after-update");
+            Shell.Result r = Shell.exec(platform, "layerwise:run --epochs 1 --out " + out + " " + pipeline(work, "tiny", TINY));
+            assertEquals(0, r.exitCode(), r.all());
+            JsonObject stage = json(out.resolve("history.json")).getAsJsonArray("stages").get(0).getAsJsonObject();
+            assertEquals("9.9.9", stage.get("bundleVersion").getAsString());
+        }
+
+        @Test
+        @Order(2)
+        void afterUninstallingDaeAPipelineNeedingItFailsClearlyAndTheFrameworkKeepsRunning() throws Exception {
+            dae().uninstall();
+            refresh(null);
+            Path out = work.resolve("runs/after-uninstall");
+            Shell.Result r = Shell.exec(platform, "layerwise:run --out " + out + " " + pipeline(work, "tiny", TINY));
+            assertNotEquals(0, r.exitCode());
+            assertTrue(r.err().contains("stages[0].type \"dae\" is not an installed stage type; installed: ae (io.layerwise.model-ae"),
+                    r.err());
+            assertFalse(Files.exists(out));
+            assertEquals(Bundle.ACTIVE, platform.context().getBundle(0).getState());
+            Shell.Result types = Shell.exec(platform, "layerwise:types");
+            assertEquals(0, types.exitCode());
+            assertFalse(types.out().contains("model-dae"), types.out());
+        }
+
+        private Path locate(Bundle b) {
+            return Path.of(java.net.URI.create(b.getLocation()));
+        }
+
+        private void refresh(Bundle b) throws InterruptedException {
+            CountDownLatch done = new CountDownLatch(1);
+            platform.context().getBundle(0).adapt(FrameworkWiring.class)
+                    .refreshBundles(b == null ? null : List.of(b), e -> {
+                        if (e.getType() == FrameworkEvent.PACKAGES_REFRESHED) {
+                            done.countDown();
+                        }
+                    });
+            assertTrue(done.await(30, TimeUnit.SECONDS), "refresh finished");
+        }
+
+        private void awaitStageType(String type, String version) throws Exception {
+            long deadline = System.currentTimeMillis() + 10_000;
+            while (System.currentTimeMillis() < deadline) {
+                for (ServiceReference<?> r : services(platform.context(), "io.layerwise.api.stage.StageProvider")) {
+                    if (type.equals(r.getProperty("layerwise.stage.type"))
+                            && r.getBundle().getVersion().toString().equals(version)) {
+                        return;
+                    }
+                }
+                Thread.sleep(50);
+            }
+            throw new AssertionError("no " + type + " provider of version " + version + " appeared");
+        }
+    }
+
+    /** The same jar with another Bundle-Version, as a rebuilt release would have. */
+    static byte[] withVersion(byte[] jar, String version) throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try (JarInputStream in = new JarInputStream(new java.io.ByteArrayInputStream(jar))) {
+            Manifest m = new Manifest(in.getManifest());
+            m.getMainAttributes().put(new Attributes.Name("Bundle-Version"), version);
+            try (JarOutputStream jo = new JarOutputStream(out, m)) {
+                ZipEntry e;
+                while ((e = in.getNextEntry()) != null) {
+                    jo.putNextEntry(new ZipEntry(e.getName()));
+                    in.transferTo(jo);
+                    jo.closeEntry();
+                }
+            }
+        }
+        return out.toByteArray();
+    }
+}
