@@ -63,6 +63,16 @@ public interface Stage extends AutoCloseable {
         return null;
     }
 
+    /**
+     * Pictures beyond {@link #filters()} for the stage's folder, drawn once the stage is trained (whitened inputs,
+     * Gibbs samples, ...).
+     *
+     * @param heldOut this stage's input on held-out data (training data when the source has none)
+     */
+    default java.util.List<Picture> pictures(FloatMatrix heldOut) {
+        return java.util.List.of();
+    }
+
     /** All parameters, for saving. */
     List<Parameter> parameters();
 

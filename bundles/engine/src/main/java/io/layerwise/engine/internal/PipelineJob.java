@@ -9,9 +9,13 @@ import io.layerwise.api.pipeline.ProgressListener;
 import io.layerwise.api.regularizer.Regularizer;
 import io.layerwise.api.spec.Spec;
 import io.layerwise.api.stage.Parameter;
+import io.layerwise.api.stage.Picture;
 import io.layerwise.api.stage.Stage;
 import io.layerwise.api.stage.StageProvider;
 import io.layerwise.engine.internal.pictures.FilterTiles;
+import io.layerwise.engine.internal.pictures.ImageTiles;
+import io.layerwise.engine.internal.pictures.PngFiles;
+import io.layerwise.engine.internal.pictures.TileShape;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -19,6 +23,7 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import org.osgi.framework.BundleContext;
@@ -161,7 +166,7 @@ final class PipelineJob implements Job, Runnable {
                     run.addEpoch(history, epoch);
                     save(stage, stageDir, header);
                 }
-                writePictures(stage, stageDir);
+                writePictures(stage, stageDir, test != null ? test : train);
                 train = stage.encode(train);
                 test = test == null ? null : stage.encode(test);
                 range = stage.outputRange();
@@ -222,8 +227,9 @@ final class PipelineJob implements Job, Runnable {
             run.addEpoch(history, record);
             save(stage, stageDir, header);
             setStatus(index, type, epoch, epochs, loss);
-            log(String.format("stage %d (%s) epoch %d/%d: loss %.4f %s %.2fs", index + 1, type, epoch, epochs, loss,
-                    metrics, seconds));
+            // the listener prints its own epoch line; run.log gets the same facts once
+            run.log(Instant.now() + " " + String.format(Locale.ROOT, "stage %d (%s) epoch %d/%d: loss %.4f %s %.2fs",
+                    index + 1, type, epoch, epochs, loss, metrics, seconds));
             listener.epoch(index, epoch, epochs, loss, metrics, seconds);
         }
     }
@@ -243,10 +249,18 @@ final class PipelineJob implements Job, Runnable {
         ModelFiles.write(stageDir, header, params);
     }
 
-    private void writePictures(Stage stage, Path stageDir) throws IOException {
+    private void writePictures(Stage stage, Path stageDir, FloatMatrix heldOut) throws IOException {
         Parameter w = stage.filters();
         if (w != null && w.shape().length == 2) {
             FilterTiles.writeFilters(w.values(), w.shape()[0], w.shape()[1], 100, stageDir.resolve("filters.png"));
+        }
+        for (Picture p : stage.pictures(heldOut)) {
+            FloatMatrix m = p.tiles();
+            if (m.rows() == 0 || m.cols() == 0) {
+                continue;
+            }
+            PngFiles.write(stageDir.resolve(p.name() + ".png"), ImageTiles.render(m.data(), m.rows(), m.cols(), m.rows(),
+                    TileShape.forLength(m.cols()), Math.min(p.columns(), m.rows()), p.scaling() == Picture.Scaling.PER_TILE));
         }
     }
 

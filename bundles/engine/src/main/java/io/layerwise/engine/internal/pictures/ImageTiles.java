@@ -26,6 +26,12 @@ public final class ImageTiles {
      * put k originals and their reconstructions side by side, interleaved by the caller).
      */
     public static BufferedImage render(float[] data, int rows, int cols, int count, TileShape tile, int gridCols) {
+        return render(data, rows, cols, count, tile, gridCols, false);
+    }
+
+    /** As {@link #render(float[], int, int, int, TileShape, int)}; {@code perTile} stretches each row to its own min-max. */
+    public static BufferedImage render(float[] data, int rows, int cols, int count, TileShape tile, int gridCols,
+            boolean perTile) {
         if (rows < 1 || cols < 1 || (long) rows * cols != data.length) {
             throw new IllegalArgumentException(rows + " x " + cols + " samples do not match " + data.length + " values");
         }
@@ -35,7 +41,8 @@ public final class ImageTiles {
         int n = Math.min(count, rows);
         TileGrid grid = new TileGrid(tile, n, gridCols);
         for (int r = 0; r < n; r++) {
-            grid.draw(r, Greys.unit(data, r * cols, cols));
+            grid.draw(r, perTile ? Greys.minMax(java.util.Arrays.copyOfRange(data, r * cols, (r + 1) * cols))
+                    : Greys.unit(data, r * cols, cols));
         }
         return grid.image();
     }
