@@ -187,6 +187,27 @@ class PlatformIT {
         }
 
         @Test
+        void benchTimesTheDaeWorkloadThroughTheEngineAndEndsWithAResultLine() {
+            Shell.Result r = Shell.exec(platform, "layerwise:bench --batch 50 --epochs 3 dae");
+            assertEquals(0, r.exitCode(), r.all());
+            String[] lines = r.out().strip().split("\n");
+            String last = lines[lines.length - 1];
+            assertTrue(last.startsWith("RESULT {"), r.out());
+            JsonObject result = JsonParser.parseString(last.substring("RESULT ".length())).getAsJsonObject();
+            assertEquals("dae", result.get("workload").getAsString());
+            assertEquals(50, result.get("batch").getAsInt());
+            assertEquals(300, result.get("samples").getAsInt(), "the synthetic training set");
+            JsonObject seconds = result.getAsJsonObject("secondsPerEpoch");
+            assertEquals(2, seconds.get("count").getAsInt(), "epochs 2 and 3; epoch 1 is warm-up");
+            assertTrue(seconds.get("min").getAsDouble() > 0 && seconds.get("min").getAsDouble() <= seconds.get("median").getAsDouble());
+            assertTrue(result.get("peakFraction").getAsDouble() > 0);
+            assertTrue(result.get("loss").getAsDouble() > 0);
+            assertTrue(result.get("backend").getAsString().startsWith("linux-x86_64"));
+            assertEquals(1, result.getAsJsonObject("threads").get("omp").getAsInt());
+            assertTrue(result.has("openblasCoretype"));
+        }
+
+        @Test
         void backendReportsFlavourThreadsAndGemmSpeed() {
             Shell.Result r = Shell.exec(platform, "layerwise:backend --seconds 0.2");
             assertEquals(0, r.exitCode(), r.all());

@@ -23,4 +23,10 @@ public interface Backend {
 
     /** Runs float32 GEMMs of {@code n x n x n} for about {@code seconds} and returns the median GFLOP/s. */
     double gemmSelfTest(int n, double seconds);
+
+    /**
+     * Runs float32 GEMMs {@code C = A B} of {@code m x k} times {@code k x n} into a preallocated {@code C} for about
+     * {@code seconds} and returns the median GFLOP/s: the speed the training loops can hope for at that shape.
+     */
+    double gemmGflops(int m, int k, int n, double seconds);
 }

@@ -108,8 +108,13 @@ public final class BackendComponent implements Backend {
 
     @Override
     public double gemmSelfTest(int n, double seconds) {
+        return gemmGflops(n, n, n, seconds);
+    }
+
+    @Override
+    public double gemmGflops(int m, int k, int n, double seconds) {
         awaitLoaded();
-        return GemmBenchmark.run(n, seconds);
+        return GemmBenchmark.run(m, k, n, seconds);
     }
 
     /** The nd4j natives file loaded, once ND4J is up. */

@@ -5,7 +5,7 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
-/** Float32 {@code C = A B} of {@code n x n} matrices into a preallocated C: the hot-loop pattern of training. */
+/** Float32 {@code C = A B} ({@code m x k} times {@code k x n}) into a preallocated C: the hot-loop pattern of training. */
 final class GemmBenchmark {
 
     private static final int MIN_REPEATS = 3;
@@ -14,16 +14,17 @@ final class GemmBenchmark {
     }
 
     /** Median GFLOP/s over repeats filling about {@code seconds} (at least three, after one warm-up). */
-    static double run(int n, double seconds) {
-        if (n < 1 || !(seconds > 0)) {
-            throw new IllegalArgumentException("n must be >= 1 and seconds > 0, got n=" + n + " seconds=" + seconds);
+    static double run(int m, int k, int n, double seconds) {
+        if (m < 1 || k < 1 || n < 1 || !(seconds > 0)) {
+            throw new IllegalArgumentException("m, k, n must be >= 1 and seconds > 0, got " + m + "x" + k + "x" + n
+                    + " seconds=" + seconds);
         }
-        INDArray a = Nd4j.rand(DataType.FLOAT, n, n);
-        INDArray b = Nd4j.rand(DataType.FLOAT, n, n);
-        INDArray c = Nd4j.create(DataType.FLOAT, n, n);
+        INDArray a = Nd4j.rand(DataType.FLOAT, m, k);
+        INDArray b = Nd4j.rand(DataType.FLOAT, k, n);
+        INDArray c = Nd4j.create(DataType.FLOAT, m, n);
         try {
             Nd4j.gemm(a, b, c, false, false, 1.0, 0.0);
-            double[] times = new double[1024];
+            double[] times = new double[1 << 16];
             int count = 0;
             long deadline = System.nanoTime() + (long) (seconds * 1e9);
             while (count < times.length && (count < MIN_REPEATS || System.nanoTime() < deadline)) {
@@ -34,7 +35,7 @@ final class GemmBenchmark {
             double[] done = Arrays.copyOf(times, count);
             Arrays.sort(done);
             double median = count % 2 == 1 ? done[count / 2] : (done[count / 2 - 1] + done[count / 2]) / 2;
-            return 2.0 * n * n * n / median / 1e9;
+            return 2.0 * m * k * n / median / 1e9;
         } finally {
             a.close();
             b.close();

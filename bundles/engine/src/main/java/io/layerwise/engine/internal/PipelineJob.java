@@ -146,6 +146,8 @@ final class PipelineJob implements Job, Runnable {
                 info.put("bundleVersion", version);
                 info.put("inputSize", stage.inputSize());
                 info.put("outputSize", stage.outputSize());
+                info.put("trainSamples", train.rows());
+                info.put("testSamples", test == null ? 0 : test.rows());
                 info.put("started", Instant.now().toString());
                 Map<String, Object> history = run.beginStage(info);
                 Path stageDir = run.stageDir(i, type);
