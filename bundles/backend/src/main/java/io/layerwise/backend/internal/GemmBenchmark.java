@@ -6,11 +6,27 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 /** Float32 {@code C = A B} ({@code m x k} times {@code k x n}) into a preallocated C: the hot-loop pattern of training. */
-final class GemmBenchmark {
+public final class GemmBenchmark {
 
     private static final int MIN_REPEATS = 3;
 
     private GemmBenchmark() {
+    }
+
+    /**
+     * The same measurement on a plain class path, to compare with {@code layerwise:bench gemm} inside Felix
+     * ({@code runtime/bench-compare gemm}): arguments {@code SECONDS MxKxN...}; prints {@code RESULT {"gflops": {...}}}.
+     */
+    public static void main(String[] args) {
+        double seconds = Double.parseDouble(args[0]);
+        StringBuilder json = new StringBuilder("RESULT {\"gflops\": {");
+        for (int i = 1; i < args.length; i++) {
+            String[] mkn = args[i].split("x");
+            double g = run(Integer.parseInt(mkn[0]), Integer.parseInt(mkn[1]), Integer.parseInt(mkn[2]), seconds);
+            json.append(i > 1 ? ", " : "").append('"').append(args[i]).append("\": ").append(g);
+        }
+        System.out.println(json.append("}}"));
+        System.exit(0); // ND4J's native pools would keep the JVM alive
     }
 
     /** Median GFLOP/s over repeats filling about {@code seconds} (at least three, after one warm-up). */
