@@ -140,6 +140,26 @@ class PlatformIT {
         }
 
         @Test
+        void aPipelineWithAFinetuneSectionTrainsASoftmaxOnTheStackAndReportsTestError() throws Exception {
+            Path p = pipeline(work, "tiny-finetune", TINY.replace("]}\n", "],\n \"finetune\": {\"epochs\": 3, \"validation\": 0.2}}\n"));
+            Path out = work.resolve("runs/tiny-finetune");
+            Shell.Result r = Shell.exec(platform, "layerwise:run --out " + out + " " + p);
+            assertEquals(0, r.exitCode(), r.all());
+            JsonObject history = json(out.resolve("history.json"));
+            JsonObject finetune = history.getAsJsonObject("finetune");
+            assertEquals("io.layerwise.finetune", finetune.get("bundle").getAsString());
+            assertEquals(240, finetune.get("trainSamples").getAsInt(), "300 rows less the last 20% held out");
+            assertEquals(60, finetune.get("validationSamples").getAsInt());
+            assertEquals(240, history.getAsJsonArray("stages").get(0).getAsJsonObject().get("trainSamples").getAsInt(),
+                    "validation rows take no part in pretraining either");
+            assertEquals(3, finetune.getAsJsonArray("epochs").size());
+            double testError = finetune.get("testError").getAsDouble();
+            assertTrue(testError < 0.5, "ten separable bar orientations: " + testError);
+            assertEquals(0.2, json(out.resolve("pipeline.json")).getAsJsonObject("finetune").get("validation").getAsDouble());
+            assertTrue(Files.exists(out.resolve("finetune/params.bin")));
+        }
+
+        @Test
         void anUnknownStageTypeNamesTheInstalledOnesAndLeavesNoRunDirectory() throws Exception {
             Path p = pipeline(work, "bad-type", TINY.replace("\"dae\"", "\"dea\""));
             Path out = work.resolve("runs/bad-type");
@@ -158,7 +178,10 @@ class PlatformIT {
                     TINY.replace("\"level\": 0.3", "\"level\": 1.5"), "stages[0].noise.level must be in [0, 1], got 1.5",
                     TINY.replace("\"hidden\": 16", "\"hidden\": \"16\""), "stages[0].hidden must be an integer, got \"16\"",
                     TINY.replace("\"batch\": 20", "\"batch\": 0"), "stages[0].train.batch must be in",
-                    TINY.replace("{\"name\"", "{,\"name\""), "malformed JSON");
+                    TINY.replace("{\"name\"", "{,\"name\""), "malformed JSON",
+                    TINY.replace("]}\n", "], \"finetune\": {\"head\": \"svm\"}}\n"),
+                    "finetune.head \"svm\" is not an installed fine-tuning head; installed: softmax (io.layerwise.finetune",
+                    TINY.replace("]}\n", "], \"finetune\": {\"epoch\": 3}}\n"), "finetune.epoch is not a known field");
             int i = 0;
             for (var c : cases.entrySet()) {
                 Path p = pipeline(work, "bad-" + i, c.getKey());

@@ -86,6 +86,32 @@ public final class Spec {
         return v;
     }
 
+    /** A list of integers, each in [min, max], {@code dflt} when absent; a bad element is named by its index. */
+    public List<Integer> integers(String key, List<Integer> dflt, int min, int max) {
+        List<Integer> v = dflt;
+        if (has(key)) {
+            Object raw = values.get(key);
+            if (!(raw instanceof List<?> items)) {
+                throw new SpecException(pathOf(key), "must be a list of integers, got " + show(raw));
+            }
+            v = new ArrayList<>();
+            for (int i = 0; i < items.size(); i++) {
+                Object item = items.get(i);
+                String p = pathOf(key) + "[" + i + "]";
+                if (!(item instanceof Number n) || n.doubleValue() != Math.rint(n.doubleValue())
+                        || Math.abs(n.doubleValue()) > Integer.MAX_VALUE) {
+                    throw new SpecException(p, "must be an integer, got " + show(item));
+                }
+                if (n.intValue() < min || n.intValue() > max) {
+                    throw new SpecException(p, "must be in [" + min + ", " + max + "], got " + n.intValue());
+                }
+                v.add(n.intValue());
+            }
+        }
+        resolved.put(key, List.copyOf(v));
+        return List.copyOf(v);
+    }
+
     /** A long (e.g. a seed), {@code dflt} when absent. */
     public long longInteger(String key, long dflt) {
         long v = dflt;

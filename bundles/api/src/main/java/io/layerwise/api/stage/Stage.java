@@ -73,6 +73,14 @@ public interface Stage extends AutoCloseable {
         return java.util.List.of();
     }
 
+    /**
+     * The encoder as a dense layer whose output is {@link #encode}'s, for fine-tuning the whole stack by
+     * back-propagation; null when the stage has none (then it cannot be fine-tuned).
+     */
+    default DenseLayer encoderLayer() {
+        return null;
+    }
+
     /** All parameters, for saving. */
     List<Parameter> parameters();
 

@@ -3,6 +3,7 @@ package io.layerwise.core.ae;
 import io.layerwise.api.data.Dataset;
 import io.layerwise.api.data.FloatMatrix;
 import io.layerwise.api.regularizer.Penalty;
+import io.layerwise.api.stage.DenseLayer;
 import io.layerwise.api.stage.Parameter;
 import io.layerwise.api.stage.Stage;
 import io.layerwise.core.nn.Architecture;
@@ -135,6 +136,12 @@ public class AutoencoderStage implements Stage {
     @Override
     public Parameter filters() {
         return parameter("W", ae.weights(), inputSize(), outputSize());
+    }
+
+    @Override
+    public DenseLayer encoderLayer() {
+        return new DenseLayer(filters(), parameter("bh", ae.hiddenBias(), outputSize()),
+                spec.architecture().encoder().jsonName());
     }
 
     @Override

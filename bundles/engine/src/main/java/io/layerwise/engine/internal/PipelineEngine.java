@@ -2,6 +2,7 @@ package io.layerwise.engine.internal;
 
 import io.layerwise.api.data.DataSource;
 import io.layerwise.api.data.Dataset;
+import io.layerwise.api.finetune.FineTuner;
 import io.layerwise.api.pipeline.Job;
 import io.layerwise.api.pipeline.JobStatus;
 import io.layerwise.api.pipeline.PipelineException;
@@ -11,6 +12,7 @@ import io.layerwise.api.pipeline.RunOptions;
 import io.layerwise.api.regularizer.Regularizer;
 import io.layerwise.api.spec.Spec;
 import io.layerwise.api.spec.SpecException;
+import io.layerwise.api.stage.DenseLayer;
 import io.layerwise.api.stage.Stage;
 import io.layerwise.api.stage.StageProvider;
 import java.io.IOException;
@@ -43,6 +45,7 @@ public final class PipelineEngine implements PipelineRunner {
     private Installed<StageProvider> providers;
     private Installed<Regularizer> regularizers;
     private Installed<DataSource> sources;
+    private Installed<FineTuner> tuners;
     private ExecutorService executor;
     private Path workingDir;
 
@@ -52,6 +55,7 @@ public final class PipelineEngine implements PipelineRunner {
         providers = new Installed<>(context, StageProvider.class, StageProvider.TYPE);
         regularizers = new Installed<>(context, Regularizer.class, Regularizer.NAME);
         sources = new Installed<>(context, DataSource.class, DataSource.NAME);
+        tuners = new Installed<>(context, FineTuner.class, FineTuner.HEAD);
         String cwd = context.getProperty("layerwise.cwd");
         workingDir = Path.of(cwd != null ? cwd : System.getProperty("user.dir"));
         AtomicInteger threads = new AtomicInteger();
@@ -89,18 +93,40 @@ public final class PipelineEngine implements PipelineRunner {
             dataSpec.rejectUnknownFields();
             List<Map<String, Object>> stageSpecs = checkStageTypes(file, pipeline);
             data = source.load(pipeline.dataFields(dataDir));
-            List<Map<String, Object>> resolvedStages = validateStages(file, pipeline, stageSpecs, data, options);
+            List<DenseLayer> encoders = new ArrayList<>();
+            List<Map<String, Object>> resolvedStages = validateStages(file, pipeline, stageSpecs, data, options, encoders);
+            FineTuneSection fineTune = null;
+            FineTuneStep.Labelled labelled = null;
+            Map<String, Object> resolvedFineTune = null;
+            if (pipeline.finetune != null) {
+                if (options.epochsOverride() > 0) {
+                    pipeline.finetune.put("epochs", (long) options.epochsOverride());
+                }
+                Spec spec = new Spec(FineTuneSection.PATH, pipeline.finetune);
+                fineTune = FineTuneSection.read(spec, pipeline.finetune);
+                labelled = split(file, pipeline, data, fineTune);
+                validateFineTune(file, pipeline, fineTune, spec, encoders, labelled);
+                resolvedFineTune = spec.resolved();
+                data = new Dataset(data.description(), labelled.train(), labelled.trainLabels(), data.test(),
+                        data.testLabels(), data.valueRange());
+            }
             Map<String, Object> resolved = new LinkedHashMap<>(pipeline.root.resolved());
             Map<String, Object> dataSection = new LinkedHashMap<>();
             dataSection.put("source", pipeline.dataSource);
             dataSection.putAll(dataSpec.resolved());
             resolved.put("data", dataSection);
             resolved.put("stages", resolvedStages);
+            if (resolvedFineTune != null) {
+                resolved.put("finetune", resolvedFineTune);
+            }
             Path out = options.outDir() != null ? workingDir.resolve(options.outDir()).normalize()
                     : RunDirectory.defaultPath(workingDir.resolve("runs"), pipeline.name);
             RunDirectory run = RunDirectory.create(out, pipeline.name, Json.toJson(resolved));
             PipelineJob job = new PipelineJob(Integer.toString(ids.incrementAndGet()), pipeline, stageSpecs, data, run,
                     listener, bundles, providers, regularizers);
+            if (fineTune != null) {
+                job.fineTuneAfterStages(fineTune, tuners, labelled);
+            }
             jobs.add(job);
             executor.execute(job);
             return job;
@@ -132,7 +158,7 @@ public final class PipelineEngine implements PipelineRunner {
      * and applies {@code --epochs}; returns the resolved stage specs for pipeline.json.
      */
     private List<Map<String, Object>> validateStages(Path file, PipelineFile pipeline, List<Map<String, Object>> specs,
-            Dataset data, RunOptions options) throws PipelineException {
+            Dataset data, RunOptions options, List<DenseLayer> encoders) throws PipelineException {
         List<Map<String, Object>> resolved = new ArrayList<>();
         int inputSize = data.train().cols();
         String range = data.valueRange();
@@ -160,6 +186,14 @@ public final class PipelineEngine implements PipelineRunner {
                         continue;
                     }
                     stageResolved = spec.resolved();
+                    if (pipeline.finetune != null) {
+                        DenseLayer layer = stage.encoderLayer();
+                        if (layer == null) {
+                            throw new PipelineException(file + ": stages[" + i + "] (" + type + ") has no encoder layer"
+                                    + " to fine-tune; remove the finetune section or this stage");
+                        }
+                        encoders.add(layer);
+                    }
                     inputSize = stage.outputSize();
                     range = stage.outputRange();
                     break;
@@ -170,6 +204,48 @@ public final class PipelineEngine implements PipelineRunner {
             resolved.add(stageResolved);
         }
         return resolved;
+    }
+
+    /** Labels are required; the last {@code validation} fraction of the training rows is held out. */
+    private static FineTuneStep.Labelled split(Path file, PipelineFile pipeline, Dataset data, FineTuneSection section)
+            throws PipelineException {
+        if (data.trainLabels() == null) {
+            throw new PipelineException(file + ": finetune needs labels, but data source \"" + pipeline.dataSource
+                    + "\" gave none (" + data.description() + ")");
+        }
+        int n = data.train().rows();
+        int held = section.validationRows(n);
+        if (n - held < 1) {
+            throw new PipelineException(file + ": finetune.validation " + section.validation() + " leaves no training rows of " + n);
+        }
+        int classes = 0;
+        for (int y : data.trainLabels()) {
+            classes = Math.max(classes, y + 1);
+        }
+        int[] labels = data.trainLabels();
+        return new FineTuneStep.Labelled(data.train().rows(0, n - held), java.util.Arrays.copyOfRange(labels, 0, n - held),
+                data.train().rows(n - held, n), java.util.Arrays.copyOfRange(labels, n - held, n), data.test(),
+                data.testLabels(), classes);
+    }
+
+    /** The head must be installed and accept the section; building its network once checks every field. */
+    private void validateFineTune(Path file, PipelineFile pipeline, FineTuneSection section, Spec spec,
+            List<DenseLayer> encoders, FineTuneStep.Labelled labelled) throws PipelineException {
+        ServiceReference<FineTuner> ref = tuners.find(section.head()).orElseThrow(() -> new PipelineException(file
+                + ": finetune.head \"" + section.head() + "\" is not an installed fine-tuning head; installed: "
+                + tuners.listing()));
+        FineTuner tuner = bundles.getService(ref);
+        if (tuner == null) {
+            throw new PipelineException(file + ": finetune.head \"" + section.head() + "\": its bundle "
+                    + Installed.bundleOf(ref) + " went away");
+        }
+        try {
+            tuner.create(spec, encoders, labelled.train().cols(), labelled.classes(), pipeline.seed + pipeline.stages.size())
+                    .close();
+            spec.rejectUnknownFields();
+        } finally {
+            bundles.ungetService(ref);
+        }
     }
 
     @SuppressWarnings("unchecked")

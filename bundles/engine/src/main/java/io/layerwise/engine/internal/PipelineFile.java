@@ -30,9 +30,11 @@ final class PipelineFile {
     /** The data section's fields other than {@code source}, for the data source to check. */
     final Map<String, Object> data;
     final List<Map<String, Object>> stages;
+    /** The raw {@code finetune} section; null when the pipeline has none. */
+    final Map<String, Object> finetune;
 
     private PipelineFile(Path file, Spec root, String name, long seed, String dataSource, Map<String, Object> data,
-            List<Map<String, Object>> stages) {
+            List<Map<String, Object>> stages, Map<String, Object> finetune) {
         this.file = file;
         this.root = root;
         this.name = name;
@@ -40,6 +42,7 @@ final class PipelineFile {
         this.dataSource = dataSource;
         this.data = data;
         this.stages = stages;
+        this.finetune = finetune;
     }
 
     static PipelineFile read(Path file) throws PipelineException {
@@ -101,8 +104,13 @@ final class PipelineFile {
             }
             stages.add(stage);
         }
+        Object rawFinetune = root.raw("finetune");
+        if (rawFinetune != null && !(rawFinetune instanceof Map<?, ?>)) {
+            throw new SpecException("finetune", "must be an object such as {\"head\": \"softmax\", \"epochs\": 30}");
+        }
+        Map<String, Object> finetune = rawFinetune == null ? null : new LinkedHashMap<>((Map<String, Object>) rawFinetune);
         root.rejectUnknownFields();
-        return new PipelineFile(file, root, name, seed, source, data, stages);
+        return new PipelineFile(file, root, name, seed, source, data, stages, finetune);
     }
 
     /** The data section without {@code source}, as a spec for the data source. */

@@ -8,6 +8,8 @@ import io.layerwise.api.pipeline.JobStatus.State;
 import io.layerwise.api.pipeline.ProgressListener;
 import io.layerwise.api.regularizer.Regularizer;
 import io.layerwise.api.spec.Spec;
+import io.layerwise.api.finetune.FineTuner;
+import io.layerwise.api.stage.DenseLayer;
 import io.layerwise.api.stage.Parameter;
 import io.layerwise.api.stage.Picture;
 import io.layerwise.api.stage.Stage;
@@ -21,6 +23,7 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -46,6 +49,10 @@ final class PipelineJob implements Job, Runnable {
     private final Installed<StageProvider> providers;
     private final Installed<Regularizer> regularizers;
     private final CountDownLatch done = new CountDownLatch(1);
+    /** Set before the job starts when the pipeline has a finetune section. */
+    private FineTuneSection fineTune;
+    private Installed<FineTuner> tuners;
+    private FineTuneStep.Labelled labelled;
     private volatile boolean cancelRequested;
     private volatile JobStatus status;
 
@@ -63,6 +70,13 @@ final class PipelineJob implements Job, Runnable {
         this.regularizers = regularizers;
         this.status = new JobStatus(id, pipeline.name, run.dir, State.RUNNING, -1, stageSpecs.size(), "", 0, 0,
                 Double.NaN, null);
+    }
+
+    /** Fine-tune after the stages; {@code labelled} holds the same training rows as the job's data, with labels. */
+    void fineTuneAfterStages(FineTuneSection section, Installed<FineTuner> tuners, FineTuneStep.Labelled labelled) {
+        this.fineTune = section;
+        this.tuners = tuners;
+        this.labelled = labelled;
     }
 
     @Override
@@ -120,6 +134,7 @@ final class PipelineJob implements Job, Runnable {
         FloatMatrix train = data.train();
         FloatMatrix test = data.test();
         String range = data.valueRange();
+        List<DenseLayer> encoders = new ArrayList<>();
         for (int i = 0; i < stageSpecs.size(); i++) {
             Map<String, Object> raw = stageSpecs.get(i);
             String type = PipelineFile.stageType(raw);
@@ -156,7 +171,10 @@ final class PipelineJob implements Job, Runnable {
                 header.remove("started");
                 header.put("outputRange", stage.outputRange());
                 header.put("spec", raw);
-                if (stage.trainable()) {
+                if (stage.trainable() && fineTune != null && !fineTune.pretrain()) {
+                    log("stage " + (i + 1) + " (" + type + ") keeps its random initialisation (finetune.pretrain false)");
+                    save(stage, stageDir, header);
+                } else if (stage.trainable()) {
                     train(i, type, stage, train, test, history, stageDir, header, context);
                 } else {
                     long t0 = System.nanoTime();
@@ -169,6 +187,9 @@ final class PipelineJob implements Job, Runnable {
                     save(stage, stageDir, header);
                 }
                 writePictures(stage, stageDir, test != null ? test : train);
+                if (fineTune != null) {
+                    encoders.add(stage.encoderLayer());
+                }
                 train = stage.encode(train);
                 test = test == null ? null : stage.encode(test);
                 range = stage.outputRange();
@@ -181,6 +202,11 @@ final class PipelineJob implements Job, Runnable {
                     // our bundle is stopping
                 }
             }
+        }
+        if (fineTune != null) {
+            setStatus(stageSpecs.size(), "finetune", 0, 0, Double.NaN);
+            new FineTuneStep(bundles, tuners, run, listener, () -> cancelRequested, this::log)
+                    .run(fineTune, encoders, labelled, pipeline.seed + stageSpecs.size(), stageSpecs.size());
         }
     }
 
@@ -297,7 +323,7 @@ final class PipelineJob implements Job, Runnable {
         }
     }
 
-    private static final class Cancelled extends Exception {
+    static final class Cancelled extends Exception {
         private static final long serialVersionUID = 1L;
 
         Cancelled(String where) {

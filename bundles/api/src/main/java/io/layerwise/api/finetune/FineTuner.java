@@ -1,0 +1,29 @@
+package io.layerwise.api.finetune;
+
+import io.layerwise.api.spec.Spec;
+import io.layerwise.api.stage.DenseLayer;
+import java.util.List;
+import org.osgi.annotation.versioning.ConsumerType;
+
+/**
+ * Builds a supervised network on a pretrained stack: the stages' encoder layers, then the head's own layers.
+ * Registered with {@link #HEAD}; a pipeline's {@code finetune.head} names it, and the engine looks it up when
+ * fine-tuning starts.
+ */
+@ConsumerType
+public interface FineTuner {
+    /** Service property: the name a pipeline uses in {@code finetune.head}, e.g. {@code "softmax"}. */
+    String HEAD = "layerwise.finetune.head";
+
+    /**
+     * Reads the {@code finetune} section's training fields from {@code spec} (throwing
+     * {@link io.layerwise.api.spec.SpecException} with the JSON path) and builds the network, copying
+     * {@code encoders} as its first layers. Cheap enough to call just to validate a pipeline.
+     *
+     * @param classes number of labels (outputs of the head)
+     */
+    Network create(Spec spec, List<DenseLayer> encoders, int inputs, int classes, long seed);
+
+    /** One line for listings. */
+    String describe();
+}

@@ -1,0 +1,36 @@
+package io.layerwise.api.finetune;
+
+import io.layerwise.api.data.FloatMatrix;
+import io.layerwise.api.stage.Parameter;
+import java.util.List;
+import org.osgi.annotation.versioning.ConsumerType;
+
+/**
+ * A network being fine-tuned on labelled data. Lifecycle, driven by the engine: {@link #prepareTraining}, then per
+ * epoch {@link #trainBatch} for every batch index, with {@link #predict}/{@link #loss} on held-out data between
+ * epochs; {@link #close} frees native buffers. Used by one thread at a time.
+ */
+@ConsumerType
+public interface Network extends AutoCloseable {
+
+    /** Epochs the spec asks for. */
+    int epochs();
+
+    /** Takes the training rows and labels (0 .. classes-1); returns the number of minibatches per epoch. */
+    int prepareTraining(FloatMatrix inputs, int[] labels);
+
+    /** One optimisation step on minibatch {@code batch}; returns the sum over its samples of the cross-entropy. */
+    double trainBatch(int batch);
+
+    /** The most probable class of each row. */
+    int[] predict(FloatMatrix inputs);
+
+    /** Mean per-sample cross-entropy of the labels under the network. */
+    double loss(FloatMatrix inputs, int[] labels);
+
+    /** All parameters, layer by layer, for saving. */
+    List<Parameter> parameters();
+
+    @Override
+    void close();
+}

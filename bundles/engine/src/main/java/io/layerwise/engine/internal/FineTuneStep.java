@@ -1,0 +1,159 @@
+package io.layerwise.engine.internal;
+
+import io.layerwise.api.data.FloatMatrix;
+import io.layerwise.api.finetune.FineTuner;
+import io.layerwise.api.finetune.Network;
+import io.layerwise.api.pipeline.ProgressListener;
+import io.layerwise.api.stage.DenseLayer;
+import io.layerwise.engine.internal.PipelineJob.Cancelled;
+import io.layerwise.engine.internal.PipelineJob.StageFailure;
+import io.layerwise.engine.internal.pictures.ConfusionPicture;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.ServiceReference;
+
+/**
+ * Supervised fine-tuning after the stages: the head's network on the stages' encoder layers, trained on the raw
+ * training rows and labels, with {@code valError} per epoch and, at the end, {@code testError} and the confusion
+ * matrix. Writes the {@code finetune} entry of history.json and the folder {@code finetune/}.
+ */
+final class FineTuneStep {
+    /** Labelled rows: the training part, the held-out validation part (may be empty) and the test set (may be null). */
+    record Labelled(FloatMatrix train, int[] trainLabels, FloatMatrix val, int[] valLabels, FloatMatrix test,
+            int[] testLabels, int classes) {
+    }
+
+    private final BundleContext bundles;
+    private final Installed<FineTuner> tuners;
+    private final RunDirectory run;
+    private final ProgressListener listener;
+    private final BooleanSupplier cancelled;
+    private final Consumer<String> log;
+
+    FineTuneStep(BundleContext bundles, Installed<FineTuner> tuners, RunDirectory run, ProgressListener listener,
+            BooleanSupplier cancelled, Consumer<String> log) {
+        this.bundles = bundles;
+        this.tuners = tuners;
+        this.run = run;
+        this.listener = listener;
+        this.cancelled = cancelled;
+        this.log = log;
+    }
+
+    void run(FineTuneSection section, List<DenseLayer> encoders, Labelled data, long seed, int stageIndex)
+            throws IOException, StageFailure, Cancelled {
+        ServiceReference<FineTuner> ref = tuners.find(section.head()).orElseThrow(() -> new StageFailure(
+                "finetune: head \"" + section.head() + "\" is not installed now; installed: " + tuners.listing()));
+        FineTuner tuner = bundles.getService(ref);
+        if (tuner == null) {
+            throw new StageFailure("finetune: the provider of head \"" + section.head() + "\" went away");
+        }
+        Map<String, Object> history = new LinkedHashMap<>();
+        history.put("head", section.head());
+        history.put("bundle", ref.getBundle().getSymbolicName());
+        history.put("bundleVersion", ref.getBundle().getVersion().toString());
+        history.put("pretrained", section.pretrain());
+        history.put("layers", encoders.size());
+        history.put("trainSamples", data.train().rows());
+        history.put("validationSamples", data.val().rows());
+        history.put("started", Instant.now().toString());
+        List<Map<String, Object>> epochs = new java.util.ArrayList<>();
+        history.put("epochs", epochs);
+        run.put("finetune", history);
+        Path dir = run.dir.resolve("finetune");
+        Files.createDirectories(dir);
+        try (Network net = tuner.create(section.spec(), encoders, data.train().cols(), data.classes(), seed)) {
+            log.accept("finetune: " + section.head() + " on " + encoders.size() + " pretrained layer(s)"
+                    + (section.pretrain() ? "" : " (random initialisation, pretrain false)") + " from "
+                    + Installed.bundleOf(ref) + "; " + data.train().rows() + " training / " + data.val().rows()
+                    + " validation rows");
+            int batches = net.prepareTraining(data.train(), data.trainLabels());
+            int n = data.train().rows();
+            for (int epoch = 1; epoch <= net.epochs(); epoch++) {
+                long t0 = System.nanoTime();
+                double sum = 0;
+                for (int b = 0; b < batches; b++) {
+                    if (cancelled.getAsBoolean()) {
+                        throw new Cancelled("finetune epoch " + epoch + " at minibatch " + (b + 1));
+                    }
+                    double loss = net.trainBatch(b);
+                    if (!Double.isFinite(loss)) {
+                        throw new StageFailure("finetune diverged in epoch " + epoch + ", minibatch " + (b + 1)
+                                + ": the loss is " + loss + "; lower the learning rate (finetune.optimizer.lr)");
+                    }
+                    sum += loss;
+                }
+                double seconds = (System.nanoTime() - t0) / 1e9;
+                Map<String, Double> metrics = new LinkedHashMap<>();
+                if (data.val().rows() > 0) {
+                    metrics.put("valLoss", net.loss(data.val(), data.valLabels()));
+                    metrics.put("valError", errorRate(net.predict(data.val()), data.valLabels()));
+                }
+                Map<String, Object> record = new LinkedHashMap<>();
+                record.put("epoch", epoch);
+                record.put("loss", sum / n);
+                record.put("seconds", seconds);
+                record.put("metrics", metrics);
+                epochs.add(record);
+                run.writeHistory();
+                run.log(Instant.now() + " " + String.format(Locale.ROOT, "finetune epoch %d/%d: loss %.4f %s %.2fs", epoch,
+                        net.epochs(), sum / n, metrics, seconds));
+                listener.epoch(stageIndex, epoch, net.epochs(), sum / n, metrics, seconds);
+            }
+            if (data.test() != null && data.testLabels() != null) {
+                int[] predicted = net.predict(data.test());
+                long[][] confusion = confusion(predicted, data.testLabels(), data.classes());
+                double testError = errorRate(predicted, data.testLabels());
+                history.put("testError", testError);
+                history.put("testLoss", net.loss(data.test(), data.testLabels()));
+                history.put("confusion", confusion);
+                ConfusionPicture.write(confusion, dir.resolve("confusion.png"));
+                log.accept(String.format(Locale.ROOT, "finetune: test error %.2f%% on %d test rows", 100 * testError,
+                        predicted.length));
+            }
+            Map<String, Object> header = new LinkedHashMap<>();
+            header.put("type", "finetune");
+            header.put("head", section.head());
+            header.put("bundle", ref.getBundle().getSymbolicName());
+            header.put("bundleVersion", ref.getBundle().getVersion().toString());
+            header.put("spec", section.raw());
+            ModelFiles.write(dir, header, net.parameters());
+            history.put("finished", Instant.now().toString());
+            run.writeHistory();
+        } finally {
+            try {
+                bundles.ungetService(ref);
+            } catch (IllegalStateException ignored) {
+                // our bundle is stopping
+            }
+        }
+    }
+
+    static double errorRate(int[] predicted, int[] labels) {
+        int wrong = 0;
+        for (int i = 0; i < labels.length; i++) {
+            if (predicted[i] != labels[i]) {
+                wrong++;
+            }
+        }
+        return labels.length == 0 ? Double.NaN : (double) wrong / labels.length;
+    }
+
+    /** {@code counts[true][predicted]}. */
+    static long[][] confusion(int[] predicted, int[] labels, int classes) {
+        long[][] counts = new long[classes][classes];
+        for (int i = 0; i < labels.length; i++) {
+            counts[labels[i]][predicted[i]]++;
+        }
+        return counts;
+    }
+}

@@ -1,0 +1,214 @@
+package io.layerwise.finetune.internal;
+
+import io.layerwise.core.nn.Activation;
+import io.layerwise.core.nn.NdArrays;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * A feed-forward classifier on row-major minibatches {@code X} (B x n): hidden layers
+ * {@code H_l = f_l(H_{l-1} W_l + b_l)} ({@code H_0 = X}), then a softmax {@code P = softmax(H_L V + c)} and the
+ * cross-entropy {@code E = -(1/B) sum_b log P_{b, y_b}}. Back-propagation, with {@code Delta = (P - Y) / B}:
+ * <pre>
+ *   dV = H_L^T Delta,  dc = 1^T Delta,  dH_L = Delta V^T
+ *   dU_l = dH_l * f_l'(H_l),  dW_l = H_{l-1}^T dU_l,  db_l = 1^T dU_l,  dH_{l-1} = dU_l W_l^T
+ * </pre>
+ * Every product is {@code Nd4j.gemm} into arrays allocated once per batch size ({@link Buffers}). The softmax and
+ * the loss of the small B x classes block run on the heap, in double precision, from the logits' maximum (so
+ * no exponent overflows).
+ */
+final class Mlp implements AutoCloseable {
+    private final List<INDArray> weights;
+    private final List<INDArray> biases;
+    private final List<Activation> activations;
+    private final INDArray v;
+    private final INDArray c;
+    private final List<INDArray> params = new ArrayList<>();
+    private final List<INDArray> grads = new ArrayList<>();
+
+    /**
+     * Takes ownership of the arrays: {@code weights.get(l)} is {@code n_{l-1} x n_l}, {@code biases.get(l)} is
+     * {@code 1 x n_l}, {@code v} is {@code n_L x classes}, {@code c} is {@code 1 x classes}, all of one data type.
+     */
+    Mlp(List<INDArray> weights, List<INDArray> biases, List<Activation> activations, INDArray v, INDArray c) {
+        this.weights = List.copyOf(weights);
+        this.biases = List.copyOf(biases);
+        this.activations = List.copyOf(activations);
+        this.v = v;
+        this.c = c;
+        for (int l = 0; l < weights.size(); l++) {
+            params.add(weights.get(l));
+            params.add(biases.get(l));
+        }
+        params.add(v);
+        params.add(c);
+        for (INDArray p : params) {
+            grads.add(Nd4j.zeros(p.dataType(), p.shape()));
+        }
+    }
+
+    int depth() {
+        return weights.size();
+    }
+
+    int inputs() {
+        return (int) (weights.isEmpty() ? v.rows() : weights.get(0).rows());
+    }
+
+    int classes() {
+        return (int) v.columns();
+    }
+
+    Activation activation(int layer) {
+        return activations.get(layer);
+    }
+
+    /** W_1, b_1, ..., W_L, b_L, V, c: the order of {@link #gradients()}. */
+    List<INDArray> parameters() {
+        return Collections.unmodifiableList(params);
+    }
+
+    List<INDArray> gradients() {
+        return Collections.unmodifiableList(grads);
+    }
+
+    Buffers buffers(int batch) {
+        return new Buffers(batch);
+    }
+
+    /** Forward pass; returns the logits {@code H_L V + c} (B x classes) in {@code b}. */
+    INDArray logits(INDArray x, Buffers b) {
+        INDArray in = x;
+        for (int l = 0; l < weights.size(); l++) {
+            INDArray h = b.hidden.get(l);
+            Nd4j.gemm(in, weights.get(l), h, false, false, 1.0, 0.0);
+            h.addiRowVector(biases.get(l));
+            activations.get(l).applyInPlace(h);
+            in = h;
+        }
+        Nd4j.gemm(in, v, b.logits, false, false, 1.0, 0.0);
+        b.logits.addiRowVector(c);
+        return b.logits;
+    }
+
+    /**
+     * Forward and backward pass for rows {@code x} with labels {@code labels[offset .. offset+B)}; writes the
+     * gradient of the batch-mean cross-entropy into {@link #gradients()} and returns the batch's summed
+     * cross-entropy.
+     */
+    double gradient(INDArray x, int[] labels, int offset, Buffers b) {
+        int batch = b.batch;
+        logits(x, b);
+        double[] z = b.logits.data().asDouble();
+        int k = classes();
+        double[] delta = new double[z.length];
+        double loss = 0;
+        for (int r = 0; r < batch; r++) {
+            double lse = logSumExp(z, r * k, k);
+            for (int j = 0; j < k; j++) {
+                delta[r * k + j] = Math.exp(z[r * k + j] - lse) / batch;
+            }
+            int y = labels[offset + r];
+            delta[r * k + y] -= 1.0 / batch;
+            loss += lse - z[r * k + y];
+        }
+        b.delta.data().setData(delta);
+
+        int last = weights.size();
+        INDArray top = last == 0 ? x : b.hidden.get(last - 1);
+        Nd4j.gemm(top, b.delta, grads.get(2 * last), true, false, 1.0, 0.0);
+        Nd4j.gemm(b.ones, b.delta, grads.get(2 * last + 1), true, false, 1.0, 0.0);
+        if (last == 0) {
+            return loss;
+        }
+        Nd4j.gemm(b.delta, v, b.gradHidden.get(last - 1), false, true, 1.0, 0.0);
+        for (int l = last - 1; l >= 0; l--) {
+            INDArray dU = b.gradHidden.get(l);
+            activations.get(l).multiplyDerivative(b.hidden.get(l), dU, b.scratch.get(l));
+            INDArray below = l == 0 ? x : b.hidden.get(l - 1);
+            Nd4j.gemm(below, dU, grads.get(2 * l), true, false, 1.0, 0.0);
+            Nd4j.gemm(b.ones, dU, grads.get(2 * l + 1), true, false, 1.0, 0.0);
+            if (l > 0) {
+                Nd4j.gemm(dU, weights.get(l), b.gradHidden.get(l - 1), false, true, 1.0, 0.0);
+            }
+        }
+        return loss;
+    }
+
+    /** Summed cross-entropy of {@code labels[offset ..]} and the arg-max class of each row into {@code predicted}. */
+    double evaluate(INDArray x, int[] labels, int offset, Buffers b, int[] predicted) {
+        logits(x, b);
+        double[] z = b.logits.data().asDouble();
+        int k = classes();
+        double loss = 0;
+        for (int r = 0; r < b.batch; r++) {
+            int best = 0;
+            for (int j = 1; j < k; j++) {
+                if (z[r * k + j] > z[r * k + best]) {
+                    best = j;
+                }
+            }
+            if (predicted != null) {
+                predicted[offset + r] = best;
+            }
+            if (labels != null) {
+                loss += logSumExp(z, r * k, k) - z[r * k + labels[offset + r]];
+            }
+        }
+        return loss;
+    }
+
+    private static double logSumExp(double[] z, int from, int k) {
+        double max = Double.NEGATIVE_INFINITY;
+        for (int j = 0; j < k; j++) {
+            max = Math.max(max, z[from + j]);
+        }
+        double sum = 0;
+        for (int j = 0; j < k; j++) {
+            sum += Math.exp(z[from + j] - max);
+        }
+        return max + Math.log(sum);
+    }
+
+    @Override
+    public void close() {
+        params.forEach(NdArrays::close);
+        grads.forEach(NdArrays::close);
+    }
+
+    /** Work arrays for one batch size. */
+    final class Buffers implements AutoCloseable {
+        final int batch;
+        final List<INDArray> hidden = new ArrayList<>();
+        final List<INDArray> gradHidden = new ArrayList<>();
+        final List<INDArray> scratch = new ArrayList<>();
+        final INDArray logits;
+        final INDArray delta;
+        final INDArray ones;
+
+        private Buffers(int batch) {
+            this.batch = batch;
+            DataType type = v.dataType();
+            for (INDArray w : weights) {
+                hidden.add(Nd4j.create(type, batch, w.columns()));
+                gradHidden.add(Nd4j.create(type, batch, w.columns()));
+                scratch.add(Nd4j.create(type, batch, w.columns()));
+            }
+            logits = Nd4j.create(type, batch, v.columns());
+            delta = Nd4j.create(type, batch, v.columns());
+            ones = Nd4j.ones(type, batch, 1);
+        }
+
+        @Override
+        public void close() {
+            hidden.forEach(NdArrays::close);
+            gradHidden.forEach(NdArrays::close);
+            scratch.forEach(NdArrays::close);
+            NdArrays.close(logits, delta, ones);
+        }
+    }
+}

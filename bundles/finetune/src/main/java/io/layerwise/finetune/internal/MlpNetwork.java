@@ -1,0 +1,146 @@
+package io.layerwise.finetune.internal;
+
+import io.layerwise.api.data.FloatMatrix;
+import io.layerwise.api.finetune.Network;
+import io.layerwise.api.stage.Parameter;
+import io.layerwise.core.ae.Matrices;
+import io.layerwise.core.nn.NdArrays;
+import io.layerwise.core.nn.Sgd;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.indexing.NDArrayIndex;
+
+/**
+ * {@link Network} on an {@link Mlp}, trained by minibatch SGD: minibatch {@code b} is rows
+ * {@code [b*B, min((b+1)*B, N))} of the rows given to {@link #prepareTraining}, in the order given (the engine
+ * hands them over shuffled once with the pipeline's seed).
+ */
+final class MlpNetwork implements Network {
+    /** Rows per chunk when predicting a whole matrix. */
+    private static final int CHUNK = 1000;
+
+    private final Mlp mlp;
+    private final Sgd sgd;
+    private final int epochs;
+    private final int batchSize;
+    private final Map<Integer, Mlp.Buffers> buffers = new HashMap<>();
+    private final List<INDArray> batches = new ArrayList<>();
+    private INDArray train;
+    private int[] labels;
+
+    MlpNetwork(Mlp mlp, FineTuneOptions options) {
+        this.mlp = mlp;
+        this.sgd = new Sgd(options.sgd(), mlp.parameters());
+        this.epochs = options.epochs();
+        this.batchSize = options.batch();
+    }
+
+    @Override
+    public int epochs() {
+        return epochs;
+    }
+
+    @Override
+    public int prepareTraining(FloatMatrix inputs, int[] labels) {
+        check(inputs, labels);
+        release();
+        train = Matrices.upload(inputs);
+        this.labels = labels.clone();
+        for (int from = 0; from < inputs.rows(); from += batchSize) {
+            batches.add(train.get(NDArrayIndex.interval(from, Math.min(from + batchSize, inputs.rows())), NDArrayIndex.all()));
+        }
+        return batches.size();
+    }
+
+    @Override
+    public double trainBatch(int batch) {
+        INDArray x = batches.get(batch);
+        Mlp.Buffers b = buffers.computeIfAbsent((int) x.rows(), mlp::buffers);
+        double loss = mlp.gradient(x, labels, batch * batchSize, b);
+        sgd.step(mlp.parameters(), mlp.gradients());
+        return loss;
+    }
+
+    @Override
+    public int[] predict(FloatMatrix inputs) {
+        int[] predicted = new int[inputs.rows()];
+        forEachChunk(inputs, null, predicted);
+        return predicted;
+    }
+
+    @Override
+    public double loss(FloatMatrix inputs, int[] labels) {
+        check(inputs, labels);
+        return inputs.rows() == 0 ? Double.NaN : forEachChunk(inputs, labels, null) / inputs.rows();
+    }
+
+    private double forEachChunk(FloatMatrix inputs, int[] labels, int[] predicted) {
+        if (inputs.cols() != mlp.inputs()) {
+            throw new IllegalArgumentException("input has " + inputs.cols() + " columns, the network takes " + mlp.inputs());
+        }
+        if (inputs.rows() == 0) {
+            return 0;
+        }
+        double sum = 0;
+        Map<Integer, Mlp.Buffers> chunkBuffers = new HashMap<>();
+        INDArray all = Matrices.upload(inputs);
+        try {
+            for (int from = 0; from < inputs.rows(); from += CHUNK) {
+                int to = Math.min(from + CHUNK, inputs.rows());
+                INDArray x = all.get(NDArrayIndex.interval(from, to), NDArrayIndex.all());
+                sum += mlp.evaluate(x, labels, from, chunkBuffers.computeIfAbsent(to - from, mlp::buffers), predicted);
+            }
+        } finally {
+            chunkBuffers.values().forEach(Mlp.Buffers::close);
+            all.close();
+        }
+        return sum;
+    }
+
+    @Override
+    public List<Parameter> parameters() {
+        List<Parameter> out = new ArrayList<>();
+        List<INDArray> p = mlp.parameters();
+        for (int l = 0; l < mlp.depth(); l++) {
+            out.add(parameter("W" + (l + 1), p.get(2 * l)));
+            out.add(parameter("b" + (l + 1), p.get(2 * l + 1)));
+        }
+        out.add(parameter("Wout", p.get(2 * mlp.depth())));
+        out.add(parameter("bout", p.get(2 * mlp.depth() + 1)));
+        return out;
+    }
+
+    private static Parameter parameter(String name, INDArray a) {
+        int[] shape = a.rows() == 1 ? new int[] {(int) a.columns()} : new int[] {(int) a.rows(), (int) a.columns()};
+        return new Parameter(name, shape, Matrices.values(a));
+    }
+
+    private void check(FloatMatrix inputs, int[] labels) {
+        if (labels.length != inputs.rows()) {
+            throw new IllegalArgumentException(inputs.rows() + " rows but " + labels.length + " labels");
+        }
+        for (int i = 0; i < labels.length; i++) {
+            if (labels[i] < 0 || labels[i] >= mlp.classes()) {
+                throw new IllegalArgumentException("label " + labels[i] + " of row " + i + " is not in [0, " + mlp.classes() + ")");
+            }
+        }
+    }
+
+    private void release() {
+        batches.clear();
+        NdArrays.close(train);
+        train = null;
+    }
+
+    @Override
+    public void close() {
+        release();
+        buffers.values().forEach(Mlp.Buffers::close);
+        buffers.clear();
+        sgd.close();
+        mlp.close();
+    }
+}

@@ -1,0 +1,74 @@
+package io.layerwise.finetune.internal;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.layerwise.api.data.FloatMatrix;
+import io.layerwise.api.finetune.Network;
+import io.layerwise.api.spec.Spec;
+import io.layerwise.api.spec.SpecException;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+class MlpNetworkTest {
+
+    /** Two Gaussian blobs per class in 8 dimensions: separable, so training must drive the error to zero. */
+    static FloatMatrix blobs(int n, int[] labels, long seed) {
+        Random r = new Random(seed);
+        float[] x = new float[n * 8];
+        for (int i = 0; i < n; i++) {
+            labels[i] = i % 3;
+            for (int j = 0; j < 8; j++) {
+                x[i * 8 + j] = (float) ((j % 3 == labels[i] ? 2.0 : 0.0) + 0.3 * r.nextGaussian());
+            }
+        }
+        return new FloatMatrix(n, 8, x);
+    }
+
+    @Test
+    void trainingASeparableProblemReachesZeroErrorAndLowersTheLoss() {
+        int[] labels = new int[90];
+        FloatMatrix x = blobs(90, labels, 1);
+        Spec spec = new Spec("finetune", Map.of("hidden", List.of(6), "epochs", 40, "batch", 10));
+        try (Network net = new SoftmaxFineTuner().create(spec, List.of(), 8, 3, 5)) {
+            double before = net.loss(x, labels);
+            int batches = net.prepareTraining(x, labels);
+            assertEquals(9, batches);
+            for (int e = 0; e < net.epochs(); e++) {
+                for (int b = 0; b < batches; b++) {
+                    net.trainBatch(b);
+                }
+            }
+            double after = net.loss(x, labels);
+            assertTrue(after < before / 5, before + " -> " + after);
+            assertArrayEquals(labels, net.predict(x));
+            assertEquals(List.of("W1", "b1", "Wout", "bout"), net.parameters().stream().map(p -> p.name()).toList());
+        }
+    }
+
+    @Test
+    void badFieldsAreNamedByTheirJsonPath() {
+        SoftmaxFineTuner tuner = new SoftmaxFineTuner();
+        SpecException e = assertThrows(SpecException.class,
+                () -> tuner.create(new Spec("finetune", Map.of("hidden", List.of(10, 0))), List.of(), 8, 3, 1));
+        assertEquals("finetune.hidden[1] must be in [1, 65536], got 0", e.getMessage());
+        e = assertThrows(SpecException.class, () -> tuner.create(
+                new Spec("finetune", Map.of("optimizer", Map.of("lr", -1.0))), List.of(), 8, 3, 1));
+        assertTrue(e.getMessage().startsWith("finetune.optimizer.lr must be in (0, "), e.getMessage());
+    }
+
+    @Test
+    void aLabelOutsideTheClassesIsRejectedWithItsRow() {
+        try (Network net = new SoftmaxFineTuner().create(new Spec("finetune", Map.of()), List.of(), 8, 3, 5)) {
+            int[] labels = new int[6];
+            FloatMatrix x = blobs(6, labels, 2);
+            labels[4] = 3;
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> net.prepareTraining(x, labels));
+            assertEquals("label 3 of row 4 is not in [0, 3)", e.getMessage());
+        }
+    }
+}

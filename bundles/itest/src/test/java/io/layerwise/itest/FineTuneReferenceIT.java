@@ -1,0 +1,79 @@
+package io.layerwise.itest;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import com.google.gson.JsonArray;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import io.layerwise.launcher.Platform;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The shipped config/pipelines/mnist-sda.json on the 8,000 / 2,000 digits of the shared sample: fine-tuned test
+ * error at most 5%, and below the same network fine-tuned from its random initialisation ("pretrain": false) for
+ * the same number of epochs. Skipped where the sample is absent.
+ */
+class FineTuneReferenceIT {
+
+    @TempDir
+    Path work;
+
+    @Test
+    void pretrainedStackedDaesBeatRandomInitialisationAndReachFivePercent() throws Exception {
+        assumeTrue(Files.exists(MnistReferenceIT.SAMPLE.resolve("train-images-idx3-ubyte.gz")),
+                "no MNIST sample at " + MnistReferenceIT.SAMPLE);
+        Path shipped = Path.of("../../config/pipelines/mnist-sda.json").toAbsolutePath().normalize();
+        JsonObject random = JsonParser.parseString(Files.readString(shipped)).getAsJsonObject();
+        random.getAsJsonObject("finetune").addProperty("pretrain", false);
+        Path randomPipeline = work.resolve("mnist-sda-random.json");
+        Files.writeString(randomPipeline, random.toString());
+
+        Platform platform = Platform.start(PlatformIT.DIST, Map.of("layerwise.cwd", work.toString(),
+                "layerwise.data.dir", MnistReferenceIT.SAMPLE.toAbsolutePath().toString()));
+        try {
+            Shell.Result r = Shell.exec(platform, "layerwise:run --out " + work.resolve("pretrained") + " " + shipped);
+            assertEquals(0, r.exitCode(), r.all());
+            r = Shell.exec(platform, "layerwise:run --out " + work.resolve("random") + " " + randomPipeline);
+            assertEquals(0, r.exitCode(), r.all());
+        } finally {
+            platform.stop();
+        }
+        JsonObject pretrained = finetune(work.resolve("pretrained"));
+        JsonObject fromRandom = finetune(work.resolve("random"));
+        double pretrainedError = pretrained.get("testError").getAsDouble();
+        double randomError = fromRandom.get("testError").getAsDouble();
+        System.out.printf("mnist-sda test error: pretrained %.4f, random initialisation %.4f%n", pretrainedError, randomError);
+        assertTrue(pretrainedError <= 0.05, "pretrained test error " + pretrainedError);
+        assertTrue(pretrainedError < randomError, "pretrained " + pretrainedError + " vs random " + randomError);
+        assertTrue(pretrained.get("pretrained").getAsBoolean());
+        assertEquals(false, fromRandom.get("pretrained").getAsBoolean());
+        assertEquals(pretrained.getAsJsonArray("epochs").size(), fromRandom.getAsJsonArray("epochs").size());
+
+        JsonArray confusion = pretrained.getAsJsonArray("confusion");
+        long total = 0;
+        long diagonal = 0;
+        for (int t = 0; t < 10; t++) {
+            for (int p = 0; p < 10; p++) {
+                long c = confusion.get(t).getAsJsonArray().get(p).getAsLong();
+                total += c;
+                diagonal += t == p ? c : 0;
+            }
+        }
+        assertEquals(2000, total, "every test digit counted once");
+        assertEquals(1 - pretrainedError, diagonal / 2000.0, 1e-9, "the diagonal is the test accuracy");
+        assertTrue(pretrained.getAsJsonArray("epochs").get(0).getAsJsonObject().getAsJsonObject("metrics").has("valError"));
+        assertTrue(Files.exists(work.resolve("pretrained/finetune/confusion.png")));
+        assertTrue(Files.exists(work.resolve("pretrained/finetune/model.json")));
+    }
+
+    static JsonObject finetune(Path run) throws Exception {
+        return JsonParser.parseString(Files.readString(run.resolve("history.json"))).getAsJsonObject()
+                .getAsJsonObject("finetune");
+    }
+}
