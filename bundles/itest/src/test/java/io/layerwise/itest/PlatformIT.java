@@ -160,6 +160,35 @@ class PlatformIT {
         }
 
         @Test
+        void aRunDirectoryReloadsToTheSameMetricsAndEncodesNewData() throws Exception {
+            Path out = work.resolve("runs/saved");
+            assertEquals(0, Shell.exec(platform, "layerwise:run --out " + out + " " + pipeline(work, "tiny", TINY)).exitCode());
+            Shell.Result eval = Shell.exec(platform, "layerwise:eval " + out);
+            assertEquals(0, eval.exitCode(), eval.all());
+            assertTrue(eval.out().contains("all 1 metrics match history.json"), eval.out());
+
+            Path codes = work.resolve("codes.csv");
+            Path images = work.resolve("data/t10k-images-idx3-ubyte.gz");
+            Shell.Result enc = Shell.exec(platform, "layerwise:encode " + out + " " + images + " " + codes);
+            assertEquals(0, enc.exitCode(), enc.all());
+            List<String> lines = Files.readAllLines(codes);
+            assertEquals(100, lines.size(), "one line per test image");
+            assertEquals(16, lines.get(0).split(",").length, "the 16-unit code");
+            Shell.Result rec = Shell.exec(platform, "layerwise:reconstruct " + out + " " + images + " " + work.resolve("rec.csv"));
+            assertEquals(0, rec.exitCode(), rec.all());
+            assertEquals(784, Files.readAllLines(work.resolve("rec.csv")).get(0).split(",").length);
+
+            Path params = out.resolve("stage-1-dae/params.bin");
+            byte[] bytes = Files.readAllBytes(params);
+            bytes[40] ^= 1;
+            Files.write(params, bytes);
+            Shell.Result broken = Shell.exec(platform, "layerwise:encode " + out + " " + images + " " + work.resolve("x.csv"));
+            assertNotEquals(0, broken.exitCode());
+            assertTrue(broken.err().contains(params + ": parameter W has SHA-256"), broken.err());
+            assertFalse(Files.exists(work.resolve("x.csv")), "nothing written from a damaged model");
+        }
+
+        @Test
         void anUnknownStageTypeNamesTheInstalledOnesAndLeavesNoRunDirectory() throws Exception {
             Path p = pipeline(work, "bad-type", TINY.replace("\"dae\"", "\"dea\""));
             Path out = work.resolve("runs/bad-type");
@@ -296,6 +325,16 @@ class PlatformIT {
             Shell.Result types = Shell.exec(platform, "layerwise:types");
             assertEquals(0, types.exitCode());
             assertFalse(types.out().contains("model-dae"), types.out());
+        }
+
+        @Test
+        @Order(3)
+        void aSavedRunNeedingTheUninstalledTypeSaysWhichBundleToInstall() {
+            Path saved = work.resolve("runs/after-update");
+            Shell.Result r = Shell.exec(platform, "layerwise:eval " + saved);
+            assertNotEquals(0, r.exitCode());
+            assertTrue(r.err().contains(saved.resolve("stage-1-dae/model.json") + ": needs stage type \"dae\" (trained by"
+                    + " io.layerwise.model-dae 9.9.9), which is not installed; install that bundle"), r.err());
         }
 
         private Path locate(Bundle b) {

@@ -31,6 +31,9 @@ public interface Network extends AutoCloseable {
     /** All parameters, layer by layer, for saving. */
     List<Parameter> parameters();
 
+    /** Replaces the parameters with saved ones; throws IllegalArgumentException naming a missing or misshapen one. */
+    void restore(List<Parameter> saved);
+
     @Override
     void close();
 }

@@ -22,4 +22,18 @@ public interface PipelineRunner {
     List<JobStatus> jobs();
 
     Optional<Job> job(String id);
+
+    /**
+     * Reloads a run directory's models (checking format, shapes, checksums and that each stage type's provider is
+     * installed), reloads the pipeline's data ({@code dataDir} overrides its directory; null keeps it) and recomputes
+     * every stage's held-out metrics and fine-tuning's test error.
+     */
+    Evaluation evaluate(Path runDir, Path dataDir) throws PipelineException;
+
+    /**
+     * Encodes the rows of {@code input} (IDX images or CSV) through stages {@code 1..layer} of a saved run
+     * ({@code layer} 0: all) and writes them as CSV; with {@code reconstruct}, stage {@code layer}'s reconstruction
+     * of its own input instead (pixels for layer 1).
+     */
+    Encoding encode(Path runDir, Path input, Path output, int layer, boolean reconstruct) throws PipelineException;
 }

@@ -1,5 +1,6 @@
 package io.layerwise.data.internal;
 
+import io.layerwise.data.files.AtomicFiles;
 import java.io.BufferedOutputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;

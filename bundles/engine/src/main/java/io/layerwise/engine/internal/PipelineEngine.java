@@ -3,6 +3,8 @@ package io.layerwise.engine.internal;
 import io.layerwise.api.data.DataSource;
 import io.layerwise.api.data.Dataset;
 import io.layerwise.api.finetune.FineTuner;
+import io.layerwise.api.pipeline.Encoding;
+import io.layerwise.api.pipeline.Evaluation;
 import io.layerwise.api.pipeline.Job;
 import io.layerwise.api.pipeline.JobStatus;
 import io.layerwise.api.pipeline.PipelineException;
@@ -46,6 +48,7 @@ public final class PipelineEngine implements PipelineRunner {
     private Installed<Regularizer> regularizers;
     private Installed<DataSource> sources;
     private Installed<FineTuner> tuners;
+    private SavedRunTools savedRuns;
     private ExecutorService executor;
     private Path workingDir;
 
@@ -56,6 +59,7 @@ public final class PipelineEngine implements PipelineRunner {
         regularizers = new Installed<>(context, Regularizer.class, Regularizer.NAME);
         sources = new Installed<>(context, DataSource.class, DataSource.NAME);
         tuners = new Installed<>(context, FineTuner.class, FineTuner.HEAD);
+        savedRuns = new SavedRunTools(context, providers, regularizers, sources, tuners);
         String cwd = context.getProperty("layerwise.cwd");
         workingDir = Path.of(cwd != null ? cwd : System.getProperty("user.dir"));
         AtomicInteger threads = new AtomicInteger();
@@ -255,6 +259,18 @@ public final class PipelineEngine implements PipelineRunner {
                 : new LinkedHashMap<>();
         t.put("epochs", (long) epochs);
         raw.put("train", t);
+    }
+
+    @Override
+    public Evaluation evaluate(Path runDir, Path dataDir) throws PipelineException {
+        return savedRuns.evaluate(workingDir.resolve(runDir).normalize(),
+                dataDir == null ? null : workingDir.resolve(dataDir).normalize());
+    }
+
+    @Override
+    public Encoding encode(Path runDir, Path input, Path output, int layer, boolean reconstruct) throws PipelineException {
+        return savedRuns.encode(workingDir.resolve(runDir).normalize(), workingDir.resolve(input).normalize(),
+                workingDir.resolve(output).normalize(), layer, reconstruct);
     }
 
     @Override

@@ -169,6 +169,7 @@ final class PipelineJob implements Job, Runnable {
                 Map<String, Object> header = new LinkedHashMap<>(info);
                 header.remove("index");
                 header.remove("started");
+                header.put("inputRange", range);
                 header.put("outputRange", stage.outputRange());
                 header.put("spec", raw);
                 if (stage.trainable() && fineTune != null && !fineTune.pretrain()) {

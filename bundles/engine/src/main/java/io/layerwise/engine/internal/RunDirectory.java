@@ -1,5 +1,6 @@
 package io.layerwise.engine.internal;
 
+import io.layerwise.data.files.AtomicFiles;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;

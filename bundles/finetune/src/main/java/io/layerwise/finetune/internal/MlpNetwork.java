@@ -113,6 +113,29 @@ final class MlpNetwork implements Network {
         return out;
     }
 
+    @Override
+    public void restore(List<Parameter> saved) {
+        List<Parameter> expected = parameters();
+        Map<String, Parameter> byName = new HashMap<>();
+        saved.forEach(p -> byName.put(p.name(), p));
+        for (Parameter e : expected) { // check all before changing any
+            Parameter s = byName.get(e.name());
+            if (s == null || !java.util.Arrays.equals(s.shape(), e.shape())) {
+                throw new IllegalArgumentException("parameter " + e.name() + java.util.Arrays.toString(e.shape())
+                        + (s == null ? " is missing" : " has shape " + java.util.Arrays.toString(s.shape())));
+            }
+        }
+        List<INDArray> targets = mlp.parameters();
+        for (int i = 0; i < expected.size(); i++) {
+            INDArray t = targets.get(i);
+            try (INDArray src = org.nd4j.linalg.factory.Nd4j.create(byName.get(expected.get(i).name()).values(), t.shape(),
+                    t.dataType())) {
+                t.assign(src);
+            }
+        }
+        sgd.reset();
+    }
+
     private static Parameter parameter(String name, INDArray a) {
         int[] shape = a.rows() == 1 ? new int[] {(int) a.columns()} : new int[] {(int) a.rows(), (int) a.columns()};
         return new Parameter(name, shape, Matrices.values(a));

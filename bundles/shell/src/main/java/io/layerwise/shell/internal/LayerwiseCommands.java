@@ -2,6 +2,8 @@ package io.layerwise.shell.internal;
 
 import io.layerwise.api.backend.Backend;
 import io.layerwise.api.data.DataSource;
+import io.layerwise.api.pipeline.Encoding;
+import io.layerwise.api.pipeline.Evaluation;
 import io.layerwise.api.pipeline.Job;
 import io.layerwise.api.pipeline.JobStatus;
 import io.layerwise.api.pipeline.PipelineException;
@@ -38,7 +40,10 @@ import org.osgi.service.component.annotations.ReferencePolicy;
     "osgi.command.function=types",
     "osgi.command.function=regularizers",
     "osgi.command.function=datasets",
-    "osgi.command.function=backend"
+    "osgi.command.function=backend",
+    "osgi.command.function=eval",
+    "osgi.command.function=encode",
+    "osgi.command.function=reconstruct"
 })
 public final class LayerwiseCommands {
 
@@ -121,6 +126,47 @@ public final class LayerwiseCommands {
         Job job = runner.job(id).orElseThrow(() -> new IllegalArgumentException("no job " + id + "; see layerwise:jobs"));
         job.cancel();
         return "cancelling job " + id;
+    }
+
+    @Descriptor("reload a run directory's models and recompute its test metrics; compares them with history.json")
+    public void eval(
+            @Descriptor("data directory (default: the one the run used)")
+            @Parameter(names = {"-d", "--data"}, absentValue = "") String data,
+            @Descriptor("run directory") String runDir) throws PipelineException {
+        Evaluation e = runner.evaluate(Path.of(runDir), data.isEmpty() ? null : Path.of(data));
+        Table t = new Table("Where", "Metric", "Recomputed", "history.json", "Match").rightAlign(2).rightAlign(3);
+        for (Evaluation.Entry entry : e.entries()) {
+            t.row(entry.where(), entry.metric(), String.format(Locale.ROOT, "%.6f", entry.recomputed()),
+                    Double.isNaN(entry.recorded()) ? "-" : String.format(Locale.ROOT, "%.6f", entry.recorded()),
+                    entry.matches() ? "yes" : "NO");
+        }
+        t.print(System.out);
+        System.out.println(e.mismatches() == 0 ? "all " + e.entries().size() + " metrics match history.json"
+                : e.mismatches() + " of " + e.entries().size() + " metrics differ from history.json"
+                        + " (sampled metrics such as pseudoLogLikelihood are drawn afresh)");
+    }
+
+    @Descriptor("encode IDX images or CSV rows through a saved stack; writes CSV")
+    public String encode(
+            @Descriptor("the stage whose code to write (default: the top one)")
+            @Parameter(names = {"-l", "--layer"}, absentValue = "0") int layer,
+            @Descriptor("run directory") String runDir,
+            @Descriptor("input: IDX images (gzipped or not) or CSV") String input,
+            @Descriptor("output CSV file") String output) throws PipelineException {
+        Encoding e = runner.encode(Path.of(runDir), Path.of(input), Path.of(output), layer, false);
+        return "wrote " + e.rows() + " codes of " + e.cols() + " values (stage " + e.layer() + ") to " + e.output();
+    }
+
+    @Descriptor("reconstruct IDX images or CSV rows with a saved stage's decoder; writes CSV")
+    public String reconstruct(
+            @Descriptor("the stage that reconstructs its own input (default 1: pixels)")
+            @Parameter(names = {"-l", "--layer"}, absentValue = "1") int layer,
+            @Descriptor("run directory") String runDir,
+            @Descriptor("input: IDX images (gzipped or not) or CSV") String input,
+            @Descriptor("output CSV file") String output) throws PipelineException {
+        Encoding e = runner.encode(Path.of(runDir), Path.of(input), Path.of(output), layer, true);
+        return "wrote " + e.rows() + " reconstructions of " + e.cols() + " values (stage " + e.layer() + ") to "
+                + e.output();
     }
 
     @Descriptor("list the installed stage types with their bundles")

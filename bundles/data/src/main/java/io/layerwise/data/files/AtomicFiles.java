@@ -1,4 +1,4 @@
-package io.layerwise.data.internal;
+package io.layerwise.data.files;
 
 import java.io.IOException;
 import java.io.OutputStream;
@@ -12,15 +12,15 @@ import java.nio.file.StandardOpenOption;
  * Writes a file under a unique temporary name beside it and renames it into place, so that a crash (or a
  * second process fetching at the same time) never leaves a half-written file under the final name.
  */
-final class AtomicFiles {
+public final class AtomicFiles {
     private AtomicFiles() {
     }
 
-    interface Content {
+    public interface Content {
         void write(OutputStream out) throws IOException;
     }
 
-    static void write(Path target, Content content) throws IOException {
+    public static void write(Path target, Content content) throws IOException {
         // unique per process and call (two processes may fetch at once); created here, not by createTempFile,
         // so that the file gets the usual permissions rather than owner-only ones
         Path tmp = target.resolveSibling("." + target.getFileName() + "." + ProcessHandle.current().pid() + "."
@@ -37,5 +37,10 @@ final class AtomicFiles {
         } finally {
             Files.deleteIfExists(tmp);
         }
+    }
+
+    /** {@link #write} of a UTF-8 text. */
+    public static void writeString(Path target, String text) throws IOException {
+        write(target, out -> out.write(text.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
     }
 }

@@ -1,0 +1,176 @@
+package io.layerwise.engine.internal;
+
+import io.layerwise.api.data.DataSource;
+import io.layerwise.api.data.Dataset;
+import io.layerwise.api.data.FloatMatrix;
+import io.layerwise.api.finetune.FineTuner;
+import io.layerwise.api.finetune.Network;
+import io.layerwise.api.pipeline.Encoding;
+import io.layerwise.api.pipeline.Evaluation;
+import io.layerwise.api.pipeline.PipelineException;
+import io.layerwise.api.regularizer.Regularizer;
+import io.layerwise.api.spec.Spec;
+import io.layerwise.api.spec.SpecException;
+import io.layerwise.api.stage.DenseLayer;
+import io.layerwise.api.stage.Stage;
+import io.layerwise.api.stage.StageProvider;
+import io.layerwise.data.files.MatrixFiles;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.ServiceReference;
+
+/** {@code evaluate} and {@code encode} of a saved run: what makes a run directory a reloadable model. */
+final class SavedRunTools {
+    private final BundleContext bundles;
+    private final Installed<StageProvider> providers;
+    private final Installed<Regularizer> regularizers;
+    private final Installed<DataSource> sources;
+    private final Installed<FineTuner> tuners;
+
+    SavedRunTools(BundleContext bundles, Installed<StageProvider> providers, Installed<Regularizer> regularizers,
+            Installed<DataSource> sources, Installed<FineTuner> tuners) {
+        this.bundles = bundles;
+        this.providers = providers;
+        this.regularizers = regularizers;
+        this.sources = sources;
+        this.tuners = tuners;
+    }
+
+    Evaluation evaluate(Path runDir, Path dataDir) throws PipelineException {
+        SavedRun saved = SavedRun.open(runDir);
+        Dataset data = load(saved, dataDir);
+        if (data.test() == null) {
+            throw new PipelineException(runDir + ": the pipeline's data source has no held-out data to evaluate on");
+        }
+        FloatMatrix train = data.train();
+        int[] trainLabels = data.trainLabels();
+        if (saved.finetune != null && trainLabels != null) {
+            // the rows the run trained on: validation rows were held out at the end
+            double v = ((Number) ((Map<?, ?>) saved.pipeline.get("finetune")).get("validation")).doubleValue();
+            int keep = train.rows() - (int) Math.round(v * train.rows());
+            train = train.rows(0, keep);
+            trainLabels = java.util.Arrays.copyOf(trainLabels, keep);
+        }
+        List<Evaluation.Entry> entries = new ArrayList<>();
+        try (SavedRun.Restored restored = saved.restore(bundles, providers, regularizers, saved.stages.size())) {
+            FloatMatrix trainCodes = train;
+            FloatMatrix testCodes = data.test();
+            List<DenseLayer> encoders = new ArrayList<>();
+            for (int i = 0; i < restored.stages.size(); i++) {
+                Stage stage = restored.stages.get(i);
+                String where = "stage " + (i + 1) + " (" + saved.stages.get(i).header().get("type") + ")";
+                if (stage.trainable()) {
+                    stage.prepareTraining(trainCodes); // metrics such as the free-energy gap compare with training rows
+                }
+                Map<String, Object> recorded = metricsOf(saved.lastEpoch(i));
+                for (Map.Entry<String, Double> m : stage.evaluate(testCodes).entrySet()) {
+                    Object r = recorded.get(m.getKey());
+                    entries.add(new Evaluation.Entry(where, m.getKey(), m.getValue(),
+                            r instanceof Number n ? n.doubleValue() : Double.NaN));
+                }
+                encoders.add(stage.encoderLayer());
+                trainCodes = stage.encode(trainCodes);
+                testCodes = stage.encode(testCodes);
+            }
+            if (saved.finetune != null && data.testLabels() != null && !encoders.contains(null)) {
+                double error = testError(saved, encoders, data, trainLabels);
+                Object r = saved.finetuneHistory().get("testError");
+                entries.add(new Evaluation.Entry("finetune", "testError", error,
+                        r instanceof Number n ? n.doubleValue() : Double.NaN));
+            }
+        }
+        return new Evaluation(runDir, entries);
+    }
+
+    private double testError(SavedRun saved, List<DenseLayer> encoders, Dataset data, int[] trainLabels)
+            throws PipelineException {
+        @SuppressWarnings("unchecked")
+        Map<String, Object> section = (Map<String, Object>) saved.pipeline.get("finetune");
+        String head = String.valueOf(section.get("head"));
+        ServiceReference<FineTuner> ref = tuners.find(head).orElseThrow(() -> new PipelineException(saved.dir
+                .resolve("finetune/model.json") + ": needs fine-tuning head \"" + head + "\" (from "
+                + saved.finetune.header().get("bundle") + "), which is not installed; installed: " + tuners.listing()));
+        FineTuner tuner = bundles.getService(ref);
+        try {
+            int classes = 0;
+            for (int y : trainLabels) {
+                classes = Math.max(classes, y + 1);
+            }
+            Spec spec = new Spec(FineTuneSection.PATH, section);
+            FineTuneSection.read(spec, section);
+            long seed = ((Number) saved.pipeline.getOrDefault("seed", 1234L)).longValue() + saved.stages.size();
+            try (Network net = tuner.create(spec, encoders, data.train().cols(), classes, seed)) {
+                net.restore(saved.finetune.parameters());
+                return FineTuneStep.errorRate(net.predict(data.test()), data.testLabels());
+            }
+        } catch (IllegalArgumentException e) {
+            throw new PipelineException(saved.dir.resolve("finetune/model.json") + ": " + e.getMessage(), e);
+        } finally {
+            bundles.ungetService(ref);
+        }
+    }
+
+    Encoding encode(Path runDir, Path input, Path output, int layer, boolean reconstruct) throws PipelineException {
+        SavedRun saved = SavedRun.open(runDir);
+        int count = saved.stages.size();
+        int top = layer == 0 ? (reconstruct ? 1 : count) : layer;
+        if (top < 1 || top > count) {
+            throw new PipelineException("--layer must be in [1, " + count + "] for " + runDir + ", got " + layer);
+        }
+        FloatMatrix x;
+        try {
+            x = MatrixFiles.read(input);
+        } catch (IOException e) {
+            throw new PipelineException(e.getMessage(), e);
+        }
+        try (SavedRun.Restored restored = saved.restore(bundles, providers, regularizers, top)) {
+            Stage first = restored.stages.get(0);
+            if (x.cols() != first.inputSize()) {
+                throw new PipelineException(input + ": rows have " + x.cols() + " values, stage 1 of " + runDir + " takes "
+                        + first.inputSize());
+            }
+            for (int i = 0; i < top - 1; i++) {
+                x = restored.stages.get(i).encode(x);
+            }
+            Stage last = restored.stages.get(top - 1);
+            FloatMatrix out = reconstruct ? last.reconstruct(x) : last.encode(x);
+            if (out == null) {
+                throw new PipelineException("stage " + top + " (" + saved.stages.get(top - 1).header().get("type")
+                        + ") of " + runDir + " has no decoder to reconstruct with");
+            }
+            MatrixFiles.writeCsv(out, output);
+            return new Encoding(output, out.rows(), out.cols(), top, reconstruct);
+        } catch (IOException e) {
+            throw new PipelineException(output + ": cannot write: " + e.getMessage(), e);
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private Dataset load(SavedRun saved, Path dataDir) throws PipelineException {
+        Map<String, Object> section = new LinkedHashMap<>((Map<String, Object>) saved.pipeline.get("data"));
+        String name = String.valueOf(section.remove("source"));
+        if (dataDir != null) {
+            section.put("dir", dataDir.toString());
+        }
+        ServiceReference<DataSource> ref = sources.find(name).orElseThrow(() -> new PipelineException(saved.dir
+                .resolve("pipeline.json") + ": data.source \"" + name + "\" is not installed; installed: " + sources.listing()));
+        DataSource source = bundles.getService(ref);
+        try {
+            return source.load(new Spec("data", section));
+        } catch (IOException | SpecException e) {
+            throw new PipelineException(e.getMessage(), e);
+        } finally {
+            bundles.ungetService(ref);
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> metricsOf(Map<String, Object> epoch) {
+        return epoch.get("metrics") instanceof Map<?, ?> m ? (Map<String, Object>) m : Map.of();
+    }
+}
