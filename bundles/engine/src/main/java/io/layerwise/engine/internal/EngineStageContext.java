@@ -79,11 +79,7 @@ final class EngineStageContext implements StageContext, AutoCloseable {
     @Override
     public void close() {
         for (ServiceReference<Regularizer> ref : taken) {
-            try {
-                bundles.ungetService(ref);
-            } catch (IllegalStateException ignored) {
-                // the engine's own bundle is stopping; the framework releases everything anyway
-            }
+            Installed.release(bundles, ref);
         }
         taken.clear();
     }

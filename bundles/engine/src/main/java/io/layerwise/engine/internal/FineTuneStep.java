@@ -130,11 +130,7 @@ final class FineTuneStep {
             history.put("finished", Instant.now().toString());
             run.writeHistory();
         } finally {
-            try {
-                bundles.ungetService(ref);
-            } catch (IllegalStateException ignored) {
-                // our bundle is stopping
-            }
+            Installed.release(bundles, ref);
         }
     }
 

@@ -64,6 +64,15 @@ final class Installed<S> {
         return parts.isEmpty() ? "none" : String.join(", ", parts);
     }
 
+    /** Releases a service taken with {@code getService}; a stopping engine bundle has nothing left to release. */
+    static void release(BundleContext context, ServiceReference<?> ref) {
+        try {
+            context.ungetService(ref);
+        } catch (IllegalStateException ignored) {
+            // our bundle is stopping: the framework releases everything anyway
+        }
+    }
+
     static String bundleOf(ServiceReference<?> ref) {
         var b = ref.getBundle();
         return b == null ? "unregistered" : b.getSymbolicName() + " " + b.getVersion();

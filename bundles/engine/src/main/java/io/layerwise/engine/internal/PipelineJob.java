@@ -197,11 +197,7 @@ final class PipelineJob implements Job, Runnable {
                 history.put("finished", Instant.now().toString());
                 run.writeHistory();
             } finally {
-                try {
-                    bundles.ungetService(ref);
-                } catch (IllegalStateException ignored) {
-                    // our bundle is stopping
-                }
+                Installed.release(bundles, ref);
             }
         }
         if (fineTune != null) {

@@ -145,11 +145,7 @@ final class SavedRun {
             stages.forEach(Stage::close);
             contexts.forEach(EngineStageContext::close);
             for (ServiceReference<StageProvider> ref : refs) {
-                try {
-                    bundles.ungetService(ref);
-                } catch (IllegalStateException ignored) {
-                    // our bundle is stopping
-                }
+                Installed.release(bundles, ref);
             }
         }
     }
