@@ -69,7 +69,7 @@ class PipelineFileTest {
     @Test
     void unknownTopLevelFieldIsNamed() throws Exception {
         String m = error("{\"data\":{\"source\":\"m\"},\"stages\":[{\"type\":\"dae\"}],\"sed\":1}");
-        assertTrue(m.endsWith("sed is not a known field here; known fields: name, description, seed, data, stages"), m);
+        assertTrue(m.endsWith("sed is not a known field here; known fields: name, description, seed, data, stages, finetune"), m);
     }
 
     @Test
