@@ -20,9 +20,11 @@ public interface FineTuner {
      * {@link io.layerwise.api.spec.SpecException} with the JSON path) and builds the network, copying
      * {@code encoders} as its first layers. Cheap enough to call just to validate a pipeline.
      *
-     * @param classes number of labels (outputs of the head)
+     * @param decoders each stage's {@link io.layerwise.api.stage.Stage#decoderLayer()} (entries may be null), for
+     *                 heads that unroll the stack into a deep autoencoder
+     * @param classes  number of labels (outputs of a classifying head); 0 when the data has no labels
      */
-    Network create(Spec spec, List<DenseLayer> encoders, int inputs, int classes, long seed);
+    Network create(Spec spec, List<DenseLayer> encoders, List<DenseLayer> decoders, int inputs, int classes, long seed);
 
     /** One line for listings. */
     String describe();

@@ -81,6 +81,14 @@ public interface Stage extends AutoCloseable {
         return null;
     }
 
+    /**
+     * The decoder as a dense layer from this stage's code back to its input (for unrolling a stack into a deep
+     * autoencoder); null when the stage has none.
+     */
+    default DenseLayer decoderLayer() {
+        return null;
+    }
+
     /** All parameters, for saving. */
     List<Parameter> parameters();
 

@@ -5,21 +5,23 @@ import io.layerwise.api.spec.Spec;
 import java.util.Map;
 
 /**
- * The engine's fields of a pipeline's {@code finetune} section: {@code head} (the fine-tuner service, default
- * {@code softmax}), {@code pretrain} (false trains the same architecture from its random initialisation, the
+ * The engine's fields of a pipeline's {@code finetune} section: {@code unroll} (true: fine-tune the stack unrolled
+ * into a deep autoencoder, head {@code autoencoder}), {@code head} (the fine-tuner service, default {@code softmax},
+ * or {@code autoencoder} when unrolling), {@code pretrain} (false trains the same architecture from its random initialisation, the
  * honest comparison) and {@code validation} (the fraction of training rows, taken from the end, held out for
  * {@code valError}; they take part in neither pretraining nor fine-tuning). The other fields belong to the head.
  */
-record FineTuneSection(String head, boolean pretrain, double validation, Map<String, Object> raw) {
+record FineTuneSection(String head, boolean unroll, boolean pretrain, double validation, Map<String, Object> raw) {
 
     static final String PATH = "finetune";
 
     /** Reads the engine's fields from a fresh spec of the section; the head reads the rest from the same spec. */
     static FineTuneSection read(Spec spec, Map<String, Object> raw) {
-        String head = spec.text("head", "softmax");
+        boolean unroll = spec.flag("unroll", false);
+        String head = spec.text("head", unroll ? "autoencoder" : "softmax");
         boolean pretrain = spec.flag("pretrain", true);
         double validation = spec.number("validation", 0.1, new Range(0, true, 0.5, false));
-        return new FineTuneSection(head, pretrain, validation, raw);
+        return new FineTuneSection(head, unroll, pretrain, validation, raw);
     }
 
     Spec spec() {

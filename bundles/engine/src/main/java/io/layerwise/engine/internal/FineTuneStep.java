@@ -4,7 +4,11 @@ import io.layerwise.api.data.FloatMatrix;
 import io.layerwise.api.finetune.FineTuner;
 import io.layerwise.api.finetune.Network;
 import io.layerwise.api.pipeline.ProgressListener;
+import io.layerwise.api.regularizer.Regularizer;
+import io.layerwise.api.spec.Spec;
 import io.layerwise.api.stage.DenseLayer;
+import io.layerwise.api.stage.Stage;
+import io.layerwise.api.stage.StageProvider;
 import io.layerwise.engine.internal.PipelineJob.Cancelled;
 import io.layerwise.engine.internal.PipelineJob.StageFailure;
 import io.layerwise.engine.internal.pictures.ConfusionPicture;
@@ -34,23 +38,28 @@ final class FineTuneStep {
 
     private final BundleContext bundles;
     private final Installed<FineTuner> tuners;
+    private final Installed<StageProvider> providers;
+    private final Installed<Regularizer> regularizers;
     private final RunDirectory run;
     private final ProgressListener listener;
     private final BooleanSupplier cancelled;
     private final Consumer<String> log;
 
-    FineTuneStep(BundleContext bundles, Installed<FineTuner> tuners, RunDirectory run, ProgressListener listener,
-            BooleanSupplier cancelled, Consumer<String> log) {
+    FineTuneStep(BundleContext bundles, Installed<FineTuner> tuners, Installed<StageProvider> providers,
+            Installed<Regularizer> regularizers, RunDirectory run, ProgressListener listener, BooleanSupplier cancelled,
+            Consumer<String> log) {
         this.bundles = bundles;
         this.tuners = tuners;
+        this.providers = providers;
+        this.regularizers = regularizers;
         this.run = run;
         this.listener = listener;
         this.cancelled = cancelled;
         this.log = log;
     }
 
-    void run(FineTuneSection section, List<DenseLayer> encoders, Labelled data, long seed, int stageIndex)
-            throws IOException, StageFailure, Cancelled {
+    void run(FineTuneSection section, List<DenseLayer> encoders, List<DenseLayer> decoders, Labelled data, long seed,
+            int stageIndex) throws IOException, StageFailure, Cancelled {
         ServiceReference<FineTuner> ref = tuners.find(section.head()).orElseThrow(() -> new StageFailure(
                 "finetune: head \"" + section.head() + "\" is not installed now; installed: " + tuners.listing()));
         FineTuner tuner = bundles.getService(ref);
@@ -71,7 +80,7 @@ final class FineTuneStep {
         run.put("finetune", history);
         Path dir = run.dir.resolve("finetune");
         Files.createDirectories(dir);
-        try (Network net = tuner.create(section.spec(), encoders, data.train().cols(), data.classes(), seed)) {
+        try (Network net = tuner.create(section.spec(), encoders, decoders, data.train().cols(), data.classes(), seed)) {
             log.accept("finetune: " + section.head() + " on " + encoders.size() + " pretrained layer(s)"
                     + (section.pretrain() ? "" : " (random initialisation, pretrain false)") + " from "
                     + Installed.bundleOf(ref) + "; " + data.train().rows() + " training / " + data.val().rows()
@@ -96,7 +105,11 @@ final class FineTuneStep {
                 Map<String, Double> metrics = new LinkedHashMap<>();
                 if (data.val().rows() > 0) {
                     metrics.put("valLoss", net.loss(data.val(), data.valLabels()));
-                    metrics.put("valError", errorRate(net.predict(data.val()), data.valLabels()));
+                    if (net.supervised()) {
+                        metrics.put("valError", errorRate(net.predict(data.val()), data.valLabels()));
+                    } else {
+                        metrics.put("valSquaredError", squaredError(data.val(), net.reconstruct(data.val())));
+                    }
                 }
                 Map<String, Object> record = new LinkedHashMap<>();
                 record.put("epoch", epoch);
@@ -109,7 +122,12 @@ final class FineTuneStep {
                         net.epochs(), sum / n, metrics, seconds));
                 listener.epoch(stageIndex, epoch, net.epochs(), sum / n, metrics, seconds);
             }
-            if (data.test() != null && data.testLabels() != null) {
+            if (!net.supervised() && data.test() != null) {
+                double error = squaredError(data.test(), net.reconstruct(data.test()));
+                history.put("metrics", metricsWithPca(error, encoders, data));
+                log.accept(String.format(Locale.ROOT, "finetune: test squared error %.3f per image (%s)", error,
+                        history.get("metrics")));
+            } else if (data.test() != null && data.testLabels() != null) {
                 int[] predicted = net.predict(data.test());
                 long[][] confusion = confusion(predicted, data.testLabels(), data.classes());
                 double testError = errorRate(predicted, data.testLabels());
@@ -132,6 +150,46 @@ final class FineTuneStep {
         } finally {
             Installed.release(bundles, ref);
         }
+    }
+
+    /**
+     * {@code testSquaredError}, and beside it {@code pcaTestSquaredError}: the same error of a PCA with as many
+     * components as the stack's code has units, fitted on the same training rows by the installed {@code pca} stage
+     * type (the Hinton and Salakhutdinov comparison). Left out, with a log line, when no {@code pca} is installed.
+     */
+    private Map<String, Double> metricsWithPca(double error, List<DenseLayer> encoders, Labelled data) {
+        Map<String, Double> metrics = new LinkedHashMap<>();
+        metrics.put("testSquaredError", error);
+        int k = encoders.get(encoders.size() - 1).outputs();
+        var ref = providers.find("pca");
+        if (ref.isEmpty()) {
+            log.accept("finetune: no pca stage type installed; pcaTestSquaredError left out");
+            return metrics;
+        }
+        StageProvider pca = bundles.getService(ref.get());
+        try (EngineStageContext context = new EngineStageContext(bundles, regularizers, data.train().cols(),
+                io.layerwise.api.data.Dataset.UNIT, 0, line -> { });
+                Stage stage = pca.create(new Spec("pca", new LinkedHashMap<>(Map.of("type", "pca", "components", k,
+                        "epsilon", 0.0))), context)) {
+            stage.fit(data.train());
+            metrics.put("pcaTestSquaredError", squaredError(data.test(), stage.reconstruct(data.test())));
+            metrics.put("pcaComponents", (double) k);
+        } finally {
+            Installed.release(bundles, ref.get());
+        }
+        return metrics;
+    }
+
+    /** Mean over rows of {@code sum_i (r_i - x_i)^2}. */
+    static double squaredError(FloatMatrix x, FloatMatrix reconstruction) {
+        double sum = 0;
+        float[] a = x.data();
+        float[] b = reconstruction.data();
+        for (int i = 0; i < a.length; i++) {
+            double d = (double) b[i] - a[i];
+            sum += d * d;
+        }
+        return x.rows() == 0 ? Double.NaN : sum / x.rows();
     }
 
     static double errorRate(int[] predicted, int[] labels) {

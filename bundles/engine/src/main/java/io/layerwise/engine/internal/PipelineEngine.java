@@ -3,6 +3,7 @@ package io.layerwise.engine.internal;
 import io.layerwise.api.data.DataSource;
 import io.layerwise.api.data.Dataset;
 import io.layerwise.api.finetune.FineTuner;
+import io.layerwise.api.finetune.Network;
 import io.layerwise.api.pipeline.Encoding;
 import io.layerwise.api.pipeline.Evaluation;
 import io.layerwise.api.pipeline.Job;
@@ -98,7 +99,9 @@ public final class PipelineEngine implements PipelineRunner {
             List<Map<String, Object>> stageSpecs = checkStageTypes(file, pipeline);
             data = source.load(pipeline.dataFields(dataDir));
             List<DenseLayer> encoders = new ArrayList<>();
-            List<Map<String, Object>> resolvedStages = validateStages(file, pipeline, stageSpecs, data, options, encoders);
+            List<DenseLayer> decoders = new ArrayList<>();
+            List<Map<String, Object>> resolvedStages = validateStages(file, pipeline, stageSpecs, data, options, encoders,
+                    decoders);
             FineTuneSection fineTune = null;
             FineTuneStep.Labelled labelled = null;
             Map<String, Object> resolvedFineTune = null;
@@ -109,7 +112,7 @@ public final class PipelineEngine implements PipelineRunner {
                 Spec spec = new Spec(FineTuneSection.PATH, pipeline.finetune);
                 fineTune = FineTuneSection.read(spec, pipeline.finetune);
                 labelled = split(file, pipeline, data, fineTune);
-                validateFineTune(file, pipeline, fineTune, spec, encoders, labelled);
+                validateFineTune(file, pipeline, fineTune, spec, encoders, decoders, labelled);
                 resolvedFineTune = spec.resolved();
                 data = new Dataset(data.description(), labelled.train(), labelled.trainLabels(), data.test(),
                         data.testLabels(), data.valueRange());
@@ -162,7 +165,8 @@ public final class PipelineEngine implements PipelineRunner {
      * and applies {@code --epochs}; returns the resolved stage specs for pipeline.json.
      */
     private List<Map<String, Object>> validateStages(Path file, PipelineFile pipeline, List<Map<String, Object>> specs,
-            Dataset data, RunOptions options, List<DenseLayer> encoders) throws PipelineException {
+            Dataset data, RunOptions options, List<DenseLayer> encoders, List<DenseLayer> decoders)
+            throws PipelineException {
         List<Map<String, Object>> resolved = new ArrayList<>();
         int inputSize = data.train().cols();
         String range = data.valueRange();
@@ -197,6 +201,7 @@ public final class PipelineEngine implements PipelineRunner {
                                     + " to fine-tune; remove the finetune section or this stage");
                         }
                         encoders.add(layer);
+                        decoders.add(stage.decoderLayer());
                     }
                     inputSize = stage.outputSize();
                     range = stage.outputRange();
@@ -210,31 +215,30 @@ public final class PipelineEngine implements PipelineRunner {
         return resolved;
     }
 
-    /** Labels are required; the last {@code validation} fraction of the training rows is held out. */
+    /** The last {@code validation} fraction of the training rows is held out; labels come along where there are any. */
     private static FineTuneStep.Labelled split(Path file, PipelineFile pipeline, Dataset data, FineTuneSection section)
             throws PipelineException {
-        if (data.trainLabels() == null) {
-            throw new PipelineException(file + ": finetune needs labels, but data source \"" + pipeline.dataSource
-                    + "\" gave none (" + data.description() + ")");
-        }
         int n = data.train().rows();
         int held = section.validationRows(n);
         if (n - held < 1) {
             throw new PipelineException(file + ": finetune.validation " + section.validation() + " leaves no training rows of " + n);
         }
-        int classes = 0;
-        for (int y : data.trainLabels()) {
-            classes = Math.max(classes, y + 1);
-        }
         int[] labels = data.trainLabels();
-        return new FineTuneStep.Labelled(data.train().rows(0, n - held), java.util.Arrays.copyOfRange(labels, 0, n - held),
-                data.train().rows(n - held, n), java.util.Arrays.copyOfRange(labels, n - held, n), data.test(),
-                data.testLabels(), classes);
+        int classes = 0;
+        if (labels != null) {
+            for (int y : labels) {
+                classes = Math.max(classes, y + 1);
+            }
+        }
+        return new FineTuneStep.Labelled(data.train().rows(0, n - held),
+                labels == null ? null : java.util.Arrays.copyOfRange(labels, 0, n - held), data.train().rows(n - held, n),
+                labels == null ? null : java.util.Arrays.copyOfRange(labels, n - held, n), data.test(), data.testLabels(),
+                classes);
     }
 
     /** The head must be installed and accept the section; building its network once checks every field. */
     private void validateFineTune(Path file, PipelineFile pipeline, FineTuneSection section, Spec spec,
-            List<DenseLayer> encoders, FineTuneStep.Labelled labelled) throws PipelineException {
+            List<DenseLayer> encoders, List<DenseLayer> decoders, FineTuneStep.Labelled labelled) throws PipelineException {
         ServiceReference<FineTuner> ref = tuners.find(section.head()).orElseThrow(() -> new PipelineException(file
                 + ": finetune.head \"" + section.head() + "\" is not an installed fine-tuning head; installed: "
                 + tuners.listing()));
@@ -244,9 +248,14 @@ public final class PipelineEngine implements PipelineRunner {
                     + Installed.bundleOf(ref) + " went away");
         }
         try {
-            tuner.create(spec, encoders, labelled.train().cols(), labelled.classes(), pipeline.seed + pipeline.stages.size())
-                    .close();
-            spec.rejectUnknownFields();
+            try (Network net = tuner.create(spec, encoders, decoders, labelled.train().cols(), labelled.classes(),
+                    pipeline.seed + pipeline.stages.size())) {
+                spec.rejectUnknownFields();
+                if (net.supervised() && labelled.trainLabels() == null) {
+                    throw new PipelineException(file + ": finetune.head \"" + section.head() + "\" needs labels, but data"
+                            + " source \"" + pipeline.dataSource + "\" gave none");
+                }
+            }
         } finally {
             bundles.ungetService(ref);
         }

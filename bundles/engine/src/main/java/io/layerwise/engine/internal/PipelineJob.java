@@ -135,6 +135,7 @@ final class PipelineJob implements Job, Runnable {
         FloatMatrix test = data.test();
         String range = data.valueRange();
         List<DenseLayer> encoders = new ArrayList<>();
+        List<DenseLayer> decoders = new ArrayList<>();
         for (int i = 0; i < stageSpecs.size(); i++) {
             Map<String, Object> raw = stageSpecs.get(i);
             String type = PipelineFile.stageType(raw);
@@ -190,6 +191,7 @@ final class PipelineJob implements Job, Runnable {
                 writePictures(stage, stageDir, test != null ? test : train);
                 if (fineTune != null) {
                     encoders.add(stage.encoderLayer());
+                    decoders.add(stage.decoderLayer());
                 }
                 train = stage.encode(train);
                 test = test == null ? null : stage.encode(test);
@@ -202,8 +204,8 @@ final class PipelineJob implements Job, Runnable {
         }
         if (fineTune != null) {
             setStatus(stageSpecs.size(), "finetune", 0, 0, Double.NaN);
-            new FineTuneStep(bundles, tuners, run, listener, () -> cancelRequested, this::log)
-                    .run(fineTune, encoders, labelled, pipeline.seed + stageSpecs.size(), stageSpecs.size());
+            new FineTuneStep(bundles, tuners, providers, regularizers, run, listener, () -> cancelRequested, this::log)
+                    .run(fineTune, encoders, decoders, labelled, pipeline.seed + stageSpecs.size(), stageSpecs.size());
         }
     }
 

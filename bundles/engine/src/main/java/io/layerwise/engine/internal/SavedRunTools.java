@@ -49,18 +49,19 @@ final class SavedRunTools {
         }
         FloatMatrix train = data.train();
         int[] trainLabels = data.trainLabels();
-        if (saved.finetune != null && trainLabels != null) {
+        if (saved.finetune != null) {
             // the rows the run trained on: validation rows were held out at the end
             double v = ((Number) ((Map<?, ?>) saved.pipeline.get("finetune")).get("validation")).doubleValue();
             int keep = train.rows() - (int) Math.round(v * train.rows());
             train = train.rows(0, keep);
-            trainLabels = java.util.Arrays.copyOf(trainLabels, keep);
+            trainLabels = trainLabels == null ? null : java.util.Arrays.copyOf(trainLabels, keep);
         }
         List<Evaluation.Entry> entries = new ArrayList<>();
         try (SavedRun.Restored restored = saved.restore(bundles, providers, regularizers, saved.stages.size())) {
             FloatMatrix trainCodes = train;
             FloatMatrix testCodes = data.test();
             List<DenseLayer> encoders = new ArrayList<>();
+            List<DenseLayer> decoders = new ArrayList<>();
             for (int i = 0; i < restored.stages.size(); i++) {
                 Stage stage = restored.stages.get(i);
                 String where = "stage " + (i + 1) + " (" + saved.stages.get(i).header().get("type") + ")";
@@ -74,21 +75,21 @@ final class SavedRunTools {
                             r instanceof Number n ? n.doubleValue() : Double.NaN));
                 }
                 encoders.add(stage.encoderLayer());
+                decoders.add(stage.decoderLayer());
                 trainCodes = stage.encode(trainCodes);
                 testCodes = stage.encode(testCodes);
             }
-            if (saved.finetune != null && data.testLabels() != null && !encoders.contains(null)) {
-                double error = testError(saved, encoders, data, trainLabels);
-                Object r = saved.finetuneHistory().get("testError");
-                entries.add(new Evaluation.Entry("finetune", "testError", error,
-                        r instanceof Number n ? n.doubleValue() : Double.NaN));
+            if (saved.finetune != null && !encoders.contains(null)) {
+                entries.add(fineTuned(saved, encoders, decoders, data, trainLabels));
             }
         }
         return new Evaluation(runDir, entries);
     }
 
-    private double testError(SavedRun saved, List<DenseLayer> encoders, Dataset data, int[] trainLabels)
-            throws PipelineException {
+    /** The fine-tuned network's test error (classifier) or test squared error (unrolled autoencoder). */
+    @SuppressWarnings("unchecked")
+    private Evaluation.Entry fineTuned(SavedRun saved, List<DenseLayer> encoders, List<DenseLayer> decoders, Dataset data,
+            int[] trainLabels) throws PipelineException {
         @SuppressWarnings("unchecked")
         Map<String, Object> section = (Map<String, Object>) saved.pipeline.get("finetune");
         String head = String.valueOf(section.get("head"));
@@ -98,15 +99,25 @@ final class SavedRunTools {
         FineTuner tuner = bundles.getService(ref);
         try {
             int classes = 0;
-            for (int y : trainLabels) {
+            for (int y : trainLabels == null ? new int[0] : trainLabels) {
                 classes = Math.max(classes, y + 1);
             }
             Spec spec = new Spec(FineTuneSection.PATH, section);
             FineTuneSection.read(spec, section);
             long seed = ((Number) saved.pipeline.getOrDefault("seed", 1234L)).longValue() + saved.stages.size();
-            try (Network net = tuner.create(spec, encoders, data.train().cols(), classes, seed)) {
+            try (Network net = tuner.create(spec, encoders, decoders, data.train().cols(), classes, seed)) {
                 net.restore(saved.finetune.parameters());
-                return FineTuneStep.errorRate(net.predict(data.test()), data.testLabels());
+                Map<String, Object> recorded = saved.finetuneHistory();
+                if (!net.supervised()) {
+                    double error = FineTuneStep.squaredError(data.test(), net.reconstruct(data.test()));
+                    Object r = recorded.get("metrics") instanceof Map<?, ?> m ? ((Map<String, Object>) m).get("testSquaredError")
+                            : null;
+                    return new Evaluation.Entry("finetune", "testSquaredError", error,
+                            r instanceof Number n ? n.doubleValue() : Double.NaN);
+                }
+                double error = FineTuneStep.errorRate(net.predict(data.test()), data.testLabels());
+                Object r = recorded.get("testError");
+                return new Evaluation.Entry("finetune", "testError", error, r instanceof Number n ? n.doubleValue() : Double.NaN);
             }
         } catch (IllegalArgumentException e) {
             throw new PipelineException(saved.dir.resolve("finetune/model.json") + ": " + e.getMessage(), e);

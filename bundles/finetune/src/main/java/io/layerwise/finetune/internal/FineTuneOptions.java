@@ -21,6 +21,15 @@ record FineTuneOptions(List<Integer> hidden, Activation activation, int epochs, 
     static FineTuneOptions read(Spec spec) {
         List<Integer> hidden = spec.integers("hidden", List.of(), 1, 1 << 16);
         Activation activation = Activation.fromJson(spec.choice("activation", "sigmoid", Activation.jsonNames()));
+        return readTraining(spec, hidden, activation);
+    }
+
+    /** The training fields only (an unrolled autoencoder adds no layers of its own). */
+    static FineTuneOptions readTraining(Spec spec) {
+        return readTraining(spec, List.of(), Activation.SIGMOID);
+    }
+
+    private static FineTuneOptions readTraining(Spec spec, List<Integer> hidden, Activation activation) {
         int epochs = spec.integer("epochs", 30, 0, 1_000_000);
         int batch = spec.integer("batch", 20, 1, 1 << 20);
         Spec opt = spec.object("optimizer");

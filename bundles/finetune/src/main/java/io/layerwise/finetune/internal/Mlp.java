@@ -1,6 +1,7 @@
 package io.layerwise.finetune.internal;
 
 import io.layerwise.core.nn.Activation;
+import io.layerwise.core.nn.Loss;
 import io.layerwise.core.nn.NdArrays;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -10,7 +11,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * A feed-forward classifier on row-major minibatches {@code X} (B x n): hidden layers
+ * A feed-forward network on row-major minibatches {@code X} (B x n): hidden layers
  * {@code H_l = f_l(H_{l-1} W_l + b_l)} ({@code H_0 = X}), then a softmax {@code P = softmax(H_L V + c)} and the
  * cross-entropy {@code E = -(1/B) sum_b log P_{b, y_b}}. Back-propagation, with {@code Delta = (P - Y) / B}:
  * <pre>
@@ -19,9 +20,26 @@ import org.nd4j.linalg.factory.Nd4j;
  * </pre>
  * Every product is {@code Nd4j.gemm} into arrays allocated once per batch size ({@link Buffers}). The softmax and
  * the loss of the small B x classes block run on the heap, in double precision, from the logits' maximum (so
- * no exponent overflows).
+ * no exponent overflows). As an unrolled autoencoder ({@link Output#SIGMOID_CROSS_ENTROPY},
+ * {@link Output#IDENTITY_SQUARED}) the last layer reconstructs the input instead: {@code Z = g(H_L V + c)}, scored
+ * by the core's {@link Loss} against {@code X} itself, with {@code Delta = dL/dA / B}.
  */
 final class Mlp implements AutoCloseable {
+    /** What the last layer computes and how it is scored. */
+    enum Output {
+        SOFTMAX(null, null), SIGMOID_CROSS_ENTROPY(Loss.CROSS_ENTROPY, Activation.SIGMOID),
+        IDENTITY_SQUARED(Loss.SQUARED, Activation.IDENTITY);
+
+        final Loss loss;
+        final Activation activation;
+
+        Output(Loss loss, Activation activation) {
+            this.loss = loss;
+            this.activation = activation;
+        }
+    }
+
+    private final Output output;
     private final List<INDArray> weights;
     private final List<INDArray> biases;
     private final List<Activation> activations;
@@ -35,6 +53,12 @@ final class Mlp implements AutoCloseable {
      * {@code 1 x n_l}, {@code v} is {@code n_L x classes}, {@code c} is {@code 1 x classes}, all of one data type.
      */
     Mlp(List<INDArray> weights, List<INDArray> biases, List<Activation> activations, INDArray v, INDArray c) {
+        this(weights, biases, activations, v, c, Output.SOFTMAX);
+    }
+
+    Mlp(List<INDArray> weights, List<INDArray> biases, List<Activation> activations, INDArray v, INDArray c,
+            Output output) {
+        this.output = output;
         this.weights = List.copyOf(weights);
         this.biases = List.copyOf(biases);
         this.activations = List.copyOf(activations);
@@ -103,6 +127,11 @@ final class Mlp implements AutoCloseable {
     double gradient(INDArray x, int[] labels, int offset, Buffers b) {
         int batch = b.batch;
         logits(x, b);
+        if (output != Output.SOFTMAX) {
+            double loss = output.loss.lossAndDelta(b.logits, x, output.activation, b.delta, b.scratchOut);
+            b.delta.muli(1.0 / batch);
+            return backward(x, b, loss);
+        }
         double[] z = b.logits.data().asDouble();
         int k = classes();
         double[] delta = new double[z.length];
@@ -117,7 +146,11 @@ final class Mlp implements AutoCloseable {
             loss += lse - z[r * k + y];
         }
         b.delta.data().setData(delta);
+        return backward(x, b, loss);
+    }
 
+    /** Back-propagates {@code b.delta} (dE/dA of the output layer) into {@link #gradients()}; returns {@code loss}. */
+    private double backward(INDArray x, Buffers b, double loss) {
         int last = weights.size();
         INDArray top = last == 0 ? x : b.hidden.get(last - 1);
         Nd4j.gemm(top, b.delta, grads.get(2 * last), true, false, 1.0, 0.0);
@@ -162,6 +195,30 @@ final class Mlp implements AutoCloseable {
         return loss;
     }
 
+    /** The reconstructions {@code g(H_L V + c)} of an unrolled autoencoder, in {@code b}. */
+    INDArray reconstruct(INDArray x, Buffers b) {
+        logits(x, b);
+        output.activation.applyInPlace(b.logits);
+        return b.logits;
+    }
+
+    /** Sum over the rows of {@code x} of the squared reconstruction error {@code sum_i (z_i - x_i)^2}. */
+    double squaredError(INDArray x, Buffers b) {
+        reconstruct(x, b);
+        b.logits.subi(x);
+        return Nd4j.getBlasWrapper().dot(b.logits.reshape(b.logits.length()), b.logits.reshape(b.logits.length()));
+    }
+
+    /** Sum over the rows of {@code x} of the training loss of their reconstructions. */
+    double reconstructionLoss(INDArray x, Buffers b) {
+        logits(x, b);
+        return output.loss.loss(b.logits, x, output.activation, b.scratchOut);
+    }
+
+    Output output() {
+        return output;
+    }
+
     private static double logSumExp(double[] z, int from, int k) {
         double max = Double.NEGATIVE_INFINITY;
         for (int j = 0; j < k; j++) {
@@ -188,6 +245,7 @@ final class Mlp implements AutoCloseable {
         final List<INDArray> scratch = new ArrayList<>();
         final INDArray logits;
         final INDArray delta;
+        final INDArray scratchOut;
         final INDArray ones;
 
         private Buffers(int batch) {
@@ -200,6 +258,7 @@ final class Mlp implements AutoCloseable {
             }
             logits = Nd4j.create(type, batch, v.columns());
             delta = Nd4j.create(type, batch, v.columns());
+            scratchOut = Nd4j.create(type, batch, v.columns());
             ones = Nd4j.ones(type, batch, 1);
         }
 
@@ -208,7 +267,7 @@ final class Mlp implements AutoCloseable {
             hidden.forEach(NdArrays::close);
             gradHidden.forEach(NdArrays::close);
             scratch.forEach(NdArrays::close);
-            NdArrays.close(logits, delta, ones);
+            NdArrays.close(logits, delta, scratchOut, ones);
         }
     }
 }

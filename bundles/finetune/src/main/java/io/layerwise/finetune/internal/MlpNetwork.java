@@ -44,11 +44,16 @@ final class MlpNetwork implements Network {
     }
 
     @Override
+    public boolean supervised() {
+        return mlp.output() == Mlp.Output.SOFTMAX;
+    }
+
+    @Override
     public int prepareTraining(FloatMatrix inputs, int[] labels) {
         check(inputs, labels);
         release();
         train = Matrices.upload(inputs);
-        this.labels = labels.clone();
+        this.labels = labels == null ? null : labels.clone();
         for (int from = 0; from < inputs.rows(); from += batchSize) {
             batches.add(train.get(NDArrayIndex.interval(from, Math.min(from + batchSize, inputs.rows())), NDArrayIndex.all()));
         }
@@ -66,18 +71,49 @@ final class MlpNetwork implements Network {
 
     @Override
     public int[] predict(FloatMatrix inputs) {
+        if (!supervised()) {
+            throw new UnsupportedOperationException("an unrolled autoencoder reconstructs; it does not classify");
+        }
         int[] predicted = new int[inputs.rows()];
         forEachChunk(inputs, null, predicted);
         return predicted;
     }
 
     @Override
+    public FloatMatrix reconstruct(FloatMatrix inputs) {
+        if (supervised()) {
+            return null;
+        }
+        float[] out = new float[Math.multiplyExact(inputs.rows(), inputs.cols())];
+        forEachChunk(inputs, (x, b, from) -> {
+            float[] v = Matrices.values(mlp.reconstruct(x, b));
+            System.arraycopy(v, 0, out, from * inputs.cols(), v.length);
+            return 0;
+        });
+        return new FloatMatrix(inputs.rows(), inputs.cols(), out);
+    }
+
+    @Override
     public double loss(FloatMatrix inputs, int[] labels) {
         check(inputs, labels);
-        return inputs.rows() == 0 ? Double.NaN : forEachChunk(inputs, labels, null) / inputs.rows();
+        if (inputs.rows() == 0) {
+            return Double.NaN;
+        }
+        double sum = supervised() ? forEachChunk(inputs, (x, b, from) -> mlp.evaluate(x, labels, from, b, null))
+                : forEachChunk(inputs, (x, b, from) -> mlp.reconstructionLoss(x, b));
+        return sum / inputs.rows();
     }
 
     private double forEachChunk(FloatMatrix inputs, int[] labels, int[] predicted) {
+        return forEachChunk(inputs, (x, b, from) -> mlp.evaluate(x, labels, from, b, predicted));
+    }
+
+    private interface ChunkAction {
+        double apply(INDArray rows, Mlp.Buffers buffers, int from);
+    }
+
+    /** Uploads {@code inputs} once and sums {@code action} over views of up to {@link #CHUNK} rows. */
+    private double forEachChunk(FloatMatrix inputs, ChunkAction action) {
         if (inputs.cols() != mlp.inputs()) {
             throw new IllegalArgumentException("input has " + inputs.cols() + " columns, the network takes " + mlp.inputs());
         }
@@ -91,7 +127,7 @@ final class MlpNetwork implements Network {
             for (int from = 0; from < inputs.rows(); from += CHUNK) {
                 int to = Math.min(from + CHUNK, inputs.rows());
                 INDArray x = all.get(NDArrayIndex.interval(from, to), NDArrayIndex.all());
-                sum += mlp.evaluate(x, labels, from, chunkBuffers.computeIfAbsent(to - from, mlp::buffers), predicted);
+                sum += action.apply(x, chunkBuffers.computeIfAbsent(to - from, mlp::buffers), from);
             }
         } finally {
             chunkBuffers.values().forEach(Mlp.Buffers::close);
@@ -108,7 +144,7 @@ final class MlpNetwork implements Network {
             out.add(parameter("W" + (l + 1), p.get(2 * l)));
             out.add(parameter("b" + (l + 1), p.get(2 * l + 1)));
         }
-        out.add(parameter("Wout", p.get(2 * mlp.depth())));
+        out.add(parameter("Wout", p.get(2 * mlp.depth()))); // the last decoder of an unrolled autoencoder
         out.add(parameter("bout", p.get(2 * mlp.depth() + 1)));
         return out;
     }
@@ -142,6 +178,12 @@ final class MlpNetwork implements Network {
     }
 
     private void check(FloatMatrix inputs, int[] labels) {
+        if (!supervised()) {
+            return;
+        }
+        if (labels == null) {
+            throw new IllegalArgumentException("a classifier needs labels");
+        }
         if (labels.length != inputs.rows()) {
             throw new IllegalArgumentException(inputs.rows() + " rows but " + labels.length + " labels");
         }

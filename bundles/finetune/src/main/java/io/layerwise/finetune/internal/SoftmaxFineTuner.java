@@ -24,7 +24,8 @@ import org.osgi.service.component.annotations.Component;
 public final class SoftmaxFineTuner implements FineTuner {
 
     @Override
-    public Network create(Spec spec, List<DenseLayer> encoders, int inputs, int classes, long seed) {
+    public Network create(Spec spec, List<DenseLayer> encoders, List<DenseLayer> decoders, int inputs, int classes,
+            long seed) {
         FineTuneOptions options = FineTuneOptions.read(spec);
         if (classes < 2) {
             throw new SpecException(spec.path(), "needs at least 2 classes in the labels, found " + classes);
@@ -60,7 +61,7 @@ public final class SoftmaxFineTuner implements FineTuner {
         return new Mlp(weights, biases, activations, Nd4j.zeros(type, width, classes), Nd4j.zeros(type, 1, classes));
     }
 
-    private static INDArray upload(float[] values, int rows, int cols, DataType type) {
+    static INDArray upload(float[] values, int rows, int cols, DataType type) {
         INDArray a = Nd4j.create(values, new long[] {rows, cols}, DataType.FLOAT);
         if (type == DataType.FLOAT) {
             return a;

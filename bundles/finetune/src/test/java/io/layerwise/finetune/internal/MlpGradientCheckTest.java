@@ -58,25 +58,49 @@ class MlpGradientCheckTest {
             // the head starts at zero; move it so that every path carries a gradient
             randomise(mlp.parameters().get(mlp.parameters().size() - 2), r);
             randomise(mlp.parameters().get(mlp.parameters().size() - 1), r);
-            mlp.gradient(x, labels, 0, b);
-            List<INDArray> analytic = mlp.gradients().stream().map(INDArray::dup).toList();
-            double worst = 0;
-            for (int p = 0; p < mlp.parameters().size(); p++) {
-                INDArray theta = mlp.parameters().get(p);
-                for (long i = 0; i < theta.length(); i++) {
-                    double v = theta.getDouble(i);
-                    theta.putScalar(i, v + EPS);
-                    double plus = mlp.gradient(x, labels, 0, b) / B;
-                    theta.putScalar(i, v - EPS);
-                    double minus = mlp.gradient(x, labels, 0, b) / B;
-                    theta.putScalar(i, v);
-                    double numeric = (plus - minus) / (2 * EPS);
-                    double exact = analytic.get(p).getDouble(i);
-                    worst = Math.max(worst, Math.abs(exact - numeric) / Math.max(Math.max(Math.abs(exact), Math.abs(numeric)), 1e-3));
-                }
-            }
-            assertTrue(worst < TOLERANCE, "worst relative error " + worst);
+            assertGradient(mlp, x, labels, b);
         }
+    }
+
+    @ParameterizedTest(name = "output activation {0}")
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"sigmoid", "identity"})
+    void unrolledAutoencoderGradientMatchesFiniteDifferences(String outputActivation) {
+        Random r = new Random(4);
+        // 6 -> 4 (sigmoid) -> 2 (identity code) -> 4 (sigmoid) -> 6 (output)
+        List<DenseLayer> encoders = List.of(layer(N, 4, "sigmoid", r), layer(4, 2, "identity", r));
+        List<DenseLayer> decoders = List.of(layer(4, N, outputActivation, r), layer(2, 4, "sigmoid", r));
+        INDArray x = Nd4j.rand(DataType.DOUBLE, B, N); // in (0, 1): a cross-entropy target
+        try (Mlp mlp = UnrolledAutoencoderTuner.build(encoders, decoders, N, DataType.DOUBLE);
+                Mlp.Buffers b = mlp.buffers(B)) {
+            assertEquals(3, mlp.depth(), "4 layers: 3 hidden and the output");
+            assertGradient(mlp, x, null, b);
+        }
+    }
+
+    private static DenseLayer layer(int in, int out, String activation, Random r) {
+        return new DenseLayer(new Parameter("W", new int[] {in, out}, random(in * out, r)),
+                new Parameter("b", new int[] {out}, random(out, r)), activation);
+    }
+
+    private static void assertGradient(Mlp mlp, INDArray x, int[] labels, Mlp.Buffers b) {
+        mlp.gradient(x, labels, 0, b);
+        List<INDArray> analytic = mlp.gradients().stream().map(INDArray::dup).toList();
+        double worst = 0;
+        for (int p = 0; p < mlp.parameters().size(); p++) {
+            INDArray theta = mlp.parameters().get(p);
+            for (long i = 0; i < theta.length(); i++) {
+                double v = theta.getDouble(i);
+                theta.putScalar(i, v + EPS);
+                double plus = mlp.gradient(x, labels, 0, b) / B;
+                theta.putScalar(i, v - EPS);
+                double minus = mlp.gradient(x, labels, 0, b) / B;
+                theta.putScalar(i, v);
+                double numeric = (plus - minus) / (2 * EPS);
+                double exact = analytic.get(p).getDouble(i);
+                worst = Math.max(worst, Math.abs(exact - numeric) / Math.max(Math.max(Math.abs(exact), Math.abs(numeric)), 1e-3));
+            }
+        }
+        assertTrue(worst < TOLERANCE, "worst relative error " + worst);
     }
 
     @Test

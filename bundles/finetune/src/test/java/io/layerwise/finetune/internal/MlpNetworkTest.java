@@ -34,7 +34,7 @@ class MlpNetworkTest {
         int[] labels = new int[90];
         FloatMatrix x = blobs(90, labels, 1);
         Spec spec = new Spec("finetune", Map.of("hidden", List.of(6), "epochs", 40, "batch", 10));
-        try (Network net = new SoftmaxFineTuner().create(spec, List.of(), 8, 3, 5)) {
+        try (Network net = new SoftmaxFineTuner().create(spec, List.of(), List.of(), 8, 3, 5)) {
             double before = net.loss(x, labels);
             int batches = net.prepareTraining(x, labels);
             assertEquals(9, batches);
@@ -54,16 +54,16 @@ class MlpNetworkTest {
     void badFieldsAreNamedByTheirJsonPath() {
         SoftmaxFineTuner tuner = new SoftmaxFineTuner();
         SpecException e = assertThrows(SpecException.class,
-                () -> tuner.create(new Spec("finetune", Map.of("hidden", List.of(10, 0))), List.of(), 8, 3, 1));
+                () -> tuner.create(new Spec("finetune", Map.of("hidden", List.of(10, 0))), List.of(), List.of(), 8, 3, 1));
         assertEquals("finetune.hidden[1] must be in [1, 65536], got 0", e.getMessage());
         e = assertThrows(SpecException.class, () -> tuner.create(
-                new Spec("finetune", Map.of("optimizer", Map.of("lr", -1.0))), List.of(), 8, 3, 1));
+                new Spec("finetune", Map.of("optimizer", Map.of("lr", -1.0))), List.of(), List.of(), 8, 3, 1));
         assertTrue(e.getMessage().startsWith("finetune.optimizer.lr must be in (0, "), e.getMessage());
     }
 
     @Test
     void aLabelOutsideTheClassesIsRejectedWithItsRow() {
-        try (Network net = new SoftmaxFineTuner().create(new Spec("finetune", Map.of()), List.of(), 8, 3, 5)) {
+        try (Network net = new SoftmaxFineTuner().create(new Spec("finetune", Map.of()), List.of(), List.of(), 8, 3, 5)) {
             int[] labels = new int[6];
             FloatMatrix x = blobs(6, labels, 2);
             labels[4] = 3;
