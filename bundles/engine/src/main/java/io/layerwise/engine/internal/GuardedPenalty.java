@@ -9,9 +9,9 @@ import java.lang.reflect.Proxy;
 /**
  * A regularizer's penalty as the engine hands it to a stage. Every hook's result is checked: a hook that throws, or
  * returns NaN or an infinity from finite arrays, fails with a {@link Failure} naming the regularizer, its parameters
- * and its bundle, so that the job stops with that name instead of a bare "the loss is NaN" or a foreign stack trace. A dynamic proxy of
- * {@link Penalty}, so that the engine needs no ND4J types; one reflective call and one comparison per hook call, the
- * arrays passed through untouched.
+ * and its bundle, so that the job stops with that name instead of a bare "the loss is NaN" or a foreign stack trace.
+ * A dynamic proxy of {@link Penalty}, so that the engine needs no ND4J types; one reflective call and one comparison
+ * per hook call, the arrays passed through untouched.
  */
 final class GuardedPenalty implements InvocationHandler {
     private final Penalty penalty;
