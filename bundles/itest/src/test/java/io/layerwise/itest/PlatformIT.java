@@ -99,8 +99,10 @@ class PlatformIT {
             BundleContext ctx = platform.context();
             List<String> types = services(ctx, "io.layerwise.api.stage.StageProvider").stream()
                     .map(r -> (String) r.getProperty("layerwise.stage.type")).sorted().toList();
-            assertEquals(List.of("ae", "dae"), types);
-            assertEquals(1, services(ctx, "io.layerwise.api.regularizer.Regularizer").size());
+            assertEquals(List.of("ae", "dae", "sparse-ae"), types);
+            List<String> regularizers = services(ctx, "io.layerwise.api.regularizer.Regularizer").stream()
+                    .map(r -> (String) r.getProperty("layerwise.regularizer.name")).sorted().toList();
+            assertEquals(List.of("kl-sparsity", "l1", "l1-activity", "l2"), regularizers);
             assertEquals(1, services(ctx, "io.layerwise.api.data.DataSource").size());
             assertEquals(1, services(ctx, "io.layerwise.api.backend.Backend").size());
         }
@@ -209,7 +211,7 @@ class PlatformIT {
                     TINY.replace("\"batch\": 20", "\"batch\": 0"), "stages[0].train.batch must be in",
                     TINY.replace("{\"name\"", "{,\"name\""), "malformed JSON",
                     TINY.replace("]}\n", "], \"finetune\": {\"head\": \"svm\"}}\n"),
-                    "finetune.head \"svm\" is not an installed fine-tuning head; installed: softmax (io.layerwise.finetune",
+                    "finetune.head \"svm\" is not an installed fine-tuning head; installed: autoencoder (io.layerwise.finetune",
                     TINY.replace("]}\n", "], \"finetune\": {\"epoch\": 3}}\n"), "finetune.epoch is not a known field");
             int i = 0;
             for (var c : cases.entrySet()) {

@@ -8,7 +8,8 @@ import org.osgi.annotation.versioning.ConsumerType;
  * A configured penalty {@code P} added to a stage's minibatch objective {@code E} (the mean over the batch of the
  * per-sample loss). Each hook adds {@code dP/d(argument)} in place into the gradient buffer it is given and
  * returns its share of {@code P}; hooks a penalty does not need keep their defaults. Called once per
- * minibatch, in this order: {@link #onHidden}, then {@link #onWeights} and {@link #onBias}. Buffers are the
+ * minibatch, in this order: {@link #onHidden(INDArray, INDArray, INDArray)}, then {@link #onWeights} and
+ * {@link #onBias}. Buffers are the
  * stage's own preallocated arrays: do not keep references to them between calls.
  */
 @ConsumerType
@@ -23,6 +24,18 @@ public interface Penalty {
      */
     default double onHidden(INDArray hidden, INDArray gradHidden) {
         return 0;
+    }
+
+    /**
+     * {@link #onHidden(INDArray, INDArray)} for penalties on the hidden activations that also depend on the encoder
+     * weights, such as the contractive penalty {@code ||J_f(x)||_F^2}; this is the hook stages call. The default
+     * ignores {@code weights} and calls the two-argument form, so a penalty overrides one or the other.
+     *
+     * @param weights the encoder weights {@code W} (inputs x hidden) that produced {@code hidden}
+     * @since 1.1
+     */
+    default double onHidden(INDArray hidden, INDArray gradHidden, INDArray weights) {
+        return onHidden(hidden, gradHidden);
     }
 
     /**

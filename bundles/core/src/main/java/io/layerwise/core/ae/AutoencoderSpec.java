@@ -50,4 +50,22 @@ public record AutoencoderSpec(Architecture architecture, TrainingOptions trainin
         Architecture arch = new Architecture(context.inputSize(), hidden, tied, encoder, decoder, loss);
         return new AutoencoderSpec(arch, training, penalties);
     }
+
+    /**
+     * Logs a warning through {@code context} when this autoencoder can learn the identity map: at least as many
+     * hidden units as inputs, no regularizer, and no corruption of its input.
+     *
+     * @param corrupted whether the encoder sees a corrupted input (a denoising autoencoder with a noise level above 0)
+     * @return whether it warned
+     */
+    public boolean warnIfIdentityIsLearnable(Spec spec, StageContext context, boolean corrupted) {
+        int hidden = architecture.hidden();
+        if (hidden < architecture.inputs() || !penalties.isEmpty() || corrupted) {
+            return false;
+        }
+        context.log("warning: " + spec.pathOf("hidden") + " = " + hidden + " >= " + architecture.inputs()
+                + " inputs with no regularizer" + (spec.has("noise") ? " and no noise" : "") + ": this autoencoder can"
+                + " learn the identity map; use fewer hidden units, a regularizer, or noise");
+        return true;
+    }
 }

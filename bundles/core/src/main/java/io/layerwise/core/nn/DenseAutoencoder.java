@@ -22,7 +22,7 @@ import org.nd4j.linalg.factory.Nd4j;
  * <pre>
  *   dbv = (1/B) 1^T Delta
  *   dD  = (1/B) Delta^T Y                  (for tied weights this is the decoder's share of dW)
- *   dY  = (1/B) Delta D   (+ dP/dY: Penalty.onHidden)
+ *   dY  = (1/B) Delta D   (+ dP/dY: Penalty.onHidden, which also sees W)
  *   dU  = dY * f'(U)
  *   dW  = X~^T dU (+ dD when tied)  (+ dP/dW: Penalty.onWeights)
  *   dbh = 1^T dU                    (+ dP/db: Penalty.onBias)
@@ -162,7 +162,7 @@ public final class DenseAutoencoder implements AutoCloseable {
         Nd4j.gemm(b.delta, dec, b.gradHidden, false, false, inv, 0.0);
         double penalty = 0;
         for (Penalty p : penalties) {
-            penalty += p.onHidden(b.hidden, b.gradHidden);
+            penalty += p.onHidden(b.hidden, b.gradHidden, w);
         }
         arch.encoder().multiplyDerivative(b.hidden, b.gradHidden, b.scratchHidden);
         // tied: accumulate the encoder's share onto the decoder's share already in gW

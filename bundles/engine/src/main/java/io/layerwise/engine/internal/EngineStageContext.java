@@ -12,8 +12,8 @@ import org.osgi.framework.BundleContext;
 import org.osgi.framework.ServiceReference;
 
 /**
- * The engine's side of {@link StageContext} for one stage: resolves regularizers by name and remembers the
- * services it took, so they are released when the stage ends.
+ * The engine's side of {@link StageContext} for one stage: resolves regularizers by name (each penalty wrapped in a
+ * {@link GuardedPenalty}) and remembers the services it took, so they are released when the stage ends.
  */
 final class EngineStageContext implements StageContext, AutoCloseable {
     private final BundleContext bundles;
@@ -61,9 +61,19 @@ final class EngineStageContext implements StageContext, AutoCloseable {
                     + " went away; installed now: " + regularizers.listing());
         }
         taken.add(ref);
-        Penalty penalty = regularizer.configure(spec);
-        penalties.add(penalty.describe() + " from " + Installed.bundleOf(ref));
-        return penalty;
+        String bundle = Installed.bundleOf(ref);
+        Penalty penalty;
+        String description;
+        try {
+            penalty = regularizer.configure(spec);
+            description = penalty.describe();
+        } catch (SpecException e) {
+            throw e;
+        } catch (RuntimeException | LinkageError e) {
+            throw new SpecException(spec.path(), "regularizer \"" + name + "\" from " + bundle + " failed: " + e);
+        }
+        penalties.add(description + " from " + bundle);
+        return GuardedPenalty.wrap(penalty, name, bundle);
     }
 
     @Override

@@ -226,7 +226,12 @@ final class PipelineJob implements Job, Runnable {
                     throw new Cancelled("stage " + (index + 1) + " (" + type + ") epoch " + epoch + " at minibatch "
                             + (b + 1) + "; the model of the last finished epoch is kept in " + stageDir);
                 }
-                double loss = stage.trainBatch(b);
+                double loss;
+                try {
+                    loss = stage.trainBatch(b);
+                } catch (GuardedPenalty.Failure e) {
+                    throw penaltyFailure(e, index, type, epoch, "minibatch " + (b + 1), stageDir);
+                }
                 if (!Double.isFinite(loss)) {
                     throw new StageFailure("stage " + (index + 1) + " (" + type + ") diverged in epoch " + epoch
                             + ", minibatch " + (b + 1) + ": the loss is " + loss + "; regularizers: "
@@ -244,7 +249,12 @@ final class PipelineJob implements Job, Runnable {
             }
             double seconds = (System.nanoTime() - t0) / 1e9;
             double loss = sum / n;
-            Map<String, Double> metrics = test == null ? Map.of() : stage.evaluate(test);
+            Map<String, Double> metrics;
+            try {
+                metrics = test == null ? Map.of() : stage.evaluate(test);
+            } catch (GuardedPenalty.Failure e) {
+                throw penaltyFailure(e, index, type, epoch, "evaluation", stageDir);
+            }
             checkFinite(index, type, epoch, metrics, stageDir);
             Map<String, Object> record = new LinkedHashMap<>();
             record.put("epoch", epoch);
@@ -259,6 +269,19 @@ final class PipelineJob implements Job, Runnable {
                     index + 1, type, epoch, epochs, loss, metrics, seconds));
             listener.epoch(index, epoch, epochs, loss, metrics, seconds);
         }
+    }
+
+    /** The job stops on a failing regularizer: its name and bundle, where, and which model is kept. */
+    private StageFailure penaltyFailure(GuardedPenalty.Failure e, int index, String type, int epoch, String at,
+            Path stageDir) {
+        if (e.getCause() != null) {
+            StringWriter trace = new StringWriter();
+            e.printStackTrace(new PrintWriter(trace));
+            run.log(trace.toString());
+        }
+        return new StageFailure("stage " + (index + 1) + " (" + type + ") epoch " + epoch + ", " + at + ": "
+                + e.getMessage() + (epoch > 1 ? "; the model of epoch " + (epoch - 1) + " is kept in " + stageDir
+                : "; no epoch finished, so no model was saved"));
     }
 
     private void checkFinite(int index, String type, int epoch, Map<String, Double> metrics, Path stageDir)

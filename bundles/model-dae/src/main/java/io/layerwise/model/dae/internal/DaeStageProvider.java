@@ -12,7 +12,8 @@ import org.osgi.service.component.annotations.Component;
 /**
  * Stage type {@code dae}: a denoising autoencoder (Vincent et al., 2008). The encoder sees a corrupted
  * {@code x~ = c(x)}; the loss compares the reconstruction with the clean {@code x}. Everything but the corruption
- * is the shared autoencoder of {@code io.layerwise.core.ae}.
+ * is the shared autoencoder of {@code io.layerwise.core.ae}. With a noise level of 0, no regularizer and at least as
+ * many hidden units as inputs it can learn the identity; create() logs a warning then.
  */
 @Component(service = StageProvider.class)
 @StageType(type = "dae")
@@ -22,6 +23,7 @@ public class DaeStageProvider implements StageProvider {
     public Stage create(Spec spec, StageContext context) {
         AutoencoderSpec ae = AutoencoderSpec.read(spec, context);
         NoiseOptions noise = NoiseOptions.read(spec.object("noise"));
+        ae.warnIfIdentityIsLearnable(spec, context, noise.amount() > 0);
         return new AutoencoderStage(ae, context.seed(), noise.corruption(context.seed()));
     }
 

@@ -9,6 +9,7 @@ import io.layerwise.api.data.FloatMatrix;
 import io.layerwise.api.spec.Spec;
 import io.layerwise.api.spec.SpecException;
 import io.layerwise.api.stage.Stage;
+import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
@@ -34,6 +35,23 @@ class DaeStageProviderTest {
         Spec bad = new Spec("stages[1]", Map.of("noise", Map.of("kind", "speckle")));
         assertEquals("stages[1].noise.kind", assertThrows(SpecException.class,
                 () -> provider.create(bad, new TestContext(20, Dataset.UNIT, 1))).path());
+    }
+
+    @Test
+    void overcompleteDaeWithoutNoiseOrRegularizerWarnsAboutTheIdentity() {
+        TestContext noiseless = new TestContext(20, Dataset.UNIT, 1);
+        provider.create(new Spec("stages[0]", Map.of("hidden", 20, "noise", Map.of("kind", "mask", "level", 0))),
+                noiseless).close();
+        assertEquals(1, noiseless.logged().size());
+        assertTrue(noiseless.logged().get(0).startsWith("warning: stages[0].hidden = 20 >= 20 inputs with no regularizer"
+                + " and no noise: this autoencoder can learn the identity map"), noiseless.logged().get(0));
+        TestContext noisy = new TestContext(20, Dataset.UNIT, 1);
+        provider.create(new Spec("stages[0]", Map.of("hidden", 40)), noisy).close(); // default mask 0.3
+        TestContext narrow = new TestContext(20, Dataset.UNIT, 1);
+        provider.create(new Spec("stages[0]", Map.of("hidden", 19, "noise", Map.of("kind", "gaussian", "sigma", 0))),
+                narrow).close();
+        assertEquals(List.of(), noisy.logged());
+        assertEquals(List.of(), narrow.logged());
     }
 
     @Test

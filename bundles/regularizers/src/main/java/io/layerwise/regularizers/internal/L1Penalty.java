@@ -1,0 +1,35 @@
+package io.layerwise.regularizers.internal;
+
+import io.layerwise.api.regularizer.Penalty;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.ops.impl.transforms.same.Sign;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * {@code P = lambda sum_ij |W_ij|}, {@code dP/dW = lambda sign(W)} (the subgradient 0 at 0), added once per minibatch
+ * to the mean objective. Biases are not penalised. One asum, one sign into a reused array, one axpy.
+ */
+final class L1Penalty implements Penalty {
+    private final double lambda;
+    private final Scratch scratch = new Scratch();
+
+    L1Penalty(double lambda) {
+        this.lambda = lambda;
+    }
+
+    @Override
+    public double onWeights(INDArray weights, INDArray gradWeights, INDArray hidden) {
+        if (lambda == 0) {
+            return 0;
+        }
+        INDArray sign = scratch.like("sign", weights);
+        Nd4j.exec(new Sign(weights, sign));
+        Blas.axpy(lambda, sign, gradWeights);
+        return lambda * Blas.asum(weights);
+    }
+
+    @Override
+    public String describe() {
+        return "l1(lambda=" + lambda + ")";
+    }
+}
