@@ -99,7 +99,7 @@ class PlatformIT {
             BundleContext ctx = platform.context();
             List<String> types = services(ctx, "io.layerwise.api.stage.StageProvider").stream()
                     .map(r -> (String) r.getProperty("layerwise.stage.type")).sorted().toList();
-            assertEquals(List.of("ae", "dae"), types);
+            assertEquals(List.of("ae", "dae", "rbm"), types);
             assertEquals(1, services(ctx, "io.layerwise.api.regularizer.Regularizer").size());
             assertEquals(1, services(ctx, "io.layerwise.api.data.DataSource").size());
             assertEquals(1, services(ctx, "io.layerwise.api.backend.Backend").size());
@@ -110,7 +110,7 @@ class PlatformIT {
             Shell.Result r = Shell.exec(platform, "layerwise:types");
             assertEquals(0, r.exitCode(), r.all());
             assertTrue(r.out().contains("dae") && r.out().contains("io.layerwise.model-dae")
-                    && r.out().contains("io.layerwise.model-ae"), r.out());
+                    && r.out().contains("io.layerwise.model-ae") && r.out().contains("io.layerwise.model-rbm"), r.out());
         }
 
         @Test
