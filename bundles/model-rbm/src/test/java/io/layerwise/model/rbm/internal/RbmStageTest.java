@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.layerwise.api.data.Dataset;
 import io.layerwise.api.data.FloatMatrix;
+import io.layerwise.api.regularizer.Penalty;
 import io.layerwise.api.spec.Spec;
 import io.layerwise.api.stage.Parameter;
 import io.layerwise.api.stage.Picture;
@@ -18,8 +19,15 @@ import java.util.Map;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.memory.MemoryWorkspace;
+import org.nd4j.linalg.api.memory.conf.WorkspaceConfiguration;
+import org.nd4j.linalg.api.memory.enums.AllocationPolicy;
+import org.nd4j.linalg.api.memory.enums.LearningPolicy;
+import org.nd4j.linalg.api.memory.enums.SpillPolicy;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
 
 class RbmStageTest {
     static final int N = 50;
@@ -253,6 +261,59 @@ class RbmStageTest {
         }
     }
 
+    /**
+     * The training step works in its preallocated arrays. After a warm-up epoch (which allocates the buffers of
+     * each batch size and the persistent chains), more epochs run inside an ND4J workspace that takes every array
+     * created in its scope: it must stay empty. (A GEMM that copied a view, or an op that allocated its result,
+     * would land there.)
+     */
+    @ParameterizedTest(name = "persistent={0}, penalty={1}")
+    @CsvSource({"false, false", "true, false", "false, true"})
+    void trainingStepsCreateNoArrays(boolean persistent, boolean penalty) {
+        Map<String, Object> fields = new HashMap<>(Map.of("hidden", 64, "persistent", persistent, "k", 2,
+                "train", Map.of("batch", 20, "optimizer", Map.of("lr", 0.01, "momentum", 0.5))));
+        TestContext ctx = new TestContext(INPUTS, Dataset.UNIT, 3, Map.of("in-place", new InPlacePenalty()),
+                new ArrayList<>());
+        if (penalty) {
+            fields.put("regularizers", List.of(Map.of("name", "in-place")));
+        }
+        try (RbmStage s = (RbmStage) new RbmStageProvider().create(new Spec("stages[0]", fields), ctx)) {
+            FloatMatrix x = bars(210, 1); // ten batches of 20 and one of 10
+            train(s, x, 1);
+            WorkspaceConfiguration strict = WorkspaceConfiguration.builder().initialSize(1 << 20)
+                    .policyAllocation(AllocationPolicy.STRICT).policyLearning(LearningPolicy.NONE)
+                    .policySpill(SpillPolicy.FAIL).build();
+            try (MemoryWorkspace ws = Nd4j.getWorkspaceManager().getAndActivateWorkspace(strict, "rbm-step")) {
+                for (int e = 0; e < 3; e++) {
+                    for (int b = 0; b < 11; b++) {
+                        s.trainBatch(b);
+                    }
+                }
+                assertEquals(0, ws.getPrimaryOffset(), "bytes of arrays created by 33 training steps");
+            }
+        }
+    }
+
+    /** A penalty whose hooks add into the gradients in place (so that any array created is the stage's). */
+    static final class InPlacePenalty implements Penalty {
+        @Override
+        public double onHidden(INDArray hidden, INDArray gradHidden) {
+            gradHidden.addi(hidden);
+            return 0;
+        }
+
+        @Override
+        public double onWeights(INDArray weights, INDArray gradWeights, INDArray hidden) {
+            gradWeights.addi(weights);
+            return 0;
+        }
+
+        @Override
+        public String describe() {
+            return "in-place";
+        }
+    }
+
     @Test
     void samplesPictureHasTenChainsByTenRowsOfProbabilities() {
         try (RbmStage s = stage(false, 20, 0.1, 1)) {
@@ -313,6 +374,5 @@ class RbmStageTest {
                 assertArrayEquals(new float[bias.values().length], bias.values(), bias.name());
             }
         }
-        assertEquals(DataType.FLOAT, DataType.FLOAT); // training arrays are float32 (RbmStage creates them so)
     }
 }
