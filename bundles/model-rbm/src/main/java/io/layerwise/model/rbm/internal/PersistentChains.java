@@ -8,7 +8,8 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
 /**
  * The hidden states of PCD's fantasy particles, one chain per minibatch row. The array is sized by the first
  * minibatch (the largest: batches run in file order and only the last may be shorter); a shorter batch uses the
- * first rows. The chains start from the first minibatch's {@code h ~ p(h | v)}, as CD would.
+ * first rows. The chains start from the first minibatch's {@code h ~ p(h | v)}, as CD would, and carry their last
+ * hidden sample from one minibatch to the next, across epochs.
  */
 final class PersistentChains implements AutoCloseable {
     private final int hidden;
@@ -21,13 +22,16 @@ final class PersistentChains implements AutoCloseable {
         this.type = type;
     }
 
-    /** The hidden states of the first {@code rows} chains, a view into the persistent array. */
+    /**
+     * The hidden states of the first {@code rows} chains, a view into the persistent array. More rows than there
+     * are chains (new training data with larger batches) start the chains afresh.
+     */
     INDArray rows(int rows) {
+        if (state != null && rows > state.rows()) {
+            close();
+        }
         if (state == null) {
             state = Nd4j.zeros(type, rows, hidden);
-        }
-        if (rows > state.rows()) {
-            throw new IllegalStateException(rows + " rows but only " + state.rows() + " persistent chains");
         }
         return rows == state.rows() ? state : state.get(NDArrayIndex.interval(0, rows), NDArrayIndex.all());
     }
