@@ -99,7 +99,7 @@ class PlatformIT {
             BundleContext ctx = platform.context();
             List<String> types = services(ctx, "io.layerwise.api.stage.StageProvider").stream()
                     .map(r -> (String) r.getProperty("layerwise.stage.type")).sorted().toList();
-            assertEquals(List.of("ae", "dae", "sparse-ae"), types);
+            assertEquals(List.of("ae", "dae", "rbm", "sparse-ae"), types);
             List<String> regularizers = services(ctx, "io.layerwise.api.regularizer.Regularizer").stream()
                     .map(r -> (String) r.getProperty("layerwise.regularizer.name")).sorted().toList();
             assertEquals(List.of("kl-sparsity", "l1", "l1-activity", "l2"), regularizers);
@@ -112,7 +112,7 @@ class PlatformIT {
             Shell.Result r = Shell.exec(platform, "layerwise:types");
             assertEquals(0, r.exitCode(), r.all());
             assertTrue(r.out().contains("dae") && r.out().contains("io.layerwise.model-dae")
-                    && r.out().contains("io.layerwise.model-ae"), r.out());
+                    && r.out().contains("io.layerwise.model-ae") && r.out().contains("io.layerwise.model-rbm"), r.out());
         }
 
         @Test

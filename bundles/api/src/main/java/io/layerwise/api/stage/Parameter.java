@@ -23,6 +23,22 @@ public record Parameter(String name, int[] shape, float[] values) {
         }
     }
 
+    /** The transpose of a matrix parameter, under a new name (a decoder from an encoder's weights). */
+    public Parameter transposed(String newName) {
+        if (shape.length != 2) {
+            throw new IllegalArgumentException(name + Arrays.toString(shape) + " is not a matrix");
+        }
+        int rows = shape[0];
+        int cols = shape[1];
+        float[] t = new float[values.length];
+        for (int i = 0; i < rows; i++) {
+            for (int j = 0; j < cols; j++) {
+                t[j * rows + i] = values[i * cols + j];
+            }
+        }
+        return new Parameter(newName, new int[] {cols, rows}, t);
+    }
+
     @Override
     public boolean equals(Object o) {
         return o instanceof Parameter p && p.name.equals(name) && Arrays.equals(p.shape, shape)

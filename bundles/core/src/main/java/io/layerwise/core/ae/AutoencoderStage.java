@@ -147,16 +147,9 @@ public class AutoencoderStage implements Stage {
     /** {@code W^T} (or {@code Wdec^T}), {@code bv} and the decoder's activation: the mirror of the encoder. */
     @Override
     public DenseLayer decoderLayer() {
-        float[] d = Matrices.values(ae.decoderWeights() != null ? ae.decoderWeights() : ae.weights()); // inputs x hidden
-        int n = inputSize();
-        int h = outputSize();
-        float[] t = new float[d.length];
-        for (int i = 0; i < n; i++) {
-            for (int j = 0; j < h; j++) {
-                t[j * n + i] = d[i * h + j];
-            }
-        }
-        return new DenseLayer(new Parameter("Wdec^T", new int[] {h, n}, t), parameter("bv", ae.visibleBias(), n),
+        INDArray d = ae.decoderWeights() != null ? ae.decoderWeights() : ae.weights(); // inputs x hidden
+        return new DenseLayer(parameter("Wdec", d, inputSize(), outputSize()).transposed("Wdec^T"),
+                parameter("bv", ae.visibleBias(), inputSize()),
                 spec.architecture().decoder().jsonName());
     }
 

@@ -1,0 +1,102 @@
+package io.layerwise.itest;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import com.google.gson.JsonArray;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import io.layerwise.launcher.Platform;
+import java.awt.image.BufferedImage;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import javax.imageio.ImageIO;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The shipped RBM pipelines on the 8,000 / 2,000 real MNIST digits of the shared sample. config/pipelines/mnist-rbm.json
+ * (784-500, CD-1, lr 0.1, batch 20, W ~ N(0, 0.01^2), 5 epochs, seed 1234) against the figure a careful PyTorch loop
+ * reached on the same data (../shared/DESIGN.md, ../shared/bench/anchors.py rbm): test reconstruction cross-entropy
+ * 67.4 after 5 epochs. Skipped where the sample is absent.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class MnistRbmIT {
+    static final Path SAMPLE = MnistReferenceIT.SAMPLE;
+
+    Path work;
+    Platform platform;
+
+    @BeforeAll
+    void start(@TempDir Path dir) throws Exception {
+        assumeTrue(Files.exists(SAMPLE.resolve("train-images-idx3-ubyte.gz")), "no MNIST sample at " + SAMPLE);
+        work = dir;
+        platform = Platform.start(PlatformIT.DIST, Map.of("layerwise.cwd", work.toString(),
+                "layerwise.data.dir", SAMPLE.toAbsolutePath().toString()));
+    }
+
+    @AfterAll
+    void stop() throws Exception {
+        if (platform != null) {
+            platform.stop();
+        }
+    }
+
+    static Path pipeline(String name) {
+        return Path.of("../../config/pipelines/" + name + ".json").toAbsolutePath().normalize();
+    }
+
+    static JsonObject history(Path run) throws Exception {
+        return JsonParser.parseString(Files.readString(run.resolve("history.json"))).getAsJsonObject();
+    }
+
+    @Test
+    void theCd1RbmPipelineReachesTheReferenceReconstructionCrossEntropy() throws Exception {
+        Path out = work.resolve("rbm");
+        Shell.Result r = Shell.exec(platform, "layerwise:run --out " + out + " " + pipeline("mnist-rbm"));
+        assertEquals(0, r.exitCode(), r.all());
+        JsonObject stage = history(out).getAsJsonArray("stages").get(0).getAsJsonObject();
+        assertEquals("io.layerwise.model-rbm", stage.get("bundle").getAsString());
+        JsonArray epochs = stage.getAsJsonArray("epochs");
+        assertEquals(5, epochs.size());
+        JsonObject metrics = epochs.get(4).getAsJsonObject().getAsJsonObject("metrics");
+        assertEquals(67.4, metrics.get("testReconstructionCE").getAsDouble(), 1.5,
+                "test reconstruction cross-entropy after 5 epochs");
+        double firstLoss = epochs.get(0).getAsJsonObject().get("loss").getAsDouble();
+        double lastLoss = epochs.get(4).getAsJsonObject().get("loss").getAsDouble();
+        assertTrue(lastLoss < firstLoss, "training reconstruction CE falls: " + firstLoss + " -> " + lastLoss);
+        assertTrue(metrics.get("freeEnergyGap").getAsDouble() > 0, "held-out digits have the higher free energy");
+        assertTrue(metrics.get("pseudoLogLikelihood").getAsDouble() < 0);
+        Path stageDir = out.resolve("stage-1-rbm");
+        BufferedImage samples = ImageIO.read(stageDir.resolve("samples.png").toFile());
+        assertEquals(10 * 28 + 9, samples.getWidth(), "10 chains");
+        assertEquals(10 * 28 + 9, samples.getHeight(), "10 rows, one every 1,000 Gibbs steps");
+        assertTrue(Files.exists(stageDir.resolve("filters.png")));
+        assertEquals(4L * (784 * 500 + 500 + 784), Files.size(stageDir.resolve("params.bin")));
+    }
+
+    @Test
+    void theTwoRbmStackRunsAndFeedsTheSecondRbmTheFirstOnesCodes() throws Exception {
+        Path out = work.resolve("rbm-rbm");
+        Shell.Result r = Shell.exec(platform, "layerwise:run --epochs 1 --out " + out + " " + pipeline("mnist-rbm-rbm"));
+        assertEquals(0, r.exitCode(), r.all());
+        JsonObject history = history(out);
+        assertEquals("done", history.get("status").getAsString());
+        JsonArray stages = history.getAsJsonArray("stages");
+        assertEquals(2, stages.size());
+        JsonObject second = stages.get(1).getAsJsonObject();
+        assertEquals(500, second.get("inputSize").getAsInt());
+        assertEquals(250, second.get("outputSize").getAsInt());
+        double ce = second.getAsJsonArray("epochs").get(0).getAsJsonObject().getAsJsonObject("metrics")
+                .get("testReconstructionCE").getAsDouble();
+        assertTrue(Double.isFinite(ce) && ce > 0, "second stage CE " + ce);
+        assertTrue(Files.exists(out.resolve("stage-2-rbm/filters.png")));
+        assertFalse(Files.exists(out.resolve("stage-2-rbm/samples.png")), "sampleEvery 0 on the second stage");
+    }
+}

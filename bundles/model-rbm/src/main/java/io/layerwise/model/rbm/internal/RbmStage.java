@@ -1,0 +1,360 @@
+package io.layerwise.model.rbm.internal;
+
+import io.layerwise.api.data.Dataset;
+import io.layerwise.api.data.FloatMatrix;
+import io.layerwise.api.regularizer.Penalty;
+import io.layerwise.api.stage.DenseLayer;
+import io.layerwise.api.stage.Parameter;
+import io.layerwise.api.stage.Picture;
+import io.layerwise.api.stage.Stage;
+import io.layerwise.core.ae.Matrices;
+import io.layerwise.core.nn.NdArrays;
+import io.layerwise.core.nn.Sgd;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
+
+/**
+ * An RBM stage trained by CD-k or PCD-k ({@link Rbm}) with minibatch SGD. Minibatch {@code b} is rows
+ * {@code [b*B, min((b+1)*B, N))} in file order; each batch size has its own preallocated {@link GibbsBuffers}.
+ * Parameters: {@code W} (visible x hidden), {@code bh} (hidden), {@code bv} (visible). Per epoch it reports:
+ * <ul>
+ * <li>{@code testReconstructionCE} (Bernoulli) or {@code testReconstructionSE} (Gaussian): mean over held-out rows
+ * of the error of {@code v -> p(h|v) -> E[v|h]};</li>
+ * <li>{@code freeEnergyGap}: mean {@code F(v)} of the held-out rows minus that of the first
+ * {@code min(N, heldOut)} training rows; it grows as the model over-fits;</li>
+ * <li>{@code pseudoLogLikelihood} (Bernoulli only): the stochastic estimate of Theano's tutorial and scikit-learn,
+ * mean over rows of {@code n log sigm(F(v~) - F(v))}, where {@code v} is the row rounded to {0, 1} and {@code v~}
+ * flips one bit drawn per row (the same bits every epoch, so that epochs compare).</li>
+ * </ul>
+ */
+final class RbmStage implements Stage {
+    /** Rows per chunk when encoding or evaluating a whole matrix (bounds the work arrays). */
+    private static final int CHUNK = 1000;
+    /** samples.png: this many chains, a row of them every {@code sampleEvery} Gibbs steps, {@link #SAMPLE_ROWS} rows. */
+    static final int SAMPLE_CHAINS = 10;
+    static final int SAMPLE_ROWS = 10;
+    private static final long PICTURE_SALT = 0x5eed_5a3b1e5L;
+    private static final long PLL_SALT = 0x9e37_79b9_7f4a_7c15L;
+
+    private final RbmSpec spec;
+    private final long seed;
+    private final Rbm rbm;
+    private final Sgd sgd;
+    private final Sampler sampler;
+    private final PersistentChains chains;
+    private final Map<Integer, GibbsBuffers> buffers = new HashMap<>();
+    private final List<INDArray> batches = new ArrayList<>();
+    private INDArray train;
+
+    /** @param seed initialises {@code W} and seeds the Gibbs sampler */
+    RbmStage(RbmSpec spec, long seed) {
+        this.spec = spec;
+        this.seed = seed;
+        this.rbm = Rbm.initialise(spec.visible(), spec.hidden(), spec.units(), spec.initStd(), seed, DataType.FLOAT);
+        this.sgd = new Sgd(spec.training().sgd(), rbm.parameters());
+        this.sampler = new Sampler(seed);
+        this.chains = spec.cd().persistent() ? new PersistentChains(spec.hidden(), DataType.FLOAT) : null;
+    }
+
+    RbmSpec spec() {
+        return spec;
+    }
+
+    @Override
+    public int inputSize() {
+        return spec.visible();
+    }
+
+    @Override
+    public int outputSize() {
+        return spec.hidden();
+    }
+
+    @Override
+    public String outputRange() {
+        return Dataset.UNIT;
+    }
+
+    @Override
+    public boolean trainable() {
+        return true;
+    }
+
+    @Override
+    public int epochs() {
+        return spec.training().epochs();
+    }
+
+    @Override
+    public int prepareTraining(FloatMatrix data) {
+        checkWidth(data, "training data");
+        releaseTraining();
+        train = Matrices.upload(data);
+        int b = spec.training().batch();
+        for (int from = 0; from < data.rows(); from += b) {
+            batches.add(rows(train, from, Math.min(from + b, data.rows())));
+        }
+        return batches.size();
+    }
+
+    @Override
+    public double trainBatch(int batch) {
+        if (batch < 0 || batch >= batches.size()) {
+            throw new IllegalStateException("batch " + batch + " of " + batches.size() + " (prepareTraining first)");
+        }
+        INDArray v0 = batches.get(batch);
+        GibbsBuffers b = buffers.computeIfAbsent((int) v0.rows(), rbm::buffers);
+        BatchResult result = rbm.gradient(v0, b, spec.cd(), chains, sampler, spec.penalties());
+        sgd.step(rbm.parameters(), rbm.gradients());
+        return result.sum(b.batch());
+    }
+
+    @Override
+    public Map<String, Double> evaluate(FloatMatrix heldOut) {
+        checkWidth(heldOut, "held-out data");
+        Map<String, Double> metrics = new LinkedHashMap<>();
+        int n = heldOut.rows();
+        double[] error = {0};
+        forEachChunk(heldOut, (x, b, from) -> error[0] += rbm.reconstructionError(x, b));
+        metrics.put(spec.units().testMetric(), n == 0 ? Double.NaN : error[0] / n);
+        if (train != null && n > 0) {
+            int m = (int) Math.min(train.rows(), n);
+            metrics.put("freeEnergyGap", mean(freeEnergies(heldOut)) - mean(freeEnergies(rows(train, 0, m))));
+        }
+        if (spec.units() == VisibleUnits.BERNOULLI && n > 0) {
+            metrics.put("pseudoLogLikelihood", pseudoLogLikelihood(heldOut));
+        }
+        for (Penalty p : spec.penalties()) {
+            metrics.putAll(p.epochMetrics());
+        }
+        return metrics;
+    }
+
+    /** Mean over rows of {@code n log sigm(F(v~) - F(v))}, {@code v} rounded to {0, 1}, one random bit flipped in {@code v~}. */
+    double pseudoLogLikelihood(FloatMatrix heldOut) {
+        int n = heldOut.cols();
+        float[] v = new float[heldOut.data().length];
+        for (int i = 0; i < v.length; i++) {
+            v[i] = heldOut.data()[i] >= 0.5f ? 1f : 0f; // Theano's T.round
+        }
+        float[] flipped = v.clone();
+        SplittableRandom bits = new SplittableRandom(seed ^ PLL_SALT);
+        for (int r = 0; r < heldOut.rows(); r++) {
+            int i = r * n + bits.nextInt(n);
+            flipped[i] = 1f - flipped[i];
+        }
+        double[] f = freeEnergies(new FloatMatrix(heldOut.rows(), n, v));
+        double[] fFlipped = freeEnergies(new FloatMatrix(heldOut.rows(), n, flipped));
+        double sum = 0;
+        for (int r = 0; r < f.length; r++) {
+            sum -= n * softplus(f[r] - fFlipped[r]); // log sigm(x) = -softplus(-x)
+        }
+        return sum / f.length;
+    }
+
+    private static double softplus(double x) {
+        return x > 0 ? x + Math.log1p(Math.exp(-x)) : Math.log1p(Math.exp(x));
+    }
+
+    private static double mean(double[] values) {
+        return Arrays.stream(values).sum() / values.length;
+    }
+
+    private double[] freeEnergies(FloatMatrix m) {
+        INDArray all = Matrices.upload(m);
+        try {
+            return freeEnergies(all);
+        } finally {
+            all.close();
+        }
+    }
+
+    private double[] freeEnergies(INDArray all) {
+        int n = (int) all.rows();
+        double[] out = new double[n];
+        for (int from = 0; from < n; from += CHUNK) {
+            int to = Math.min(from + CHUNK, n);
+            double[] f = rbm.freeEnergy(rows(all, from, to));
+            System.arraycopy(f, 0, out, from, f.length);
+        }
+        return out;
+    }
+
+    @Override
+    public FloatMatrix encode(FloatMatrix input) {
+        return mapRows(input, outputSize(), false);
+    }
+
+    /** {@code v -> p(h|v) -> E[v|h]}. */
+    @Override
+    public FloatMatrix reconstruct(FloatMatrix input) {
+        return mapRows(input, inputSize(), true);
+    }
+
+    @Override
+    public Parameter filters() {
+        return parameter("W", rbm.weights(), inputSize(), outputSize());
+    }
+
+    /**
+     * {@code samples}: {@link #SAMPLE_CHAINS} Gibbs chains started at the first held-out rows, one grid column each;
+     * grid row {@code r} shows {@code E[v|h]} after {@code (r + 1) * sampleEvery} steps of
+     * {@code h ~ p(h|v)}, {@code v ~ p(v|h)} (the figure of the Theano RBM tutorial). Drawn with a generator of its
+     * own, so that drawing it does not change training.
+     */
+    @Override
+    public List<Picture> pictures(FloatMatrix heldOut) {
+        if (spec.sampleEvery() == 0 || heldOut.rows() == 0 || heldOut.cols() != inputSize()) {
+            return List.of();
+        }
+        return List.of(samples(heldOut, spec.sampleEvery()));
+    }
+
+    /** The samples picture with {@code every} Gibbs steps between its rows. */
+    Picture samples(FloatMatrix heldOut, int every) {
+        int count = Math.min(SAMPLE_CHAINS, heldOut.rows());
+        int n = inputSize();
+        float[] tiles = new float[SAMPLE_ROWS * count * n];
+        try (Sampler s = new Sampler(seed ^ PICTURE_SALT);
+                INDArray v = Matrices.upload(heldOut.rows(0, count));
+                INDArray h = Nd4j.createUninitialized(DataType.FLOAT, count, outputSize());
+                INDArray mean = v.ulike();
+                INDArray scratch = v.ulike()) {
+            for (int row = 0; row < SAMPLE_ROWS; row++) {
+                for (int step = 0; step < every; step++) {
+                    rbm.hiddenProbabilities(v, h);
+                    s.bernoulli(h, h);
+                    rbm.visibleMean(h, mean);
+                    spec.units().sample(mean, v, s, scratch);
+                }
+                float[] m = Matrices.values(mean);
+                System.arraycopy(m, 0, tiles, row * count * n, m.length);
+            }
+        }
+        return new Picture("samples", new FloatMatrix(SAMPLE_ROWS * count, n, tiles), count, spec.units().scaling());
+    }
+
+    @Override
+    public DenseLayer encoderLayer() {
+        return new DenseLayer(filters(), parameter("bh", rbm.hiddenBias(), outputSize()), "sigmoid");
+    }
+
+    /** {@code E[v|h]} as a layer: {@code W^T}, {@code bv}, sigmoid (Bernoulli) or identity (Gaussian). */
+    @Override
+    public DenseLayer decoderLayer() {
+        return new DenseLayer(filters().transposed("W^T"), parameter("bv", rbm.visibleBias(), inputSize()),
+                spec.units() == VisibleUnits.BERNOULLI ? "sigmoid" : "identity");
+    }
+
+    @Override
+    public List<Parameter> parameters() {
+        return List.of(filters(), parameter("bh", rbm.hiddenBias(), outputSize()),
+                parameter("bv", rbm.visibleBias(), inputSize()));
+    }
+
+    @Override
+    public void restore(List<Parameter> saved) {
+        Map<String, Parameter> byName = new HashMap<>();
+        saved.forEach(p -> byName.put(p.name(), p));
+        List<Parameter> expected = parameters();
+        for (Parameter e : expected) { // check all before changing any
+            Parameter s = byName.get(e.name());
+            if (s == null) {
+                throw new IllegalArgumentException("missing parameter " + e.name() + " " + Arrays.toString(e.shape()));
+            }
+            if (!Arrays.equals(s.shape(), e.shape())) {
+                throw new IllegalArgumentException("parameter " + e.name() + " has shape " + Arrays.toString(s.shape())
+                        + ", expected " + Arrays.toString(e.shape()));
+            }
+        }
+        List<INDArray> targets = rbm.parameters(); // same order as parameters(): W, bh, bv
+        for (int i = 0; i < expected.size(); i++) {
+            INDArray t = targets.get(i);
+            try (INDArray src = Nd4j.create(byName.get(expected.get(i).name()).values(), t.shape(), DataType.FLOAT)) {
+                t.assign(src);
+            }
+        }
+        sgd.reset();
+        if (chains != null) {
+            chains.reset();
+        }
+    }
+
+    @Override
+    public void close() {
+        releaseTraining();
+        buffers.values().forEach(GibbsBuffers::close);
+        buffers.clear();
+        sgd.close();
+        sampler.close();
+        if (chains != null) {
+            chains.close();
+        }
+        rbm.close();
+    }
+
+    private void releaseTraining() {
+        batches.clear();
+        NdArrays.close(train);
+        train = null;
+    }
+
+    private FloatMatrix mapRows(FloatMatrix input, int width, boolean reconstruct) {
+        checkWidth(input, "input");
+        float[] out = new float[Math.multiplyExact(input.rows(), width)];
+        forEachChunk(input, (x, b, from) -> {
+            INDArray y = rbm.hiddenProbabilities(x, b.hPos);
+            if (reconstruct) {
+                y = rbm.visibleMean(b.hPos, b.recon);
+            }
+            float[] v = Matrices.values(y);
+            System.arraycopy(v, 0, out, from * width, v.length);
+        });
+        return new FloatMatrix(input.rows(), width, out);
+    }
+
+    private interface ChunkAction {
+        void accept(INDArray rows, GibbsBuffers buffers, int from);
+    }
+
+    /** Uploads {@code m} once and runs {@code action} on views of up to {@link #CHUNK} rows. */
+    private void forEachChunk(FloatMatrix m, ChunkAction action) {
+        if (m.rows() == 0) {
+            return;
+        }
+        Map<Integer, GibbsBuffers> chunkBuffers = new HashMap<>();
+        INDArray all = Matrices.upload(m);
+        try {
+            for (int from = 0; from < m.rows(); from += CHUNK) {
+                int to = Math.min(from + CHUNK, m.rows());
+                action.accept(rows(all, from, to), chunkBuffers.computeIfAbsent(to - from, rbm::buffers), from);
+            }
+        } finally {
+            chunkBuffers.values().forEach(GibbsBuffers::close);
+            all.close();
+        }
+    }
+
+    private static INDArray rows(INDArray a, int from, int to) {
+        return a.get(NDArrayIndex.interval(from, to), NDArrayIndex.all());
+    }
+
+    private void checkWidth(FloatMatrix m, String what) {
+        if (m.cols() != inputSize()) {
+            throw new IllegalArgumentException(what + " has " + m.cols() + " columns, this stage takes " + inputSize());
+        }
+    }
+
+    private static Parameter parameter(String name, INDArray a, int... shape) {
+        return new Parameter(name, shape, Matrices.values(a));
+    }
+}

@@ -1,0 +1,28 @@
+package io.layerwise.model.rbm.internal;
+
+import io.layerwise.api.spec.Spec;
+import io.layerwise.api.stage.Stage;
+import io.layerwise.api.stage.StageContext;
+import io.layerwise.api.stage.StageProvider;
+import io.layerwise.api.stage.StageType;
+import org.osgi.service.component.annotations.Component;
+
+/**
+ * Stage type {@code rbm}: a restricted Boltzmann machine with Bernoulli or unit-variance Gaussian visible units and
+ * Bernoulli hidden units, trained by CD-k or PCD-k with minibatch SGD. Its code is {@code p(h = 1 | v)}.
+ */
+@Component(service = StageProvider.class)
+@StageType(type = "rbm")
+public class RbmStageProvider implements StageProvider {
+
+    @Override
+    public Stage create(Spec spec, StageContext context) {
+        return new RbmStage(RbmSpec.read(spec, context), context.seed());
+    }
+
+    @Override
+    public String describe() {
+        return "restricted Boltzmann machine: bernoulli or gaussian (unit variance) visible units, CD-k or PCD-k, SGD"
+                + " with momentum";
+    }
+}
