@@ -11,27 +11,29 @@ import io.layerwise.launcher.Platform;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The shipped config/pipelines/mnist-sda.json on the 8,000 / 2,000 digits of the shared sample: fine-tuned test
- * error at most 5%, and below the same network fine-tuned from its random initialisation ("pretrain": false) for
- * the same number of epochs. Skipped where the sample is absent.
+ * The shipped config/pipelines/mnist-sda.json and mnist-dbn.json on the 8,000 / 2,000 digits of the shared sample:
+ * fine-tuned test error at most 5%, and below the same network fine-tuned from its random initialisation
+ * ("pretrain": false) for the same number of epochs. Skipped where the sample is absent.
  */
 class FineTuneReferenceIT {
 
     @TempDir
     Path work;
 
-    @Test
-    void pretrainedStackedDaesBeatRandomInitialisationAndReachFivePercent() throws Exception {
+    @ParameterizedTest
+    @ValueSource(strings = {"mnist-sda", "mnist-dbn"})
+    void pretrainedStackBeatsRandomInitialisationAndReachesFivePercent(String name) throws Exception {
         assumeTrue(Files.exists(MnistReferenceIT.SAMPLE.resolve("train-images-idx3-ubyte.gz")),
                 "no MNIST sample at " + MnistReferenceIT.SAMPLE);
-        Path shipped = Path.of("../../config/pipelines/mnist-sda.json").toAbsolutePath().normalize();
+        Path shipped = Path.of("../../config/pipelines/" + name + ".json").toAbsolutePath().normalize();
         JsonObject random = JsonParser.parseString(Files.readString(shipped)).getAsJsonObject();
         random.getAsJsonObject("finetune").addProperty("pretrain", false);
-        Path randomPipeline = work.resolve("mnist-sda-random.json");
+        Path randomPipeline = work.resolve(name + "-random.json");
         Files.writeString(randomPipeline, random.toString());
 
         Platform platform = Platform.start(PlatformIT.DIST, Map.of("layerwise.cwd", work.toString(),
@@ -48,7 +50,7 @@ class FineTuneReferenceIT {
         JsonObject fromRandom = finetune(work.resolve("random"));
         double pretrainedError = pretrained.get("testError").getAsDouble();
         double randomError = fromRandom.get("testError").getAsDouble();
-        System.out.printf("mnist-sda test error: pretrained %.4f, random initialisation %.4f%n", pretrainedError, randomError);
+        System.out.printf("%s test error: pretrained %.4f, random initialisation %.4f%n", name, pretrainedError, randomError);
         assertTrue(pretrainedError <= 0.05, "pretrained test error " + pretrainedError);
         assertTrue(pretrainedError < randomError, "pretrained " + pretrainedError + " vs random " + randomError);
         assertTrue(pretrained.get("pretrained").getAsBoolean());
