@@ -188,9 +188,14 @@ final class WhiteningStage implements Stage {
         pictures.add(new Picture("whitened", new FloatMatrix(2 * m, inputs, tiles), 20, Picture.Scaling.PER_TILE));
         if (options.kind() == Kind.ZCA) {
             int[] shown = spreadOverVaryingInputs(heldOut, PICTURED);
+            FloatMatrix filters;
             try (INDArray rows = whitening.transform().getRows(shown)) {
-                pictures.add(new Picture("filters", NativeArrays.download(rows), 10, Picture.Scaling.PER_TILE));
+                filters = NativeArrays.download(rows);
             }
+            for (int i = 0; i < shown.length; i++) {
+                filters.data()[i * inputs + shown[i]] = 0; // the centre weight dwarfs the surround
+            }
+            pictures.add(new Picture("filters", filters, 10, Picture.Scaling.PER_TILE));
         }
         return pictures;
     }
