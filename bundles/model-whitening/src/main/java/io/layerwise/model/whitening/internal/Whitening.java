@@ -16,23 +16,28 @@ import org.nd4j.linalg.factory.Nd4j;
  * {@code P+ = E_k (D_k + eps I)^(1/2)} (PCA) or {@code E (D + eps I)^(1/2) E^T} (ZCA), exact when eps = 0 and k = n.
  * The whitened training covariance {@code P Phi P^T} is {@code diag(D_k / (D_k + eps))} for PCA and
  * {@code E diag(D / (D + eps)) E^T} for ZCA: both have mean diagonal {@code mean_i D_i / (D_i + eps)}. The
- * eigenproblem is solved in float64 whatever the data type; the transform is kept in the data's type. Immutable.
+ * eigenproblem is solved in float64 whatever the data type; the transform is kept in the data's type. Immutable,
+ * except that P+ (needed to reconstruct and to save, not to whiten) is built from the kept eigenvectors on first use.
  */
 final class Whitening implements AutoCloseable {
     private final Kind kind;
     private final double epsilon;
     private final INDArray mean;
     private final INDArray transform;
-    private final INDArray inverse;
     private final double[] eigenvalues;
+    /** P+, or null until {@link #inverse()} builds it from {@link #vectors}. */
+    private INDArray inverse;
+    /** The covariance's eigenvectors (float64, column j for the j-th smallest eigenvalue) until P+ is built. */
+    private INDArray vectors;
 
     private Whitening(Kind kind, double epsilon, INDArray mean, INDArray transform, INDArray inverse,
-            double[] eigenvalues) {
+            INDArray vectors, double[] eigenvalues) {
         this.kind = kind;
         this.epsilon = epsilon;
         this.mean = mean;
         this.transform = transform;
         this.inverse = inverse;
+        this.vectors = vectors;
         this.eigenvalues = eigenvalues;
     }
 
@@ -71,20 +76,13 @@ final class Whitening implements AutoCloseable {
                     : options.components() > 0 ? Math.min(options.components(), n)
                     : leadingComponents(d, options.retainedVariance());
             checkRank(d, k, options.epsilon(), type);
-            INDArray p;
-            INDArray pInv;
-            if (options.kind() == Kind.PCA) {
-                p = pcaRows(vectors, d, k, options.epsilon(), -0.5);
-                try (INDArray root = pcaRows(vectors, d, k, options.epsilon(), 0.5)) {
-                    pInv = root.transpose().dup('c');
-                }
-            } else {
-                p = zca(vectors, d, options.epsilon(), -0.5);
-                pInv = zca(vectors, d, options.epsilon(), 0.5);
-            }
-            return new Whitening(options.kind(), options.epsilon(), mean, as(p, type), as(pInv, type), d);
-        } finally {
+            INDArray p = options.kind() == Kind.PCA ? pcaRows(vectors, d, k, options.epsilon(), -0.5)
+                    : zca(vectors, d, options.epsilon(), -0.5);
+            return new Whitening(options.kind(), options.epsilon(), mean, as(p, type), null, vectors, d);
+        } catch (RuntimeException e) {
             vectors.close();
+            mean.close();
+            throw e;
         }
     }
 
@@ -101,7 +99,7 @@ final class Whitening implements AutoCloseable {
             throw new IllegalArgumentException("inconsistent shapes: mean " + n + ", P " + k + "x" + transform.columns()
                     + ", P+ " + inverse.rows() + "x" + inverse.columns() + ", " + eigenvalues.length + " eigenvalues");
         }
-        return new Whitening(kind, epsilon, mean, transform, inverse, eigenvalues.clone());
+        return new Whitening(kind, epsilon, mean, transform, inverse, null, eigenvalues.clone());
     }
 
     /** The fewest leading components whose eigenvalues sum to at least {@code r} of the total (all when it is 0). */
@@ -199,8 +197,21 @@ final class Whitening implements AutoCloseable {
         return transform;
     }
 
-    /** P+ (n x k), the inverse of P on its range. */
+    /** P+ (n x k), the inverse of P on its range, built from the eigenvectors on first use. */
     INDArray inverse() {
+        if (inverse == null) {
+            INDArray p;
+            if (kind == Kind.PCA) {
+                try (INDArray root = pcaRows(vectors, eigenvalues, outputs(), epsilon, 0.5)) {
+                    p = root.transpose().dup('c');
+                }
+            } else {
+                p = zca(vectors, eigenvalues, epsilon, 0.5);
+            }
+            inverse = as(p, transform.dataType());
+            vectors.close();
+            vectors = null;
+        }
         return inverse;
     }
 
@@ -240,7 +251,7 @@ final class Whitening implements AutoCloseable {
     /** {@code X = mu + Y P+^T} as a new array. */
     INDArray unwhiten(INDArray y) {
         INDArray x = Nd4j.create(y.dataType(), y.rows(), inputs());
-        Nd4j.gemm(y, inverse, x, false, true, 1.0, 0.0);
+        Nd4j.gemm(y, inverse(), x, false, true, 1.0, 0.0);
         x.addiRowVector(mean);
         return x;
     }
@@ -264,7 +275,12 @@ final class Whitening implements AutoCloseable {
     public void close() {
         mean.close();
         transform.close();
-        inverse.close();
+        if (inverse != null) {
+            inverse.close();
+        }
+        if (vectors != null) {
+            vectors.close();
+        }
     }
 
     /** eps = 0 with a (numerically) singular covariance; the message continues "epsilon ...". */
