@@ -200,7 +200,7 @@ final class WhiteningStage implements Stage {
         return pictures;
     }
 
-    /** Up to {@code count} input indices, ascending, evenly spread over the inputs varying at least 1/10 as much as the most. */
+    /** Up to {@code count} input indices, ascending, spread evenly over those with at least 1/10 of the top variance. */
     static int[] spreadOverVaryingInputs(FloatMatrix data, int count) {
         int n = data.cols();
         double[] sum = new double[n];
@@ -301,7 +301,8 @@ final class WhiteningStage implements Stage {
 
     private Whitening fitted() {
         if (whitening == null) {
-            throw new IllegalStateException(options.kind().jsonName() + " stage is not fitted: fit or restore it first");
+            throw new IllegalStateException(options.kind().jsonName()
+                    + " stage is not fitted: fit or restore it first");
         }
         return whitening;
     }
