@@ -99,4 +99,19 @@ class MnistRbmIT {
         assertTrue(Files.exists(out.resolve("stage-2-rbm/filters.png")));
         assertFalse(Files.exists(out.resolve("stage-2-rbm/samples.png")), "sampleEvery 0 on the second stage");
     }
+
+    @Test
+    void zcaThenAGaussianRbmRunsAndTheRbmLearnsTheWhitenedPixels() throws Exception {
+        Path out = work.resolve("zca-grbm");
+        Shell.Result r = Shell.exec(platform, "layerwise:run --epochs 2 --out " + out + " " + pipeline("mnist-zca-grbm"));
+        assertEquals(0, r.exitCode(), r.all());
+        JsonObject rbm = history(out).getAsJsonArray("stages").get(1).getAsJsonObject();
+        JsonArray epochs = rbm.getAsJsonArray("epochs");
+        double first = epochs.get(0).getAsJsonObject().getAsJsonObject("metrics").get("testReconstructionSE").getAsDouble();
+        double second = epochs.get(1).getAsJsonObject().getAsJsonObject("metrics").get("testReconstructionSE").getAsDouble();
+        assertTrue(second < first, "held-out squared error falls: " + first + " -> " + second);
+        JsonObject resolved = JsonParser.parseString(Files.readString(out.resolve("pipeline.json"))).getAsJsonObject()
+                .getAsJsonArray("stages").get(1).getAsJsonObject();
+        assertEquals("gaussian", resolved.get("visible").getAsString(), "real-valued input picks Gaussian visible units");
+    }
 }

@@ -99,7 +99,7 @@ class PlatformIT {
             BundleContext ctx = platform.context();
             List<String> types = services(ctx, "io.layerwise.api.stage.StageProvider").stream()
                     .map(r -> (String) r.getProperty("layerwise.stage.type")).sorted().toList();
-            assertEquals(List.of("ae", "dae", "rbm", "sparse-ae"), types);
+            assertEquals(List.of("ae", "dae", "pca", "rbm", "sparse-ae", "zca"), types);
             List<String> regularizers = services(ctx, "io.layerwise.api.regularizer.Regularizer").stream()
                     .map(r -> (String) r.getProperty("layerwise.regularizer.name")).sorted().toList();
             assertEquals(List.of("kl-sparsity", "l1", "l1-activity", "l2"), regularizers);
@@ -188,6 +188,39 @@ class PlatformIT {
             assertNotEquals(0, broken.exitCode());
             assertTrue(broken.err().contains(params + ": parameter W has SHA-256"), broken.err());
             assertFalse(Files.exists(work.resolve("x.csv")), "nothing written from a damaged model");
+        }
+
+        @Test
+        void anAutoencoderAfterZcaDefaultsToIdentityOutputAndSquaredError() throws Exception {
+            Path p = pipeline(work, "zca-ae", """
+                    {"name": "zca-ae", "seed": 7, "data": {"source": "mnist"},
+                     "stages": [{"type": "zca", "epsilon": 0.1},
+                                {"type": "ae", "hidden": 16,
+                                 "train": {"epochs": 1, "batch": 20, "optimizer": {"kind": "sgd", "lr": 0.01}}}]}
+                    """);
+            Path out = work.resolve("runs/zca-ae");
+            Shell.Result r = Shell.exec(platform, "layerwise:run --out " + out + " " + p);
+            assertEquals(0, r.exitCode(), r.all());
+            var stages = json(out.resolve("pipeline.json")).getAsJsonArray("stages");
+            assertEquals(0.1, stages.get(0).getAsJsonObject().get("epsilon").getAsDouble());
+            JsonObject ae = stages.get(1).getAsJsonObject();
+            assertEquals("identity", ae.get("decoder").getAsString(), ae.toString());
+            assertEquals("squared", ae.get("loss").getAsString(), ae.toString());
+            JsonObject history = json(out.resolve("history.json"));
+            assertEquals("done", history.get("status").getAsString());
+            JsonObject zca = history.getAsJsonArray("stages").get(0).getAsJsonObject();
+            assertEquals("io.layerwise.model-whitening", zca.get("bundle").getAsString());
+            JsonObject metrics = zca.getAsJsonArray("epochs").get(0).getAsJsonObject().getAsJsonObject("metrics");
+            double whitened = metrics.get("whitenedVarianceMean").getAsDouble();
+            assertTrue(whitened > 0 && whitened < 1, metrics.toString());
+            assertTrue(history.getAsJsonArray("stages").get(1).getAsJsonObject().getAsJsonArray("epochs").get(0)
+                    .getAsJsonObject().getAsJsonObject("metrics").has("testSquaredError"));
+            Path stageDir = out.resolve("stage-1-zca");
+            assertEquals(4L * (784 + 2 * 784 * 784 + 784), Files.size(stageDir.resolve("params.bin")));
+            var whitenedPng = ImageIO.read(stageDir.resolve("whitened.png").toFile());
+            assertEquals(20 * 29 - 1, whitenedPng.getWidth(), "20 tiles a row: 10 digits, each before and after");
+            assertEquals(10 * 29 - 1, whitenedPng.getHeight(), "100 test digits");
+            assertTrue(Files.exists(stageDir.resolve("filters.png")));
         }
 
         @Test

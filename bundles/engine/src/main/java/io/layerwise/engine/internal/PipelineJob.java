@@ -181,9 +181,13 @@ final class PipelineJob implements Job, Runnable {
                 } else {
                     long t0 = System.nanoTime();
                     stage.fit(train);
+                    double seconds = (System.nanoTime() - t0) / 1e9;
+                    // a fitted stage may choose its width from the data (pca's retainedVariance)
+                    history.put("outputSize", stage.outputSize());
+                    header.put("outputSize", stage.outputSize());
                     Map<String, Object> epoch = new LinkedHashMap<>();
                     epoch.put("epoch", 1);
-                    epoch.put("seconds", (System.nanoTime() - t0) / 1e9);
+                    epoch.put("seconds", seconds);
                     epoch.put("metrics", test == null ? Map.of() : stage.evaluate(test));
                     run.addEpoch(history, epoch);
                     save(stage, stageDir, header);

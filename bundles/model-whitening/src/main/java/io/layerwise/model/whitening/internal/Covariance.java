@@ -1,0 +1,48 @@
+package io.layerwise.model.whitening.internal;
+
+import org.bytedeco.javacpp.DoublePointer;
+import org.bytedeco.javacpp.FloatPointer;
+import org.bytedeco.openblas.global.openblas;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * The covariance {@code Phi = X^T X / N} of centred rows X (N x n) as a new n x n column-major array of X's type,
+ * in one BLAS call. On the CPU backend a rank-N update (SYRK), which computes only the upper triangle, half a GEMM's
+ * work (ND4J's own {@code Level3.syrk} passes K = 1, so OpenBLAS is called directly); the portable path is one
+ * {@link Nd4j#gemm} of the full matrix. Both leave at least the upper triangle correct.
+ */
+final class Covariance {
+    private Covariance() {
+    }
+
+    /**
+     * @param x        centred rows, c-order float32 or float64, not a view
+     * @param portable use {@link Nd4j#gemm} rather than calling OpenBLAS directly
+     */
+    static INDArray of(INDArray x, boolean portable) {
+        long rows = x.rows();
+        int n = (int) x.columns();
+        INDArray cov = Nd4j.create(x.dataType(), new long[] {n, n}, 'f');
+        if (portable) {
+            Nd4j.gemm(x, x, cov, true, false, 1.0 / rows, 0.0);
+            return cov;
+        }
+        if (x.ordering() != 'c' || x.isView() || (x.dataType() != DataType.FLOAT && x.dataType() != DataType.DOUBLE)) {
+            throw new IllegalArgumentException("need c-order float32 or float64 rows, got " + x.shapeInfoToString());
+        }
+        // X's c-order buffer is X^T (n x N) in column-major order with leading dimension n: Phi = X^T (X^T)^T / N.
+        int k = Math.toIntExact(rows);
+        if (x.dataType() == DataType.FLOAT) {
+            openblas.cblas_ssyrk(openblas.CblasColMajor, openblas.CblasUpper, openblas.CblasNoTrans, n, k,
+                    (float) (1.0 / rows), (FloatPointer) x.data().addressPointer(), n, 0f,
+                    (FloatPointer) cov.data().addressPointer(), n);
+        } else {
+            openblas.cblas_dsyrk(openblas.CblasColMajor, openblas.CblasUpper, openblas.CblasNoTrans, n, k,
+                    1.0 / rows, (DoublePointer) x.data().addressPointer(), n, 0.0,
+                    (DoublePointer) cov.data().addressPointer(), n);
+        }
+        return cov;
+    }
+}

@@ -1,0 +1,294 @@
+package io.layerwise.model.whitening.internal;
+
+import io.layerwise.model.whitening.internal.WhiteningOptions.Kind;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * PCA or ZCA whitening fitted to the rows of X. With {@code mu} the mean row and the covariance
+ * {@code Phi = (X - mu)^T (X - mu) / N = E D E^T} (eigenvalues D descending, round-off negatives clamped to 0):
+ * <ul>
+ * <li>PCA: {@code P = (D_k + eps I)^(-1/2) E_k^T} with the k leading eigenvectors E_k (k x n);</li>
+ * <li>ZCA: {@code P = E (D + eps I)^(-1/2) E^T}, symmetric (n x n): PCA whitening rotated back to the inputs.</li>
+ * </ul>
+ * The transform is {@code y = P (x - mu)}, row-wise {@code Y = (X - mu) P^T}; its inverse {@code x = mu + P+ y} with
+ * {@code P+ = E_k (D_k + eps I)^(1/2)} (PCA) or {@code E (D + eps I)^(1/2) E^T} (ZCA), exact when eps = 0 and k = n.
+ * The whitened training covariance {@code P Phi P^T} is {@code diag(D_k / (D_k + eps))} for PCA and
+ * {@code E diag(D / (D + eps)) E^T} for ZCA: both have mean diagonal {@code mean_i D_i / (D_i + eps)}. The
+ * eigenproblem is solved in float64 whatever the data type; the transform is kept in the data's type. Immutable,
+ * except that P+ (needed to reconstruct and to save, not to whiten) is built from the kept eigenvectors on first use.
+ */
+final class Whitening implements AutoCloseable {
+    private final Kind kind;
+    private final double epsilon;
+    private final INDArray mean;
+    private final INDArray transform;
+    private final double[] eigenvalues;
+    /** P+, or null until {@link #inverse()} builds it from {@link #vectors}. */
+    private INDArray inverse;
+    /** The covariance's eigenvectors (float64, column j for the j-th smallest eigenvalue) until P+ is built. */
+    private INDArray vectors;
+
+    private Whitening(Kind kind, double epsilon, INDArray mean, INDArray transform, INDArray inverse,
+            INDArray vectors, double[] eigenvalues) {
+        this.kind = kind;
+        this.epsilon = epsilon;
+        this.mean = mean;
+        this.transform = transform;
+        this.inverse = inverse;
+        this.vectors = vectors;
+        this.eigenvalues = eigenvalues;
+    }
+
+    /** Fits to the rows of {@code x} (float32 or float64, c-order), which are centred in place. */
+    static Whitening fit(INDArray x, WhiteningOptions options) {
+        return fit(x, options, !Nd4j.getEnvironment().isCPU());
+    }
+
+    /** As {@link #fit(INDArray, WhiteningOptions)}; {@code portable} avoids the direct OpenBLAS/LAPACK calls. */
+    static Whitening fit(INDArray x, WhiteningOptions options, boolean portable) {
+        if (x.rank() != 2 || x.rows() < 2) {
+            throw new IllegalArgumentException("whitening needs at least 2 rows, got " + x.shapeInfoToString());
+        }
+        if (x.isView() || x.ordering() != 'c') {
+            throw new IllegalArgumentException("need a c-order array that owns its buffer");
+        }
+        DataType type = x.dataType();
+        int rows = (int) x.rows();
+        int n = (int) x.columns();
+        INDArray mean = Nd4j.create(type, 1, n);
+        try (INDArray ones = Nd4j.ones(type, 1, rows)) {
+            Nd4j.gemm(ones, x, mean, false, false, 1.0 / rows, 0.0);
+        }
+        x.subiRowVector(mean);
+        INDArray vectors = Nd4j.createUninitialized(DataType.DOUBLE, new long[] {n, n}, 'f');
+        try (INDArray cov = Covariance.of(x, portable)) {
+            vectors.assign(cov);
+        }
+        try {
+            double[] ascending = SymmetricEigen.decompose(vectors, portable);
+            double[] d = new double[n];
+            for (int i = 0; i < n; i++) {
+                d[i] = Math.max(0, ascending[n - 1 - i]);
+            }
+            int k = options.kind() == Kind.ZCA ? n
+                    : options.components() > 0 ? Math.min(options.components(), n)
+                    : leadingComponents(d, options.retainedVariance());
+            checkRank(d, k, options.epsilon(), type);
+            INDArray p = options.kind() == Kind.PCA ? pcaRows(vectors, d, k, options.epsilon(), -0.5)
+                    : zca(vectors, d, options.epsilon(), -0.5);
+            return new Whitening(options.kind(), options.epsilon(), mean, as(p, type), null, vectors, d);
+        } catch (RuntimeException e) {
+            vectors.close();
+            mean.close();
+            throw e;
+        }
+    }
+
+    /**
+     * A whitening from saved arrays (see {@link #mean()}, {@link #transform()}, {@link #inverse()}), which it then
+     * owns.
+     */
+    static Whitening of(Kind kind, double epsilon, INDArray mean, INDArray transform, INDArray inverse,
+            double[] eigenvalues) {
+        long n = mean.length();
+        long k = transform.rows();
+        if (mean.rank() != 2 || mean.rows() != 1 || transform.columns() != n || inverse.rows() != n
+                || inverse.columns() != k || eigenvalues.length != n || (kind == Kind.ZCA && k != n)) {
+            throw new IllegalArgumentException("inconsistent shapes: mean " + n + ", P " + k + "x" + transform.columns()
+                    + ", P+ " + inverse.rows() + "x" + inverse.columns() + ", " + eigenvalues.length + " eigenvalues");
+        }
+        return new Whitening(kind, epsilon, mean, transform, inverse, null, eigenvalues.clone());
+    }
+
+    /** The fewest leading components whose eigenvalues sum to at least {@code r} of the total (all when it is 0). */
+    static int leadingComponents(double[] descending, double r) {
+        double total = 0;
+        for (double v : descending) {
+            total += v;
+        }
+        double sum = 0;
+        for (int k = 1; k <= descending.length; k++) {
+            sum += descending[k - 1];
+            if (sum >= r * total * (1 - 1e-12)) {
+                return k;
+            }
+        }
+        return descending.length;
+    }
+
+    /** With eps = 0 every kept eigenvalue must be clearly positive, else P would scale round-off by a huge factor. */
+    private static void checkRank(double[] d, int k, double epsilon, DataType type) {
+        double tolerance = (type == DataType.DOUBLE ? 1e-12 : 1e-6) * Math.max(d[0], Double.MIN_NORMAL);
+        if (epsilon == 0 && !(d[k - 1] > tolerance)) {
+            int rank = 0;
+            while (rank < d.length && d[rank] > tolerance) {
+                rank++;
+            }
+            throw new RankDeficientException("is 0, which needs the " + k + " kept eigenvalues of the covariance"
+                    + " to be positive, but only " + rank + " of " + d.length + " exceed " + (float) tolerance
+                    + " (the data are rank-deficient, e.g. constant inputs): use epsilon > 0"
+                    + (rank > 0 ? ", or pca with components <= " + rank : ""));
+        }
+    }
+
+    /** Rows {@code (D_i + eps)^power e_i^T} for the k leading eigenvectors: a k x n float64 array. */
+    private static INDArray pcaRows(INDArray vectors, double[] d, int k, double epsilon, double power) {
+        int n = d.length;
+        double[] e = vectors.data().asDouble(); // column-major: e[j * n + i] is component i of eigenvector j
+        double[] rows = new double[k * n];
+        for (int c = 0; c < k; c++) {
+            double s = Math.pow(d[c] + epsilon, power);
+            System.arraycopy(e, (n - 1 - c) * n, rows, c * n, n);
+            for (int i = c * n; i < (c + 1) * n; i++) {
+                rows[i] *= s;
+            }
+        }
+        return Nd4j.create(rows, new long[] {k, n}, DataType.DOUBLE);
+    }
+
+    /** {@code E (D + eps I)^power E^T}: one GEMM, float64. */
+    private static INDArray zca(INDArray vectors, double[] d, double epsilon, double power) {
+        int n = d.length;
+        double[] s = new double[n];
+        for (int j = 0; j < n; j++) {
+            s[j] = Math.pow(d[n - 1 - j] + epsilon, power); // column j of E holds the j-th smallest eigenvalue
+        }
+        INDArray out = Nd4j.create(DataType.DOUBLE, new long[] {n, n}, 'c');
+        try (INDArray scale = Nd4j.createFromArray(s); INDArray scaled = vectors.mulRowVector(scale)) {
+            Nd4j.gemm(scaled, vectors, out, false, true, 1.0, 0.0);
+        }
+        return out;
+    }
+
+    private static INDArray as(INDArray a, DataType type) {
+        if (a.dataType() == type) {
+            return a;
+        }
+        INDArray c = a.castTo(type);
+        a.close();
+        return c;
+    }
+
+    Kind kind() {
+        return kind;
+    }
+
+    double epsilon() {
+        return epsilon;
+    }
+
+    int inputs() {
+        return (int) mean.length();
+    }
+
+    int outputs() {
+        return (int) transform.rows();
+    }
+
+    /** The mean row (1 x n). */
+    INDArray mean() {
+        return mean;
+    }
+
+    /** P (k x n). */
+    INDArray transform() {
+        return transform;
+    }
+
+    /** P+ (n x k), the inverse of P on its range, built from the eigenvectors on first use. */
+    INDArray inverse() {
+        if (inverse == null) {
+            INDArray p;
+            if (kind == Kind.PCA) {
+                try (INDArray root = pcaRows(vectors, eigenvalues, outputs(), epsilon, 0.5)) {
+                    p = root.transpose().dup('c');
+                }
+            } else {
+                p = zca(vectors, eigenvalues, epsilon, 0.5);
+            }
+            inverse = as(p, transform.dataType());
+            vectors.close();
+            vectors = null;
+        }
+        return inverse;
+    }
+
+    /** All n eigenvalues of the training covariance, descending (a copy). */
+    double[] eigenvalues() {
+        return eigenvalues.clone();
+    }
+
+    /** The mean diagonal of the whitened training covariance: {@code mean_{i<k} D_i / (D_i + eps)}. */
+    double whitenedVarianceMean() {
+        double sum = 0;
+        for (int i = 0; i < outputs(); i++) {
+            sum += eigenvalues[i] + epsilon == 0 ? 0 : eigenvalues[i] / (eigenvalues[i] + epsilon);
+        }
+        return sum / outputs();
+    }
+
+    /** The fraction of the training variance in the kept components: {@code sum_{i<k} D_i / sum_i D_i}. */
+    double retainedVariance() {
+        double kept = 0;
+        double total = 0;
+        for (int i = 0; i < eigenvalues.length; i++) {
+            total += eigenvalues[i];
+            kept += i < outputs() ? eigenvalues[i] : 0;
+        }
+        return total == 0 ? 1 : kept / total;
+    }
+
+    /** {@code Y = (X - mu) P^T} as a new array; {@code x} (rows x n, not a view) is centred in place. */
+    INDArray whitenInPlace(INDArray x) {
+        x.subiRowVector(mean);
+        INDArray y = Nd4j.create(x.dataType(), x.rows(), outputs());
+        Nd4j.gemm(x, transform, y, false, true, 1.0, 0.0);
+        return y;
+    }
+
+    /** {@code X = mu + Y P+^T} as a new array. */
+    INDArray unwhiten(INDArray y) {
+        INDArray x = Nd4j.create(y.dataType(), y.rows(), inputs());
+        Nd4j.gemm(y, inverse(), x, false, true, 1.0, 0.0);
+        x.addiRowVector(mean);
+        return x;
+    }
+
+    /**
+     * Whitened rows drawn in input space: ZCA codes as they are; PCA codes rotated back, {@code E_k y}, which is
+     * {@code (y / s) P} with {@code s_i = ||P_i|| = (D_i + eps)^(-1/2)} (ZCA restricted to the k components).
+     */
+    INDArray inInputSpace(INDArray y) {
+        if (kind == Kind.ZCA) {
+            return y.dup();
+        }
+        INDArray x = Nd4j.create(y.dataType(), y.rows(), inputs());
+        try (INDArray s = transform.norm2(1); INDArray unscaled = y.divRowVector(s)) {
+            Nd4j.gemm(unscaled, transform, x, false, false, 1.0, 0.0);
+        }
+        return x;
+    }
+
+    @Override
+    public void close() {
+        mean.close();
+        transform.close();
+        if (inverse != null) {
+            inverse.close();
+        }
+        if (vectors != null) {
+            vectors.close();
+        }
+    }
+
+    /** eps = 0 with a (numerically) singular covariance; the message continues "epsilon ...". */
+    static final class RankDeficientException extends IllegalArgumentException {
+        private static final long serialVersionUID = 1L;
+
+        RankDeficientException(String message) {
+            super(message);
+        }
+    }
+}

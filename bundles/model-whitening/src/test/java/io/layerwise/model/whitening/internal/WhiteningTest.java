@@ -1,0 +1,339 @@
+package io.layerwise.model.whitening.internal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.layerwise.model.whitening.internal.WhiteningOptions.Kind;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * The whitening maths in float64 on small data with a known, clearly decaying spectrum, checked against the closed
+ * forms of {@link Whitening} and an independent Jacobi eigensolver.
+ */
+class WhiteningTest {
+    static final int ROWS = 400;
+    static final int DIM = 10;
+    static final double[] SPECTRUM = {3, 2.5, 2, 1.2, 0.8, 0.4, 0.25, 0.12, 0.06, 0.03};
+
+    /** Rows {@code G diag(s) R + offset} with a random orthogonal R; with {@code constant}, column 3 is 0.7 throughout. */
+    static double[][] data(long seed, boolean constant) {
+        return data(seed, constant, seed + 1000);
+    }
+
+    /** As {@link #data(long, boolean)}: R drawn with {@code seed}, G with {@code sample} (same distribution, new rows). */
+    static double[][] data(long seed, boolean constant, long sample) {
+        Random r = new Random(seed);
+        double[][] q = new double[DIM][DIM];
+        for (double[] row : q) {
+            for (int j = 0; j < DIM; j++) {
+                row[j] = r.nextGaussian();
+            }
+        }
+        orthonormaliseRows(q);
+        double[][] x = new double[ROWS][DIM];
+        r = new Random(sample);
+        for (double[] row : x) {
+            double[] g = new double[DIM];
+            for (int i = 0; i < DIM; i++) {
+                g[i] = r.nextGaussian() * SPECTRUM[i];
+            }
+            for (int j = 0; j < DIM; j++) {
+                for (int i = 0; i < DIM; i++) {
+                    row[j] += g[i] * q[i][j];
+                }
+                row[j] += 0.1 * j; // a mean to remove
+            }
+            if (constant) {
+                row[3] = 0.7;
+            }
+        }
+        return x;
+    }
+
+    static void orthonormaliseRows(double[][] q) {
+        for (int i = 0; i < q.length; i++) {
+            for (int p = 0; p < i; p++) {
+                double dot = 0;
+                for (int j = 0; j < q[i].length; j++) {
+                    dot += q[i][j] * q[p][j];
+                }
+                for (int j = 0; j < q[i].length; j++) {
+                    q[i][j] -= dot * q[p][j];
+                }
+            }
+            double norm = 0;
+            for (double v : q[i]) {
+                norm += v * v;
+            }
+            for (int j = 0; j < q[i].length; j++) {
+                q[i][j] /= Math.sqrt(norm);
+            }
+        }
+    }
+
+    /** {@code (X - mu)^T (X - mu) / N} in plain Java. */
+    static double[][] covariance(double[][] x) {
+        int n = x[0].length;
+        double[] mean = new double[n];
+        for (double[] row : x) {
+            for (int j = 0; j < n; j++) {
+                mean[j] += row[j] / x.length;
+            }
+        }
+        double[][] c = new double[n][n];
+        for (double[] row : x) {
+            for (int i = 0; i < n; i++) {
+                for (int j = 0; j < n; j++) {
+                    c[i][j] += (row[i] - mean[i]) * (row[j] - mean[j]) / x.length;
+                }
+            }
+        }
+        return c;
+    }
+
+    static Whitening fit(double[][] x, WhiteningOptions options) {
+        try (INDArray a = Nd4j.createFromArray(x)) {
+            return Whitening.fit(a, options);
+        }
+    }
+
+    /** The covariance of the whitened training rows, {@code Y^T Y / N} (Y is centred by construction). */
+    static double[][] whitenedCovariance(Whitening w, double[][] x) {
+        try (INDArray a = Nd4j.createFromArray(x); INDArray y = w.whitenInPlace(a)) {
+            return y.transpose().mmul(y).divi(x.length).toDoubleMatrix();
+        }
+    }
+
+    static double maxAbs(double[][] m) {
+        double max = 0;
+        for (double[] row : m) {
+            for (double v : row) {
+                max = Math.max(max, Math.abs(v));
+            }
+        }
+        return max;
+    }
+
+    @ParameterizedTest(name = "epsilon {0}")
+    @ValueSource(doubles = {0, 1e-5, 0.1, 1})
+    void zcaTransformIsSymmetric(double epsilon) {
+        try (Whitening w = fit(data(1, false), WhiteningOptions.zca(epsilon, DIM))) {
+            double[][] p = w.transform().toDoubleMatrix();
+            double asymmetry = 0;
+            for (int i = 0; i < DIM; i++) {
+                for (int j = 0; j < DIM; j++) {
+                    asymmetry = Math.max(asymmetry, Math.abs(p[i][j] - p[j][i]));
+                }
+            }
+            assertTrue(asymmetry <= 1e-12 * maxAbs(p), "max |P - P^T| = " + asymmetry);
+        }
+    }
+
+    @ParameterizedTest(name = "epsilon {0}")
+    @ValueSource(doubles = {0, 1e-3, 0.1, 1})
+    void pcaWhitenedCovarianceIsDOverDPlusEpsOnTheDiagonalAndZeroOffIt(double epsilon) {
+        double[][] x = data(2, false);
+        double[] d = Jacobi.of(covariance(x)).values();
+        try (Whitening w = fit(x, WhiteningOptions.pca(epsilon, DIM))) {
+            double[][] c = whitenedCovariance(w, x);
+            for (int i = 0; i < DIM; i++) {
+                for (int j = 0; j < DIM; j++) {
+                    double expected = i == j ? d[i] / (d[i] + epsilon) : 0;
+                    assertEquals(expected, c[i][j], 1e-10, "whitened covariance [" + i + "][" + j + "]");
+                }
+            }
+            double mean = 0;
+            for (double v : d) {
+                mean += v / (v + epsilon) / DIM;
+            }
+            assertEquals(mean, w.whitenedVarianceMean(), 1e-12);
+        }
+    }
+
+    @ParameterizedTest(name = "epsilon {0}")
+    @ValueSource(doubles = {0, 1e-3, 0.1, 1})
+    void zcaWhitenedCovarianceIsDOverDPlusEpsInTheEigenbasis(double epsilon) {
+        double[][] x = data(3, false);
+        Jacobi eig = Jacobi.of(covariance(x));
+        try (Whitening w = fit(x, WhiteningOptions.zca(epsilon, DIM))) {
+            double[][] c = whitenedCovariance(w, x);
+            double[][] e = eig.vectors();
+            for (int a = 0; a < DIM; a++) {
+                for (int b = 0; b < DIM; b++) {
+                    double ecb = 0; // (E^T C E)[a][b]
+                    for (int i = 0; i < DIM; i++) {
+                        for (int j = 0; j < DIM; j++) {
+                            ecb += e[i][a] * c[i][j] * e[j][b];
+                        }
+                    }
+                    double d = eig.values()[a];
+                    assertEquals(a == b ? d / (d + epsilon) : 0, ecb, 1e-10, "E^T C E [" + a + "][" + b + "]");
+                }
+            }
+            if (epsilon == 0) {
+                for (int i = 0; i < DIM; i++) {
+                    for (int j = 0; j < DIM; j++) {
+                        assertEquals(i == j ? 1 : 0, c[i][j], 1e-10, "whitened covariance is I at epsilon 0");
+                    }
+                }
+            }
+        }
+    }
+
+    @ParameterizedTest(name = "k = {0}")
+    @ValueSource(ints = {1, 3, 10})
+    void pcaWithKComponentsKeepsTheTopKEigenvectorsUpToSign(int k) {
+        double[][] x = data(4, false);
+        Jacobi eig = Jacobi.of(covariance(x));
+        double epsilon = 0.05;
+        try (Whitening w = fit(x, WhiteningOptions.pca(epsilon, k))) {
+            assertEquals(k, w.outputs());
+            double[][] p = w.transform().toDoubleMatrix();
+            for (int c = 0; c < k; c++) {
+                double norm = 0;
+                double dot = 0;
+                for (int i = 0; i < DIM; i++) {
+                    norm += p[c][i] * p[c][i];
+                    dot += p[c][i] * eig.vectors()[i][c];
+                }
+                norm = Math.sqrt(norm);
+                assertEquals(1 / Math.sqrt(eig.values()[c] + epsilon), norm, 1e-10, "row " + c + " scale");
+                assertEquals(1, Math.abs(dot) / norm, 1e-10, "row " + c + " direction (up to sign)");
+            }
+            double[] d = w.eigenvalues();
+            for (int i = 0; i < DIM; i++) {
+                assertEquals(eig.values()[i], d[i], 1e-12, "eigenvalue " + i);
+            }
+        }
+    }
+
+    @ParameterizedTest(name = "{0} epsilon {1}")
+    @CsvSource({"PCA, 0", "ZCA, 0", "PCA, 0.1", "ZCA, 0.1"})
+    void inverseOfTransformReturnsTheInputAtFullRank(Kind kind, double epsilon) {
+        double[][] x = data(5, false);
+        WhiteningOptions o = kind == Kind.PCA ? WhiteningOptions.pca(epsilon, DIM) : WhiteningOptions.zca(epsilon, DIM);
+        try (Whitening w = fit(x, o); INDArray a = Nd4j.createFromArray(x); INDArray y = w.whitenInPlace(a);
+                INDArray back = w.unwhiten(y)) {
+            double[][] b = back.toDoubleMatrix();
+            for (int r = 0; r < ROWS; r++) {
+                for (int j = 0; j < DIM; j++) {
+                    assertEquals(x[r][j], b[r][j], 1e-10, "row " + r + " input " + j);
+                }
+            }
+        }
+    }
+
+    @Test
+    void pcaWithFewerComponentsReconstructsTheProjectionOntoThem() {
+        double[][] x = data(6, false);
+        Jacobi eig = Jacobi.of(covariance(x));
+        int k = 4;
+        try (Whitening w = fit(x, WhiteningOptions.pca(0, k)); INDArray a = Nd4j.createFromArray(x);
+                INDArray y = w.whitenInPlace(a); INDArray back = w.unwhiten(y)) {
+            double[][] b = back.toDoubleMatrix();
+            double[] mean = w.mean().toDoubleVector();
+            for (int r = 0; r < ROWS; r += 37) {
+                // the residual x - x^ is orthogonal to the kept eigenvectors, the rest of (x - mu) lies in them
+                for (int c = 0; c < DIM; c++) {
+                    double residual = 0;
+                    double centred = 0;
+                    for (int i = 0; i < DIM; i++) {
+                        residual += (x[r][i] - b[r][i]) * eig.vectors()[i][c];
+                        centred += (x[r][i] - mean[i]) * eig.vectors()[i][c];
+                    }
+                    assertEquals(c < k ? 0 : centred, residual, 1e-10, "row " + r + " along eigenvector " + c);
+                }
+            }
+        }
+    }
+
+    @Test
+    void epsilonZeroOnRankDeficientDataFailsAndNamesTheRank() {
+        double[][] x = data(7, true);
+        Whitening.RankDeficientException e = assertThrows(Whitening.RankDeficientException.class,
+                () -> fit(x, WhiteningOptions.zca(0, DIM)));
+        assertTrue(e.getMessage().startsWith("is 0, which needs the 10 kept eigenvalues"), e.getMessage());
+        assertTrue(e.getMessage().contains("only 9 of 10") && e.getMessage().contains("components <= 9"), e.getMessage());
+        try (Whitening w = fit(x, WhiteningOptions.pca(0, 9)); Whitening z = fit(x, WhiteningOptions.zca(1e-3, DIM))) {
+            assertEquals(1, w.whitenedVarianceMean(), 1e-12, "9 positive components whiten to unit variance");
+            assertEquals(0, z.eigenvalues()[DIM - 1], 1e-12, "the constant input's eigenvalue");
+            double[] d = Jacobi.of(covariance(x)).values();
+            double mean = 0;
+            for (double v : d) {
+                mean += Math.max(v, 0) / (Math.max(v, 0) + 1e-3) / DIM;
+            }
+            assertEquals(mean, z.whitenedVarianceMean(), 1e-9, "the constant input's component contributes 0");
+        }
+    }
+
+    @ParameterizedTest(name = "r = {0}")
+    @ValueSource(doubles = {0.5, 0.9, 0.99, 1})
+    void retainedVarianceKeepsTheFewestLeadingComponentsThatHoldIt(double r) {
+        double[][] x = data(8, false);
+        double[] d = Jacobi.of(covariance(x)).values();
+        double total = 0;
+        for (double v : d) {
+            total += v;
+        }
+        int expected = 0;
+        double sum = 0;
+        while (sum < r * total * (1 - 1e-12)) {
+            sum += d[expected++];
+        }
+        try (Whitening w = fit(x, WhiteningOptions.pcaRetaining(0.1, r))) {
+            assertEquals(expected, w.outputs());
+            assertTrue(w.retainedVariance() >= r * (1 - 1e-12), "kept " + w.retainedVariance());
+            assertEquals(sum / total, w.retainedVariance(), 1e-12);
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"PCA", "ZCA"})
+    void theDirectLapackPathAgreesWithThePortableOne(Kind kind) {
+        double[][] x = data(9, false);
+        WhiteningOptions o = kind == Kind.PCA ? WhiteningOptions.pca(0.1, DIM) : WhiteningOptions.zca(0.1, DIM);
+        try (INDArray a = Nd4j.createFromArray(x); INDArray b = Nd4j.createFromArray(x);
+                Whitening fast = Whitening.fit(a, o, false); Whitening portable = Whitening.fit(b, o, true)) {
+            double[][] p = fast.transform().toDoubleMatrix();
+            double[][] q = portable.transform().toDoubleMatrix();
+            for (int i = 0; i < p.length; i++) {
+                // eigenvector signs are arbitrary: PCA rows may flip, ZCA's P does not depend on them
+                double sign = Math.signum(p[i][0]) == Math.signum(q[i][0]) || kind == Kind.ZCA ? 1 : -1;
+                for (int j = 0; j < DIM; j++) {
+                    assertEquals(p[i][j], sign * q[i][j], 1e-10, "P[" + i + "][" + j + "]");
+                }
+            }
+            double[] d = fast.eigenvalues();
+            double[] e = portable.eigenvalues();
+            for (int i = 0; i < DIM; i++) {
+                assertEquals(d[i], e[i], 1e-12);
+            }
+        }
+    }
+
+    @Test
+    void float32DataGiveTheFloat64TransformToSinglePrecision() {
+        double[][] x = data(10, false);
+        try (INDArray single = Nd4j.createFromArray(x).castTo(DataType.FLOAT);
+                Whitening f = Whitening.fit(single, WhiteningOptions.zca(0.01, DIM));
+                Whitening d = fit(x, WhiteningOptions.zca(0.01, DIM))) {
+            assertEquals(DataType.FLOAT, f.transform().dataType());
+            double[][] p = f.transform().toDoubleMatrix();
+            double[][] q = d.transform().toDoubleMatrix();
+            double scale = maxAbs(q);
+            for (int i = 0; i < DIM; i++) {
+                for (int j = 0; j < DIM; j++) {
+                    assertEquals(q[i][j], p[i][j], 1e-4 * scale, "P[" + i + "][" + j + "]");
+                }
+            }
+        }
+    }
+}
