@@ -247,12 +247,26 @@ public final class Platform implements AutoCloseable {
         props.putAll(DistProperties.load(dist.resolve("conf").resolve("config.properties"),
                 name -> props.getOrDefault(name, System.getProperty(name))));
         props.putAll(extra);
+        String override = env.get("LAYERWISE_BACKEND");
         Flavours.Choice choice = props.containsKey(FLAVOUR)
                 ? Flavours.choose("", props.get(FLAVOUR), FLAVOUR)
-                : Flavours.choose(cpuinfo(), env.get("LAYERWISE_BACKEND"), "LAYERWISE_BACKEND");
+                : Flavours.choose(cpuinfo(), override, "LAYERWISE_BACKEND");
+        if (!props.containsKey(FLAVOUR) && (override == null || override.isBlank())) {
+            choice = Flavours.preferGpu(choice, nvidiaGpuPresent(), Natives.has(dist.resolve("natives"), Flavours.CUDA));
+        }
         props.put(FLAVOUR, choice.flavour());
         props.putIfAbsent(REASON, choice.reason());
         return props;
+    }
+
+    /** The NVIDIA driver lists its GPUs under /proc/driver/nvidia/gpus and creates /dev/nvidia0. */
+    private static boolean nvidiaGpuPresent() {
+        Path gpus = Path.of("/proc/driver/nvidia/gpus");
+        try (var entries = Files.isDirectory(gpus) ? Files.list(gpus) : java.util.stream.Stream.<Path>empty()) {
+            return entries.findAny().isPresent() || Files.exists(Path.of("/dev/nvidia0"));
+        } catch (IOException e) {
+            return false;
+        }
     }
 
     /** deploy/ for hot bundles; the repository's config/ for *.cfg configurations, when there is one. */

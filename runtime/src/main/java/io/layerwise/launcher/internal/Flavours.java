@@ -49,6 +49,21 @@ public final class Flavours {
         return new Choice(GENERIC, flags.isEmpty() ? "no cpu flags readable" : "cpu lacks avx2+fma");
     }
 
+    /**
+     * Without an override, an NVIDIA GPU takes precedence over the CPU flags when the cuda flavour was built
+     * ({@code mvn -Pcuda install}); when it was not, the CPU choice stands and its reason says how to get it.
+     */
+    public static Choice preferGpu(Choice cpuChoice, boolean nvidiaGpu, boolean cudaBuilt) {
+        if (!nvidiaGpu) {
+            return cpuChoice;
+        }
+        if (cudaBuilt) {
+            return new Choice(CUDA, "NVIDIA GPU present and the cuda flavour is built");
+        }
+        return new Choice(cpuChoice.flavour(), cpuChoice.reason()
+                + "; an NVIDIA GPU is present but the cuda flavour is not built (mvn -Pcuda install)");
+    }
+
     /** The flags of the first processor listed; every core of one machine reports the same set. */
     static Set<String> flags(String cpuinfo) {
         for (String line : cpuinfo.split("\n")) {

@@ -16,6 +16,16 @@ public final class Natives {
     private Natives() {
     }
 
+    /** True when {@code natives/} holds the fragment of {@code flavour}. */
+    public static boolean has(Path nativesDir, String flavour) throws IOException {
+        for (Path jar : jars(nativesDir)) {
+            if (flavour.equals(flavourOf(jar))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     public static Path fragmentFor(Path nativesDir, String flavour) throws IOException {
         List<String> seen = new ArrayList<>();
         for (Path jar : jars(nativesDir)) {

@@ -68,4 +68,15 @@ class FlavoursTest {
                 () -> Flavours.choose("", "avx3", "--backend"));
         assertTrue(e.getMessage().contains("linux-x86_64-avx512"), e.getMessage());
     }
+
+    @Test
+    void anNvidiaGpuPicksCudaOnlyWhenThatFlavourIsBuilt() {
+        Flavours.Choice cpu = new Flavours.Choice(Flavours.AVX2, "cpu flags avx2 fma present");
+        assertEquals(cpu, Flavours.preferGpu(cpu, false, true));
+        assertEquals(Flavours.CUDA, Flavours.preferGpu(cpu, true, true).flavour());
+        Flavours.Choice notBuilt = Flavours.preferGpu(cpu, true, false);
+        assertEquals(Flavours.AVX2, notBuilt.flavour());
+        assertTrue(notBuilt.reason().endsWith("an NVIDIA GPU is present but the cuda flavour is not built (mvn -Pcuda install)"),
+                notBuilt.reason());
+    }
 }
