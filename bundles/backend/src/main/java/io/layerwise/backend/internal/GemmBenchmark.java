@@ -15,9 +15,12 @@ public final class GemmBenchmark {
 
     /**
      * The same measurement on a plain class path, to compare with {@code layerwise:bench gemm} inside Felix
-     * ({@code runtime/bench-compare gemm}): arguments {@code SECONDS MxKxN...}; prints {@code RESULT {"gflops": {...}}}.
+     * ({@code runtime/bench-compare gemm}), with the thread counts of {@link ThreadRule}: arguments
+     * {@code SECONDS MxKxN...}; prints {@code RESULT {"gflops": {...}}}.
      */
     public static void main(String[] args) {
+        // the same thread counts as the Backend component applies inside Felix
+        Nd4jThreads.apply(ThreadRule.forCores(Runtime.getRuntime().availableProcessors()));
         double seconds = Double.parseDouble(args[0]);
         StringBuilder json = new StringBuilder("RESULT {\"gflops\": {");
         for (int i = 1; i < args.length; i++) {
