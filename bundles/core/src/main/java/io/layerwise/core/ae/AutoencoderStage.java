@@ -10,6 +10,7 @@ import io.layerwise.core.nn.Architecture;
 import io.layerwise.core.nn.BatchBuffers;
 import io.layerwise.core.nn.DenseAutoencoder;
 import io.layerwise.core.nn.NdArrays;
+import io.layerwise.core.nn.RowChunks;
 import io.layerwise.core.nn.Sgd;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -29,9 +30,6 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
  * {@code y Wdec^T}).
  */
 public class AutoencoderStage implements Stage {
-    /** Rows per chunk when encoding or evaluating a whole matrix (bounds the work arrays). */
-    private static final int CHUNK = 1000;
-
     private final AutoencoderSpec spec;
     private final DenseAutoencoder ae;
     private final Sgd sgd;
@@ -113,10 +111,9 @@ public class AutoencoderStage implements Stage {
     @Override
     public Map<String, Double> evaluate(FloatMatrix heldOut) {
         checkWidth(heldOut, "held-out data");
-        double[] sum = {0};
-        forEachChunk(heldOut, (x, b, from) -> sum[0] += ae.reconstructionLoss(x, b));
+        double sum = RowChunks.sum(heldOut, ae::buffers, (x, b, from) -> ae.reconstructionLoss(x, b));
         Map<String, Double> metrics = new LinkedHashMap<>();
-        metrics.put(spec.architecture().loss().testMetric(), heldOut.rows() == 0 ? Double.NaN : sum[0] / heldOut.rows());
+        metrics.put(spec.architecture().loss().testMetric(), heldOut.rows() == 0 ? Double.NaN : sum / heldOut.rows());
         for (Penalty p : spec.penalties()) {
             metrics.putAll(p.epochMetrics());
         }
@@ -210,34 +207,13 @@ public class AutoencoderStage implements Stage {
     private FloatMatrix mapRows(FloatMatrix input, int width, boolean reconstruct) {
         checkWidth(input, "input");
         float[] out = new float[Math.multiplyExact(input.rows(), width)];
-        forEachChunk(input, (x, b, from) -> {
+        RowChunks.sum(input, ae::buffers, (x, b, from) -> {
             INDArray y = reconstruct ? ae.reconstruct(x, b) : ae.encode(x, b);
             float[] v = Matrices.values(y);
             System.arraycopy(v, 0, out, from * width, v.length);
+            return 0;
         });
         return new FloatMatrix(input.rows(), width, out);
-    }
-
-    private interface ChunkAction {
-        void accept(INDArray rows, BatchBuffers buffers, int from);
-    }
-
-    /** Uploads {@code m} once and runs {@code action} on views of up to {@link #CHUNK} rows. */
-    private void forEachChunk(FloatMatrix m, ChunkAction action) {
-        if (m.rows() == 0) {
-            return;
-        }
-        Map<Integer, BatchBuffers> chunkBuffers = new HashMap<>();
-        INDArray all = Matrices.upload(m);
-        try {
-            for (int from = 0; from < m.rows(); from += CHUNK) {
-                int to = Math.min(from + CHUNK, m.rows());
-                action.accept(rows(all, from, to), chunkBuffers.computeIfAbsent(to - from, ae::buffers), from);
-            }
-        } finally {
-            chunkBuffers.values().forEach(BatchBuffers::close);
-            all.close();
-        }
     }
 
     private static INDArray rows(INDArray a, int from, int to) {

@@ -7,22 +7,22 @@ import org.nd4j.linalg.factory.Nd4j;
  * Whole-array reductions through BLAS level 1 (one pass, no result array), which ND4J exposes for vectors only:
  * a contiguous matrix is passed as a flat view of the same memory.
  */
-final class Level1 {
+public final class Level1 {
     private Level1() {
     }
 
     /** {@code sum_i a_i b_i}. */
-    static double dot(INDArray a, INDArray b) {
+    public static double dot(INDArray a, INDArray b) {
         return Nd4j.getBlasWrapper().dot(flat(a), flat(b));
     }
 
     /** {@code sum_i |a_i|}. */
-    static double asum(INDArray a) {
+    public static double asum(INDArray a) {
         return Nd4j.getBlasWrapper().asum(flat(a));
     }
 
     /** {@code y <- y + alpha x}. */
-    static void axpy(double alpha, INDArray x, INDArray y) {
+    public static void axpy(double alpha, INDArray x, INDArray y) {
         Nd4j.getBlasWrapper().axpy(alpha, flat(x), flat(y));
     }
 

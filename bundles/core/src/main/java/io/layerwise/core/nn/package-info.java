@@ -4,7 +4,7 @@
  * in place ({@code Nd4j.gemm} with alpha/beta, in-place transforms); nothing here allocates per minibatch.
  */
 @Export
-@Version("1.0.0")
+@Version("1.1.0")
 package io.layerwise.core.nn;
 
 import org.osgi.annotation.bundle.Export;

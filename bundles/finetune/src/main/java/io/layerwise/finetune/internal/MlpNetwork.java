@@ -5,6 +5,7 @@ import io.layerwise.api.finetune.Network;
 import io.layerwise.api.stage.Parameter;
 import io.layerwise.core.ae.Matrices;
 import io.layerwise.core.nn.NdArrays;
+import io.layerwise.core.nn.RowChunks;
 import io.layerwise.core.nn.Sgd;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -19,9 +20,6 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
  * hands them over shuffled once with the pipeline's seed).
  */
 final class MlpNetwork implements Network {
-    /** Rows per chunk when predicting a whole matrix. */
-    private static final int CHUNK = 1000;
-
     private final Mlp mlp;
     private final Sgd sgd;
     private final int epochs;
@@ -108,32 +106,14 @@ final class MlpNetwork implements Network {
         return forEachChunk(inputs, (x, b, from) -> mlp.evaluate(x, labels, from, b, predicted));
     }
 
-    private interface ChunkAction {
-        double apply(INDArray rows, Mlp.Buffers buffers, int from);
+    private interface ChunkAction extends RowChunks.Action<Mlp.Buffers> {
     }
 
-    /** Uploads {@code inputs} once and sums {@code action} over views of up to {@link #CHUNK} rows. */
     private double forEachChunk(FloatMatrix inputs, ChunkAction action) {
         if (inputs.cols() != mlp.inputs()) {
             throw new IllegalArgumentException("input has " + inputs.cols() + " columns, the network takes " + mlp.inputs());
         }
-        if (inputs.rows() == 0) {
-            return 0;
-        }
-        double sum = 0;
-        Map<Integer, Mlp.Buffers> chunkBuffers = new HashMap<>();
-        INDArray all = Matrices.upload(inputs);
-        try {
-            for (int from = 0; from < inputs.rows(); from += CHUNK) {
-                int to = Math.min(from + CHUNK, inputs.rows());
-                INDArray x = all.get(NDArrayIndex.interval(from, to), NDArrayIndex.all());
-                sum += action.apply(x, chunkBuffers.computeIfAbsent(to - from, mlp::buffers), from);
-            }
-        } finally {
-            chunkBuffers.values().forEach(Mlp.Buffers::close);
-            all.close();
-        }
-        return sum;
+        return RowChunks.sum(inputs, mlp::buffers, action);
     }
 
     @Override

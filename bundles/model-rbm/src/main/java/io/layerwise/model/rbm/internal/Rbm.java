@@ -1,6 +1,7 @@
 package io.layerwise.model.rbm.internal;
 
 import io.layerwise.api.regularizer.Penalty;
+import io.layerwise.core.nn.Level1;
 import io.layerwise.core.nn.NdArrays;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -203,7 +204,7 @@ final class Rbm implements AutoCloseable {
         for (Penalty p : penalties) {
             penalty += p.onHidden(b.hPos, gradHidden);
         }
-        if (Blas.asum(gradHidden) != 0) { // only penalties on activations pay for this GEMM
+        if (Level1.asum(gradHidden) != 0) { // only penalties on activations pay for this GEMM
             INDArray slope = b.scratchHidden();
             Nd4j.exec(new ScalarReverseSubtraction(b.hPos, null, slope, 1.0));
             slope.muli(b.hPos); // h(1-h)

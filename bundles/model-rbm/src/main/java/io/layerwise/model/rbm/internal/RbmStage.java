@@ -9,6 +9,7 @@ import io.layerwise.api.stage.Picture;
 import io.layerwise.api.stage.Stage;
 import io.layerwise.core.ae.Matrices;
 import io.layerwise.core.nn.NdArrays;
+import io.layerwise.core.nn.RowChunks;
 import io.layerwise.core.nn.Sgd;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -37,8 +38,6 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
  * </ul>
  */
 final class RbmStage implements Stage {
-    /** Rows per chunk when encoding or evaluating a whole matrix (bounds the work arrays). */
-    private static final int CHUNK = 1000;
     /** samples.png: this many chains, a row of them every {@code sampleEvery} Gibbs steps, {@link #SAMPLE_ROWS} rows. */
     static final int SAMPLE_CHAINS = 10;
     static final int SAMPLE_ROWS = 10;
@@ -123,9 +122,8 @@ final class RbmStage implements Stage {
         checkWidth(heldOut, "held-out data");
         Map<String, Double> metrics = new LinkedHashMap<>();
         int n = heldOut.rows();
-        double[] error = {0};
-        forEachChunk(heldOut, (x, b, from) -> error[0] += rbm.reconstructionError(x, b));
-        metrics.put(spec.units().testMetric(), n == 0 ? Double.NaN : error[0] / n);
+        double error = RowChunks.sum(heldOut, rbm::buffers, (x, b, from) -> rbm.reconstructionError(x, b));
+        metrics.put(spec.units().testMetric(), n == 0 ? Double.NaN : error / n);
         if (train != null && n > 0) {
             int m = (int) Math.min(train.rows(), n);
             metrics.put("freeEnergyGap", mean(freeEnergies(heldOut)) - mean(freeEnergies(rows(train, 0, m))));
@@ -181,8 +179,8 @@ final class RbmStage implements Stage {
     private double[] freeEnergies(INDArray all) {
         int n = (int) all.rows();
         double[] out = new double[n];
-        for (int from = 0; from < n; from += CHUNK) {
-            int to = Math.min(from + CHUNK, n);
+        for (int from = 0; from < n; from += RowChunks.CHUNK) {
+            int to = Math.min(from + RowChunks.CHUNK, n);
             double[] f = rbm.freeEnergy(rows(all, from, to));
             System.arraycopy(f, 0, out, from, f.length);
         }
@@ -311,37 +309,16 @@ final class RbmStage implements Stage {
     private FloatMatrix mapRows(FloatMatrix input, int width, boolean reconstruct) {
         checkWidth(input, "input");
         float[] out = new float[Math.multiplyExact(input.rows(), width)];
-        forEachChunk(input, (x, b, from) -> {
+        RowChunks.sum(input, rbm::buffers, (x, b, from) -> {
             INDArray y = rbm.hiddenProbabilities(x, b.hPos);
             if (reconstruct) {
                 y = rbm.visibleMean(b.hPos, b.recon);
             }
             float[] v = Matrices.values(y);
             System.arraycopy(v, 0, out, from * width, v.length);
+            return 0;
         });
         return new FloatMatrix(input.rows(), width, out);
-    }
-
-    private interface ChunkAction {
-        void accept(INDArray rows, GibbsBuffers buffers, int from);
-    }
-
-    /** Uploads {@code m} once and runs {@code action} on views of up to {@link #CHUNK} rows. */
-    private void forEachChunk(FloatMatrix m, ChunkAction action) {
-        if (m.rows() == 0) {
-            return;
-        }
-        Map<Integer, GibbsBuffers> chunkBuffers = new HashMap<>();
-        INDArray all = Matrices.upload(m);
-        try {
-            for (int from = 0; from < m.rows(); from += CHUNK) {
-                int to = Math.min(from + CHUNK, m.rows());
-                action.accept(rows(all, from, to), chunkBuffers.computeIfAbsent(to - from, rbm::buffers), from);
-            }
-        } finally {
-            chunkBuffers.values().forEach(GibbsBuffers::close);
-            all.close();
-        }
     }
 
     private static INDArray rows(INDArray a, int from, int to) {

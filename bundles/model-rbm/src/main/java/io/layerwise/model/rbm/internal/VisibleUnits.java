@@ -1,6 +1,7 @@
 package io.layerwise.model.rbm.internal;
 
 import io.layerwise.api.stage.Picture;
+import io.layerwise.core.nn.Level1;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.impl.transforms.strict.Sigmoid;
 import org.nd4j.linalg.api.ops.impl.transforms.strict.SoftPlus;
@@ -71,10 +72,10 @@ enum VisibleUnits {
     double error(INDArray a, INDArray v, INDArray scratch) {
         if (this == BERNOULLI) {
             Nd4j.exec(new SoftPlus(a, scratch)); // positive: its sum is one asum
-            return Blas.asum(scratch) - Blas.dot(v, a);
+            return Level1.asum(scratch) - Level1.dot(v, a);
         }
         a.sub(v, scratch);
-        return Blas.dot(scratch, scratch);
+        return Level1.dot(scratch, scratch);
     }
 
     /** The key of the held-out reconstruction error in history.json. */

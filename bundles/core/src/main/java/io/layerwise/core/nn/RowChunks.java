@@ -1,0 +1,59 @@
+package io.layerwise.core.nn;
+
+import io.layerwise.api.data.FloatMatrix;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.function.IntFunction;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
+
+/**
+ * Whole matrices (encoding, evaluation) in chunks of rows: the matrix is uploaded once and each chunk is a row
+ * view of it, with work buffers made once per chunk size, so memory stays bounded by the chunk, not the data.
+ */
+public final class RowChunks {
+    /** Rows per chunk. */
+    public static final int CHUNK = 1000;
+
+    private RowChunks() {
+    }
+
+    /** What to do with one chunk: {@code rows} are rows {@code [from, from + rows.rows())} of the matrix. */
+    public interface Action<B> {
+        /** @return a contribution to the sum {@link #sum} returns */
+        double apply(INDArray rows, B buffers, int from);
+    }
+
+    /**
+     * Runs {@code action} on every chunk of {@code m} (float32) and returns the sum of what it returned.
+     *
+     * @param buffers makes work buffers for a chunk of the given number of rows; closed at the end
+     */
+    public static <B extends AutoCloseable> double sum(FloatMatrix m, IntFunction<B> buffers, Action<B> action) {
+        if (m.rows() == 0) {
+            return 0;
+        }
+        Map<Integer, B> made = new HashMap<>();
+        INDArray all = Nd4j.create(m.data(), new long[] {m.rows(), m.cols()}, DataType.FLOAT);
+        double sum = 0;
+        try {
+            for (int from = 0; from < m.rows(); from += CHUNK) {
+                int to = Math.min(from + CHUNK, m.rows());
+                INDArray rows = all.get(NDArrayIndex.interval(from, to), NDArrayIndex.all());
+                sum += action.apply(rows, made.computeIfAbsent(to - from, buffers::apply), from);
+            }
+        } finally {
+            for (B b : made.values()) {
+                try {
+                    b.close();
+                } catch (Exception e) {
+                    throw new IllegalStateException("closing work buffers: " + e, e);
+                }
+            }
+            all.close();
+        }
+        return sum;
+    }
+}
