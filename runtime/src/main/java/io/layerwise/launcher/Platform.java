@@ -269,10 +269,18 @@ public final class Platform implements AutoCloseable {
         }
     }
 
-    /** deploy/ for hot bundles; the repository's config/ for *.cfg configurations, when there is one. */
-    private static String watchedDirs(Path dist, Path home) {
+    /**
+     * The folder for hot bundles, and the repository's config/ for *.cfg configurations when there is one. In a
+     * repository checkout the bundles folder is {@code runtime/deploy}, which a rebuild of the distribution leaves
+     * alone; a distribution on its own uses its {@code deploy/}.
+     */
+    static String watchedDirs(Path dist, Path home) throws IOException {
+        Path deploy = dist.resolve("deploy");
+        if (Files.isDirectory(home.resolve("runtime")) && Files.isRegularFile(home.resolve("pom.xml"))) {
+            deploy = Files.createDirectories(home.resolve("runtime").resolve("deploy"));
+        }
         Path config = home.resolve("config");
-        return dist.resolve("deploy") + (Files.isDirectory(config) ? "," + config : "");
+        return deploy + (Files.isDirectory(config) ? "," + config : "");
     }
 
     /** {@code runtime/target/layerwise} sits three levels below the repository root. */

@@ -9,7 +9,6 @@ import com.google.gson.JsonParser;
 import io.layerwise.launcher.Platform;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -30,8 +29,7 @@ class DeepAutoencoderIT {
                 "no MNIST sample at " + MnistReferenceIT.SAMPLE);
         Path pipeline = Path.of("../../config/pipelines/mnist-deep-ae.json").toAbsolutePath().normalize();
         Path out = work.resolve("deep-ae");
-        Platform platform = Platform.start(PlatformIT.DIST, Map.of("layerwise.cwd", work.toString(),
-                "layerwise.data.dir", MnistReferenceIT.SAMPLE.toAbsolutePath().toString()));
+        Platform platform = PlatformIT.startIn(work, MnistReferenceIT.SAMPLE.toAbsolutePath().toString());
         try {
             Shell.Result r = Shell.exec(platform, "layerwise:run --out " + out + " " + pipeline);
             assertEquals(0, r.exitCode(), r.all());

@@ -10,7 +10,6 @@ import com.google.gson.JsonParser;
 import io.layerwise.launcher.Platform;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Map;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.io.TempDir;
@@ -36,8 +35,7 @@ class FineTuneReferenceIT {
         Path randomPipeline = work.resolve(name + "-random.json");
         Files.writeString(randomPipeline, random.toString());
 
-        Platform platform = Platform.start(PlatformIT.DIST, Map.of("layerwise.cwd", work.toString(),
-                "layerwise.data.dir", MnistReferenceIT.SAMPLE.toAbsolutePath().toString()));
+        Platform platform = PlatformIT.startIn(work, MnistReferenceIT.SAMPLE.toAbsolutePath().toString());
         try {
             Shell.Result r = Shell.exec(platform, "layerwise:run --out " + work.resolve("pretrained") + " " + shipped);
             assertEquals(0, r.exitCode(), r.all());

@@ -12,7 +12,6 @@ import io.layerwise.launcher.Platform;
 import java.awt.image.BufferedImage;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Map;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -37,8 +36,7 @@ class MnistRbmIT {
     void start(@TempDir Path dir) throws Exception {
         assumeTrue(Files.exists(SAMPLE.resolve("train-images-idx3-ubyte.gz")), "no MNIST sample at " + SAMPLE);
         work = dir;
-        platform = Platform.start(PlatformIT.DIST, Map.of("layerwise.cwd", work.toString(),
-                "layerwise.data.dir", SAMPLE.toAbsolutePath().toString()));
+        platform = PlatformIT.startIn(work, SAMPLE.toAbsolutePath().toString());
     }
 
     @AfterAll

@@ -9,7 +9,6 @@ import com.google.gson.JsonParser;
 import io.layerwise.launcher.Platform;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -29,8 +28,7 @@ class MnistReferenceIT {
         assumeTrue(Files.exists(SAMPLE.resolve("train-images-idx3-ubyte.gz")), "no MNIST sample at " + SAMPLE);
         Path pipeline = Path.of("../../config/pipelines/mnist-dae.json").toAbsolutePath().normalize();
         Path out = work.resolve("run");
-        Platform platform = Platform.start(PlatformIT.DIST, Map.of("layerwise.cwd", work.toString(),
-                "layerwise.data.dir", SAMPLE.toAbsolutePath().toString()));
+        Platform platform = PlatformIT.startIn(work, SAMPLE.toAbsolutePath().toString());
         try {
             Shell.Result r = Shell.exec(platform, "layerwise:run --out " + out + " " + pipeline);
             assertEquals(0, r.exitCode(), r.all());

@@ -48,9 +48,19 @@ class PlatformIT {
                          "train": {"epochs": 2, "batch": 20, "optimizer": {"kind": "sgd", "lr": 0.1}}}]}
             """;
 
+    /**
+     * A framework of the assembled distribution working in {@code work}: FileInstall watches {@code work/deploy}, so
+     * that bundles a developer deployed into runtime/deploy stay out of the tests.
+     */
+    static Platform startIn(Path work, String dataDir) throws Exception {
+        Path deploy = Files.createDirectories(work.resolve("deploy"));
+        return Platform.start(DIST, Map.of("layerwise.cwd", work.toString(), "layerwise.data.dir", dataDir,
+                "felix.fileinstall.dir", deploy.toString()));
+    }
+
     static Platform start(Path work) throws Exception {
         Path data = SyntheticMnist.write(work.resolve("data"), 300, 100);
-        return Platform.start(DIST, Map.of("layerwise.cwd", work.toString(), "layerwise.data.dir", data.toString()));
+        return PlatformIT.startIn(work, data.toString());
     }
 
     static Path pipeline(Path work, String name, String json) throws IOException {

@@ -9,7 +9,6 @@ import com.google.gson.JsonObject;
 import io.layerwise.launcher.Platform;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -29,8 +28,7 @@ class SparseMnistIT {
     void klSparsityHoldsTheMeanActivationWithinAQuarterOfRhoByEpochTen() throws Exception {
         assumeTrue(Files.exists(MnistReferenceIT.SAMPLE.resolve("train-images-idx3-ubyte.gz")),
                 "no MNIST sample at " + MnistReferenceIT.SAMPLE);
-        Platform platform = Platform.start(PlatformIT.DIST, Map.of("layerwise.cwd", work.toString(),
-                "layerwise.data.dir", MnistReferenceIT.SAMPLE.toAbsolutePath().toString()));
+        Platform platform = PlatformIT.startIn(work, MnistReferenceIT.SAMPLE.toAbsolutePath().toString());
         try {
             JsonObject sparse = lastEpoch(platform, "3");
             double mean = sparse.getAsJsonObject("metrics").get("meanActivation").getAsDouble();
