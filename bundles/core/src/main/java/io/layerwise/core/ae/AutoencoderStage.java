@@ -9,7 +9,7 @@ import io.layerwise.api.stage.Stage;
 import io.layerwise.core.nn.Architecture;
 import io.layerwise.core.nn.BatchBuffers;
 import io.layerwise.core.nn.DenseAutoencoder;
-import io.layerwise.core.nn.NdArrays;
+import io.layerwise.core.nn.Minibatches;
 import io.layerwise.core.nn.RowChunks;
 import io.layerwise.core.nn.Sgd;
 import java.util.ArrayList;
@@ -19,7 +19,6 @@ import java.util.List;
 import java.util.Map;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.indexing.NDArrayIndex;
 
 /**
  * An autoencoder stage (plain or denoising) trained by minibatch SGD on {@link DenseAutoencoder}. Minibatch
@@ -35,8 +34,7 @@ public class AutoencoderStage implements Stage {
     private final Sgd sgd;
     private final Corruption corruption;
     private final Map<Integer, BatchBuffers> buffers = new HashMap<>();
-    private INDArray train;
-    private final List<INDArray> batches = new ArrayList<>();
+    private Minibatches train;
 
     /**
      * @param seed       initialises the parameters ({@link io.layerwise.core.nn.UniformInit})
@@ -87,20 +85,16 @@ public class AutoencoderStage implements Stage {
     public int prepareTraining(FloatMatrix data) {
         checkWidth(data, "training data");
         releaseTraining();
-        train = Matrices.upload(data);
-        int b = spec.training().batch();
-        for (int from = 0; from < data.rows(); from += b) {
-            batches.add(rows(train, from, Math.min(from + b, data.rows())));
-        }
-        return batches.size();
+        train = new Minibatches(data, spec.training().batch());
+        return train.count();
     }
 
     @Override
     public double trainBatch(int batch) {
-        if (batch < 0 || batch >= batches.size()) {
-            throw new IllegalStateException("batch " + batch + " of " + batches.size() + " (prepareTraining first)");
+        if (train == null) {
+            throw new IllegalStateException("batch " + batch + " before prepareTraining");
         }
-        INDArray clean = batches.get(batch);
+        INDArray clean = train.get(batch);
         BatchBuffers b = buffers.computeIfAbsent((int) clean.rows(), ae::buffers);
         INDArray input = corruption.apply(clean, b.corruptedIfNeeded(corruption != Corruption.NONE));
         DenseAutoencoder.Objective objective = ae.gradient(input, clean, b, spec.penalties());
@@ -199,8 +193,9 @@ public class AutoencoderStage implements Stage {
     }
 
     private void releaseTraining() {
-        batches.clear();
-        NdArrays.close(train);
+        if (train != null) {
+            train.close();
+        }
         train = null;
     }
 
@@ -214,10 +209,6 @@ public class AutoencoderStage implements Stage {
             return 0;
         });
         return new FloatMatrix(input.rows(), width, out);
-    }
-
-    private static INDArray rows(INDArray a, int from, int to) {
-        return a.get(NDArrayIndex.interval(from, to), NDArrayIndex.all());
     }
 
     private void checkWidth(FloatMatrix m, String what) {

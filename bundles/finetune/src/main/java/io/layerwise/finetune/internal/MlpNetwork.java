@@ -4,7 +4,7 @@ import io.layerwise.api.data.FloatMatrix;
 import io.layerwise.api.finetune.Network;
 import io.layerwise.api.stage.Parameter;
 import io.layerwise.core.ae.Matrices;
-import io.layerwise.core.nn.NdArrays;
+import io.layerwise.core.nn.Minibatches;
 import io.layerwise.core.nn.RowChunks;
 import io.layerwise.core.nn.Sgd;
 import java.util.ArrayList;
@@ -12,7 +12,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.indexing.NDArrayIndex;
 
 /**
  * {@link Network} on an {@link Mlp}, trained by minibatch SGD: minibatch {@code b} is rows
@@ -25,8 +24,7 @@ final class MlpNetwork implements Network {
     private final int epochs;
     private final int batchSize;
     private final Map<Integer, Mlp.Buffers> buffers = new HashMap<>();
-    private final List<INDArray> batches = new ArrayList<>();
-    private INDArray train;
+    private Minibatches train;
     private int[] labels;
 
     MlpNetwork(Mlp mlp, FineTuneOptions options) {
@@ -50,17 +48,14 @@ final class MlpNetwork implements Network {
     public int prepareTraining(FloatMatrix inputs, int[] labels) {
         check(inputs, labels);
         release();
-        train = Matrices.upload(inputs);
+        train = new Minibatches(inputs, batchSize);
         this.labels = labels == null ? null : labels.clone();
-        for (int from = 0; from < inputs.rows(); from += batchSize) {
-            batches.add(train.get(NDArrayIndex.interval(from, Math.min(from + batchSize, inputs.rows())), NDArrayIndex.all()));
-        }
-        return batches.size();
+        return train.count();
     }
 
     @Override
     public double trainBatch(int batch) {
-        INDArray x = batches.get(batch);
+        INDArray x = train.get(batch);
         Mlp.Buffers b = buffers.computeIfAbsent((int) x.rows(), mlp::buffers);
         double loss = mlp.gradient(x, labels, batch * batchSize, b);
         sgd.step(mlp.parameters(), mlp.gradients());
@@ -175,8 +170,9 @@ final class MlpNetwork implements Network {
     }
 
     private void release() {
-        batches.clear();
-        NdArrays.close(train);
+        if (train != null) {
+            train.close();
+        }
         train = null;
     }
 

@@ -8,10 +8,9 @@ import io.layerwise.api.stage.Parameter;
 import io.layerwise.api.stage.Picture;
 import io.layerwise.api.stage.Stage;
 import io.layerwise.core.ae.Matrices;
-import io.layerwise.core.nn.NdArrays;
+import io.layerwise.core.nn.Minibatches;
 import io.layerwise.core.nn.RowChunks;
 import io.layerwise.core.nn.Sgd;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -51,8 +50,7 @@ final class RbmStage implements Stage {
     private final Sampler sampler;
     private final PersistentChains chains;
     private final Map<Integer, GibbsBuffers> buffers = new HashMap<>();
-    private final List<INDArray> batches = new ArrayList<>();
-    private INDArray train;
+    private Minibatches train;
 
     /** @param seed initialises {@code W} and seeds the Gibbs sampler */
     RbmStage(RbmSpec spec, long seed) {
@@ -97,20 +95,16 @@ final class RbmStage implements Stage {
     public int prepareTraining(FloatMatrix data) {
         checkWidth(data, "training data");
         releaseTraining();
-        train = Matrices.upload(data);
-        int b = spec.training().batch();
-        for (int from = 0; from < data.rows(); from += b) {
-            batches.add(rows(train, from, Math.min(from + b, data.rows())));
-        }
-        return batches.size();
+        train = new Minibatches(data, spec.training().batch());
+        return train.count();
     }
 
     @Override
     public double trainBatch(int batch) {
-        if (batch < 0 || batch >= batches.size()) {
-            throw new IllegalStateException("batch " + batch + " of " + batches.size() + " (prepareTraining first)");
+        if (train == null) {
+            throw new IllegalStateException("batch " + batch + " before prepareTraining");
         }
-        INDArray v0 = batches.get(batch);
+        INDArray v0 = train.get(batch);
         GibbsBuffers b = buffers.computeIfAbsent((int) v0.rows(), rbm::buffers);
         BatchResult result = rbm.gradient(v0, b, spec.cd(), chains, sampler, spec.penalties());
         sgd.step(rbm.parameters(), rbm.gradients());
@@ -125,8 +119,8 @@ final class RbmStage implements Stage {
         double error = RowChunks.sum(heldOut, rbm::buffers, (x, b, from) -> rbm.reconstructionError(x, b));
         metrics.put(spec.units().testMetric(), n == 0 ? Double.NaN : error / n);
         if (train != null && n > 0) {
-            int m = (int) Math.min(train.rows(), n);
-            metrics.put("freeEnergyGap", mean(freeEnergies(heldOut)) - mean(freeEnergies(rows(train, 0, m))));
+            int m = (int) Math.min(train.size(), n);
+            metrics.put("freeEnergyGap", mean(freeEnergies(heldOut)) - mean(freeEnergies(train.rows(0, m))));
         }
         if (spec.units() == VisibleUnits.BERNOULLI && n > 0) {
             metrics.put("pseudoLogLikelihood", pseudoLogLikelihood(heldOut));
@@ -301,8 +295,9 @@ final class RbmStage implements Stage {
     }
 
     private void releaseTraining() {
-        batches.clear();
-        NdArrays.close(train);
+        if (train != null) {
+            train.close();
+        }
         train = null;
     }
 

@@ -1,0 +1,57 @@
+package io.layerwise.core.nn;
+
+import io.layerwise.api.data.FloatMatrix;
+import java.util.ArrayList;
+import java.util.List;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
+
+/**
+ * Training rows uploaded once (float32) and cut into minibatches: batch {@code b} is a row view of rows
+ * {@code [b*B, min((b+1)*B, N))} in the order given, so the last batch may be partial and no batch copies data.
+ */
+public final class Minibatches implements AutoCloseable {
+    private final INDArray all;
+    private final List<INDArray> batches = new ArrayList<>();
+
+    public Minibatches(FloatMatrix rows, int batchSize) {
+        if (batchSize < 1) {
+            throw new IllegalArgumentException("batch size must be >= 1, got " + batchSize);
+        }
+        all = Nd4j.create(rows.data(), new long[] {rows.rows(), rows.cols()}, DataType.FLOAT);
+        for (int from = 0; from < rows.rows(); from += batchSize) {
+            batches.add(rows(from, Math.min(from + batchSize, rows.rows())));
+        }
+    }
+
+    /** Minibatches per epoch. */
+    public int count() {
+        return batches.size();
+    }
+
+    /** Batch {@code b}; an index out of range says how many there are. */
+    public INDArray get(int b) {
+        if (b < 0 || b >= batches.size()) {
+            throw new IllegalStateException("batch " + b + " of " + batches.size() + " (prepareTraining first)");
+        }
+        return batches.get(b);
+    }
+
+    /** Rows {@code [from, to)} of all training rows, as a view. */
+    public INDArray rows(int from, int to) {
+        return all.get(NDArrayIndex.interval(from, to), NDArrayIndex.all());
+    }
+
+    /** All training rows. */
+    public long size() {
+        return all.rows();
+    }
+
+    @Override
+    public void close() {
+        batches.clear();
+        NdArrays.close(all);
+    }
+}
