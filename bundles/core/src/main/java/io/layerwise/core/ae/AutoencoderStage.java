@@ -10,6 +10,7 @@ import io.layerwise.core.nn.Architecture;
 import io.layerwise.core.nn.BatchBuffers;
 import io.layerwise.core.nn.DenseAutoencoder;
 import io.layerwise.core.nn.Minibatches;
+import io.layerwise.core.nn.ParameterLoad;
 import io.layerwise.core.nn.RowChunks;
 import io.layerwise.core.nn.Sgd;
 import java.util.ArrayList;
@@ -158,27 +159,7 @@ public class AutoencoderStage implements Stage {
 
     @Override
     public void restore(List<Parameter> saved) {
-        Map<String, Parameter> byName = new HashMap<>();
-        saved.forEach(p -> byName.put(p.name(), p));
-        List<Parameter> expected = parameters();
-        for (Parameter e : expected) { // check all before changing any
-            Parameter s = byName.get(e.name());
-            if (s == null) {
-                throw new IllegalArgumentException("missing parameter " + e.name() + " " + java.util.Arrays.toString(e.shape()));
-            }
-            if (!java.util.Arrays.equals(s.shape(), e.shape())) {
-                throw new IllegalArgumentException("parameter " + e.name() + " has shape "
-                        + java.util.Arrays.toString(s.shape()) + ", expected " + java.util.Arrays.toString(e.shape()));
-            }
-        }
-        List<INDArray> targets = ae.parameters(); // same order as parameters(): W, bh, bv, Wdec
-        for (int i = 0; i < expected.size(); i++) {
-            INDArray t = targets.get(i);
-            float[] v = byName.get(expected.get(i).name()).values();
-            try (INDArray src = org.nd4j.linalg.factory.Nd4j.create(v, t.shape(), DataType.FLOAT)) {
-                t.assign(src);
-            }
-        }
+        ParameterLoad.into(parameters(), ae.parameters(), saved); // same order: W, bh, bv, Wdec
         sgd.reset();
     }
 

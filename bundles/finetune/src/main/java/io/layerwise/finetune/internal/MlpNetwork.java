@@ -5,6 +5,7 @@ import io.layerwise.api.finetune.Network;
 import io.layerwise.api.stage.Parameter;
 import io.layerwise.core.ae.Matrices;
 import io.layerwise.core.nn.Minibatches;
+import io.layerwise.core.nn.ParameterLoad;
 import io.layerwise.core.nn.RowChunks;
 import io.layerwise.core.nn.Sgd;
 import java.util.ArrayList;
@@ -126,24 +127,7 @@ final class MlpNetwork implements Network {
 
     @Override
     public void restore(List<Parameter> saved) {
-        List<Parameter> expected = parameters();
-        Map<String, Parameter> byName = new HashMap<>();
-        saved.forEach(p -> byName.put(p.name(), p));
-        for (Parameter e : expected) { // check all before changing any
-            Parameter s = byName.get(e.name());
-            if (s == null || !java.util.Arrays.equals(s.shape(), e.shape())) {
-                throw new IllegalArgumentException("parameter " + e.name() + java.util.Arrays.toString(e.shape())
-                        + (s == null ? " is missing" : " has shape " + java.util.Arrays.toString(s.shape())));
-            }
-        }
-        List<INDArray> targets = mlp.parameters();
-        for (int i = 0; i < expected.size(); i++) {
-            INDArray t = targets.get(i);
-            try (INDArray src = org.nd4j.linalg.factory.Nd4j.create(byName.get(expected.get(i).name()).values(), t.shape(),
-                    t.dataType())) {
-                t.assign(src);
-            }
-        }
+        ParameterLoad.into(parameters(), mlp.parameters(), saved);
         sgd.reset();
     }
 

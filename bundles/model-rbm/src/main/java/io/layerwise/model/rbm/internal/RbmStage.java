@@ -9,6 +9,7 @@ import io.layerwise.api.stage.Picture;
 import io.layerwise.api.stage.Stage;
 import io.layerwise.core.ae.Matrices;
 import io.layerwise.core.nn.Minibatches;
+import io.layerwise.core.nn.ParameterLoad;
 import io.layerwise.core.nn.RowChunks;
 import io.layerwise.core.nn.Sgd;
 import java.util.Arrays;
@@ -255,26 +256,7 @@ final class RbmStage implements Stage {
 
     @Override
     public void restore(List<Parameter> saved) {
-        Map<String, Parameter> byName = new HashMap<>();
-        saved.forEach(p -> byName.put(p.name(), p));
-        List<Parameter> expected = parameters();
-        for (Parameter e : expected) { // check all before changing any
-            Parameter s = byName.get(e.name());
-            if (s == null) {
-                throw new IllegalArgumentException("missing parameter " + e.name() + " " + Arrays.toString(e.shape()));
-            }
-            if (!Arrays.equals(s.shape(), e.shape())) {
-                throw new IllegalArgumentException("parameter " + e.name() + " has shape " + Arrays.toString(s.shape())
-                        + ", expected " + Arrays.toString(e.shape()));
-            }
-        }
-        List<INDArray> targets = rbm.parameters(); // same order as parameters(): W, bh, bv
-        for (int i = 0; i < expected.size(); i++) {
-            INDArray t = targets.get(i);
-            try (INDArray src = Nd4j.create(byName.get(expected.get(i).name()).values(), t.shape(), DataType.FLOAT)) {
-                t.assign(src);
-            }
-        }
+        ParameterLoad.into(parameters(), rbm.parameters(), saved); // same order: W, bh, bv
         sgd.reset();
         if (chains != null) {
             chains.reset();
