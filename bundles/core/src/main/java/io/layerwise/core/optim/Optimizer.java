@@ -2,6 +2,7 @@ package io.layerwise.core.optim;
 
 import java.util.List;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.osgi.annotation.versioning.ProviderType;
 
 /**
  * A first-order update rule for a fixed list of parameter arrays. Lifecycle:
@@ -18,8 +19,9 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * optimizer continues exactly as the saved one would have;</li>
  * <li>{@link #close} frees the native arrays; the optimizer is unusable afterwards.</li>
  * </ol>
- * Used by one thread at a time.
+ * Used by one thread at a time. Core implements it (the {@link Options} interface is sealed); stages use it.
  */
+@ProviderType
 public interface Optimizer extends AutoCloseable {
 
     /**
