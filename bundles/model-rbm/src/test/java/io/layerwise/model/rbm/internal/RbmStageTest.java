@@ -163,6 +163,24 @@ class RbmStageTest {
         }
     }
 
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"adam", "rmsprop", "nesterov"})
+    void otherOptimizersTrainTheRbmAndFollowTheSchedule(String kind) {
+        double lr = kind.equals("nesterov") ? 0.05 : 0.03;
+        try (RbmStage s = stage(Map.of("hidden", 8, "train", Map.of("batch", 10, "optimizer", Map.of("kind", kind, "lr", lr,
+                "schedule", Map.of("kind", "exponential", "gamma", 0.95)))), Dataset.UNIT, INPUTS, 3)) {
+            FloatMatrix train = bars(200, 7);
+            FloatMatrix test = bars(100, 8);
+            s.prepareTraining(train);
+            double before = s.evaluate(test).get("testReconstructionCE");
+            train(s, train, 20);
+            double after = s.evaluate(test).get("testReconstructionCE");
+            assertTrue(after < 0.6 * before, kind + ": " + before + " -> " + after);
+            assertEquals(19, s.optimizer().epoch(), "batch 0 starts each epoch");
+            assertEquals(lr * Math.pow(0.95, 19), s.optimizer().learningRate(), 1e-15);
+        }
+    }
+
     /**
      * The one-bit-flip estimate's expectation is the pseudo-log-likelihood {@code sum_i log p(v_i | v_-i)}, with
      * {@code p(v_i | v_-i) = sigm(F(v with bit i flipped) - F(v))}. Over 40,000 copies of one vector the estimate's
