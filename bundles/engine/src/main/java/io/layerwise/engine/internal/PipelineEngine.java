@@ -43,6 +43,9 @@ import org.osgi.service.component.annotations.Deactivate;
 @Component(service = PipelineRunner.class)
 public final class PipelineEngine implements PipelineRunner {
     private final AtomicInteger ids = new AtomicInteger();
+    /** Finished jobs kept for layerwise:jobs and status; older ones are forgotten so a long session stays flat. */
+    static final int FINISHED_JOBS_KEPT = 100;
+
     private final List<PipelineJob> jobs = new CopyOnWriteArrayList<>();
     private BundleContext bundles;
     private Installed<StageProvider> providers;
@@ -135,6 +138,7 @@ public final class PipelineEngine implements PipelineRunner {
                 job.fineTuneAfterStages(fineTune, tuners, labelled);
             }
             jobs.add(job);
+            forgetOldJobs();
             executor.execute(job);
             return job;
         } catch (SpecException e) {
@@ -292,5 +296,13 @@ public final class PipelineEngine implements PipelineRunner {
     @Override
     public Optional<Job> job(String id) {
         return jobs.stream().filter(j -> j.id().equals(id)).map(j -> (Job) j).findFirst();
+    }
+
+    /** Drops the oldest finished jobs beyond {@link #FINISHED_JOBS_KEPT}; running jobs always stay. */
+    private void forgetOldJobs() {
+        List<PipelineJob> finished = jobs.stream().filter(j -> j.status().finished()).toList();
+        for (int i = 0; i < finished.size() - FINISHED_JOBS_KEPT; i++) {
+            jobs.remove(finished.get(i));
+        }
     }
 }

@@ -42,7 +42,8 @@ final class PipelineJob implements Job, Runnable {
     private final String id;
     private final PipelineFile pipeline;
     private final List<Map<String, Object>> stageSpecs;
-    private final Dataset data;
+    /** Released when the job ends: the engine keeps finished jobs for their status, not their data. */
+    private Dataset data;
     private final RunDirectory run;
     private final ProgressListener listener;
     private final BundleContext bundles;
@@ -119,6 +120,8 @@ final class PipelineJob implements Job, Runnable {
             run.log(trace.toString());
             finish(State.FAILED, where() + ": " + e, "failed");
         } finally {
+            data = null;
+            labelled = null;
             Thread.currentThread().setName(threadName);
             done.countDown();
         }
