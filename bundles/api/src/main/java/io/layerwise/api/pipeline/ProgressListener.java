@@ -15,7 +15,11 @@ public interface ProgressListener {
     default void batch(int stage, int epoch, int epochs, int done, int total, double meanLoss, double elapsedSeconds) {
     }
 
-    /** An epoch ended with its mean training loss and held-out metrics. */
+    /**
+     * An epoch ended with its mean training loss and held-out metrics. When the stage holds out validation rows,
+     * {@code metrics} begins with {@code val_loss} (and, for a classifying fine-tuning head, {@code val_error}), the
+     * figures history.json records beside {@code loss}.
+     */
     default void epoch(int stage, int epoch, int epochs, double loss, Map<String, Double> metrics, double seconds) {
     }
 }
