@@ -11,7 +11,10 @@ public interface ProgressListener {
     default void message(String line) {
     }
 
-    /** Within an epoch: {@code done} of {@code total} samples, running mean loss. */
+    /**
+     * Within an epoch: {@code done} of {@code total} samples, running mean loss. The engine calls it a few times a
+     * second and once when the epoch's minibatches are done ({@code done == total}), before {@link #epoch}.
+     */
     default void batch(int stage, int epoch, int epochs, int done, int total, double meanLoss, double elapsedSeconds) {
     }
 

@@ -20,8 +20,9 @@ import java.util.Map;
  * The epochs of one trainable stage: per epoch every minibatch, then {@code val_loss} on the validation rows
  * ({@link Stage#loss}), the held-out metrics, the epoch's record in history.json, the saved model and the
  * early-stopping decision. With {@code restoreBest} it keeps a copy of the best epoch's parameters and, at the
- * end, restores and saves them when a later epoch was worse. Reports progress to the listener every
- * {@link #PROGRESS_INTERVAL_S} seconds and after each epoch.
+ * end, restores and saves them when a later epoch was worse. Reports {@link ProgressListener#batch} every
+ * {@link #PROGRESS_INTERVAL_S} seconds and once more when the epoch's minibatches are done, then
+ * {@link ProgressListener#epoch}.
  */
 final class EpochLoop {
     static final double PROGRESS_INTERVAL_S = 0.25;
@@ -166,6 +167,8 @@ final class EpochLoop {
                 listener.batch(index, epoch, epochs, seen, n, sum / seen, elapsed);
             }
         }
+        double elapsed = (System.nanoTime() - t0) / 1e9;
+        listener.batch(index, epoch, epochs, n, n, sum / n, elapsed); // the full bar, and the sample count for the epoch line
         return sum;
     }
 

@@ -124,6 +124,7 @@ final class FineTuneStep {
                 }
                 double seconds = (System.nanoTime() - t0) / 1e9;
                 double loss = sum / n;
+                listener.batch(stageIndex, epoch, net.epochs(), n, n, loss, seconds);
                 // val_loss and val_error beside loss, as a stage's val_loss; what else the head measures in metrics
                 Map<String, Double> shown = new LinkedHashMap<>();
                 Map<String, Double> metrics = new LinkedHashMap<>();
