@@ -111,6 +111,11 @@ final class EarlyStopping {
         return stoppedEpoch;
     }
 
+    /** Whether {@link #observe} said {@link Decision#STOP} before the last of {@code epochs} epochs. */
+    boolean stoppedEarly(int epochs) {
+        return stoppedEpoch > 0 && stoppedEpoch < epochs;
+    }
+
     /** Why training stopped, for history.json and the log, e.g. {@code val_loss did not improve by minDelta 0.001 for 3 epochs}. */
     String reason() {
         return options.monitor() + " did not improve by minDelta " + number(options.minDelta()) + " for "
@@ -120,12 +125,12 @@ final class EarlyStopping {
 
     /**
      * The stage's (or fine-tuning's) {@code stopped} entry of history.json: the epoch it stopped after, the monitor,
-     * the best epoch and the reason; null when training ran all its epochs.
+     * the best epoch and the reason; null when training ran all its {@code epochs}.
      *
      * @param restored whether the best epoch's parameters were put back (the reason then says so)
      */
-    Map<String, Object> stoppedEntry(boolean restored) {
-        if (stoppedEpoch == 0) {
+    Map<String, Object> stoppedEntry(boolean restored, int epochs) {
+        if (!stoppedEarly(epochs)) {
             return null;
         }
         Map<String, Object> stopped = new LinkedHashMap<>();

@@ -209,7 +209,7 @@ final class EpochLoop {
             host.save();
             history.put("restoredEpoch", stopping.bestEpoch());
         }
-        Map<String, Object> stopped = stopping.stoppedEntry(restore);
+        Map<String, Object> stopped = stopping.stoppedEntry(restore, stage.epochs());
         if (stopped != null) {
             history.put("stopped", stopped);
             host.log(where + ": stopped early after epoch " + stopping.stoppedEpoch() + ": " + stopped.get("reason"));

@@ -177,7 +177,7 @@ final class FineTuneStep {
                     net.restore(best);
                     history.put("restoredEpoch", stopping.bestEpoch());
                 }
-                Map<String, Object> stopped = stopping.stoppedEntry(restore);
+                Map<String, Object> stopped = stopping.stoppedEntry(restore, net.epochs());
                 if (stopped != null) {
                     history.put("stopped", stopped);
                     log.accept("finetune: stopped early after epoch " + stopping.stoppedEpoch() + ": "

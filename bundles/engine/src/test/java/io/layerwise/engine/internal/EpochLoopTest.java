@@ -215,6 +215,17 @@ class EpochLoopTest {
     }
 
     @Test
+    void aStopDecisionAtTheLastEpochIsNoEarlyStopButStillRestoresTheBest() throws Exception {
+        ScriptedStage stage = new ScriptedStage(new double[] {3, 2, 4}, new double[] {0, 0, 0});
+        Map<String, Object> h = train(stage, new TrainControl(ValidationSplit.NONE,
+                new EarlyStopping.Options("loss", 1, 0, true)));
+        assertEquals(3, epochsOf(h).size());
+        assertFalse(stageOf(h).containsKey("stopped"));
+        assertEquals(2, ((Number) stageOf(h).get("restoredEpoch")).intValue());
+        assertEquals(2f, saved.get(saved.size() - 1));
+    }
+
+    @Test
     void withoutEarlyStoppingEveryEpochRunsAndTheLastModelStays() throws Exception {
         ScriptedStage stage = new ScriptedStage(new double[] {3, 4, 5}, new double[] {1, 2, 3});
         Map<String, Object> h = train(stage, new TrainControl(new ValidationSplit(0.1, false), null));
