@@ -113,12 +113,19 @@ public class AutoencoderStage implements Stage {
         return objective.sum(b.batch());
     }
 
+    /** The mean reconstruction loss of the clean rows: no corruption, no penalties. */
+    @Override
+    public double loss(FloatMatrix rows) {
+        checkWidth(rows, "validation data");
+        double sum = RowChunks.sum(rows, ae::buffers, (x, b, from) -> ae.reconstructionLoss(x, b));
+        return rows.rows() == 0 ? Double.NaN : sum / rows.rows();
+    }
+
     @Override
     public Map<String, Double> evaluate(FloatMatrix heldOut) {
         checkWidth(heldOut, "held-out data");
-        double sum = RowChunks.sum(heldOut, ae::buffers, (x, b, from) -> ae.reconstructionLoss(x, b));
         Map<String, Double> metrics = new LinkedHashMap<>();
-        metrics.put(spec.architecture().loss().testMetric(), heldOut.rows() == 0 ? Double.NaN : sum / heldOut.rows());
+        metrics.put(spec.architecture().loss().testMetric(), loss(heldOut));
         for (Penalty p : spec.penalties()) {
             metrics.putAll(p.epochMetrics());
         }

@@ -109,6 +109,7 @@ class AutoencoderStageTest {
             }
             double mean = a.evaluate(x).get("testReconstructionCE");
             assertEquals(mean, sum / N, 1e-4 * mean);
+            assertEquals(mean, a.loss(x), "the validation loss is the training objective's data term");
             assertThrows(IllegalStateException.class, () -> a.trainBatch(3));
         }
     }
@@ -147,6 +148,25 @@ class AutoencoderStageTest {
             assertEquals(15, s.optimizer().steps(), "3 epochs of 5 batches");
             s.restore(s.parameters());
             assertEquals(-1, s.optimizer().epoch(), "new parameters, fresh optimizer state");
+        }
+    }
+
+    @Test
+    void validationLossBetweenBatchesChangesNeitherParametersNorTraining() {
+        try (AutoencoderStage a = stage(false, 20, 0.1, 9); AutoencoderStage b = stage(false, 20, 0.1, 9)) {
+            FloatMatrix x = data(5);
+            FloatMatrix val = data(11);
+            a.prepareTraining(x);
+            b.prepareTraining(x);
+            for (int i = 0; i < 3; i++) {
+                var before = a.parameters();
+                double first = a.loss(val);
+                assertEquals(before, a.parameters());
+                assertEquals(first, a.loss(val), "no state moves between two calls");
+                assertEquals(b.trainBatch(i), a.trainBatch(i));
+            }
+            assertEquals(b.parameters(), a.parameters());
+            assertTrue(Double.isNaN(a.loss(new FloatMatrix(0, a.inputSize(), new float[0]))));
         }
     }
 

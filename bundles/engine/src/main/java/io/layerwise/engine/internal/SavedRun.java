@@ -67,11 +67,21 @@ final class SavedRun {
         }
     }
 
-    /** The last epoch's record of stage {@code index} in history.json, or an empty map. */
+    /**
+     * The record in history.json of the epoch whose parameters stage {@code index} saved: the last one, or the one
+     * early stopping's {@code restoreBest} put back ({@code restoredEpoch}); an empty map when none.
+     */
     @SuppressWarnings("unchecked")
-    Map<String, Object> lastEpoch(int index) {
+    Map<String, Object> savedEpoch(int index) {
         if (history.get("stages") instanceof List<?> list && index < list.size()
                 && ((Map<String, Object>) list.get(index)).get("epochs") instanceof List<?> epochs && !epochs.isEmpty()) {
+            Object restored = ((Map<String, Object>) list.get(index)).get("restoredEpoch");
+            for (Object e : epochs) {
+                if (restored instanceof Number n && ((Map<String, Object>) e).get("epoch") instanceof Number m
+                        && m.intValue() == n.intValue()) {
+                    return (Map<String, Object>) e;
+                }
+            }
             return (Map<String, Object>) epochs.get(epochs.size() - 1);
         }
         return Map.of();

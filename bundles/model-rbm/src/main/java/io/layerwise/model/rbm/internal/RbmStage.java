@@ -120,13 +120,23 @@ final class RbmStage implements Stage {
         return result.sum(b.batch());
     }
 
+    /**
+     * The mean error of the mean-field reconstruction {@code v -> p(h|v) -> E[v|h]} (cross-entropy or squared error):
+     * the figure {@link #trainBatch} reports for its minibatch before the update, without penalties. Draws no sample.
+     */
+    @Override
+    public double loss(FloatMatrix rows) {
+        checkWidth(rows, "validation data");
+        double error = RowChunks.sum(rows, rbm::buffers, (x, b, from) -> rbm.reconstructionError(x, b));
+        return rows.rows() == 0 ? Double.NaN : error / rows.rows();
+    }
+
     @Override
     public Map<String, Double> evaluate(FloatMatrix heldOut) {
         checkWidth(heldOut, "held-out data");
         Map<String, Double> metrics = new LinkedHashMap<>();
         int n = heldOut.rows();
-        double error = RowChunks.sum(heldOut, rbm::buffers, (x, b, from) -> rbm.reconstructionError(x, b));
-        metrics.put(spec.units().testMetric(), n == 0 ? Double.NaN : error / n);
+        metrics.put(spec.units().testMetric(), loss(heldOut));
         if (train != null && n > 0) {
             int m = (int) Math.min(train.size(), n);
             metrics.put("freeEnergyGap", mean(freeEnergies(heldOut)) - mean(freeEnergies(train.rows(0, m))));

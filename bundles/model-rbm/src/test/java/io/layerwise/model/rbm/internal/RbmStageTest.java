@@ -134,7 +134,27 @@ class RbmStageTest {
             }
             double mean = s.evaluate(x).get("testReconstructionCE");
             assertEquals(mean, sum / N, 1e-5 * mean);
+            assertEquals(sum / N, s.loss(x), 1e-5 * mean, "the validation loss is what trainBatch reports");
             assertThrows(IllegalStateException.class, () -> s.trainBatch(3));
+        }
+    }
+
+    @ParameterizedTest(name = "persistent={0}")
+    @ValueSource(booleans = {false, true})
+    void validationLossBetweenBatchesDrawsNoSampleAndChangesNoParameter(boolean persistent) {
+        try (RbmStage a = stage(persistent, 20, 0.1, 1); RbmStage b = stage(persistent, 20, 0.1, 1)) {
+            FloatMatrix x = bars(N, 6);
+            FloatMatrix val = bars(30, 12);
+            a.prepareTraining(x);
+            b.prepareTraining(x);
+            for (int i = 0; i < 3; i++) {
+                var before = a.parameters();
+                double first = a.loss(val);
+                assertEquals(before, a.parameters());
+                assertEquals(first, a.loss(val));
+                assertEquals(b.trainBatch(i), a.trainBatch(i), "the Gibbs chains drew the same samples");
+            }
+            assertEquals(b.parameters(), a.parameters());
         }
     }
 
