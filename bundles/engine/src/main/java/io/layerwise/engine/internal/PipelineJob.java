@@ -119,6 +119,9 @@ final class PipelineJob implements Job, Runnable {
             run.log(trace.toString());
             finish(State.FAILED, where() + ": " + e, "failed");
         } finally {
+            if (status.state() != State.DONE) {
+                run.removeIncompleteFolders();
+            }
             Thread.currentThread().setName(threadName);
             done.countDown();
         }
@@ -241,7 +244,8 @@ final class PipelineJob implements Job, Runnable {
                             + ", minibatch " + (b + 1) + ": the loss is " + loss + "; regularizers: "
                             + (context.penalties().isEmpty() ? "none" : String.join(", ", context.penalties()))
                             + "; lower the learning rate (stages[" + index + "].train.optimizer.lr)"
-                            + (epoch > 1 ? "; the model of epoch " + (epoch - 1) + " is kept in " + stageDir : ""));
+                            + (epoch > 1 ? "; the model of epoch " + (epoch - 1) + " is kept in " + stageDir
+                            : "; no epoch finished, so no model was saved"));
                 }
                 sum += loss;
                 seen = (int) ((long) n * (b + 1) / batches); // for display only: batches may differ in size by one
@@ -309,6 +313,9 @@ final class PipelineJob implements Job, Runnable {
             FilterTiles.writeFilters(w.values(), w.shape()[0], w.shape()[1], 100, stageDir.resolve("filters.png"));
         }
         for (Picture p : stage.pictures(heldOut)) {
+            if (!RunDirectory.SAFE_NAME.matcher(p.name()).matches()) {
+                throw new IOException("picture name \"" + p.name() + "\" is not a plain file name");
+            }
             FloatMatrix m = p.tiles();
             if (m.rows() == 0 || m.cols() == 0) {
                 continue;
