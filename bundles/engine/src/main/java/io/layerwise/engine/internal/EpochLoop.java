@@ -154,7 +154,8 @@ final class EpochLoop {
                         + ", minibatch " + (b + 1) + ": the loss is " + loss + "; regularizers: "
                         + (penalties.isEmpty() ? "none" : String.join(", ", penalties))
                         + "; lower the learning rate (stages[" + index + "].train.optimizer.lr)"
-                        + (epoch > 1 ? "; the model of epoch " + (epoch - 1) + " is kept in " + stageDir : ""));
+                        + (epoch > 1 ? "; the model of epoch " + (epoch - 1) + " is kept in " + stageDir
+                        : "; no epoch finished, so no model was saved"));
             }
             sum += loss;
             long now = System.nanoTime();

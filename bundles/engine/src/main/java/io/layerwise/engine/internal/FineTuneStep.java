@@ -14,7 +14,6 @@ import io.layerwise.engine.internal.PipelineJob.Cancelled;
 import io.layerwise.engine.internal.PipelineJob.StageFailure;
 import io.layerwise.engine.internal.pictures.ConfusionPicture;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -82,8 +81,7 @@ final class FineTuneStep {
         List<Map<String, Object>> epochs = new java.util.ArrayList<>();
         history.put("epochs", epochs);
         run.put("finetune", history);
-        Path dir = run.dir.resolve("finetune");
-        Files.createDirectories(dir);
+        Path dir = run.folder("finetune");
         try (Network net = tuner.create(section.spec(), encoders, decoders, data.train().cols(), data.classes(), seed)) {
             log.accept("finetune: " + section.head() + " on " + encoders.size() + " pretrained layer(s)"
                     + (section.pretrain() ? "" : " (random initialisation, pretrain false)") + " from "

@@ -130,9 +130,9 @@ public final class PipelineEngine implements PipelineRunner {
             if (resolvedFineTune != null) {
                 resolved.put("finetune", resolvedFineTune);
             }
-            Path out = options.outDir() != null ? workingDir.resolve(options.outDir()).normalize()
-                    : RunDirectory.defaultPath(workingDir.resolve("runs"), pipeline.name);
-            RunDirectory run = RunDirectory.create(out, pipeline.name, Json.toJson(resolved));
+            RunDirectory run = options.outDir() != null
+                    ? RunDirectory.create(workingDir.resolve(options.outDir()).normalize(), pipeline.name, Json.toJson(resolved))
+                    : RunDirectory.createUnder(workingDir.resolve("runs"), pipeline.name, Json.toJson(resolved));
             PipelineJob job = new PipelineJob(Integer.toString(ids.incrementAndGet()), pipeline, stageSpecs, data, run,
                     listener, bundles, providers, regularizers);
             if (fineTune != null) {

@@ -119,6 +119,9 @@ final class PipelineJob implements Job, Runnable {
         } finally {
             data = null;
             labelled = null;
+            if (status.state() != State.DONE) {
+                run.removeIncompleteFolders();
+            }
             Thread.currentThread().setName(threadName);
             done.countDown();
         }
@@ -258,6 +261,9 @@ final class PipelineJob implements Job, Runnable {
             FilterTiles.writeFilters(w.values(), w.shape()[0], w.shape()[1], 100, stageDir.resolve("filters.png"));
         }
         for (Picture p : stage.pictures(heldOut)) {
+            if (!RunDirectory.SAFE_NAME.matcher(p.name()).matches()) {
+                throw new IOException("picture name \"" + p.name() + "\" is not a plain file name");
+            }
             FloatMatrix m = p.tiles();
             if (m.rows() == 0 || m.cols() == 0) {
                 continue;
