@@ -58,6 +58,24 @@ public interface Penalty {
         return Map.of();
     }
 
+    /**
+     * State carried from one minibatch to the next, for checkpoints (e.g. kl-sparsity's moving average
+     * {@code rho^}); taken between epochs, after {@link #epochMetrics()} reset the counters. Default: none.
+     *
+     * @since 1.2
+     */
+    default Map<String, double[]> state() {
+        return Map.of();
+    }
+
+    /**
+     * Restores {@link #state()} into a freshly created penalty of the same configuration.
+     *
+     * @since 1.2
+     */
+    default void restoreState(Map<String, double[]> state) {
+    }
+
     /** A short description with the parameters, for error messages, e.g. {@code l2(lambda=1.0E-4)}. */
     String describe();
 }

@@ -109,6 +109,28 @@ public interface Stage extends AutoCloseable {
     /** Replaces the parameters with saved ones; throws IllegalArgumentException naming a missing or misshapen one. */
     void restore(List<Parameter> saved);
 
+    /**
+     * The training state for a checkpoint taken between epochs, after {@link #prepareTraining}: optimizer state,
+     * random generators, penalties' moving averages, persistent chains. With it, a stage created afresh, given the
+     * same training rows ({@link #prepareTraining}), then {@link #restore}d and {@link #restoreTrainingState}d,
+     * trains the following epochs bit for bit as the original would have. The default, {@link TrainingState#NONE},
+     * means resuming continues from the parameters only.
+     *
+     * @since 1.3
+     */
+    default TrainingState trainingState() {
+        return TrainingState.NONE;
+    }
+
+    /**
+     * Restores {@link #trainingState()} after {@link #prepareTraining} and {@link #restore}; throws
+     * IllegalArgumentException naming a missing or misshapen entry.
+     *
+     * @since 1.3
+     */
+    default void restoreTrainingState(TrainingState state) {
+    }
+
     /** Frees native memory. */
     @Override
     void close();
