@@ -11,7 +11,7 @@ import java.util.HashMap;
 import java.util.Map;
 
 /**
- * {@code layerwise [--backend=F] [exec "CMD" | run|bench|eval|encode|reconstruct ARGS | help]}; no command opens the
+ * {@code layerwise [--backend=F] [exec "CMD" | run|resume|bench|eval|encode|reconstruct ARGS | help]}; no command opens the
  * interactive Gogo shell. Started by the {@code runtime/layerwise} script.
  */
 public final class Main {

@@ -18,6 +18,17 @@ public interface PipelineRunner {
      */
     Job submit(Path pipelineFile, RunOptions options, ProgressListener listener) throws PipelineException;
 
+    /**
+     * Goes on with an interrupted run (its process was killed, or the job was cancelled or failed) in its own
+     * directory: the pipeline and data of its {@code pipeline.json}; stages that finished load their saved models;
+     * the stage in progress continues from its newest intact checkpoint (after the last finished epoch), so that
+     * at most the epoch in progress is trained again; the stages after it train as usual.
+     *
+     * @param listener receives progress; may be null
+     * @since 1.3
+     */
+    Job resume(Path runDir, ProgressListener listener) throws PipelineException;
+
     /** Jobs of this framework session, newest last. */
     List<JobStatus> jobs();
 

@@ -97,6 +97,26 @@ final class EarlyStopping {
         return Decision.WAIT;
     }
 
+    /** The counters, for a checkpoint: {@code best} (absent while infinite), {@code bestEpoch}, {@code wait}, {@code stoppedEpoch}. */
+    Map<String, Object> state() {
+        Map<String, Object> s = new LinkedHashMap<>();
+        if (Double.isFinite(best)) {
+            s.put("best", best);
+        }
+        s.put("bestEpoch", bestEpoch);
+        s.put("wait", wait);
+        s.put("stoppedEpoch", stoppedEpoch);
+        return s;
+    }
+
+    /** Restores {@link #state()}. */
+    void restore(Map<String, Object> s) {
+        best = s.get("best") instanceof Number b ? b.doubleValue() : Double.POSITIVE_INFINITY;
+        bestEpoch = ((Number) s.getOrDefault("bestEpoch", 0)).intValue();
+        wait = ((Number) s.getOrDefault("wait", 0)).intValue();
+        stoppedEpoch = ((Number) s.getOrDefault("stoppedEpoch", 0)).intValue();
+    }
+
     /** The epoch with the best figure so far; 0 before any. */
     int bestEpoch() {
         return bestEpoch;

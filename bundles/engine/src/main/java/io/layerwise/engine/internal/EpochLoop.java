@@ -71,6 +71,18 @@ final class EpochLoop {
      */
     void run(FloatMatrix train, FloatMatrix test, long seed, Map<String, Object> history)
             throws IOException, StageFailure, Cancelled {
+        run(train, test, seed, history, null);
+    }
+
+    /**
+     * As {@link #run(FloatMatrix, FloatMatrix, long, Map)}, continuing after the epoch of {@code resume} (null: from
+     * the start): the stage gets the checkpoint's parameters and training state after {@link Stage#prepareTraining},
+     * so that the epochs that follow are those an uninterrupted run would have trained. Every finished epoch writes
+     * a checkpoint ({@link Checkpoints}).
+     */
+    @SuppressWarnings("unchecked")
+    void run(FloatMatrix train, FloatMatrix test, long seed, Map<String, Object> history, Checkpoints.Checkpoint resume)
+            throws IOException, StageFailure, Cancelled {
         ValidationSplit validation = control.validation();
         ValidationSplit.Rows rows = validation.split(train, test, seed);
         history.put("trainSamples", rows.train().rows());
@@ -86,7 +98,25 @@ final class EpochLoop {
         double lastLoss = Double.NaN;
         double lastVal = Double.NaN;
         int last = 0;
-        for (int epoch = 1; epoch <= epochs; epoch++) {
+        int first = 1;
+        boolean stop = false;
+        if (resume != null) {
+            stage.restore(resume.parameters());
+            stage.restoreTrainingState(resume.state());
+            Map<String, Object> loop = resume.loop();
+            if (stopping != null && loop.get("earlyStopping") instanceof Map<?, ?> es) {
+                stopping.restore((Map<String, Object>) es);
+            }
+            best = resume.best();
+            last = resume.epoch();
+            first = resume.epoch() + 1;
+            lastLoss = loop.get("lastLoss") instanceof Number l ? l.doubleValue() : Double.NaN;
+            lastVal = loop.get("lastVal") instanceof Number v ? v.doubleValue() : Double.NaN;
+            stop = Boolean.TRUE.equals(loop.get("stop"));
+            host.log("stage " + (index + 1) + " (" + type + "): resumed after epoch " + resume.epoch() + " from "
+                    + resume.dir());
+        }
+        for (int epoch = first; epoch <= epochs && !stop; epoch++) {
             host.progress(epoch, epochs, 0, n, Double.NaN, Double.NaN, lastLoss, lastVal);
             long t0 = System.nanoTime();
             double loss = batches(epoch, epochs, batches, n, t0, lastLoss, lastVal) / n;
@@ -123,14 +153,27 @@ final class EpochLoop {
                 if (d == EarlyStopping.Decision.IMPROVED && keepBest) {
                     best = stage.parameters();
                 }
-                if (d == EarlyStopping.Decision.STOP) {
-                    break;
-                }
+                stop = d == EarlyStopping.Decision.STOP;
             }
+            checkpoint(epoch, best, stopping, stop, loss, val);
         }
         if (stopping != null) {
             finishEarlyStopping(stopping, best, last, history);
         }
+    }
+
+    private void checkpoint(int epoch, List<Parameter> best, EarlyStopping stopping, boolean stop, double loss,
+            double val) throws IOException {
+        Map<String, Object> loop = new LinkedHashMap<>();
+        if (stopping != null) {
+            loop.put("earlyStopping", stopping.state());
+        }
+        loop.put("stop", stop);
+        loop.put("lastLoss", loss);
+        if (Double.isFinite(val)) {
+            loop.put("lastVal", val);
+        }
+        Checkpoints.write(stageDir, epoch, stage.parameters(), stage.trainingState(), best, loop);
     }
 
     /** Runs the epoch's minibatches; returns the sum of their losses. */

@@ -20,6 +20,7 @@ import io.layerwise.api.stage.DenseLayer;
 import io.layerwise.api.stage.Stage;
 import io.layerwise.api.stage.StageProvider;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -84,7 +85,26 @@ public final class PipelineEngine implements PipelineRunner {
 
     @Override
     public Job submit(Path pipelineFile, RunOptions options, ProgressListener listener) throws PipelineException {
-        Path file = workingDir.resolve(pipelineFile).normalize();
+        return start(workingDir.resolve(pipelineFile).normalize(), options, listener, null);
+    }
+
+    @Override
+    public Job resume(Path runDir, ProgressListener listener) throws PipelineException {
+        Path dir = workingDir.resolve(runDir).normalize();
+        Path file = dir.resolve("pipeline.json");
+        if (!Files.isRegularFile(file)) {
+            throw new PipelineException(file + ": missing; " + dir + " is not a run directory");
+        }
+        for (PipelineJob j : jobs) {
+            if (!j.status().finished() && j.status().runDir().equals(dir)) {
+                throw new PipelineException(dir + ": job " + j.id() + " is still running in it");
+            }
+        }
+        return start(file, new RunOptions(null, 0, null), listener, dir);
+    }
+
+    /** Validates and starts a pipeline; {@code resumeDir}: go on with the interrupted run in that directory. */
+    private Job start(Path file, RunOptions options, ProgressListener listener, Path resumeDir) throws PipelineException {
         PipelineFile pipeline = PipelineFile.read(file);
         DataSource source = null;
         ServiceReference<DataSource> sourceRef = sources.find(pipeline.dataSource).orElseThrow(() -> new PipelineException(
@@ -130,13 +150,17 @@ public final class PipelineEngine implements PipelineRunner {
             if (resolvedFineTune != null) {
                 resolved.put("finetune", resolvedFineTune);
             }
-            RunDirectory run = options.outDir() != null
+            RunDirectory run = resumeDir != null ? RunDirectory.reopen(resumeDir)
+                    : options.outDir() != null
                     ? RunDirectory.create(workingDir.resolve(options.outDir()).normalize(), pipeline.name, Json.toJson(resolved))
                     : RunDirectory.createUnder(workingDir.resolve("runs"), pipeline.name, Json.toJson(resolved));
             PipelineJob job = new PipelineJob(Integer.toString(ids.incrementAndGet()), pipeline, stageSpecs, data, run,
                     listener, bundles, providers, regularizers);
             if (fineTune != null) {
                 job.fineTuneAfterStages(fineTune, tuners, labelled);
+            }
+            if (resumeDir != null) {
+                job.resuming();
             }
             jobs.add(job);
             forgetOldJobs();

@@ -52,6 +52,7 @@ final class PipelineJob implements Job, Runnable {
     private Installed<FineTuner> tuners;
     private FineTuneStep.Labelled labelled;
     private volatile boolean cancelRequested;
+    private boolean resuming;
     private volatile JobStatus status;
 
     PipelineJob(String id, PipelineFile pipeline, List<Map<String, Object>> stageSpecs, Dataset data, RunDirectory run,
@@ -68,6 +69,11 @@ final class PipelineJob implements Job, Runnable {
         this.regularizers = regularizers;
         this.status = new JobStatus(id, pipeline.name, run.dir, State.RUNNING, -1, stageSpecs.size(), "", 0, 0,
                 Double.NaN, null);
+    }
+
+    /** Go on with an interrupted run in its own directory: finished stages load their models, the stage in progress resumes from its newest checkpoint. */
+    void resuming() {
+        this.resuming = true;
     }
 
     /** Fine-tune after the stages; {@code labelled} holds the same training rows as the job's data, with labels. */
@@ -169,8 +175,21 @@ final class PipelineJob implements Job, Runnable {
                 info.put("trainSamples", train.rows());
                 info.put("testSamples", test == null ? 0 : test.rows());
                 info.put("started", Instant.now().toString());
-                Map<String, Object> history = run.beginStage(info);
+                Map<String, Object> previous = resuming ? run.stageEntry(i) : null;
                 Path stageDir = run.stageDir(i, type);
+                if (previous != null && previous.containsKey("finished")) {
+                    stage.restore(ModelFiles.read(stageDir).parameters());
+                    log("stage " + (i + 1) + " (" + type + ") finished before the interruption; its saved model is used");
+                    if (fineTune != null) {
+                        encoders.add(stage.encoderLayer());
+                        decoders.add(stage.decoderLayer());
+                    }
+                    train = stage.encode(train);
+                    test = test == null ? null : stage.encode(test);
+                    range = stage.outputRange();
+                    continue;
+                }
+                Map<String, Object> history = previous != null ? resumedStage(previous, bundle, version) : run.beginStage(info);
                 Map<String, Object> header = new LinkedHashMap<>(info);
                 header.remove("index");
                 header.remove("started");
@@ -183,6 +202,7 @@ final class PipelineJob implements Job, Runnable {
                 } else if (stage.trainable()) {
                     train(i, type, stage, TrainControl.read(spec), train, test, history, stageDir, header, context);
                 } else {
+                    ((List<?>) history.get("epochs")).clear(); // a fit interrupted by resume starts over
                     long t0 = System.nanoTime();
                     stage.fit(train);
                     double seconds = (System.nanoTime() - t0) / 1e9;
@@ -206,6 +226,7 @@ final class PipelineJob implements Job, Runnable {
                 range = stage.outputRange();
                 history.put("finished", Instant.now().toString());
                 run.writeHistory();
+                Checkpoints.removeAll(stageDir); // the saved model is complete: nothing left to resume
             } finally {
                 Installed.release(bundles, ref);
             }
@@ -246,8 +267,33 @@ final class PipelineJob implements Job, Runnable {
                 PipelineJob.this.log(line);
             }
         };
+        Checkpoints.Checkpoint from = null;
+        if (resuming && history.get("epochs") instanceof List<?> done && !done.isEmpty()) {
+            from = Checkpoints.latest(stageDir, this::log).orElse(null);
+            int keep = from == null ? 0 : from.epoch();
+            done.removeIf(e -> !(e instanceof Map<?, ?> m && m.get("epoch") instanceof Number n && n.intValue() <= keep));
+            if (from == null) {
+                log("stage " + (index + 1) + " (" + type + ") has no usable checkpoint; it trains again from the start");
+            }
+        }
         new EpochLoop(index, type, stage, control, run, listener, stageDir, context.penalties(), host)
-                .run(train, test, pipeline.seed + index, history);
+                .run(train, test, pipeline.seed + index, history, from);
+    }
+
+    /** The history entry of the stage that was in progress, noting which bundle goes on with it. */
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> resumedStage(Map<String, Object> entry, String bundle, String version) {
+        List<Object> resumed = entry.get("resumed") instanceof List<?> l ? (List<Object>) l : new ArrayList<>();
+        Map<String, Object> r = new LinkedHashMap<>();
+        r.put("at", Instant.now().toString());
+        r.put("bundle", bundle);
+        r.put("bundleVersion", version);
+        resumed.add(r);
+        entry.put("resumed", resumed);
+        if (!(entry.get("epochs") instanceof List<?>)) {
+            entry.put("epochs", new ArrayList<>());
+        }
+        return entry;
     }
 
     private void save(Stage stage, Path stageDir, Map<String, Object> header) throws IOException {

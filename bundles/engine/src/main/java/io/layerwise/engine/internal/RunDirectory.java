@@ -112,6 +112,47 @@ final class RunDirectory {
         }
     }
 
+    /**
+     * Opens the directory of an interrupted run to go on with it ({@code resume}): history.json as it was, its
+     * status back to running, and an entry in its {@code resumed} list.
+     */
+    @SuppressWarnings("unchecked")
+    static RunDirectory reopen(Path dir) throws IOException {
+        Path file = dir.resolve("history.json");
+        if (!Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)) {
+            throw new IOException(file + ": missing; " + dir + " is not a run directory");
+        }
+        Map<String, Object> old = Json.parseObject(Files.readString(file), file);
+        if (!(old.get("stages") instanceof List<?> stages)) {
+            throw new IOException(file + ": has no stages list");
+        }
+        if ("done".equals(old.get("status"))) {
+            throw new IOException(dir + ": the run finished; there is nothing to resume");
+        }
+        RunDirectory run = new RunDirectory(dir);
+        run.history.putAll(old);
+        for (Object s : stages) {
+            run.stages.add((Map<String, Object>) s);
+        }
+        run.history.put("stages", run.stages);
+        String was = String.valueOf(old.get("status")) + (old.get("message") == null ? "" : ": " + old.get("message"));
+        run.history.remove("message");
+        run.history.put("status", "running");
+        List<Object> resumed = old.get("resumed") instanceof List<?> l ? new ArrayList<>(l) : new ArrayList<>();
+        Map<String, Object> entry = new LinkedHashMap<>();
+        entry.put("at", java.time.Instant.now().toString());
+        entry.put("was", was);
+        resumed.add(entry);
+        run.history.put("resumed", resumed);
+        run.writeHistory();
+        return run;
+    }
+
+    /** Stage {@code index}'s entry in history.json, or null when the run has not reached it. */
+    Map<String, Object> stageEntry(int index) {
+        return index < stages.size() ? stages.get(index) : null;
+    }
+
     /** A stage's folder name: {@code stage-<index + 1>-<type>}; the type must be a plain name. */
     static String stageFolder(int index, String type) throws IOException {
         if (!SAFE_TYPE.matcher(type).matches()) {

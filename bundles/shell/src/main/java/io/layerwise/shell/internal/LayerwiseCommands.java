@@ -34,6 +34,7 @@ import org.osgi.service.component.annotations.ReferencePolicy;
 @Component(service = LayerwiseCommands.class, property = {
     "osgi.command.scope=layerwise",
     "osgi.command.function=run",
+    "osgi.command.function=resume",
     "osgi.command.function=jobs",
     "osgi.command.function=status",
     "osgi.command.function=cancel",
@@ -80,7 +81,6 @@ public final class LayerwiseCommands {
             throw new IllegalArgumentException("--epochs must be >= 0, got " + epochs);
         }
         RunOptions options = new RunOptions(out.isEmpty() ? null : Path.of(out), epochs, data.isEmpty() ? null : Path.of(data));
-        PrintStream console = System.out;
         ProgressPrinter printer = new ProgressPrinter(!async && "true".equals(context.getProperty(TTY)));
         Job job;
         try {
@@ -88,6 +88,27 @@ public final class LayerwiseCommands {
         } catch (PipelineException e) {
             throw new PipelineException(e.getMessage()); // the message says it all; no trace for the user
         }
+        return follow(job, printer, async);
+    }
+
+    @Descriptor("go on with an interrupted run (killed, cancelled or failed) from its newest checkpoint")
+    public String resume(
+            @Descriptor("return the job id at once instead of waiting")
+            @Parameter(names = {"-a", "--async"}, presentValue = "true", absentValue = "false") boolean async,
+            @Descriptor("run directory") String runDir) throws Exception {
+        ProgressPrinter printer = new ProgressPrinter(!async && "true".equals(context.getProperty(TTY)));
+        Job job;
+        try {
+            job = runner.resume(Path.of(runDir), async ? null : printer);
+        } catch (PipelineException e) {
+            throw new PipelineException(e.getMessage());
+        }
+        return follow(job, printer, async);
+    }
+
+    /** Prints a job's progress until it ends (or returns its id at once with {@code async}); fails if it did. */
+    private String follow(Job job, ProgressPrinter printer, boolean async) throws InterruptedException {
+        PrintStream console = System.out;
         if (async) {
             return "job " + job.id() + " started: " + job.status().runDir();
         }
