@@ -1,0 +1,165 @@
+package io.layerwise.itest;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.layerwise.launcher.Platform;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Checkpoints and resume: a run interrupted after some epochs (cancelled, or its process killed with SIGKILL) and
+ * resumed ends with exactly the parameters of a run that was never interrupted.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class ResumeIT {
+    /**
+     * Every kind of state a checkpoint must carry: momentum, Adam's moments, the DAE's noise generator, the running
+     * sparsity estimate, persistent Gibbs chains; three stages, so that a resumed run also loads finished stages.
+     * Stage 2 trains 300 short epochs, so that an interruption after its third surely falls inside it.
+     */
+    static final String PIPELINE = """
+            {"name": "resume", "seed": 21, "data": {"source": "mnist"},
+             "stages": [
+               {"type": "dae", "hidden": 40, "noise": {"kind": "mask", "level": 0.3},
+                "train": {"epochs": 3, "batch": 20, "optimizer": {"kind": "sgd", "lr": 0.1, "momentum": 0.5}}},
+               {"type": "sparse-ae", "hidden": 30,
+                "train": {"epochs": EPOCHS, "batch": 10, "optimizer": {"kind": "adam", "lr": 0.003}}},
+               {"type": "rbm", "hidden": 20, "k": 2, "persistent": true, "sampleEvery": 0,
+                "train": {"epochs": 3, "batch": 20}}]}
+            """;
+
+    @TempDir
+    static Path work;
+    Platform platform;
+    Path pipeline;
+
+    @BeforeAll
+    void start() throws Exception {
+        platform = PlatformIT.start(work);
+        pipeline = PlatformIT.pipeline(work, "resume", PIPELINE.replace("EPOCHS", "300"));
+        Shell.Result r = Shell.exec(platform, "layerwise:run --out " + work.resolve("whole") + " " + pipeline);
+        assertEquals(0, r.exitCode(), r.all());
+    }
+
+    @AfterAll
+    void stop() {
+        platform.stop();
+    }
+
+    @Test
+    void aCancelledRunResumedFromItsCheckpointEndsBitIdenticalToAnUninterruptedOne() throws Exception {
+        Path dir = work.resolve("cancelled");
+        Shell.Result r = Shell.exec(platform, "layerwise:run --async --out " + dir + " " + pipeline);
+        assertEquals(0, r.exitCode(), r.all());
+        String id = r.out().replaceAll("(?s).*job (\\d+) started.*", "$1");
+        awaitCheckpoint(dir.resolve("stage-2-sparse-ae"), 3);
+        Shell.exec(platform, "layerwise:cancel " + id);
+        awaitFinished(id);
+        assertTrue(Shell.exec(platform, "layerwise:status " + id).out().contains("CANCELLED"));
+        Shell.Result resumed = Shell.exec(platform, "layerwise:resume " + dir);
+        assertEquals(0, resumed.exitCode(), resumed.all());
+        assertTrue(resumed.out().contains("stage 1 (dae) finished before the interruption"), resumed.out());
+        assertTrue(resumed.out().contains("stage 2 (sparse-ae): resumed after epoch"), resumed.out());
+        assertSameParameters(work.resolve("whole"), dir);
+        String history = Files.readString(dir.resolve("history.json"));
+        assertTrue(history.contains("\"resumed\""), history);
+        assertTrue(history.contains("\"status\": \"done\""), history);
+        assertTrue(Files.notExists(dir.resolve("stage-2-sparse-ae/checkpoints")), "checkpoints go once the stage is done");
+    }
+
+    @Test
+    void aDamagedNewestCheckpointIsReportedAndTheOneBeforeItIsUsed() throws Exception {
+        Path dir = work.resolve("damaged");
+        Shell.Result r = Shell.exec(platform, "layerwise:run --async --out " + dir + " " + pipeline);
+        String id = r.out().replaceAll("(?s).*job (\\d+) started.*", "$1");
+        awaitCheckpoint(dir.resolve("stage-2-sparse-ae"), 4);
+        Shell.exec(platform, "layerwise:cancel " + id);
+        awaitFinished(id);
+        Path newest = newestCheckpoint(dir.resolve("stage-2-sparse-ae"));
+        Path bin = newest.resolve("params.bin");
+        byte[] bytes = Files.readAllBytes(bin);
+        bytes[bytes.length / 2] ^= 0x55;
+        Files.write(bin, bytes, StandardOpenOption.TRUNCATE_EXISTING);
+        Shell.Result resumed = Shell.exec(platform, "layerwise:resume " + dir);
+        assertEquals(0, resumed.exitCode(), resumed.all());
+        assertTrue(resumed.out().contains("checkpoint " + newest + " is damaged and is skipped"), resumed.out());
+        assertTrue(resumed.out().contains("using the checkpoint"), resumed.out());
+        assertSameParameters(work.resolve("whole"), dir);
+    }
+
+    @Test
+    void aProcessKilledMidEpochLosesAtMostThatEpochAndResumesToTheSameParameters(@TempDir Path cwd) throws Exception {
+        Path longer = PlatformIT.pipeline(cwd, "long", PIPELINE.replace("EPOCHS", "300"));
+        Path whole = cwd.resolve("whole");
+        assertEquals(0, launch(cwd, "run", longer.toString(), "--out", whole.toString()).waitFor());
+        Path dir = cwd.resolve("killed");
+        Process p = launch(cwd, "run", longer.toString(), "--out", dir.toString());
+        Path stage = dir.resolve("stage-2-sparse-ae");
+        awaitCheckpoint(stage, 5);
+        p.destroyForcibly(); // SIGKILL: no shutdown hook, no last words
+        assertTrue(p.waitFor(30, TimeUnit.SECONDS));
+        int kept = Integer.parseInt(newestCheckpoint(stage).getFileName().toString().substring(6));
+        Process resumed = launch(cwd, "resume", dir.toString());
+        assertEquals(0, resumed.waitFor(), Files.readString(cwd.resolve("launch.err")));
+        String out = Files.readString(cwd.resolve("launch.out"));
+        assertTrue(out.contains("stage 2 (sparse-ae): resumed after epoch " + kept), out);
+        assertSameParameters(whole, dir);
+    }
+
+    private Process launch(Path cwd, String... args) throws Exception {
+        Path script = PlatformIT.DIST.toAbsolutePath().normalize().getParent().getParent().resolve("layerwise");
+        List<String> command = new ArrayList<>(List.of(script.toString()));
+        command.addAll(List.of(args));
+        ProcessBuilder pb = new ProcessBuilder(command).directory(cwd.toFile());
+        pb.environment().put("LAYERWISE_NO_BUILD", "1");
+        pb.environment().put("LAYERWISE_DATA", work.resolve("data").toString());
+        pb.environment().remove("PWD");
+        return pb.redirectOutput(cwd.resolve("launch.out").toFile()).redirectError(cwd.resolve("launch.err").toFile())
+                .start();
+    }
+
+    private static void assertSameParameters(Path expected, Path actual) throws Exception {
+        for (String stage : List.of("stage-1-dae", "stage-2-sparse-ae", "stage-3-rbm")) {
+            assertArrayEquals(Files.readAllBytes(expected.resolve(stage).resolve("params.bin")),
+                    Files.readAllBytes(actual.resolve(stage).resolve("params.bin")), stage + " differs after resume");
+        }
+    }
+
+    private static void awaitCheckpoint(Path stageDir, int epoch) throws InterruptedException {
+        Path cp = stageDir.resolve(String.format("checkpoints/epoch-%04d", epoch));
+        long deadline = System.currentTimeMillis() + 120_000;
+        while (!Files.isDirectory(cp) && System.currentTimeMillis() < deadline) {
+            Thread.sleep(5);
+        }
+        assertTrue(Files.isDirectory(cp), cp + " appears");
+    }
+
+    private static Path newestCheckpoint(Path stageDir) throws Exception {
+        try (var dirs = Files.list(stageDir.resolve("checkpoints"))) {
+            return dirs.filter(d -> d.getFileName().toString().matches("epoch-\\d+")).max(Path::compareTo).orElseThrow();
+        }
+    }
+
+    private void awaitFinished(String id) throws InterruptedException {
+        long deadline = System.currentTimeMillis() + 60_000;
+        while (System.currentTimeMillis() < deadline) {
+            String s = Shell.exec(platform, "layerwise:status " + id).out();
+            if (s.contains(" CANCELLED ") || s.contains(" DONE ") || s.contains(" FAILED ")) {
+                return;
+            }
+            Thread.sleep(20);
+        }
+        throw new AssertionError("job " + id + " did not end");
+    }
+}
