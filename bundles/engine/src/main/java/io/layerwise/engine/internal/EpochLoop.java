@@ -5,6 +5,7 @@ import io.layerwise.api.pipeline.ProgressListener;
 import io.layerwise.api.stage.Parameter;
 import io.layerwise.api.stage.Stage;
 import io.layerwise.engine.internal.PipelineJob.Cancelled;
+import io.layerwise.engine.internal.PipelineJob.ProviderGone;
 import io.layerwise.engine.internal.PipelineJob.StageFailure;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -30,6 +31,11 @@ final class EpochLoop {
     /** What the loop needs from its job. */
     interface Host extends EpochProgress {
         boolean cancelRequested();
+
+        /** True once the stage's provider was unregistered (its bundle stops or is updated). */
+        default boolean providerGone() {
+            return false;
+        }
 
         /** Saves the stage's model as it is now. */
         void save() throws IOException;
@@ -70,7 +76,7 @@ final class EpochLoop {
      * @param seed draws the validation rows
      */
     void run(FloatMatrix train, FloatMatrix test, long seed, Map<String, Object> history)
-            throws IOException, StageFailure, Cancelled {
+            throws IOException, StageFailure, Cancelled, ProviderGone {
         run(train, test, seed, history, null);
     }
 
@@ -82,7 +88,7 @@ final class EpochLoop {
      */
     @SuppressWarnings("unchecked")
     void run(FloatMatrix train, FloatMatrix test, long seed, Map<String, Object> history, Checkpoints.Checkpoint resume)
-            throws IOException, StageFailure, Cancelled {
+            throws IOException, StageFailure, Cancelled, ProviderGone {
         ValidationSplit validation = control.validation();
         ValidationSplit.Rows rows = validation.split(train, test, seed);
         history.put("trainSamples", rows.train().rows());
@@ -178,10 +184,13 @@ final class EpochLoop {
 
     /** Runs the epoch's minibatches; returns the sum of their losses. */
     private double batches(int epoch, int epochs, int batches, int n, long t0, double lastLoss, double lastVal)
-            throws StageFailure, Cancelled {
+            throws StageFailure, Cancelled, ProviderGone {
         long lastReport = t0;
         double sum = 0;
         for (int b = 0; b < batches; b++) {
+            if (host.providerGone()) {
+                throw new ProviderGone("epoch " + epoch + " at minibatch " + (b + 1));
+            }
             if (host.cancelRequested()) {
                 throw new Cancelled("stage " + (index + 1) + " (" + type + ") epoch " + epoch + " at minibatch "
                         + (b + 1) + "; the model of the last finished epoch is kept in " + stageDir);

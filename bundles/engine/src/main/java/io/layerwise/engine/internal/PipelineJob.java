@@ -53,6 +53,10 @@ final class PipelineJob implements Job, Runnable {
     private FineTuneStep.Labelled labelled;
     private volatile boolean cancelRequested;
     private boolean resuming;
+    /** Set once a stage's provider went away and another took over. */
+    private boolean swapped;
+    /** The provider of the stage in training, watched between minibatches. */
+    private volatile ServiceReference<StageProvider> currentProvider;
     private volatile JobStatus status;
 
     PipelineJob(String id, PipelineFile pipeline, List<Map<String, Object>> stageSpecs, Dataset data, RunDirectory run,
@@ -153,33 +157,74 @@ final class PipelineJob implements Job, Runnable {
             ServiceReference<StageProvider> ref = providers.find(type).orElseThrow(() -> new StageFailure(
                     "stage " + stageNo + ": no provider of stage type \"" + type + "\" is installed now; installed: "
                             + providers.listing()));
-            StageProvider provider = bundles.getService(ref);
-            if (provider == null) {
-                throw new StageFailure("stage " + (i + 1) + ": the provider of \"" + type + "\" went away");
-            }
-            String bundle = ref.getBundle().getSymbolicName();
-            String version = ref.getBundle().getVersion().toString();
-            Spec spec = new Spec("stages[" + i + "]", raw);
-            try (EngineStageContext context = new EngineStageContext(bundles, regularizers, train.cols(), range,
-                    pipeline.seed + i, this::log);
-                    Stage stage = provider.create(spec, context)) {
-                log("stage " + (i + 1) + "/" + stageSpecs.size() + ": " + type + " " + stage.inputSize() + " -> "
-                        + stage.outputSize() + " from " + bundle + " " + version);
-                Map<String, Object> info = new LinkedHashMap<>();
-                info.put("index", i + 1);
-                info.put("type", type);
-                info.put("bundle", bundle);
-                info.put("bundleVersion", version);
-                info.put("inputSize", stage.inputSize());
-                info.put("outputSize", stage.outputSize());
-                info.put("trainSamples", train.rows());
-                info.put("testSamples", test == null ? 0 : test.rows());
-                info.put("started", Instant.now().toString());
-                Map<String, Object> previous = resuming ? run.stageEntry(i) : null;
-                Path stageDir = run.stageDir(i, type);
-                if (previous != null && previous.containsKey("finished")) {
-                    stage.restore(ModelFiles.read(stageDir).parameters());
-                    log("stage " + (i + 1) + " (" + type + ") finished before the interruption; its saved model is used");
+            boolean again = resuming;
+            for (;;) {
+                StageProvider provider = bundles.getService(ref);
+                if (provider == null) {
+                    throw new StageFailure("stage " + (i + 1) + ": the provider of \"" + type + "\" went away");
+                }
+                currentProvider = ref;
+                String bundle = ref.getBundle().getSymbolicName();
+                String version = ref.getBundle().getVersion().toString();
+                Spec spec = new Spec("stages[" + i + "]", raw);
+                try (EngineStageContext context = new EngineStageContext(bundles, regularizers, train.cols(), range,
+                        pipeline.seed + i, this::log);
+                        Stage stage = provider.create(spec, context)) {
+                    log("stage " + (i + 1) + "/" + stageSpecs.size() + ": " + type + " " + stage.inputSize() + " -> "
+                            + stage.outputSize() + " from " + bundle + " " + version);
+                    Map<String, Object> info = new LinkedHashMap<>();
+                    info.put("index", i + 1);
+                    info.put("type", type);
+                    info.put("bundle", bundle);
+                    info.put("bundleVersion", version);
+                    info.put("inputSize", stage.inputSize());
+                    info.put("outputSize", stage.outputSize());
+                    info.put("trainSamples", train.rows());
+                    info.put("testSamples", test == null ? 0 : test.rows());
+                    info.put("started", Instant.now().toString());
+                    Map<String, Object> previous = again ? run.stageEntry(i) : null;
+                    Path stageDir = run.stageDir(i, type);
+                    if (previous != null && previous.containsKey("finished")) {
+                        stage.restore(ModelFiles.read(stageDir).parameters());
+                        log("stage " + (i + 1) + " (" + type + ") finished before the interruption; its saved model is used");
+                        if (fineTune != null) {
+                            encoders.add(stage.encoderLayer());
+                            decoders.add(stage.decoderLayer());
+                        }
+                        train = stage.encode(train);
+                        test = test == null ? null : stage.encode(test);
+                        range = stage.outputRange();
+                        break;
+                    }
+                    Map<String, Object> history = previous != null ? resumedStage(previous, bundle, version, resuming && !swapped)
+                            : run.beginStage(info);
+                    Map<String, Object> header = new LinkedHashMap<>(info);
+                    header.remove("index");
+                    header.remove("started");
+                    header.put("inputRange", range);
+                    header.put("outputRange", stage.outputRange());
+                    header.put("spec", raw);
+                    if (stage.trainable() && fineTune != null && !fineTune.pretrain()) {
+                        log("stage " + (i + 1) + " (" + type + ") keeps its random initialisation (finetune.pretrain false)");
+                        save(stage, stageDir, header);
+                    } else if (stage.trainable()) {
+                        train(i, type, stage, TrainControl.read(spec), train, test, history, stageDir, header, context, again);
+                    } else {
+                        ((List<?>) history.get("epochs")).clear(); // a fit interrupted by resume starts over
+                        long t0 = System.nanoTime();
+                        stage.fit(train);
+                        double seconds = (System.nanoTime() - t0) / 1e9;
+                        // a fitted stage may choose its width from the data (pca's retainedVariance)
+                        history.put("outputSize", stage.outputSize());
+                        header.put("outputSize", stage.outputSize());
+                        Map<String, Object> epoch = new LinkedHashMap<>();
+                        epoch.put("epoch", 1);
+                        epoch.put("seconds", seconds);
+                        epoch.put("metrics", test == null ? Map.of() : stage.evaluate(test));
+                        run.addEpoch(history, epoch);
+                        save(stage, stageDir, header);
+                    }
+                    writePictures(stage, stageDir, test != null ? test : train);
                     if (fineTune != null) {
                         encoders.add(stage.encoderLayer());
                         decoders.add(stage.decoderLayer());
@@ -187,48 +232,22 @@ final class PipelineJob implements Job, Runnable {
                     train = stage.encode(train);
                     test = test == null ? null : stage.encode(test);
                     range = stage.outputRange();
-                    continue;
+                    history.put("finished", Instant.now().toString());
+                    run.writeHistory();
+                    Checkpoints.removeAll(stageDir); // the saved model is complete: nothing left to resume
+                    break;
+                } catch (ProviderGone e) {
+                    log("stage " + (i + 1) + " (" + type + "): its provider " + bundle + " " + version + " went away in "
+                            + e.getMessage() + "; waiting up to " + swapTimeoutSeconds() + " s for a provider of \"" + type
+                            + "\" to go on from the last checkpoint");
+                } finally {
+                    currentProvider = null;
+                    Installed.release(bundles, ref);
                 }
-                Map<String, Object> history = previous != null ? resumedStage(previous, bundle, version) : run.beginStage(info);
-                Map<String, Object> header = new LinkedHashMap<>(info);
-                header.remove("index");
-                header.remove("started");
-                header.put("inputRange", range);
-                header.put("outputRange", stage.outputRange());
-                header.put("spec", raw);
-                if (stage.trainable() && fineTune != null && !fineTune.pretrain()) {
-                    log("stage " + (i + 1) + " (" + type + ") keeps its random initialisation (finetune.pretrain false)");
-                    save(stage, stageDir, header);
-                } else if (stage.trainable()) {
-                    train(i, type, stage, TrainControl.read(spec), train, test, history, stageDir, header, context);
-                } else {
-                    ((List<?>) history.get("epochs")).clear(); // a fit interrupted by resume starts over
-                    long t0 = System.nanoTime();
-                    stage.fit(train);
-                    double seconds = (System.nanoTime() - t0) / 1e9;
-                    // a fitted stage may choose its width from the data (pca's retainedVariance)
-                    history.put("outputSize", stage.outputSize());
-                    header.put("outputSize", stage.outputSize());
-                    Map<String, Object> epoch = new LinkedHashMap<>();
-                    epoch.put("epoch", 1);
-                    epoch.put("seconds", seconds);
-                    epoch.put("metrics", test == null ? Map.of() : stage.evaluate(test));
-                    run.addEpoch(history, epoch);
-                    save(stage, stageDir, header);
-                }
-                writePictures(stage, stageDir, test != null ? test : train);
-                if (fineTune != null) {
-                    encoders.add(stage.encoderLayer());
-                    decoders.add(stage.decoderLayer());
-                }
-                train = stage.encode(train);
-                test = test == null ? null : stage.encode(test);
-                range = stage.outputRange();
-                history.put("finished", Instant.now().toString());
-                run.writeHistory();
-                Checkpoints.removeAll(stageDir); // the saved model is complete: nothing left to resume
-            } finally {
-                Installed.release(bundles, ref);
+                // the old stage is closed and its provider released: nothing of the old bundle is held any more
+                ref = awaitProvider(i, type);
+                again = true;
+                swapped = true;
             }
         }
         if (fineTune != null) {
@@ -242,12 +261,18 @@ final class PipelineJob implements Job, Runnable {
     }
 
     private void train(int index, String type, Stage stage, TrainControl control, FloatMatrix train, FloatMatrix test,
-            Map<String, Object> history, Path stageDir, Map<String, Object> header, EngineStageContext context)
-            throws IOException, StageFailure, Cancelled {
+            Map<String, Object> history, Path stageDir, Map<String, Object> header, EngineStageContext context,
+            boolean again) throws IOException, StageFailure, Cancelled, ProviderGone {
         EpochLoop.Host host = new EpochLoop.Host() {
             @Override
             public boolean cancelRequested() {
                 return cancelRequested;
+            }
+
+            @Override
+            public boolean providerGone() {
+                ServiceReference<StageProvider> ref = currentProvider;
+                return ref != null && ref.getBundle() == null; // unregistered: its bundle stopped or is updating
             }
 
             @Override
@@ -268,7 +293,7 @@ final class PipelineJob implements Job, Runnable {
             }
         };
         Checkpoints.Checkpoint from = null;
-        if (resuming && history.get("epochs") instanceof List<?> done && !done.isEmpty()) {
+        if (again && history.get("epochs") instanceof List<?> done && !done.isEmpty()) {
             from = Checkpoints.latest(stageDir, this::log).orElse(null);
             int keep = from == null ? 0 : from.epoch();
             done.removeIf(e -> !(e instanceof Map<?, ?> m && m.get("epoch") instanceof Number n && n.intValue() <= keep));
@@ -280,12 +305,54 @@ final class PipelineJob implements Job, Runnable {
                 .run(train, test, pipeline.seed + index, history, from);
     }
 
+    /** Seconds a job waits for a stage type's provider to come back: framework property layerwise.swap.timeout.seconds. */
+    private long swapTimeoutSeconds() {
+        String p = bundles.getProperty("layerwise.swap.timeout.seconds");
+        try {
+            return p == null ? 60 : Math.max(0, Long.parseLong(p.trim()));
+        } catch (NumberFormatException e) {
+            return 60;
+        }
+    }
+
+    /** Waits (bounded) for a provider of {@code type}; the job fails naming the checkpoint to resume from if none comes. */
+    private ServiceReference<StageProvider> awaitProvider(int index, String type) throws StageFailure, Cancelled {
+        long timeout = swapTimeoutSeconds();
+        long deadline = System.nanoTime() + timeout * 1_000_000_000L;
+        while (true) {
+            var ref = providers.find(type);
+            if (ref.isPresent() && ref.get().getBundle() != null) {
+                log("stage " + (index + 1) + " (" + type + "): provider " + ref.get().getBundle().getSymbolicName() + " "
+                        + ref.get().getBundle().getVersion() + " takes over");
+                return ref.get();
+            }
+            if (cancelRequested) {
+                throw new Cancelled("stage " + (index + 1) + " (" + type + ") while waiting for its provider");
+            }
+            if (System.nanoTime() > deadline) {
+                Path dir = run.dir;
+                throw new StageFailure("stage " + (index + 1) + " (" + type + "): no provider of \"" + type
+                        + "\" came back within " + timeout + " s; installed: " + providers.listing()
+                        + "; the checkpoints stay in " + dir + " (layerwise:resume " + dir + ")");
+            }
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new Cancelled("stage " + (index + 1) + " (" + type + ") while waiting for its provider");
+            }
+        }
+    }
+
     /** The history entry of the stage that was in progress, noting which bundle goes on with it. */
     @SuppressWarnings("unchecked")
-    private static Map<String, Object> resumedStage(Map<String, Object> entry, String bundle, String version) {
+    private static Map<String, Object> resumedStage(Map<String, Object> entry, String bundle, String version,
+            boolean afterInterruption) {
         List<Object> resumed = entry.get("resumed") instanceof List<?> l ? (List<Object>) l : new ArrayList<>();
         Map<String, Object> r = new LinkedHashMap<>();
         r.put("at", Instant.now().toString());
+        r.put("why", afterInterruption ? "resume of an interrupted run" : "its provider went away; another took over");
+        r.put("afterEpoch", entry.get("epochs") instanceof List<?> done ? done.size() : 0);
         r.put("bundle", bundle);
         r.put("bundleVersion", version);
         resumed.add(r);
@@ -353,6 +420,15 @@ final class PipelineJob implements Job, Runnable {
 
         StageFailure(String message) {
             super(message);
+        }
+    }
+
+    /** The provider of the stage in training went away; the epoch in progress is abandoned. */
+    static final class ProviderGone extends Exception {
+        private static final long serialVersionUID = 1L;
+
+        ProviderGone(String where) {
+            super(where);
         }
     }
 

@@ -1,0 +1,136 @@
+package io.layerwise.itest;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.layerwise.launcher.Platform;
+import java.io.ByteArrayInputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer.OrderAnnotation;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.io.TempDir;
+import org.osgi.framework.Bundle;
+import org.osgi.framework.FrameworkEvent;
+import org.osgi.framework.wiring.FrameworkWiring;
+
+/** The model bundle of a running stage is updated, or uninstalled, while the job trains. */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(OrderAnnotation.class)
+class LiveSwapIT {
+    static final String PIPELINE = """
+            {"name": "swap", "seed": 31, "data": {"source": "mnist"},
+             "stages": [{"type": "dae", "hidden": 40, "noise": {"kind": "mask", "level": 0.3},
+                         "train": {"epochs": 200, "batch": 20, "optimizer": {"kind": "sgd", "lr": 0.1, "momentum": 0.5}}}]}
+            """;
+
+    @TempDir
+    static Path work;
+    Platform platform;
+    Path pipeline;
+
+    @BeforeAll
+    void start() throws Exception {
+        Path data = SyntheticMnist.write(work.resolve("data"), 300, 100);
+        Path deploy = Files.createDirectories(work.resolve("deploy"));
+        platform = Platform.start(PlatformIT.DIST, Map.of("layerwise.cwd", work.toString(), "layerwise.data.dir",
+                data.toString(), "felix.fileinstall.dir", deploy.toString(), "layerwise.swap.timeout.seconds", "3"));
+        pipeline = PlatformIT.pipeline(work, "swap", PIPELINE);
+    }
+
+    @AfterAll
+    void stop() {
+        platform.stop();
+    }
+
+    @Test
+    @Order(1)
+    void updatingTheModelBundleMidRunContinuesFromTheCheckpointBitIdentically() throws Exception {
+        Path whole = work.resolve("whole");
+        assertEquals(0, Shell.exec(platform, "layerwise:run --out " + whole + " " + pipeline).exitCode());
+
+        Path dir = work.resolve("swapped");
+        String id = startAsync(dir);
+        awaitCheckpoint(dir, 5);
+        Bundle dae = dae();
+        Path jar = PlatformIT.DIST.resolve("bundle").resolve(Path.of(dae.getLocation().replaceFirst("^.*/", "")));
+        dae.update(new ByteArrayInputStream(PlatformIT.withVersion(Files.readAllBytes(jar), "9.9.9")));
+        refresh(dae);
+        String status = awaitEnd(id);
+        assertTrue(status.contains(" DONE "), status);
+
+        assertArrayEquals(Files.readAllBytes(whole.resolve("stage-1-dae/params.bin")),
+                Files.readAllBytes(dir.resolve("stage-1-dae/params.bin")), "the swapped run's parameters differ");
+        String history = Files.readString(dir.resolve("history.json"));
+        assertTrue(history.contains("\"bundleVersion\": \"9.9.9\"") && history.contains("another took over"), history);
+        String log = Files.readString(dir.resolve("run.log"));
+        assertTrue(log.contains("went away in epoch") && log.contains("9.9.9 takes over"), log);
+    }
+
+    @Test
+    @Order(2)
+    void withoutAProviderComingBackTheJobFailsNamingTheCheckpointToResumeFrom() throws Exception {
+        Path dir = work.resolve("orphaned");
+        String id = startAsync(dir);
+        awaitCheckpoint(dir, 3);
+        Bundle dae = dae();
+        dae.uninstall();
+        refresh(null);
+        String status = awaitEnd(id);
+        assertTrue(status.contains(" FAILED "), status);
+        assertTrue(status.contains("no provider of \"dae\" came back within 3 s")
+                && status.contains("layerwise:resume " + dir), status);
+        assertTrue(Files.isDirectory(dir.resolve("stage-1-dae/checkpoints")), "the checkpoints stay");
+    }
+
+    private String startAsync(Path dir) {
+        Shell.Result r = Shell.exec(platform, "layerwise:run --async --out " + dir + " " + pipeline);
+        assertEquals(0, r.exitCode(), r.all());
+        return r.out().replaceAll("(?s).*job (\\d+) started.*", "$1");
+    }
+
+    private Bundle dae() {
+        return Arrays.stream(platform.context().getBundles())
+                .filter(b -> "io.layerwise.model-dae".equals(b.getSymbolicName())).findFirst().orElseThrow();
+    }
+
+    private void refresh(Bundle b) throws InterruptedException {
+        java.util.concurrent.CountDownLatch done = new java.util.concurrent.CountDownLatch(1);
+        platform.context().getBundle(0).adapt(FrameworkWiring.class).refreshBundles(b == null ? null : java.util.List.of(b),
+                e -> {
+                    if (e.getType() == FrameworkEvent.PACKAGES_REFRESHED) {
+                        done.countDown();
+                    }
+                });
+        assertTrue(done.await(30, java.util.concurrent.TimeUnit.SECONDS));
+    }
+
+    private static void awaitCheckpoint(Path dir, int epoch) throws InterruptedException {
+        Path cp = dir.resolve(String.format("stage-1-dae/checkpoints/epoch-%04d", epoch));
+        long deadline = System.currentTimeMillis() + 120_000;
+        while (!Files.isDirectory(cp) && System.currentTimeMillis() < deadline) {
+            Thread.sleep(5);
+        }
+        assertTrue(Files.isDirectory(cp), cp + " appears");
+    }
+
+    private String awaitEnd(String id) throws InterruptedException {
+        long deadline = System.currentTimeMillis() + 120_000;
+        while (System.currentTimeMillis() < deadline) {
+            String s = Shell.exec(platform, "layerwise:status " + id).out();
+            if (s.contains(" DONE ") || s.contains(" FAILED ") || s.contains(" CANCELLED ")) {
+                return s;
+            }
+            Thread.sleep(50);
+        }
+        throw new AssertionError("job " + id + " did not end");
+    }
+}
