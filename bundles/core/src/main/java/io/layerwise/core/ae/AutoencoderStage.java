@@ -6,6 +6,7 @@ import io.layerwise.api.regularizer.Penalty;
 import io.layerwise.api.stage.DenseLayer;
 import io.layerwise.api.stage.Parameter;
 import io.layerwise.api.stage.Stage;
+import io.layerwise.api.stage.TrainingState;
 import io.layerwise.core.nn.Architecture;
 import io.layerwise.core.nn.BatchBuffers;
 import io.layerwise.core.nn.DenseAutoencoder;
@@ -29,9 +30,12 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * size has its own preallocated {@link BatchBuffers}. The training rows are uploaded once per
  * {@link #prepareTraining} and batches are row views of that array. Parameters: {@code W} (inputs x hidden),
  * {@code bh} (hidden), {@code bv} (inputs) and, when untied, {@code Wdec} (inputs x hidden, the decoder computes
- * {@code y Wdec^T}).
+ * {@code y Wdec^T}). Its {@link #trainingState()}: the optimizer under {@code optimizer.}, the corruption's generator
+ * under {@code corruption.} (a denoising autoencoder's) and each penalty's state under {@code penalty.<i>.} (see
+ * {@link TrainingStates}).
  */
 public class AutoencoderStage implements Stage {
+    static final String CORRUPTION = "corruption.";
     private final AutoencoderSpec spec;
     private final DenseAutoencoder ae;
     private final Optimizer optimizer;
@@ -178,6 +182,25 @@ public class AutoencoderStage implements Stage {
     public void restore(List<Parameter> saved) {
         ParameterLoad.into(parameters(), ae.parameters(), saved); // same order: W, bh, bv, Wdec
         optimizer.reset();
+    }
+
+    /** Optimizer, corruption and penalties; nothing else carries from one epoch to the next. */
+    @Override
+    public TrainingState trainingState() {
+        return new TrainingStates.Writer()
+                .optimizer(TrainingStates.OPTIMIZER, optimizer)
+                .counters(CORRUPTION, corruption.state())
+                .penalties(TrainingStates.PENALTY, spec.penalties())
+                .build();
+    }
+
+    @Override
+    public void restoreTrainingState(TrainingState state) {
+        TrainingStates.Reader r = new TrainingStates.Reader(state);
+        r.optimizer(TrainingStates.OPTIMIZER, optimizer);
+        r.counters(CORRUPTION, corruption::restoreState);
+        r.penalties(TrainingStates.PENALTY, spec.penalties());
+        r.finish();
     }
 
     @Override

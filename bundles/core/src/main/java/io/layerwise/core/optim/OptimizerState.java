@@ -13,6 +13,14 @@ import java.util.Map;
  * {@code m.0}, {@code v.0}, {@code m.1}, so that a checkpoint can store them exactly like a model's parameters.
  */
 public record OptimizerState(String kind, Map<String, Double> scalars, List<Parameter> arrays) {
+    /** The number of updates so far: a count. */
+    public static final String STEP = "step";
+    /** The epoch last started, -1 before the first: a count. */
+    public static final String EPOCH = "epoch";
+    /** The learning rate in use: a real number. */
+    public static final String LR = "lr";
+    /** The scalars that are whole numbers (so that a stage can save them as counters, the others as float64). */
+    public static final java.util.Set<String> COUNTS = java.util.Set.of(STEP, EPOCH);
 
     public OptimizerState {
         if (kind == null || kind.isEmpty()) {

@@ -18,9 +18,9 @@ import org.nd4j.linalg.factory.Nd4j;
  * slots in the constructor and implement {@link #update}; scratch arrays (not state) come from {@link #scratch}.
  */
 abstract class SlotOptimizer implements Optimizer {
-    static final String STEP = "step";
-    static final String EPOCH = "epoch";
-    static final String LR = "lr";
+    static final String STEP = OptimizerState.STEP;
+    static final String EPOCH = OptimizerState.EPOCH;
+    static final String LR = OptimizerState.LR;
 
     private final String kind;
     private final double baseLr;

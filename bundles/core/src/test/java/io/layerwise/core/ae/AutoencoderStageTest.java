@@ -9,13 +9,18 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.layerwise.api.data.Dataset;
 import io.layerwise.api.data.FloatMatrix;
 import io.layerwise.api.spec.Spec;
+import io.layerwise.api.regularizer.Penalty;
 import io.layerwise.api.stage.Parameter;
+import io.layerwise.api.stage.TrainingState;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeSet;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import org.nd4j.linalg.api.ndarray.INDArray;
 
 class AutoencoderStageTest {
     static final int N = 50;
@@ -185,6 +190,143 @@ class AutoencoderStageTest {
             Parameter w = a.filters();
             assertEquals("W", w.name());
             assertArrayEquals(new int[] {INPUTS, 7}, w.shape());
+        }
+    }
+
+    /** {@code (lambda/2) ||W||^2}: stateless. */
+    record L2(double lambda) implements Penalty {
+        @Override
+        public double onWeights(INDArray weights, INDArray gradWeights, INDArray hidden) {
+            gradWeights.addi(weights.mul(lambda));
+            return lambda / 2 * weights.norm2Number().doubleValue() * weights.norm2Number().doubleValue();
+        }
+
+        @Override
+        public String describe() {
+            return "l2(lambda=" + lambda + ")";
+        }
+    }
+
+    /** Counts the batches it saw and keeps the count as its state; adds nothing to the objective. */
+    static final class Counting implements Penalty {
+        double seen;
+
+        @Override
+        public double onHidden(INDArray hidden, INDArray gradHidden) {
+            seen++;
+            return 0;
+        }
+
+        @Override
+        public Map<String, double[]> state() {
+            return Map.of("seen", new double[] {seen});
+        }
+
+        @Override
+        public void restoreState(Map<String, double[]> state) {
+            if (!state.containsKey("seen")) {
+                throw new IllegalArgumentException("no seen");
+            }
+            seen = state.get("seen")[0];
+        }
+
+        @Override
+        public String describe() {
+            return "counting";
+        }
+    }
+
+    /** SGD with momentum 0.9 and an l2 penalty, 20-row batches (the last partial), plus a stateful test penalty. */
+    static AutoencoderStage momentumStage(long seed) {
+        Spec spec = new Spec("stages[0]", Map.of("hidden", 7, "train", Map.of("epochs", 3, "batch", 20,
+                "optimizer", Map.of("kind", "sgd", "lr", 0.1, "momentum", 0.9))));
+        AutoencoderSpec read = AutoencoderSpec.read(spec, new TestContext(INPUTS, Dataset.UNIT, seed));
+        AutoencoderSpec withPenalties = new AutoencoderSpec(read.architecture(), read.training(),
+                List.of(new L2(1e-3), new Counting()));
+        return new AutoencoderStage(withPenalties, seed, Corruption.NONE);
+    }
+
+    /** One epoch as the engine runs it: every batch, then the epoch's metrics; returns the summed loss. */
+    static double epoch(AutoencoderStage s, int batches, FloatMatrix heldOut) {
+        double sum = 0;
+        for (int b = 0; b < batches; b++) {
+            sum += s.trainBatch(b);
+        }
+        s.evaluate(heldOut);
+        return sum;
+    }
+
+    @Test
+    void aStageRestoredWithItsTrainingStateTrainsTheNextEpochBitForBit() {
+        FloatMatrix x = data(3);
+        FloatMatrix val = data(4);
+        try (AutoencoderStage a = momentumStage(1); AutoencoderStage b = momentumStage(1);
+                AutoencoderStage paramsOnly = momentumStage(1)) {
+            int batches = a.prepareTraining(x);
+            epoch(a, batches, val);
+            epoch(a, batches, val);
+            List<Parameter> saved = a.parameters();
+            TrainingState state = a.trainingState();
+            assertEquals(new TreeSet<>(List.of("optimizer.velocity.0", "optimizer.velocity.1", "optimizer.velocity.2")),
+                    new TreeSet<>(state.arrays().stream().map(Parameter::name).toList()));
+            assertEquals(Map.of("optimizer.step", 6L, "optimizer.epoch", 1L), state.counters());
+            assertEquals(new TreeSet<>(List.of("optimizer.lr", "penalty.1.seen")), new TreeSet<>(state.values().keySet()));
+            assertArrayEquals(new double[] {6}, state.values().get("penalty.1.seen"));
+
+            assertEquals(batches, b.prepareTraining(x));
+            b.restore(saved);
+            b.restoreTrainingState(state);
+            paramsOnly.prepareTraining(x);
+            paramsOnly.restore(saved);
+
+            double lossA = epoch(a, batches, val);
+            assertEquals(lossA, epoch(b, batches, val));
+            assertEquals(a.parameters(), b.parameters());
+            assertEquals(a.trainingState().counters(), b.trainingState().counters());
+            epoch(paramsOnly, batches, val);
+            assertNotEquals(a.parameters(), paramsOnly.parameters(), "without the momentum the epoch differs");
+        }
+    }
+
+    @Test
+    void restoreTrainingStateNamesAMissingMisshapenOrUnknownEntry() {
+        FloatMatrix x = data(3);
+        try (AutoencoderStage a = momentumStage(1); AutoencoderStage b = momentumStage(1)) {
+            int batches = a.prepareTraining(x);
+            epoch(a, batches, x);
+            TrainingState state = a.trainingState();
+            b.prepareTraining(x);
+
+            List<Parameter> arrays = state.arrays().stream().filter(p -> !p.name().equals("optimizer.velocity.1")).toList();
+            IllegalArgumentException missing = assertThrows(IllegalArgumentException.class, () -> b.restoreTrainingState(
+                    new TrainingState(arrays, state.values(), state.counters())));
+            assertTrue(missing.getMessage().contains("velocity.1"), missing.getMessage());
+
+            List<Parameter> misshapen = state.arrays().stream().map(p -> p.name().equals("optimizer.velocity.0")
+                    ? new Parameter(p.name(), new int[] {7, INPUTS}, p.values()) : p).toList();
+            IllegalArgumentException shape = assertThrows(IllegalArgumentException.class, () -> b.restoreTrainingState(
+                    new TrainingState(misshapen, state.values(), state.counters())));
+            assertTrue(shape.getMessage().contains("velocity.0") && shape.getMessage().contains("[7, 12]"),
+                    shape.getMessage());
+
+            Map<String, Long> counters = new HashMap<>(state.counters());
+            counters.remove("optimizer.step");
+            IllegalArgumentException step = assertThrows(IllegalArgumentException.class, () -> b.restoreTrainingState(
+                    new TrainingState(state.arrays(), state.values(), counters)));
+            assertTrue(step.getMessage().contains("step"), step.getMessage());
+
+            Map<String, double[]> values = new HashMap<>(state.values());
+            values.remove("penalty.1.seen");
+            IllegalArgumentException penalty = assertThrows(IllegalArgumentException.class, () -> b.restoreTrainingState(
+                    new TrainingState(state.arrays(), values, state.counters())));
+            assertTrue(penalty.getMessage().contains("penalty.1.") && penalty.getMessage().contains("counting"),
+                    penalty.getMessage());
+
+            Map<String, Long> extra = new HashMap<>(state.counters());
+            extra.put("chains.started", 1L);
+            IllegalArgumentException unknown = assertThrows(IllegalArgumentException.class, () -> b.restoreTrainingState(
+                    new TrainingState(state.arrays(), state.values(), extra)));
+            assertTrue(unknown.getMessage().contains("[chains.started]"), unknown.getMessage());
         }
     }
 }

@@ -11,7 +11,10 @@ import java.lang.reflect.Proxy;
  * returns NaN or an infinity from finite arrays, fails with a {@link Failure} naming the regularizer, its parameters
  * and its bundle, so that the job stops with that name instead of a bare "the loss is NaN" or a foreign stack trace.
  * A dynamic proxy of {@link Penalty}, so that the engine needs no ND4J types; one reflective call and one comparison
- * per hook call, the arrays passed through untouched.
+ * per hook call, the arrays passed through untouched. {@link Penalty#state()} and {@link Penalty#restoreState} reach the
+ * penalty like every other method (a penalty built against an older API gets the interface's defaults); a saved state
+ * the penalty rejects stays an {@link IllegalArgumentException}, with the regularizer named, as restoring a stage
+ * promises.
  */
 final class GuardedPenalty implements InvocationHandler {
     private final Penalty penalty;
@@ -46,6 +49,9 @@ final class GuardedPenalty implements InvocationHandler {
             Throwable cause = e.getCause();
             if (cause instanceof Failure || !(cause instanceof RuntimeException || cause instanceof LinkageError)) {
                 throw cause;
+            }
+            if (cause instanceof IllegalArgumentException && method.getName().equals("restoreState")) {
+                throw new IllegalArgumentException(who() + " rejected its saved state: " + cause.getMessage(), cause);
             }
             throw new Failure(who() + " threw " + cause + " in " + method.getName(), cause);
         }

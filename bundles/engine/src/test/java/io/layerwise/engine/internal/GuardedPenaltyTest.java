@@ -94,4 +94,42 @@ class GuardedPenaltyTest {
         f = assertThrows(GuardedPenalty.Failure.class, p::epochMetrics);
         assertEquals("epochMetrics", f.getMessage().replaceAll(".* in ", ""));
     }
+
+    /** A penalty with a state, to check that the guard passes state() and restoreState through. */
+    static final class Stateful implements Penalty {
+        double[] r = {0.5};
+
+        @Override
+        public Map<String, double[]> state() {
+            return Map.of("r", r.clone());
+        }
+
+        @Override
+        public void restoreState(Map<String, double[]> state) {
+            if (!state.containsKey("r")) {
+                throw new IllegalArgumentException("no r");
+            }
+            r = state.get("r").clone();
+        }
+
+        @Override
+        public String describe() {
+            return "stateful";
+        }
+    }
+
+    @Test
+    void stateAndRestoreStateReachThePenaltyAndARejectedStateStaysAnIllegalArgument() {
+        Stateful inner = new Stateful();
+        Penalty p = GuardedPenalty.wrap(inner, "stateful", BUNDLE);
+        assertEquals(0.5, p.state().get("r")[0]);
+        p.restoreState(Map.of("r", new double[] {0.25}));
+        assertEquals(0.25, inner.r[0]);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> p.restoreState(Map.of()));
+        assertEquals("regularizer \"stateful\" (stateful from org.example.lab 1.2.0) rejected its saved state: no r",
+                e.getMessage());
+        Penalty stateless = GuardedPenalty.wrap(new Fixed(0.0), "fixed", BUNDLE);
+        assertEquals(Map.of(), stateless.state());
+        stateless.restoreState(Map.of());
+    }
 }

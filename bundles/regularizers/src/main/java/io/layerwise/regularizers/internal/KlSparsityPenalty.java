@@ -20,10 +20,12 @@ import org.nd4j.linalg.factory.Nd4j;
  * gradient of {@code P} when {@code lambda = 0} ({@code rho^} is then the batch mean); with {@code lambda > 0} it
  * treats the running estimate as the batch mean, as the textbook does (the exact derivative would carry a factor
  * {@code 1-lambda}). The running estimate is kept in float64 and never clamped itself; each clamp of a {@code q_j} is
- * counted. Per epoch (training batches): {@code meanActivation} (mean over the batches of {@code mean_j rho^_j}),
+ * counted. Its {@link #state()} is {@code rhoHat} (none before the first batch): the only thing carried from one
+ * epoch to the next, the metrics' counters being reset each epoch. Per epoch (training batches): {@code meanActivation} (mean over the batches of {@code mean_j rho^_j}),
  * {@code activationRateAbove0_5} (fraction of the {@code y_bj} above 0.5) and {@code rhoHatClamped} (clamps).
  */
 final class KlSparsityPenalty implements Penalty {
+    static final String RHO_HAT = "rhoHat";
     private final KlSparsityOptions o;
     private final Scratch scratch = new Scratch();
     private double[] rhoHat;
@@ -95,6 +97,34 @@ final class KlSparsityPenalty implements Penalty {
         activations = 0;
         clamped = 0;
         return m;
+    }
+
+    /** {@code rhoHat}, the running estimate {@code rho^} (float64, one per hidden unit); empty before the first batch. */
+    @Override
+    public Map<String, double[]> state() {
+        return rhoHat == null ? Map.of() : Map.of(RHO_HAT, rhoHat.clone());
+    }
+
+    /** Sets {@code rho^} from {@link #state()}; an empty state means before the first batch. */
+    @Override
+    public void restoreState(Map<String, double[]> state) {
+        for (String k : state.keySet()) {
+            if (!k.equals(RHO_HAT)) {
+                throw new IllegalArgumentException("kl-sparsity state has only " + RHO_HAT + ", got " + k);
+            }
+        }
+        double[] r = state.get(RHO_HAT);
+        if (r != null) {
+            if (r.length == 0) {
+                throw new IllegalArgumentException("kl-sparsity state " + RHO_HAT + " is empty");
+            }
+            for (double v : r) {
+                if (!Double.isFinite(v)) {
+                    throw new IllegalArgumentException("kl-sparsity state " + RHO_HAT + " holds " + v);
+                }
+            }
+        }
+        rhoHat = r == null ? null : r.clone();
     }
 
     /** The running estimate {@code rho^} (a copy), null before the first batch. */

@@ -126,4 +126,41 @@ class KlSparsityRegularizerTest {
     void describesItsParameters() {
         assertEquals("kl-sparsity(rho=0.05, beta=0.1, lambda=0.9, epsilon=1.0E-6)", kl(Map.of()).describe());
     }
+
+    /** state() is rho^ (none before the first batch); a fresh penalty given it continues the same running estimate. */
+    @Test
+    void stateIsTheRunningEstimateAndAFreshPenaltyContinuesFromIt() {
+        Map<String, Object> params = Map.of("rho", 0.05, "beta", 0.5, "lambda", 0.9);
+        Penalty p = kl(params);
+        assertEquals(Map.of(), p.state());
+        INDArray grad = Nd4j.zeros(DataType.DOUBLE, 4, 3);
+        p.onHidden(Nd4j.valueArrayOf(new long[] {4, 3}, 0.2, DataType.DOUBLE), grad, null);
+        Map<String, double[]> state = p.state();
+        assertEquals(java.util.Set.of("rhoHat"), state.keySet());
+        assertArrayEquals(new double[] {0.2, 0.2, 0.2}, state.get("rhoHat"));
+        state.get("rhoHat")[0] = 99; // a copy
+        assertArrayEquals(new double[] {0.2, 0.2, 0.2}, p.state().get("rhoHat"));
+
+        KlSparsityPenalty q = (KlSparsityPenalty) kl(params);
+        q.restoreState(p.state());
+        INDArray gp = Nd4j.zeros(DataType.DOUBLE, 4, 3);
+        INDArray gq = Nd4j.zeros(DataType.DOUBLE, 4, 3);
+        INDArray y = Nd4j.valueArrayOf(new long[] {4, 3}, 0.6, DataType.DOUBLE);
+        assertEquals(p.onHidden(y, gp, null), q.onHidden(y, gq, null));
+        assertEquals(gp, gq);
+        assertArrayEquals(new double[] {0.24, 0.24, 0.24}, q.rhoHat(), 1e-15);
+
+        q.restoreState(Map.of());
+        assertEquals(Map.of(), q.state(), "an empty state is before the first batch");
+    }
+
+    @Test
+    void aForeignOrNonFiniteStateIsRejected() {
+        Penalty p = kl(Map.of());
+        assertEquals("kl-sparsity state has only rhoHat, got mean",
+                assertThrows(IllegalArgumentException.class, () -> p.restoreState(Map.of("mean", new double[] {0.1})))
+                        .getMessage());
+        assertEquals("kl-sparsity state rhoHat holds NaN", assertThrows(IllegalArgumentException.class,
+                () -> p.restoreState(Map.of("rhoHat", new double[] {0.1, Double.NaN}))).getMessage());
+    }
 }

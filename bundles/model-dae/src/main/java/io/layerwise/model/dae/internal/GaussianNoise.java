@@ -1,6 +1,8 @@
 package io.layerwise.model.dae.internal;
 
 import io.layerwise.core.ae.Corruption;
+import io.layerwise.core.ae.TrainingStates;
+import java.util.Map;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.random.impl.GaussianDistribution;
 import org.nd4j.linalg.api.rng.Random;
@@ -21,6 +23,17 @@ final class GaussianNoise implements Corruption {
         Nd4j.getExecutioner().exec(new GaussianDistribution(out, 0.0, sigma), rng);
         out.addi(clean);
         return out;
+    }
+
+    /** The generator's {@code rootState} and {@code nodeState}. */
+    @Override
+    public Map<String, Long> state() {
+        return TrainingStates.generator(rng);
+    }
+
+    @Override
+    public void restoreState(Map<String, Long> state) {
+        TrainingStates.restoreGenerator(rng, state, "noise");
     }
 
     @Override

@@ -1,6 +1,8 @@
 package io.layerwise.model.dae.internal;
 
 import io.layerwise.core.ae.Corruption;
+import io.layerwise.core.ae.TrainingStates;
+import java.util.Map;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.random.impl.DropOut;
 import org.nd4j.linalg.api.rng.Random;
@@ -24,6 +26,17 @@ final class MaskingNoise implements Corruption {
     public INDArray apply(INDArray clean, INDArray out) {
         Nd4j.getExecutioner().exec(new DropOut(clean, out, 1 - level), rng);
         return out;
+    }
+
+    /** The generator's {@code rootState} and {@code nodeState}. */
+    @Override
+    public Map<String, Long> state() {
+        return TrainingStates.generator(rng);
+    }
+
+    @Override
+    public void restoreState(Map<String, Long> state) {
+        TrainingStates.restoreGenerator(rng, state, "noise");
     }
 
     @Override

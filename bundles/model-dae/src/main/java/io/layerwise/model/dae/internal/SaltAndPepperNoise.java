@@ -1,6 +1,7 @@
 package io.layerwise.model.dae.internal;
 
 import io.layerwise.core.ae.Corruption;
+import io.layerwise.core.ae.TrainingStates;
 import java.util.HashMap;
 import java.util.Map;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -35,6 +36,17 @@ final class SaltAndPepperNoise implements Corruption {
         k.muli(clean);
         out.addi(k);
         return out;
+    }
+
+    /** The generator's {@code rootState} and {@code nodeState}. */
+    @Override
+    public Map<String, Long> state() {
+        return TrainingStates.generator(rng);
+    }
+
+    @Override
+    public void restoreState(Map<String, Long> state) {
+        TrainingStates.restoreGenerator(rng, state, "noise");
     }
 
     @Override

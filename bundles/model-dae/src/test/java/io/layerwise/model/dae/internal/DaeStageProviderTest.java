@@ -1,6 +1,7 @@
 package io.layerwise.model.dae.internal;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -8,11 +9,16 @@ import io.layerwise.api.data.Dataset;
 import io.layerwise.api.data.FloatMatrix;
 import io.layerwise.api.spec.Spec;
 import io.layerwise.api.spec.SpecException;
+import io.layerwise.api.stage.Parameter;
 import io.layerwise.api.stage.Stage;
+import io.layerwise.api.stage.TrainingState;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class DaeStageProviderTest {
     final DaeStageProvider provider = new DaeStageProvider();
@@ -84,6 +90,80 @@ class DaeStageProviderTest {
             }
             assertTrue(last < first, "training lowers the objective: " + first + " -> " + last);
             assertTrue(s.evaluate(x).get("testReconstructionCE") > 0);
+        }
+    }
+
+    Stage adamDae(String noise) {
+        Map<String, Object> n = noise.equals("gaussian") ? Map.of("kind", noise, "sigma", 0.3) : Map.of("kind", noise, "level", 0.3);
+        return provider.create(new Spec("stages[1]", Map.of("hidden", 10, "noise", n,
+                "train", Map.of("epochs", 3, "batch", 7, "optimizer", Map.of("kind", "adam", "lr", 0.01)))),
+                new TestContext(30, Dataset.UNIT, 5));
+    }
+
+    static FloatMatrix rows(int n, long seed) {
+        Random r = new Random(seed);
+        float[] v = new float[n * 30];
+        for (int i = 0; i < v.length; i++) {
+            v[i] = r.nextFloat();
+        }
+        return new FloatMatrix(n, 30, v);
+    }
+
+    static double epoch(Stage s, int batches) {
+        double sum = 0;
+        for (int b = 0; b < batches; b++) {
+            sum += s.trainBatch(b);
+        }
+        return sum;
+    }
+
+    /**
+     * Two epochs, then a fresh stage of the same spec and seed given the parameters and the training state: its third
+     * epoch is the original's, bit for bit (Adam's moments and step count, and the noise generator, carried over).
+     * Without the training state the noise starts over and Adam's moments at zero: the epoch differs.
+     */
+    @ParameterizedTest(name = "noise={0}")
+    @ValueSource(strings = {"mask", "gaussian", "salt-and-pepper"})
+    void aDaeRestoredWithItsTrainingStateTrainsTheNextEpochBitForBit(String noise) {
+        FloatMatrix x = rows(40, 1);
+        try (Stage a = adamDae(noise); Stage b = adamDae(noise); Stage paramsOnly = adamDae(noise)) {
+            int batches = a.prepareTraining(x);
+            epoch(a, batches);
+            epoch(a, batches);
+            List<Parameter> saved = a.parameters();
+            TrainingState state = a.trainingState();
+            assertEquals(Set.of("optimizer.step", "optimizer.epoch", "corruption.rootState", "corruption.nodeState"),
+                    state.counters().keySet());
+            assertEquals(12, (long) state.counters().get("optimizer.step"));
+            assertEquals(Set.of("optimizer.lr"), state.values().keySet());
+            assertEquals(6, state.arrays().size(), "m and v of W, bh, bv");
+
+            b.prepareTraining(x);
+            b.restore(saved);
+            b.restoreTrainingState(state);
+            paramsOnly.prepareTraining(x);
+            paramsOnly.restore(saved);
+
+            assertEquals(epoch(a, batches), epoch(b, batches));
+            assertEquals(a.parameters(), b.parameters());
+            assertEquals(a.evaluate(x), b.evaluate(x));
+            epoch(paramsOnly, batches);
+            assertNotEquals(a.parameters(), paramsOnly.parameters());
+        }
+    }
+
+    @Test
+    void aNoiseStateWithoutItsGeneratorWordsIsNamed() {
+        FloatMatrix x = rows(40, 1);
+        try (Stage a = adamDae("mask")) {
+            a.prepareTraining(x);
+            TrainingState state = a.trainingState();
+            Map<String, Long> counters = new java.util.HashMap<>(state.counters());
+            counters.remove("corruption.nodeState");
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> a.restoreTrainingState(new TrainingState(state.arrays(), state.values(), counters)));
+            assertEquals("training state under corruption.: noise state must have exactly rootState and nodeState, got"
+                    + " [rootState]", e.getMessage());
         }
     }
 }

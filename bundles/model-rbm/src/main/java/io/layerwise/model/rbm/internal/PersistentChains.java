@@ -45,6 +45,29 @@ final class PersistentChains implements AutoCloseable {
         started = true;
     }
 
+    /** The chains' hidden states (chains x hidden) as float32 values, for checkpoints; null before they started. */
+    float[] values() {
+        if (!started) {
+            return null;
+        }
+        INDArray c = state.dup('c');
+        float[] v = c.data().asFloat();
+        c.close();
+        return java.util.Arrays.copyOf(v, (int) state.length());
+    }
+
+    /** The number of chains, 0 before they started. */
+    int count() {
+        return started ? (int) state.rows() : 0;
+    }
+
+    /** Continues saved chains ({@link #values()} of {@code chains} rows): started, as after the first minibatch. */
+    void restore(int chains, float[] values) {
+        close();
+        state = Nd4j.create(values, new long[] {chains, hidden}, type);
+        started = true;
+    }
+
     /** Forgets the chains (after parameters were restored); the next minibatch seeds them afresh. */
     void reset() {
         close();

@@ -7,7 +7,9 @@ import io.layerwise.api.stage.DenseLayer;
 import io.layerwise.api.stage.Parameter;
 import io.layerwise.api.stage.Picture;
 import io.layerwise.api.stage.Stage;
+import io.layerwise.api.stage.TrainingState;
 import io.layerwise.core.ae.Matrices;
+import io.layerwise.core.ae.TrainingStates;
 import io.layerwise.core.nn.Minibatches;
 import io.layerwise.core.nn.ParameterLoad;
 import io.layerwise.core.nn.RowChunks;
@@ -37,6 +39,10 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
  * mean over rows of {@code n log sigm(F(v~) - F(v))}, where {@code v} is the row rounded to {0, 1} and {@code v~}
  * flips one bit drawn per row (the same bits every epoch, so that epochs compare).</li>
  * </ul>
+ * Its {@link #trainingState()}: the optimizer under {@code optimizer.}, the Gibbs sampler's generator under
+ * {@code sampler.}, PCD's chains ({@code chains.started}, 0 or 1, and once started {@code chains.h}, chains x hidden)
+ * and each penalty's state under {@code penalty.<i>.}. The pseudo-likelihood's bits and the samples picture draw from
+ * generators of their own, seeded afresh at each call, so they carry nothing between epochs.
  */
 final class RbmStage implements Stage {
     /** samples.png: this many chains, a row of them every {@code sampleEvery} Gibbs steps, {@link #SAMPLE_ROWS} rows. */
@@ -44,6 +50,9 @@ final class RbmStage implements Stage {
     static final int SAMPLE_ROWS = 10;
     private static final long PICTURE_SALT = 0x5eed_5a3b1e5L;
     private static final long PLL_SALT = 0x9e37_79b9_7f4a_7c15L;
+    static final String SAMPLER = "sampler.";
+    static final String CHAINS_STARTED = "chains.started";
+    static final String CHAINS_H = "chains.h";
 
     private final RbmSpec spec;
     private final long seed;
@@ -277,6 +286,44 @@ final class RbmStage implements Stage {
         ParameterLoad.into(parameters(), rbm.parameters(), saved); // same order: W, bh, bv
         optimizer.reset();
         if (chains != null) {
+            chains.reset();
+        }
+    }
+
+    @Override
+    public TrainingState trainingState() {
+        TrainingStates.Writer w = new TrainingStates.Writer()
+                .optimizer(TrainingStates.OPTIMIZER, optimizer)
+                .counters(SAMPLER, sampler.state())
+                .penalties(TrainingStates.PENALTY, spec.penalties());
+        if (chains != null) {
+            w.counter(CHAINS_STARTED, chains.started() ? 1 : 0);
+            if (chains.started()) {
+                w.array(new Parameter(CHAINS_H, new int[] {chains.count(), outputSize()}, chains.values()));
+            }
+        }
+        return w.build();
+    }
+
+    /** After {@link #prepareTraining} (PCD's chains are as many as the first minibatch's rows) and {@link #restore}. */
+    @Override
+    public void restoreTrainingState(TrainingState state) {
+        TrainingStates.Reader r = new TrainingStates.Reader(state);
+        Parameter h = null;
+        if (chains != null && r.counter(CHAINS_STARTED) != 0) {
+            if (train == null) {
+                throw new IllegalStateException("restoreTrainingState before prepareTraining");
+            }
+            int rows = (int) Math.min(spec.training().batch(), train.size());
+            h = r.array(CHAINS_H, rows, outputSize());
+        }
+        r.optimizer(TrainingStates.OPTIMIZER, optimizer);
+        r.counters(SAMPLER, sampler::restoreState);
+        r.penalties(TrainingStates.PENALTY, spec.penalties());
+        r.finish();
+        if (h != null) {
+            chains.restore(h.shape()[0], h.values());
+        } else if (chains != null) {
             chains.reset();
         }
     }

@@ -1,5 +1,7 @@
 package io.layerwise.model.rbm.internal;
 
+import io.layerwise.core.ae.TrainingStates;
+import java.util.Map;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.random.impl.BernoulliDistribution;
 import org.nd4j.linalg.api.ops.random.impl.GaussianDistribution;
@@ -28,6 +30,16 @@ final class Sampler implements AutoCloseable {
     void addStandardNormal(INDArray x, INDArray scratch) {
         Nd4j.getExecutioner().exec(new GaussianDistribution(scratch, 0.0, 1.0), rng);
         x.addi(scratch);
+    }
+
+    /** The generator's {@code rootState} and {@code nodeState}, for checkpoints. */
+    Map<String, Long> state() {
+        return TrainingStates.generator(rng);
+    }
+
+    /** Continues from a {@link #state()}: the draws that follow are those that followed it. */
+    void restoreState(Map<String, Long> state) {
+        TrainingStates.restoreGenerator(rng, state, "sampler");
     }
 
     @Override

@@ -12,6 +12,7 @@ import io.layerwise.api.regularizer.Penalty;
 import io.layerwise.api.spec.Spec;
 import io.layerwise.api.stage.Parameter;
 import io.layerwise.api.stage.Picture;
+import io.layerwise.api.stage.TrainingState;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -411,6 +412,90 @@ class RbmStageTest {
             for (Parameter bias : s.parameters().subList(1, 3)) {
                 assertArrayEquals(new float[bias.values().length], bias.values(), bias.name());
             }
+        }
+    }
+
+    static RbmStage resumable(boolean persistent, int k) {
+        return stage(Map.of("persistent", persistent, "k", k, "train", Map.of("epochs", 3, "batch", 20,
+                "optimizer", Map.of("kind", "sgd", "lr", 0.1, "momentum", 0.5))), Dataset.UNIT, INPUTS, 1);
+    }
+
+    /** One epoch as the engine runs it: every batch, then the epoch's metrics; the summed loss and the metrics. */
+    static List<Object> epoch(RbmStage s, int batches, FloatMatrix heldOut) {
+        double sum = 0;
+        for (int b = 0; b < batches; b++) {
+            sum += s.trainBatch(b);
+        }
+        return List.of(sum, s.evaluate(heldOut));
+    }
+
+    /**
+     * Two epochs, then a fresh stage of the same spec and seed given the parameters and the training state (momentum,
+     * the Gibbs sampler's generator and, for PCD, the chains): its third epoch, parameters, metrics (free-energy gap,
+     * pseudo-likelihood) are the original's, bit for bit. Without the training state they differ.
+     */
+    @ParameterizedTest(name = "persistent={0} k={1}")
+    @CsvSource({"false, 1", "true, 3"})
+    void anRbmRestoredWithItsTrainingStateTrainsTheNextEpochBitForBit(boolean persistent, int k) {
+        FloatMatrix x = bars(N, 3);
+        FloatMatrix heldOut = bars(20, 4);
+        try (RbmStage a = resumable(persistent, k); RbmStage b = resumable(persistent, k);
+                RbmStage paramsOnly = resumable(persistent, k)) {
+            int batches = a.prepareTraining(x);
+            epoch(a, batches, heldOut);
+            epoch(a, batches, heldOut);
+            List<Parameter> saved = a.parameters();
+            TrainingState state = a.trainingState();
+            List<String> counters = new ArrayList<>(List.of("optimizer.epoch", "optimizer.step", "sampler.nodeState",
+                    "sampler.rootState"));
+            List<String> arrays = new ArrayList<>(List.of("optimizer.velocity.0", "optimizer.velocity.1",
+                    "optimizer.velocity.2"));
+            if (persistent) {
+                counters.add(0, "chains.started");
+                arrays.add(0, "chains.h");
+            }
+            assertEquals(counters, state.counters().keySet().stream().sorted().toList());
+            assertEquals(arrays, state.arrays().stream().map(Parameter::name).sorted().toList());
+            if (persistent) {
+                assertArrayEquals(new int[] {20, 7}, state.arrays().stream().filter(p -> p.name().equals("chains.h"))
+                        .findFirst().orElseThrow().shape());
+            }
+
+            b.prepareTraining(x);
+            b.restore(saved);
+            b.restoreTrainingState(state);
+            paramsOnly.prepareTraining(x);
+            paramsOnly.restore(saved);
+
+            assertEquals(epoch(a, batches, heldOut), epoch(b, batches, heldOut));
+            assertEquals(a.parameters(), b.parameters());
+            assertEquals(a.trainingState().arrays(), b.trainingState().arrays());
+            epoch(paramsOnly, batches, heldOut);
+            assertNotEquals(a.parameters(), paramsOnly.parameters());
+        }
+    }
+
+    @Test
+    void restoreTrainingStateNamesMissingChainsAndRejectsChainsForCd() {
+        FloatMatrix x = bars(N, 3);
+        try (RbmStage pcd = resumable(true, 2); RbmStage cd = resumable(false, 2)) {
+            int batches = pcd.prepareTraining(x);
+            epoch(pcd, batches, x);
+            TrainingState state = pcd.trainingState();
+            List<Parameter> noChains = state.arrays().stream().filter(p -> !p.name().equals("chains.h")).toList();
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> pcd.restoreTrainingState(
+                    new TrainingState(noChains, state.values(), state.counters())));
+            assertEquals("training state has no array chains.h [20, 7]", e.getMessage());
+            List<Parameter> wide = state.arrays().stream().map(p -> p.name().equals("chains.h")
+                    ? new Parameter("chains.h", new int[] {10, 14}, p.values()) : p).toList();
+            e = assertThrows(IllegalArgumentException.class, () -> pcd.restoreTrainingState(
+                    new TrainingState(wide, state.values(), state.counters())));
+            assertEquals("training state array chains.h has shape [10, 14], expected [20, 7]", e.getMessage());
+
+            cd.prepareTraining(x);
+            e = assertThrows(IllegalArgumentException.class, () -> cd.restoreTrainingState(state));
+            assertEquals("training state has entries this stage does not use: [chains.h, chains.started]",
+                    e.getMessage());
         }
     }
 }

@@ -1,6 +1,8 @@
 package io.layerwise.model.sparse.internal;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -8,7 +10,9 @@ import io.layerwise.api.data.Dataset;
 import io.layerwise.api.data.FloatMatrix;
 import io.layerwise.api.spec.Spec;
 import io.layerwise.api.spec.SpecException;
+import io.layerwise.api.stage.Parameter;
 import io.layerwise.api.stage.Stage;
+import io.layerwise.api.stage.TrainingState;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -116,5 +120,57 @@ class SparseAeStageProviderTest {
             }
         }
         return new FloatMatrix(n, 64, v);
+    }
+
+    Stage klStage() {
+        return provider.create(new Spec("stages[0]", Map.of("hidden", 30,
+                "regularizers", List.of(Map.of("name", "kl-sparsity", "rho", 0.05, "beta", 3.0, "lambda", 0.9)),
+                "train", Map.of("epochs", 3, "batch", 20, "optimizer", Map.of("kind", "sgd", "lr", 0.1)))),
+                new TestContext(64, Dataset.UNIT, 3));
+    }
+
+    static double epoch(Stage s, int batches, FloatMatrix x, Map<String, Double> metrics) {
+        double sum = 0;
+        for (int b = 0; b < batches; b++) {
+            sum += s.trainBatch(b);
+        }
+        metrics.putAll(s.evaluate(x));
+        return sum;
+    }
+
+    /**
+     * Two epochs, then a fresh stage given the parameters and the training state ({@code penalty.0.rhoHat}, the KL
+     * running estimate with lambda 0.9): its third epoch, parameters and metrics are the original's, bit for bit.
+     * Without the state, rho^ restarts at the first batch's mean and the epoch differs.
+     */
+    @Test
+    void aSparseAeRestoredWithItsRunningEstimateTrainsTheNextEpochBitForBit() {
+        FloatMatrix x = bars(100, 2);
+        try (Stage a = klStage(); Stage b = klStage(); Stage paramsOnly = klStage()) {
+            int batches = a.prepareTraining(x);
+            epoch(a, batches, x, new java.util.HashMap<>());
+            epoch(a, batches, x, new java.util.HashMap<>());
+            List<Parameter> saved = a.parameters();
+            TrainingState state = a.trainingState();
+            assertEquals(java.util.Set.of("optimizer.lr", "penalty.0.rhoHat"), state.values().keySet());
+            assertEquals(30, state.values().get("penalty.0.rhoHat").length);
+            assertEquals(List.of(), state.arrays(), "plain sgd keeps no arrays");
+
+            b.prepareTraining(x);
+            b.restore(saved);
+            b.restoreTrainingState(state);
+            paramsOnly.prepareTraining(x);
+            paramsOnly.restore(saved);
+
+            Map<String, Double> ma = new java.util.HashMap<>();
+            Map<String, Double> mb = new java.util.HashMap<>();
+            assertEquals(epoch(a, batches, x, ma), epoch(b, batches, x, mb));
+            assertEquals(a.parameters(), b.parameters());
+            assertEquals(ma, mb);
+            assertArrayEquals(a.trainingState().values().get("penalty.0.rhoHat"),
+                    b.trainingState().values().get("penalty.0.rhoHat"));
+            epoch(paramsOnly, batches, x, new java.util.HashMap<>());
+            assertNotEquals(a.parameters(), paramsOnly.parameters());
+        }
     }
 }
