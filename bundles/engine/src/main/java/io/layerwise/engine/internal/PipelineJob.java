@@ -184,47 +184,42 @@ final class PipelineJob implements Job, Runnable {
                     info.put("started", Instant.now().toString());
                     Map<String, Object> previous = again ? run.stageEntry(i) : null;
                     Path stageDir = run.stageDir(i, type);
-                    if (previous != null && previous.containsKey("finished")) {
+                    boolean kept = previous != null && previous.containsKey("finished");
+                    Map<String, Object> history = null;
+                    if (kept) {
                         stage.restore(ModelFiles.read(stageDir).parameters());
                         log("stage " + (i + 1) + " (" + type + ") finished before the interruption; its saved model is used");
-                        if (fineTune != null) {
-                            encoders.add(stage.encoderLayer());
-                            decoders.add(stage.decoderLayer());
-                        }
-                        train = stage.encode(train);
-                        test = test == null ? null : stage.encode(test);
-                        range = stage.outputRange();
-                        break;
-                    }
-                    Map<String, Object> history = previous != null ? resumedStage(previous, bundle, version, resuming && !swapped)
-                            : run.beginStage(info);
-                    Map<String, Object> header = new LinkedHashMap<>(info);
-                    header.remove("index");
-                    header.remove("started");
-                    header.put("inputRange", range);
-                    header.put("outputRange", stage.outputRange());
-                    header.put("spec", raw);
-                    if (stage.trainable() && fineTune != null && !fineTune.pretrain()) {
-                        log("stage " + (i + 1) + " (" + type + ") keeps its random initialisation (finetune.pretrain false)");
-                        save(stage, stageDir, header);
-                    } else if (stage.trainable()) {
-                        train(i, type, stage, TrainControl.read(spec), train, test, history, stageDir, header, context, again);
                     } else {
-                        ((List<?>) history.get("epochs")).clear(); // a fit interrupted by resume starts over
-                        long t0 = System.nanoTime();
-                        stage.fit(train);
-                        double seconds = (System.nanoTime() - t0) / 1e9;
-                        // a fitted stage may choose its width from the data (pca's retainedVariance)
-                        history.put("outputSize", stage.outputSize());
-                        header.put("outputSize", stage.outputSize());
-                        Map<String, Object> epoch = new LinkedHashMap<>();
-                        epoch.put("epoch", 1);
-                        epoch.put("seconds", seconds);
-                        epoch.put("metrics", test == null ? Map.of() : stage.evaluate(test));
-                        run.addEpoch(history, epoch);
-                        save(stage, stageDir, header);
+                        history = previous != null ? resumedStage(previous, bundle, version, resuming && !swapped)
+                                : run.beginStage(info);
+                        Map<String, Object> header = new LinkedHashMap<>(info);
+                        header.remove("index");
+                        header.remove("started");
+                        header.put("inputRange", range);
+                        header.put("outputRange", stage.outputRange());
+                        header.put("spec", raw);
+                        if (stage.trainable() && fineTune != null && !fineTune.pretrain()) {
+                            log("stage " + (i + 1) + " (" + type + ") keeps its random initialisation (finetune.pretrain false)");
+                            save(stage, stageDir, header);
+                        } else if (stage.trainable()) {
+                            train(i, type, stage, TrainControl.read(spec), train, test, history, stageDir, header, context, again);
+                        } else {
+                            ((List<?>) history.get("epochs")).clear(); // a fit interrupted by resume starts over
+                            long t0 = System.nanoTime();
+                            stage.fit(train);
+                            double seconds = (System.nanoTime() - t0) / 1e9;
+                            // a fitted stage may choose its width from the data (pca's retainedVariance)
+                            history.put("outputSize", stage.outputSize());
+                            header.put("outputSize", stage.outputSize());
+                            Map<String, Object> epoch = new LinkedHashMap<>();
+                            epoch.put("epoch", 1);
+                            epoch.put("seconds", seconds);
+                            epoch.put("metrics", test == null ? Map.of() : stage.evaluate(test));
+                            run.addEpoch(history, epoch);
+                            save(stage, stageDir, header);
+                        }
+                        writePictures(stage, stageDir, test != null ? test : train);
                     }
-                    writePictures(stage, stageDir, test != null ? test : train);
                     if (fineTune != null) {
                         encoders.add(stage.encoderLayer());
                         decoders.add(stage.decoderLayer());
@@ -232,9 +227,11 @@ final class PipelineJob implements Job, Runnable {
                     train = stage.encode(train);
                     test = test == null ? null : stage.encode(test);
                     range = stage.outputRange();
-                    history.put("finished", Instant.now().toString());
-                    run.writeHistory();
-                    Checkpoints.removeAll(stageDir); // the saved model is complete: nothing left to resume
+                    if (!kept) {
+                        history.put("finished", Instant.now().toString());
+                        run.writeHistory();
+                        Checkpoints.removeAll(stageDir); // the saved model is complete: nothing left to resume
+                    }
                     break;
                 } catch (ProviderGone e) {
                     log("stage " + (i + 1) + " (" + type + "): its provider " + bundle + " " + version + " went away in "
