@@ -75,8 +75,51 @@ class LiveSwapIT {
         assertTrue(log.contains("went away in epoch") && log.contains("9.9.9 takes over"), log);
     }
 
+    /**
+     * Twenty update-and-refresh cycles of the DAE bundle during one job: each old bundle's class loader is
+     * collectable once the job has moved to the next provider (no static caches of plug-in classes, no thread
+     * context class loaders left behind), and the job ends normally.
+     */
     @Test
     @Order(2)
+    void twentyUpdatesDuringOneJobLeaveNoOldClassLoaderReachable() throws Exception {
+        Path dir = work.resolve("twenty");
+        Path longer = PlatformIT.pipeline(work, "longer", PIPELINE.replace("\"epochs\": 200", "\"epochs\": 100000"));
+        Shell.Result r = Shell.exec(platform, "layerwise:run --async --out " + dir + " " + longer);
+        String id = r.out().replaceAll("(?s).*job (\\d+) started.*", "$1");
+        awaitCheckpoint(dir, 2);
+        java.util.List<java.lang.ref.WeakReference<ClassLoader>> loaders = new java.util.ArrayList<>();
+        Path log = dir.resolve("run.log");
+        for (int cycle = 1; cycle <= 20; cycle++) {
+            Bundle dae = dae();
+            loaders.add(new java.lang.ref.WeakReference<>(
+                    dae.adapt(org.osgi.framework.wiring.BundleWiring.class).getClassLoader()));
+            Path jar = PlatformIT.DIST.resolve("bundle").resolve(Path.of(dae.getLocation().replaceFirst("^.*/", "")));
+            String version = "9.9." + (10 + cycle);
+            dae.update(new ByteArrayInputStream(PlatformIT.withVersion(Files.readAllBytes(jar), version)));
+            refresh(dae);
+            long deadline = System.currentTimeMillis() + 60_000;
+            while (!Files.readString(log).contains(version + " takes over") && System.currentTimeMillis() < deadline) {
+                Thread.sleep(20);
+            }
+            String text = Files.readString(log);
+            assertTrue(text.contains(version + " takes over"), "cycle " + cycle + ": "
+                    + text.lines().filter(l -> !l.contains(" epoch ") || l.contains("went away")).toList()
+                    + Shell.exec(platform, "layerwise:status " + id).out() + Shell.exec(platform, "lb").out());
+        }
+        Shell.exec(platform, "layerwise:cancel " + id);
+        assertTrue(awaitEnd(id).contains(" CANCELLED "));
+        long deadline = System.currentTimeMillis() + 30_000;
+        while (loaders.stream().anyMatch(w -> w.get() != null) && System.currentTimeMillis() < deadline) {
+            System.gc();
+            Thread.sleep(200);
+        }
+        long alive = loaders.stream().filter(w -> w.get() != null).count();
+        assertEquals(0, alive, alive + " of 20 old class loaders of model-dae are still reachable");
+    }
+
+    @Test
+    @Order(3)
     void withoutAProviderComingBackTheJobFailsNamingTheCheckpointToResumeFrom() throws Exception {
         Path dir = work.resolve("orphaned");
         String id = startAsync(dir);

@@ -28,6 +28,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
+import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.ServiceReference;
 
@@ -160,12 +161,15 @@ final class PipelineJob implements Job, Runnable {
             boolean again = resuming;
             for (;;) {
                 StageProvider provider = bundles.getService(ref);
-                if (provider == null) {
-                    throw new StageFailure("stage " + (i + 1) + ": the provider of \"" + type + "\" went away");
+                Bundle from = ref.getBundle();
+                if (provider == null || from == null) { // gone between lookup and use (a bundle refreshed twice)
+                    Installed.release(bundles, ref);
+                    ref = awaitProvider(i, type);
+                    continue;
                 }
                 currentProvider = ref;
-                String bundle = ref.getBundle().getSymbolicName();
-                String version = ref.getBundle().getVersion().toString();
+                String bundle = from.getSymbolicName();
+                String version = from.getVersion().toString();
                 Spec spec = new Spec("stages[" + i + "]", raw);
                 try (EngineStageContext context = new EngineStageContext(bundles, regularizers, train.cols(), range,
                         pipeline.seed + i, this::log);
