@@ -11,13 +11,8 @@ import io.layerwise.api.spec.Spec;
 import io.layerwise.api.finetune.FineTuner;
 import io.layerwise.api.stage.DenseLayer;
 import io.layerwise.api.stage.Parameter;
-import io.layerwise.api.stage.Picture;
 import io.layerwise.api.stage.Stage;
 import io.layerwise.api.stage.StageProvider;
-import io.layerwise.report.FilterTiles;
-import io.layerwise.report.ImageTiles;
-import io.layerwise.report.PngFiles;
-import io.layerwise.report.TileShape;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -53,6 +48,7 @@ final class PipelineJob implements Job, Runnable {
     private FineTuneSection fineTune;
     private Installed<FineTuner> tuners;
     private FineTuneStep.Labelled labelled;
+    private RunPictures pictures;
     private volatile boolean cancelRequested;
     private volatile JobStatus status;
 
@@ -134,6 +130,7 @@ final class PipelineJob implements Job, Runnable {
         FloatMatrix train = data.train();
         FloatMatrix test = data.test();
         String range = data.valueRange();
+        pictures = new RunPictures(run.dir, data, stageSpecs.size(), fineTune != null && fineTune.unroll(), this::log);
         List<DenseLayer> encoders = new ArrayList<>();
         List<DenseLayer> decoders = new ArrayList<>();
         for (int i = 0; i < stageSpecs.size(); i++) {
@@ -192,7 +189,7 @@ final class PipelineJob implements Job, Runnable {
                     run.addEpoch(history, epoch);
                     save(stage, stageDir, header);
                 }
-                writePictures(stage, stageDir, test != null ? test : train);
+                pictures.afterStage(i, stage, stageDir, test != null ? test : train);
                 if (fineTune != null) {
                     encoders.add(stage.encoderLayer());
                     decoders.add(stage.decoderLayer());
@@ -267,6 +264,7 @@ final class PipelineJob implements Job, Runnable {
             record.put("metrics", metrics);
             run.addEpoch(history, record);
             save(stage, stageDir, header);
+            pictures.afterEpoch(index, stage, stageDir, epoch);
             setStatus(index, type, epoch, epochs, loss);
             // the listener prints its own epoch line; run.log gets the same facts once
             run.log(Instant.now() + " " + String.format(Locale.ROOT, "stage %d (%s) epoch %d/%d: loss %.4f %s %.2fs",
@@ -303,27 +301,15 @@ final class PipelineJob implements Job, Runnable {
         ModelFiles.write(stageDir, header, params);
     }
 
-    private void writePictures(Stage stage, Path stageDir, FloatMatrix heldOut) throws IOException {
-        Parameter w = stage.filters();
-        if (w != null && w.shape().length == 2) {
-            FilterTiles.writeFilters(w.values(), w.shape()[0], w.shape()[1], 100, stageDir.resolve("filters.png"));
-        }
-        for (Picture p : stage.pictures(heldOut)) {
-            FloatMatrix m = p.tiles();
-            if (m.rows() == 0 || m.cols() == 0) {
-                continue;
-            }
-            PngFiles.write(stageDir.resolve(p.name() + ".png"), ImageTiles.render(m.data(), m.rows(), m.cols(), m.rows(),
-                    TileShape.forLength(m.cols()), Math.min(p.columns(), m.rows()), p.scaling() == Picture.Scaling.PER_TILE));
-        }
-    }
-
     private void setStatus(int stage, String type, int epoch, int epochs, double loss) {
         status = new JobStatus(id, pipeline.name, run.dir, State.RUNNING, stage, stageSpecs.size(), type, epoch, epochs,
                 loss, null);
     }
 
     private void finish(State state, String message, String word) {
+        if (pictures != null) {
+            pictures.afterJob(word); // before the status says finished, so a finished run has its report
+        }
         JobStatus s = status;
         status = new JobStatus(id, pipeline.name, run.dir, state, s.stage(), s.stageCount(), s.stageType(), s.epoch(),
                 s.epochs(), s.lastLoss(), message);

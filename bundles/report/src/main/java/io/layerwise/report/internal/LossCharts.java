@@ -14,7 +14,8 @@ import org.knowm.xchart.style.markers.SeriesMarkers;
 /**
  * One panel per stage of history.json (and one for fine-tuning): the mean training loss per epoch and, on the same
  * axis, the validation loss where history records one ({@code val_loss} or {@code valLoss}); where it does not, the
- * held-out metrics on an axis of their own at the right.
+ * held-out metrics: on the same axis when their values are of the loss's size (a held-out reconstruction error), else
+ * on an axis of their own at the right.
  */
 public final class LossCharts {
     /** Metric names taken for a validation loss, comparable with the training loss on one axis. */
@@ -90,22 +91,41 @@ public final class LossCharts {
             XYSeries s = chart.addSeries("training loss", x, loss);
             style(s, colour++);
         }
-        boolean ownAxis = validation.isEmpty() && !loss.isEmpty();
+        double lo = loss.stream().mapToDouble(Double::doubleValue).min().orElse(Double.NaN);
+        double hi = loss.stream().mapToDouble(Double::doubleValue).max().orElse(Double.NaN);
+        boolean rightAxis = false;
         for (String name : plotted) {
             List<double[]> points = metrics.get(name);
             double[] mx = points.stream().mapToDouble(p -> p[0]).toArray();
             double[] my = points.stream().mapToDouble(p -> p[1]).toArray();
             XYSeries s = chart.addSeries(name, mx, my);
             style(s, colour++);
-            if (ownAxis) {
+            if (validation.isEmpty() && !loss.isEmpty() && !comparable(my, lo, hi)) {
                 s.setYAxisGroup(1);
+                rightAxis = true;
             }
         }
-        if (ownAxis) {
+        if (rightAxis) {
             chart.getStyler().setYAxisGroupPosition(1, YAxisPosition.Right);
             chart.setYAxisGroupTitle(1, "held-out metrics");
         }
         return chart;
+    }
+
+    /**
+     * Whether a held-out metric shares the loss's axis: all its values positive and within a factor of three of the
+     * loss's range (a held-out reconstruction error beside the training reconstruction error), so one scale serves.
+     */
+    static boolean comparable(double[] values, double lo, double hi) {
+        if (!(lo > 0)) {
+            return false;
+        }
+        for (double v : values) {
+            if (!(v >= lo / 3 && v <= hi * 3)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static void style(XYSeries s, int colour) {

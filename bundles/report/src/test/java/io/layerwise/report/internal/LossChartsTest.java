@@ -29,12 +29,22 @@ class LossChartsTest {
         assertEquals(3, charts.size());
         XYChart first = charts.get(0);
         assertEquals(List.of("training loss", "testReconstructionCE"), List.copyOf(first.getSeriesMap().keySet()));
-        assertEquals(1, first.getSeriesMap().get("testReconstructionCE").getYAxisGroup(), "held-out metric on its own axis");
+        assertEquals(0, first.getSeriesMap().get("testReconstructionCE").getYAxisGroup(), "a metric of the loss's size shares its axis");
         assertTrue(first.getTitle().startsWith("stage 1 (dae 784"));
         // a validation loss, when recorded, is what is drawn beside the training loss
         assertEquals(List.of("training loss", "val_loss"), List.copyOf(charts.get(1).getSeriesMap().keySet()));
         assertEquals(0, charts.get(1).getSeriesMap().get("val_loss").getYAxisGroup());
         assertEquals(List.of("training loss", "valLoss"), List.copyOf(charts.get(2).getSeriesMap().keySet()));
+    }
+
+    @Test
+    void heldOutMetricsOfAnotherScaleGetTheRightHandAxis() {
+        Map<String, Object> history = Map.of("stages", List.of(Map.of("index", 1L, "type", "rbm", "epochs", List.of(
+                epoch(1, 70.0, Map.of("testReconstructionCE", 72.0, "pseudoLogLikelihood", -90.0, "freeEnergyGap", 1.5))))));
+        XYChart c = LossCharts.charts(history).get(0);
+        assertEquals(0, c.getSeriesMap().get("testReconstructionCE").getYAxisGroup());
+        assertEquals(1, c.getSeriesMap().get("pseudoLogLikelihood").getYAxisGroup());
+        assertEquals(1, c.getSeriesMap().get("freeEnergyGap").getYAxisGroup());
     }
 
     @Test
