@@ -53,11 +53,12 @@ class FilterAnimationTest {
         }
         // random weights compress worst of all; real filters are smoother
         long size = Files.size(gif);
-        assertTrue(size < 2_000_000, "filters.gif is " + size + " bytes");
+        assertTrue(size < 1_500_000, "filters.gif is " + size + " bytes");
+        System.out.println("15 frames of 100 random filters: " + size + " bytes");
     }
 
     @Test
-    void longRunsKeepAtMostFiftyFramesEndingWithTheLastEpoch() {
+    void longRunsKeepAtMostThirtyFramesEndingWithTheLastEpoch() {
         FilterAnimation animation = new FilterAnimation(200, 4);
         float[] w = new float[16 * 4];
         for (int e = 1; e <= 200; e++) {
@@ -66,7 +67,7 @@ class FilterAnimationTest {
                 animation.add(e, w, 16, 4);
             }
         }
-        assertEquals(50, animation.frames());
+        assertEquals(29, animation.frames(), "every 7th epoch (28 frames) and the last");
         assertTrue(animation.wants(200));
         assertFalse(animation.wants(199));
     }
