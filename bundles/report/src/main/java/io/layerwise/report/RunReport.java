@@ -227,7 +227,8 @@ public final class RunReport {
             }
             String file = p.getFileName().toString();
             String mime = file.endsWith(".gif") ? "image/gif" : "image/png";
-            h.append("<figure><img alt=\"").append(esc(p.toString())).append("\" src=\"data:").append(mime)
+            h.append("<figure><img alt=\"").append(esc(p.toString())).append('"').append(doubled(runDir.resolve(p)))
+                    .append(" src=\"data:").append(mime)
                     .append(";base64,").append(Base64.getEncoder().encodeToString(Files.readAllBytes(runDir.resolve(p))))
                     .append("\"><figcaption><code>").append(esc(p.toString())).append("</code>: ")
                     .append(esc(CAPTIONS.getOrDefault(file, file))).append("</figcaption></figure>\n");
@@ -262,6 +263,23 @@ public final class RunReport {
         h.append(esc(Files.isRegularFile(pipeline) ? Files.readString(pipeline) : "(missing)"));
         h.append("</pre>\n</body>\n</html>\n");
         return h.toString();
+    }
+
+    /**
+     * {@code width} at twice the picture's own for grids of 28-pixel tiles (filters, samples, a confusion matrix),
+     * which are too small to read at their own size; empty for plots, drawn at the size to read them at.
+     */
+    private static String doubled(Path picture) {
+        String name = picture.getFileName().toString();
+        if (name.equals(LOSS) || name.equals("latent.png") || name.equals("reconstructions.png")) {
+            return "";
+        }
+        try {
+            java.awt.image.BufferedImage img = javax.imageio.ImageIO.read(picture.toFile());
+            return img == null ? "" : " width=\"" + 2 * img.getWidth() + "\"";
+        } catch (IOException e) {
+            return "";
+        }
     }
 
     @SuppressWarnings("unchecked")

@@ -33,6 +33,8 @@ import java.util.function.Consumer;
  */
 final class RunPictures {
     static final int FILTERS = 100;
+    /** Filters per frame of filters.gif: the first 64 units (8 x 8) keep a frame near 40 KB. */
+    static final int ANIMATED_FILTERS = 64;
     /** Rows drawn in latent.png; the first ones of the test set (MNIST's test set is in no particular order). */
     static final int LATENT_ROWS = 2500;
     static final int RECONSTRUCTIONS = 10;
@@ -72,7 +74,7 @@ final class RunPictures {
             if (w == null || w.shape().length != 2) {
                 return;
             }
-            FilterAnimation a = animations.computeIfAbsent(index, i -> new FilterAnimation(stage.epochs(), FILTERS));
+            FilterAnimation a = animations.computeIfAbsent(index, i -> new FilterAnimation(stage.epochs(), ANIMATED_FILTERS));
             if (a.wants(epoch)) {
                 a.add(epoch, w.values(), w.shape()[0], w.shape()[1]);
                 a.write(stageDir.resolve("filters.gif"));

@@ -37,8 +37,12 @@ public final class LatentCharts {
         } else if (d == 3) {
             int[][] pairs = {{0, 1}, {0, 2}, {1, 2}};
             for (int[] p : pairs) {
-                charts.add(scatter(title + ": units " + (p[0] + 1) + " and " + (p[1] + 1), "unit " + (p[0] + 1),
-                        "unit " + (p[1] + 1), columns(codes, n, d, p[0], p[1]), labels));
+                XYChart c = scatter(title + ": units " + (p[0] + 1) + " and " + (p[1] + 1), "unit " + (p[0] + 1),
+                        "unit " + (p[1] + 1), columns(codes, n, d, p[0], p[1]), labels);
+                if (p[0] == 0) { // one legend, beside the last panel
+                    c.getStyler().setLegendVisible(false);
+                }
+                charts.add(c);
             }
         } else {
             Pca2 pca = Pca2.fit(codes, n, d);
@@ -51,6 +55,34 @@ public final class LatentCharts {
                     String.format(Locale.ROOT, "PC 2 (%.0f%% of variance)", 100 * pca.variance()[1]), xy, labels));
         }
         return charts;
+    }
+
+    /**
+     * Axes over the central 99% of the points on each axis (0.5th to 99.5th percentile, padded by 5%): codes are
+     * often heavy-tailed, and a few far points would otherwise squeeze the classes into the middle.
+     */
+    static void zoom(XYChart chart, double[][] xy) {
+        if (xy.length < 200) {
+            return;
+        }
+        for (int axis = 0; axis < 2; axis++) {
+            double[] v = new double[xy.length];
+            for (int i = 0; i < xy.length; i++) {
+                v[i] = xy[i][axis];
+            }
+            java.util.Arrays.sort(v);
+            double lo = v[(int) (0.005 * (v.length - 1))];
+            double hi = v[(int) Math.ceil(0.995 * (v.length - 1))];
+            double pad = 0.05 * (hi - lo);
+            if (!(hi > lo)) {
+                continue;
+            }
+            if (axis == 0) {
+                chart.getStyler().setXAxisMin(lo - pad).setXAxisMax(hi + pad);
+            } else {
+                chart.getStyler().setYAxisMin(lo - pad).setYAxisMax(hi + pad);
+            }
+        }
     }
 
     private static double jitter(int i) {
@@ -67,6 +99,7 @@ public final class LatentCharts {
 
     private static XYChart scatter(String title, String xTitle, String yTitle, double[][] xy, int[] labels) {
         XYChart chart = Charts.xy(title, xTitle, yTitle, SIZE + (labels == null ? 0 : 50), SIZE, true);
+        zoom(chart, xy);
         int classes = 0;
         if (labels != null) {
             for (int y : labels) {
