@@ -81,7 +81,26 @@ public final class Main {
         if (cl.interactive()) {
             extra.put("gosh.args", "");
         }
+        if (terminal()) {
+            extra.put(Platform.TTY, "true"); // layerwise:run redraws the epoch's line in place; else plain lines
+        }
         return extra;
+    }
+
+    /**
+     * Whether standard input and output are a terminal: Java 17 has a console only then; from Java 22 on, a console
+     * exists anyway and {@code isTerminal()} tells.
+     */
+    static boolean terminal() {
+        java.io.Console console = System.console();
+        if (console == null) {
+            return false;
+        }
+        try {
+            return (Boolean) java.io.Console.class.getMethod("isTerminal").invoke(console);
+        } catch (ReflectiveOperationException e) {
+            return true;
+        }
     }
 
     private static void copySystemProperty(Map<String, String> extra, String key) {

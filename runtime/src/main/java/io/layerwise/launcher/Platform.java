@@ -50,6 +50,8 @@ public final class Platform implements AutoCloseable {
     public static final String DATA_DIR = "layerwise.data.dir";
     /** Framework property: the user's working directory, against which relative paths in commands resolve. */
     public static final String CWD = "layerwise.cwd";
+    /** Framework property: {@code true} when the launcher's output is a terminal (progress lines update in place). */
+    public static final String TTY = "layerwise.tty";
 
     private static final long SERVICE_TIMEOUT_MS = 10_000;
 

@@ -69,6 +69,11 @@ class PlatformIT {
         return p;
     }
 
+    /** {@code pipeline} with {@code fields} added to its (one) stage's train section. */
+    static String withTrain(String pipeline, String fields) {
+        return pipeline.replace("\"lr\": 0.1}}", "\"lr\": 0.1}, " + fields + "}");
+    }
+
     static JsonObject json(Path p) throws IOException {
         return JsonParser.parseString(Files.readString(p)).getAsJsonObject();
     }
@@ -266,6 +271,116 @@ class PlatformIT {
                 assertFalse(r.err().contains("\tat "), "no stack trace: " + r.err());
                 assertFalse(Files.exists(out), "no run directory for " + c.getValue());
             }
+        }
+
+        @Test
+        void badValidationAndEarlyStoppingFieldsAreNamedByTheirJsonPath() throws Exception {
+            Map<String, String> cases = Map.of(
+                    withTrain(TINY, "\"validation\": 0.7"), "stages[0].train.validation must be a fraction of the"
+                            + " training rows in [0, 0.5] or \"test\", got 0.7",
+                    withTrain(TINY, "\"validation\": 0.001"), "stages[0].train.validation 0.001 holds out 0 of 300"
+                            + " training rows",
+                    withTrain(TINY, "\"earlyStopping\": {\"monitor\": \"val_loss\"}"), "stages[0].train.earlyStopping"
+                            + ".monitor \"val_loss\" needs validation rows; set stages[0].train.validation or monitor \"loss\"",
+                    withTrain(TINY, "\"earlyStopping\": {\"patience\": 0}"),
+                    "stages[0].train.earlyStopping.patience must be in [1, ",
+                    withTrain(TINY, "\"earlyStopping\": {\"patients\": 3}"),
+                    "stages[0].train.earlyStopping.patients is not a known field",
+                    TINY.replace("]}\n", "], \"finetune\": {\"validation\": 0, \"earlyStopping\": {\"monitor\": \"val_error\"}}}\n"),
+                    "finetune.earlyStopping.monitor \"val_error\" needs validation rows; set finetune.validation",
+                    TINY.replace("{\"type\": \"dae\", \"hidden\": 16, \"noise\": {\"kind\": \"mask\", \"level\": 0.3},",
+                            "{\"type\": \"pca\", \"components\": 10,").replace("\"epochs\": 2, \"batch\": 20, "
+                            + "\"optimizer\": {\"kind\": \"sgd\", \"lr\": 0.1}", "\"validation\": 0.1"),
+                    "stages[0].train is not a known field");
+            int i = 0;
+            for (var c : cases.entrySet()) {
+                Path p = pipeline(work, "bad-train-" + i, c.getKey());
+                Path out = work.resolve("runs/bad-train-" + i++);
+                Shell.Result r = Shell.exec(platform, "layerwise:run --out " + out + " " + p);
+                assertNotEquals(0, r.exitCode(), c.getValue());
+                assertTrue(r.err().contains(c.getValue()) && r.err().contains(p.toString()), r.err());
+                assertFalse(r.err().contains("\tat "), "no stack trace: " + r.err());
+                assertFalse(Files.exists(out), "no run directory for " + c.getValue());
+            }
+        }
+
+        /**
+         * minDelta 1000 makes every epoch after the first "no improvement", so patience 1 stops the stage after epoch
+         * 2 of 6; restoreBest then saves epoch 1's parameters, which eval recomputes epoch 1's test metric from.
+         */
+        @Test
+        void earlyStoppingStopsAStageSaysWhyAndRestoreBestSavesTheBestEpoch() throws Exception {
+            Path p = pipeline(work, "early", withTrain(TINY.replace("\"epochs\": 2", "\"epochs\": 6"),
+                    "\"validation\": 0.2, \"earlyStopping\": {\"patience\": 1, \"minDelta\": 1000, \"restoreBest\": true}"));
+            Path out = work.resolve("runs/early");
+            Shell.Result r = Shell.exec(platform, "layerwise:run --out " + out + " " + p);
+            assertEquals(0, r.exitCode(), r.all());
+            assertTrue(r.out().contains("stage 1 (dae): stopped early after epoch 2: val_loss did not improve by minDelta"
+                    + " 1000 for 1 epoch (best "), r.out());
+            assertTrue(r.out().matches("(?s).*Epoch 2/6 \\[={30}\\] 240/240 - \\S+s - loss: \\S+ - val_loss: \\S+ - "
+                    + "testReconstructionCE: .*"), r.out());
+            JsonObject stage = json(out.resolve("history.json")).getAsJsonArray("stages").get(0).getAsJsonObject();
+            assertEquals(240, stage.get("trainSamples").getAsInt(), "300 rows less the 20% held out");
+            assertEquals(60, stage.get("validationSamples").getAsInt());
+            var epochs = stage.getAsJsonArray("epochs");
+            assertEquals(2, epochs.size(), "stopped after epoch 2 of 6");
+            JsonObject stopped = stage.getAsJsonObject("stopped");
+            assertEquals(2, stopped.get("epoch").getAsInt());
+            assertEquals(1, stopped.get("bestEpoch").getAsInt());
+            assertEquals("val_loss", stopped.get("monitor").getAsString());
+            assertTrue(stopped.get("reason").getAsString().endsWith("; restored epoch 1"), stopped.toString());
+            assertEquals(1, stage.get("restoredEpoch").getAsInt());
+            double first = epochs.get(0).getAsJsonObject().getAsJsonObject("metrics").get("testReconstructionCE").getAsDouble();
+            double second = epochs.get(1).getAsJsonObject().getAsJsonObject("metrics").get("testReconstructionCE").getAsDouble();
+            assertTrue(epochs.get(1).getAsJsonObject().get("val_loss").getAsDouble() > 0);
+            assertNotEquals(String.format(java.util.Locale.ROOT, "%.6f", first),
+                    String.format(java.util.Locale.ROOT, "%.6f", second));
+
+            Shell.Result eval = Shell.exec(platform, "layerwise:eval " + out);
+            assertEquals(0, eval.exitCode(), eval.all());
+            assertTrue(eval.out().contains("all 1 metrics match history.json"), eval.out());
+            assertTrue(eval.out().contains(String.format(java.util.Locale.ROOT, "%.6f", first)),
+                    "the saved model is epoch 1's: " + eval.out());
+        }
+
+        @Test
+        void statusShowsTheRunningEpochsProgressLineOfAnAsyncRun() throws Exception {
+            Path p = pipeline(work, "long", withTrain(TINY.replace("\"epochs\": 2", "\"epochs\": 100000"),
+                    "\"validation\": \"test\""));
+            Shell.Result started = Shell.exec(platform, "layerwise:run --async --out " + work.resolve("runs/long") + " " + p);
+            assertEquals(0, started.exitCode(), started.all());
+            String id = started.out().replaceAll("(?s).*job (\\d+) started.*", "$1");
+            java.util.regex.Pattern line = java.util.regex.Pattern.compile("Epoch (\\d+)/100000 \\[[=>.]{30}\\] \\d+/300"
+                    + " - ETA \\S+( - loss: \\d+\\.\\d{4})? - val_loss: \\d+\\.\\d{4}");
+            try {
+                String status = "";
+                int firstEpoch = -1;
+                int laterEpoch = -1;
+                long deadline = System.currentTimeMillis() + 60_000;
+                while (laterEpoch <= firstEpoch && System.currentTimeMillis() < deadline) {
+                    status = Shell.exec(platform, "layerwise:status " + id).out();
+                    java.util.regex.Matcher m = line.matcher(status);
+                    if (m.find()) {
+                        if (firstEpoch < 0) {
+                            firstEpoch = Integer.parseInt(m.group(1));
+                        }
+                        laterEpoch = Integer.parseInt(m.group(1));
+                    }
+                    Thread.sleep(50);
+                }
+                assertTrue(firstEpoch > 0 && laterEpoch > firstEpoch, "a progress line that moves on: " + status);
+                assertTrue(status.contains("job " + id + " RUNNING pipeline tiny, stage 1/1 dae, epoch "), status);
+            } finally {
+                Shell.exec(platform, "layerwise:cancel " + id);
+            }
+            long deadline = System.currentTimeMillis() + 30_000;
+            String status = Shell.exec(platform, "layerwise:status " + id).out();
+            while (!status.contains("CANCELLED") && System.currentTimeMillis() < deadline) {
+                Thread.sleep(50);
+                status = Shell.exec(platform, "layerwise:status " + id).out();
+            }
+            assertTrue(status.contains("CANCELLED"), status);
+            assertFalse(status.contains("ETA"), "no progress line once the job ended: " + status);
         }
 
         @Test

@@ -149,10 +149,22 @@ public final class RunReport {
         if (last.get("loss") instanceof Number loss) {
             sb.append(String.format(Locale.ROOT, ", loss %.4f", loss.doubleValue()));
         }
+        besideLoss(last).forEach((k, v) -> sb.append(", ").append(k).append(' ').append(text(v)));
         if (last.get("metrics") instanceof Map<?, ?> m && !m.isEmpty()) {
             sb.append(", ").append(metrics((Map<String, Object>) m));
         }
         return sb.toString();
+    }
+
+    /** Figures an epoch's record holds beside its loss ({@code val_loss}, {@code val_error}), in their order. */
+    private static Map<String, Object> besideLoss(Map<String, Object> epoch) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        epoch.forEach((k, v) -> {
+            if (v instanceof Number && !Set.of("epoch", "loss", "seconds").contains(k)) {
+                out.put(k, v);
+            }
+        });
+        return out;
     }
 
     private static String metrics(Map<String, Object> m) {
@@ -292,6 +304,9 @@ public final class RunReport {
         }
         Set<String> names = new LinkedHashSet<>();
         for (Map<String, Object> e : epochs) {
+            names.addAll(besideLoss(e).keySet()); // val_loss, val_error first, as in the epoch lines
+        }
+        for (Map<String, Object> e : epochs) {
             if (e.get("metrics") instanceof Map<?, ?> m) {
                 ((Map<String, Object>) m).keySet().forEach(names::add);
             }
@@ -304,7 +319,10 @@ public final class RunReport {
                     .append(e.get("loss") == null ? "" : esc(text(e.get("loss")))).append("</td><td>")
                     .append(e.get("seconds") instanceof Number s ? String.format(Locale.ROOT, "%.2f", s.doubleValue()) : "")
                     .append("</td>");
-            Map<String, Object> m = e.get("metrics") instanceof Map<?, ?> mm ? (Map<String, Object>) mm : Map.of();
+            Map<String, Object> m = besideLoss(e);
+            if (e.get("metrics") instanceof Map<?, ?> mm) {
+                m.putAll((Map<String, Object>) mm);
+            }
             for (String n : names) {
                 h.append("<td>").append(m.get(n) == null ? "" : esc(text(m.get(n)))).append("</td>");
             }

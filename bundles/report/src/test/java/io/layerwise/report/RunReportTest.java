@@ -22,7 +22,7 @@ class RunReportTest {
                   {"index": 1, "type": "dae", "bundle": "io.layerwise.model-dae", "bundleVersion": "0.1.0",
                    "inputSize": 4, "outputSize": 2, "epochs": [
                      {"epoch": 1, "loss": 2.5, "seconds": 0.1, "metrics": {"testReconstructionCE": 2.25}},
-                     {"epoch": 2, "loss": 2.0, "seconds": 0.1, "metrics": {"testReconstructionCE": 1.875}}]}]}
+                     {"epoch": 2, "loss": 2.0, "val_loss": 2.125, "seconds": 0.1, "metrics": {"testReconstructionCE": 1.875}}]}]}
                 """);
         Path stage = Files.createDirectories(run.resolve("stage-1-dae"));
         FilterTiles.writeFilters(new float[] {0, 1, 2, 3, 4, 5, 6, 7}, 4, 2, 100, stage.resolve("filters.png"));
@@ -51,7 +51,8 @@ class RunReportTest {
         assertFalse(html.contains("http://") || html.contains("https://"), "no external references");
         assertFalse(html.contains("<script"));
         assertTrue(html.contains("tiny &lt;dae&gt;"), "pipeline.json is shown, escaped");
-        assertTrue(html.contains("<td>1.8750</td>"), "history table");
+        assertTrue(html.contains("<th>val_loss</th><th>testReconstructionCE</th>"), "history table columns");
+        assertTrue(html.contains("<td>2.1250</td><td>1.8750</td>"), "history table");
         assertTrue(html.contains("<b>done</b>"));
     }
 
@@ -60,7 +61,7 @@ class RunReportTest {
         fakeRun();
         RunReport.write(run, null);
         String s = RunReport.summary(run);
-        assertTrue(s.contains("stage 1  dae 4 -> 2: 2 epochs, loss 2.0000, testReconstructionCE 1.8750"), s);
+        assertTrue(s.contains("stage 1  dae 4 -> 2: 2 epochs, loss 2.0000, val_loss 2.1250, testReconstructionCE 1.8750"), s);
         assertTrue(s.contains("stage-1-dae/filters.gif"), s);
         assertTrue(s.contains("report   " + run.resolve("report.html")), s);
     }

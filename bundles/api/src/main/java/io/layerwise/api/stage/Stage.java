@@ -10,7 +10,8 @@ import org.osgi.annotation.versioning.ConsumerType;
  * <ol>
  * <li>created by {@link StageProvider#create} with initialised parameters (or {@link #restore}d);</li>
  * <li>trainable stages: {@link #prepareTraining}, then per epoch {@link #trainBatch} for every batch index
- * in order and {@link #evaluate}; fitted stages (PCA, ZCA): {@link #fit} once;</li>
+ * in order, {@link #loss} on the validation rows (when the pipeline holds some out) and {@link #evaluate};
+ * fitted stages (PCA, ZCA): {@link #fit} once;</li>
  * <li>{@link #encode} produces the next stage's input; {@link #close} frees native buffers.</li>
  * </ol>
  * A stage is used by one thread at a time.
@@ -46,6 +47,19 @@ public interface Stage extends AutoCloseable {
      *         engine can report the mean per sample over the epoch
      */
     double trainBatch(int batch);
+
+    /**
+     * The validation objective: the mean over {@code rows} of the per-sample data term of the training objective,
+     * that is the reconstruction error {@link #trainBatch} reports, without penalties and without corrupting the
+     * input. The engine records it as {@code val_loss} and early stopping may watch it. It changes nothing: no
+     * parameter, optimiser state, penalty statistic or random stream. NaN for no rows.
+     *
+     * @throws UnsupportedOperationException by default: such a stage cannot take {@code train.validation}
+     * @since 1.2
+     */
+    default double loss(FloatMatrix rows) {
+        throw new UnsupportedOperationException(getClass().getSimpleName() + " computes no validation loss");
+    }
 
     /** Metrics on held-out data after an epoch, e.g. {@code testReconstructionCE}; names are stable keys of history.json. */
     Map<String, Double> evaluate(FloatMatrix heldOut);

@@ -12,7 +12,7 @@ import io.layerwise.core.nn.DenseAutoencoder;
 import io.layerwise.core.nn.Minibatches;
 import io.layerwise.core.nn.ParameterLoad;
 import io.layerwise.core.nn.RowChunks;
-import io.layerwise.core.nn.Sgd;
+import io.layerwise.core.optim.Optimizer;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -22,7 +22,9 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
- * An autoencoder stage (plain or denoising) trained by minibatch SGD on {@link DenseAutoencoder}. Minibatch
+ * An autoencoder stage (plain or denoising) trained by a minibatch {@link Optimizer} on {@link DenseAutoencoder}.
+ * Batch 0 starts a new epoch ({@link Optimizer#startEpoch}, which applies the learning-rate schedule), since the
+ * engine trains every batch index in order each epoch. Minibatch
  * {@code b} is rows {@code [b*B, min((b+1)*B, N))} in file order, so the last batch may be partial; each batch
  * size has its own preallocated {@link BatchBuffers}. The training rows are uploaded once per
  * {@link #prepareTraining} and batches are row views of that array. Parameters: {@code W} (inputs x hidden),
@@ -32,7 +34,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 public class AutoencoderStage implements Stage {
     private final AutoencoderSpec spec;
     private final DenseAutoencoder ae;
-    private final Sgd sgd;
+    private final Optimizer optimizer;
     private final Corruption corruption;
     private final Map<Integer, BatchBuffers> buffers = new HashMap<>();
     private Minibatches train;
@@ -44,12 +46,17 @@ public class AutoencoderStage implements Stage {
     public AutoencoderStage(AutoencoderSpec spec, long seed, Corruption corruption) {
         this.spec = spec;
         this.ae = DenseAutoencoder.initialise(spec.architecture(), seed, DataType.FLOAT);
-        this.sgd = new Sgd(spec.training().sgd(), ae.parameters());
+        this.optimizer = spec.training().optimizer().create(ae.parameters());
         this.corruption = corruption;
     }
 
     public AutoencoderSpec spec() {
         return spec;
+    }
+
+    /** The optimizer, for checkpoints ({@link Optimizer#state}), tests and diagnostics. */
+    public Optimizer optimizer() {
+        return optimizer;
     }
 
     /** The underlying maths, for tests and diagnostics. */
@@ -95,20 +102,30 @@ public class AutoencoderStage implements Stage {
         if (train == null) {
             throw new IllegalStateException("batch " + batch + " before prepareTraining");
         }
+        if (batch == 0) {
+            optimizer.startEpoch(optimizer.epoch() + 1);
+        }
         INDArray clean = train.get(batch);
         BatchBuffers b = buffers.computeIfAbsent((int) clean.rows(), ae::buffers);
         INDArray input = corruption.apply(clean, b.corruptedIfNeeded(corruption != Corruption.NONE));
         DenseAutoencoder.Objective objective = ae.gradient(input, clean, b, spec.penalties());
-        sgd.step(ae.parameters(), ae.gradients());
+        optimizer.step(ae.parameters(), ae.gradients());
         return objective.sum(b.batch());
+    }
+
+    /** The mean reconstruction loss of the clean rows: no corruption, no penalties. */
+    @Override
+    public double loss(FloatMatrix rows) {
+        checkWidth(rows, "validation data");
+        double sum = RowChunks.sum(rows, ae::buffers, (x, b, from) -> ae.reconstructionLoss(x, b));
+        return rows.rows() == 0 ? Double.NaN : sum / rows.rows();
     }
 
     @Override
     public Map<String, Double> evaluate(FloatMatrix heldOut) {
         checkWidth(heldOut, "held-out data");
-        double sum = RowChunks.sum(heldOut, ae::buffers, (x, b, from) -> ae.reconstructionLoss(x, b));
         Map<String, Double> metrics = new LinkedHashMap<>();
-        metrics.put(spec.architecture().loss().testMetric(), heldOut.rows() == 0 ? Double.NaN : sum / heldOut.rows());
+        metrics.put(spec.architecture().loss().testMetric(), loss(heldOut));
         for (Penalty p : spec.penalties()) {
             metrics.putAll(p.epochMetrics());
         }
@@ -172,7 +189,7 @@ public class AutoencoderStage implements Stage {
     @Override
     public void restore(List<Parameter> saved) {
         ParameterLoad.into(parameters(), ae.parameters(), saved); // same order: W, bh, bv, Wdec
-        sgd.reset();
+        optimizer.reset();
     }
 
     @Override
@@ -180,7 +197,7 @@ public class AutoencoderStage implements Stage {
         releaseTraining();
         buffers.values().forEach(BatchBuffers::close);
         buffers.clear();
-        sgd.close();
+        optimizer.close();
         corruption.close();
         ae.close();
     }

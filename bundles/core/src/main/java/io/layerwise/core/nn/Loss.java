@@ -13,11 +13,15 @@ import org.nd4j.linalg.factory.Nd4j;
  * {@code L = -sum_i x_i log z_i + (1-x_i) log(1-z_i) = sum_i softplus(a_i) - x_i a_i}, computed from {@code a}
  * so that saturated units stay finite; {@code dL/da = sigmoid(a) - x};</li>
  * <li>squared error: {@code L = 0.5 * sum_i (z_i - x_i)^2} with {@code z = g(a)};
- * {@code dL/da = (z - x) g'(a)}.</li>
+ * {@code dL/da = (z - x) g'(a)};</li>
+ * <li>mean squared error, averaged over the {@code D} inputs (Keras's and PyTorch's {@code mse}):
+ * {@code L = (1/D) sum_i (z_i - x_i)^2}; {@code dL/da = (2/D) (z - x) g'(a)}. A penalty's weight means
+ * {@code D/2} times more against it than against {@code squared}: the sparse autoencoder's {@code beta} of
+ * 0.1 to 3 is meant against this scale.</li>
  * </ul>
  */
 public enum Loss {
-    CROSS_ENTROPY("cross-entropy"), SQUARED("squared");
+    CROSS_ENTROPY("cross-entropy"), SQUARED("squared"), MEAN_SQUARED("mse");
 
     private final String jsonName;
 
@@ -30,7 +34,7 @@ public enum Loss {
     }
 
     public static String[] jsonNames() {
-        return new String[] {CROSS_ENTROPY.jsonName, SQUARED.jsonName};
+        return new String[] {CROSS_ENTROPY.jsonName, SQUARED.jsonName, MEAN_SQUARED.jsonName};
     }
 
     public static Loss fromJson(String name) {
@@ -44,7 +48,11 @@ public enum Loss {
 
     /** Metric key for the held-out loss of the clean reconstruction, as recorded in history.json. */
     public String testMetric() {
-        return this == CROSS_ENTROPY ? "testReconstructionCE" : "testSquaredError";
+        return switch (this) {
+            case CROSS_ENTROPY -> "testReconstructionCE";
+            case SQUARED -> "testSquaredError";
+            case MEAN_SQUARED -> "testMeanSquaredError";
+        };
     }
 
     /**
@@ -60,7 +68,13 @@ public enum Loss {
         }
         decoder.applyInPlace(a); // a now holds z, from which g'(a) is computed
         a.sub(x, delta);
-        double loss = 0.5 * Level1.dot(delta, delta);
+        double loss = Level1.dot(delta, delta);
+        if (this == MEAN_SQUARED) {
+            delta.muli(2.0 / x.columns());
+            loss /= x.columns();
+        } else {
+            loss *= 0.5;
+        }
         decoder.multiplyDerivative(a, delta, scratch);
         return loss;
     }
@@ -72,7 +86,8 @@ public enum Loss {
         }
         decoder.applyInPlace(a);
         a.sub(x, scratch);
-        return 0.5 * Level1.dot(scratch, scratch);
+        double sum = Level1.dot(scratch, scratch);
+        return this == MEAN_SQUARED ? sum / x.columns() : 0.5 * sum;
     }
 
     /** {@code sum softplus(a) - x.a}: softplus is positive, so its sum is one BLAS asum, and x.a one dot. */

@@ -24,7 +24,7 @@ class AutoencoderSpecTest {
         AutoencoderSpec s = AutoencoderSpec.read(spec(Map.of()), new TestContext(784, Dataset.UNIT, 1));
         assertEquals(new Architecture(784, 500, true, Activation.SIGMOID, Activation.SIGMOID, Loss.CROSS_ENTROPY),
                 s.architecture());
-        assertEquals(new TrainingOptions(5, 20, new io.layerwise.core.nn.Sgd.Options(0.1, 0.0)), s.training());
+        assertEquals(new TrainingOptions(5, 20, io.layerwise.core.optim.OptimizerSpec.sgd(0.1, 0.0)), s.training());
         assertEquals(List.of(), s.penalties());
     }
 

@@ -28,6 +28,25 @@ class AutoencoderStageTest {
                 Corruption.NONE);
     }
 
+    static AutoencoderStage stage(Map<String, ?> optimizer, int epochs, long seed) {
+        Spec spec = new Spec("stages[0]", Map.of("hidden", 7, "train", Map.of("epochs", epochs, "batch", 10,
+                "optimizer", optimizer)));
+        AutoencoderStage s = new AutoencoderStage(AutoencoderSpec.read(spec, new TestContext(INPUTS, Dataset.UNIT, seed)),
+                seed, Corruption.NONE);
+        spec.rejectUnknownFields();
+        return s;
+    }
+
+    /** Epochs as the engine runs them: every batch index in order. */
+    static void train(AutoencoderStage s, FloatMatrix x) {
+        int batches = s.prepareTraining(x);
+        for (int e = 0; e < s.epochs(); e++) {
+            for (int b = 0; b < batches; b++) {
+                s.trainBatch(b);
+            }
+        }
+    }
+
     static FloatMatrix data(long seed) {
         Random r = new Random(seed);
         float[] v = new float[N * INPUTS];
@@ -90,7 +109,64 @@ class AutoencoderStageTest {
             }
             double mean = a.evaluate(x).get("testReconstructionCE");
             assertEquals(mean, sum / N, 1e-4 * mean);
+            assertEquals(mean, a.loss(x), "the validation loss is the training objective's data term");
             assertThrows(IllegalStateException.class, () -> a.trainBatch(3));
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"adam", "rmsprop", "adagrad", "nesterov"})
+    void everyOptimizerKindTrainsTheStage(String kind) {
+        // 12 binary-ish inputs that are copies of 3 bits: 7 hidden units can learn them
+        Random r = new Random(8);
+        float[] v = new float[N * INPUTS];
+        for (int n = 0; n < N; n++) {
+            int bits = r.nextInt(8);
+            for (int i = 0; i < INPUTS; i++) {
+                v[n * INPUTS + i] = (bits >> (i % 3) & 1) == 1 ? 0.9f : 0.1f;
+            }
+        }
+        FloatMatrix x = new FloatMatrix(N, INPUTS, v);
+        double lr = kind.equals("nesterov") ? 0.1 : kind.equals("adagrad") ? 0.1 : 0.01;
+        try (AutoencoderStage s = stage(Map.of("kind", kind, "lr", lr), 30, 4)) {
+            double before = s.evaluate(x).get("testReconstructionCE");
+            train(s, x);
+            double after = s.evaluate(x).get("testReconstructionCE");
+            assertTrue(after < 0.6 * before, kind + ": " + before + " -> " + after);
+            assertEquals(kind, s.optimizer().state().kind());
+        }
+    }
+
+    @Test
+    void batchZeroStartsTheNextEpochOfTheSchedule() {
+        try (AutoencoderStage s = stage(Map.of("kind", "adam", "lr", 0.01,
+                "schedule", Map.of("kind", "step", "every", 1, "factor", 0.5)), 3, 1)) {
+            assertEquals(-1, s.optimizer().epoch());
+            train(s, data(2));
+            assertEquals(2, s.optimizer().epoch(), "three epochs: 0, 1, 2");
+            assertEquals(0.0025, s.optimizer().learningRate(), 1e-15);
+            assertEquals(15, s.optimizer().steps(), "3 epochs of 5 batches");
+            s.restore(s.parameters());
+            assertEquals(-1, s.optimizer().epoch(), "new parameters, fresh optimizer state");
+        }
+    }
+
+    @Test
+    void validationLossBetweenBatchesChangesNeitherParametersNorTraining() {
+        try (AutoencoderStage a = stage(false, 20, 0.1, 9); AutoencoderStage b = stage(false, 20, 0.1, 9)) {
+            FloatMatrix x = data(5);
+            FloatMatrix val = data(11);
+            a.prepareTraining(x);
+            b.prepareTraining(x);
+            for (int i = 0; i < 3; i++) {
+                var before = a.parameters();
+                double first = a.loss(val);
+                assertEquals(before, a.parameters());
+                assertEquals(first, a.loss(val), "no state moves between two calls");
+                assertEquals(b.trainBatch(i), a.trainBatch(i));
+            }
+            assertEquals(b.parameters(), a.parameters());
+            assertTrue(Double.isNaN(a.loss(new FloatMatrix(0, a.inputSize(), new float[0]))));
         }
     }
 

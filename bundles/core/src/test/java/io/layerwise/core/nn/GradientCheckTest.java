@@ -33,6 +33,7 @@ class GradientCheckTest {
                 cases.add(Arguments.of(tied, enc, Activation.SIGMOID, Loss.CROSS_ENTROPY));
                 for (Activation dec : Activation.values()) {
                     cases.add(Arguments.of(tied, enc, dec, Loss.SQUARED));
+                    cases.add(Arguments.of(tied, enc, dec, Loss.MEAN_SQUARED));
                 }
             }
         }

@@ -2,6 +2,7 @@ package io.layerwise.core.nn;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.layerwise.core.optim.Sgd;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;

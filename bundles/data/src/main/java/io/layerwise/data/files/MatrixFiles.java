@@ -2,14 +2,20 @@ package io.layerwise.data.files;
 
 import io.layerwise.api.data.FloatMatrix;
 import io.layerwise.data.internal.IdxReader;
-import java.io.BufferedReader;
+import java.io.BufferedInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CharsetDecoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.zip.GZIPInputStream;
+import java.util.zip.ZipException;
 
 /**
  * Sample matrices in files: IDX images (gzipped or not; pixels / 255, one row per image) or CSV (one row per line,
@@ -18,6 +24,9 @@ import java.util.zip.GZIPInputStream;
  */
 public final class MatrixFiles {
     private static final int IDX_IMAGES_MAGIC = 2051;
+    private static final int IDX_LABELS_MAGIC = 2049;
+    /** The largest Java array. */
+    private static final int MAX_VALUES = Integer.MAX_VALUE - 8;
 
     private MatrixFiles() {
     }
@@ -27,10 +36,22 @@ public final class MatrixFiles {
         if (!Files.isRegularFile(file)) {
             throw new IOException(file + ": no such file");
         }
-        return isIdxImages(file) ? IdxReader.readImages(file) : readCsv(file);
+        int magic = idxMagic(file);
+        if (magic == IDX_IMAGES_MAGIC) {
+            return IdxReader.readImages(file);
+        }
+        if (magic >= 0) {
+            throw new IOException(file + ": an IDX file with magic number " + magic + (magic == IDX_LABELS_MAGIC
+                    ? " (labels)" : "") + " at offset 0, not images (magic " + IDX_IMAGES_MAGIC + "); give IDX images or CSV");
+        }
+        return readCsv(file);
     }
 
-    private static boolean isIdxImages(Path file) throws IOException {
+    /**
+     * The magic number when the file (gunzipped if need be) starts like an IDX file: two zero bytes, an element
+     * type code (0x08 to 0x0E) and 1 to 4 dimensions; -1 otherwise.
+     */
+    private static int idxMagic(Path file) throws IOException {
         byte[] head;
         try (InputStream in = Files.newInputStream(file)) {
             head = in.readNBytes(4);
@@ -38,10 +59,15 @@ public final class MatrixFiles {
         if (head.length == 4 && (head[0] & 0xff) == 0x1f && (head[1] & 0xff) == 0x8b) {
             try (InputStream in = new GZIPInputStream(Files.newInputStream(file))) {
                 head = in.readNBytes(4);
+            } catch (ZipException | EOFException e) {
+                throw new IOException(file + ": starts with the gzip magic but is not valid gzip data: " + e.getMessage(), e);
             }
         }
-        return head.length == 4 && ((head[0] & 0xff) << 24 | (head[1] & 0xff) << 16 | (head[2] & 0xff) << 8
-                | (head[3] & 0xff)) == IDX_IMAGES_MAGIC;
+        if (head.length == 4 && head[0] == 0 && head[1] == 0 && head[2] >= 0x08 && head[2] <= 0x0E && head[3] >= 1
+                && head[3] <= 4) {
+            return (head[2] & 0xff) << 8 | (head[3] & 0xff);
+        }
+        return -1;
     }
 
     static FloatMatrix readCsv(Path file) throws IOException {
@@ -49,10 +75,10 @@ public final class MatrixFiles {
         int count = 0;
         int rows = 0;
         int cols = -1;
-        try (BufferedReader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+        int lineNo = 0;
+        try (Lines in = new Lines(file)) {
             String line;
-            int lineNo = 0;
-            while ((line = in.readLine()) != null) {
+            while ((line = in.next(lineNo + 1)) != null) {
                 lineNo++;
                 if (line.isBlank()) {
                     continue;
@@ -67,8 +93,12 @@ public final class MatrixFiles {
                     throw new IOException(file + ": line " + lineNo + " has " + cells.length + " values, expected " + cols);
                 }
                 cols = cells.length;
+                if ((long) count + cols > MAX_VALUES) {
+                    throw new IOException(file + ": line " + lineNo + ": more than " + MAX_VALUES
+                            + " values, more than one array can hold");
+                }
                 if (count + cols > values.length) {
-                    values = Arrays.copyOf(values, Math.max(values.length * 2, count + cols));
+                    values = Arrays.copyOf(values, (int) Math.min(MAX_VALUES, Math.max(2L * values.length, count + cols)));
                 }
                 for (int c = 0; c < cols; c++) {
                     try {
@@ -89,6 +119,49 @@ public final class MatrixFiles {
             throw new IOException(file + ": no rows of numbers (expected IDX images or CSV)");
         }
         return new FloatMatrix(rows, cols, Arrays.copyOf(values, count));
+    }
+
+    /** The lines of a UTF-8 text file, each decoded strictly, so that binary input is named by its line. */
+    private static final class Lines implements AutoCloseable {
+        private final Path file;
+        private final InputStream in;
+        private final CharsetDecoder utf8 = StandardCharsets.UTF_8.newDecoder();
+        private final ByteArrayOutputStream line = new ByteArrayOutputStream();
+        private boolean ended;
+
+        Lines(Path file) throws IOException {
+            this.file = file;
+            this.in = new BufferedInputStream(Files.newInputStream(file), 1 << 16);
+        }
+
+        /** The next line without its end ({@code \n} or {@code \r\n}), or null at the end of the file. */
+        String next(int lineNo) throws IOException {
+            if (ended) {
+                return null;
+            }
+            line.reset();
+            int b;
+            while ((b = in.read()) >= 0 && b != '\n') {
+                line.write(b);
+            }
+            ended = b < 0;
+            if (ended && line.size() == 0) {
+                return null;
+            }
+            byte[] bytes = line.toByteArray();
+            int n = bytes.length > 0 && bytes[bytes.length - 1] == '\r' ? bytes.length - 1 : bytes.length;
+            try {
+                return utf8.decode(ByteBuffer.wrap(bytes, 0, n)).toString();
+            } catch (CharacterCodingException e) {
+                throw new IOException(file + ": line " + lineNo + " is not UTF-8 text; expected IDX images (magic "
+                        + IDX_IMAGES_MAGIC + ") or CSV", e);
+            }
+        }
+
+        @Override
+        public void close() throws IOException {
+            in.close();
+        }
     }
 
     private static char firstChar(String cell) {

@@ -4,6 +4,7 @@ import io.layerwise.api.data.DataSource;
 import io.layerwise.api.data.Dataset;
 import io.layerwise.api.spec.Spec;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import org.osgi.framework.BundleContext;
 import org.osgi.service.component.annotations.Activate;
@@ -57,6 +58,14 @@ public final class MnistDataSource implements DataSource {
         MnistFiles files = MnistFiles.find(o.dir());
         String note = "";
         if (files == null) {
+            Path defaultDirectory = cwd.resolve(defaultDir).normalize();
+            if (!o.dir().equals(defaultDirectory)) {
+                // a directory named in a pipeline (or by --data) is only read: fetching would write wherever it points
+                throw new IOException(o.dir() + ": " + (Files.isDirectory(o.dir()) ? "holds none of the four MNIST files"
+                        : "no such directory") + " (" + String.join(", ", MnistFiles.STANDARD_NAMES)
+                        + ", gzipped or not); place them there, or leave data.dir and --data out to use "
+                        + defaultDirectory + " (LAYERWISE_DATA), where the 10,000-digit sample is fetched when it is empty");
+            }
             note = fetcher.fetchInto(o.dir());
             files = MnistFiles.find(o.dir());
             if (files == null) {

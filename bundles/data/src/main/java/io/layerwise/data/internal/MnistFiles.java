@@ -44,8 +44,8 @@ record MnistFiles(Path trainImages, Path trainLabels, Path testImages, Path test
         }
         if (!missing.isEmpty()) {
             throw new IOException(dir + ": holds " + String.join(", ", present) + " but not " + String.join(", ", missing)
-                    + " (gzipped or not); add the missing files, or remove the others to have the 10,000-digit"
-                    + " sample fetched again");
+                    + " (gzipped or not); add the missing files (in the default data directory, removing the others"
+                    + " has the 10,000-digit sample fetched again)");
         }
         return new MnistFiles(found[0], found[1], found[2], found[3]);
     }

@@ -52,4 +52,24 @@ class MatrixFilesTest {
         }
         assertEquals(new FloatMatrix(2, 2, new float[] {0, 1, 0.2f, 0}), MatrixFiles.read(idx));
     }
+
+    @Test
+    void anIdxLabelsFileIsNamedAsLabelsNotReadAsText() throws Exception {
+        Path idx = dir.resolve("labels");
+        try (var out = new java.io.DataOutputStream(new java.util.zip.GZIPOutputStream(Files.newOutputStream(idx)))) {
+            out.writeInt(2049);
+            out.writeInt(2);
+            out.write(new byte[] {3, 7});
+        }
+        assertEquals(idx + ": an IDX file with magic number 2049 (labels) at offset 0, not images (magic 2051); give IDX"
+                + " images or CSV", assertThrows(IOException.class, () -> MatrixFiles.read(idx)).getMessage());
+    }
+
+    @Test
+    void aBinaryFileThatIsNeitherIdxNorTextNamesTheLine() throws Exception {
+        Path bin = dir.resolve("noise.bin");
+        Files.write(bin, new byte[] {'1', ',', '2', '\n', (byte) 0xff, (byte) 0xfe, (byte) 0x80, '\n'});
+        assertEquals(bin + ": line 2 is not UTF-8 text; expected IDX images (magic 2051) or CSV",
+                assertThrows(IOException.class, () -> MatrixFiles.read(bin)).getMessage());
+    }
 }

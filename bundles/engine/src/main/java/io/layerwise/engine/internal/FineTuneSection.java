@@ -8,10 +8,13 @@ import java.util.Map;
  * The engine's fields of a pipeline's {@code finetune} section: {@code unroll} (true: fine-tune the stack unrolled
  * into a deep autoencoder, head {@code autoencoder}), {@code head} (the fine-tuner service, default {@code softmax},
  * or {@code autoencoder} when unrolling), {@code pretrain} (false trains the same architecture from its random initialisation, the
- * honest comparison) and {@code validation} (the fraction of training rows, taken from the end, held out for
- * {@code valError}; they take part in neither pretraining nor fine-tuning). The other fields belong to the head.
+ * honest comparison), {@code validation} (the fraction of training rows, taken from the end, held out for
+ * {@code val_loss} and {@code val_error}; they take part in neither pretraining nor fine-tuning) and
+ * {@code earlyStopping} ({@link EarlyStopping.Options}, monitoring {@code loss}, {@code val_loss} or
+ * {@code val_error}; null when absent). The other fields belong to the head.
  */
-record FineTuneSection(String head, boolean unroll, boolean pretrain, double validation, Map<String, Object> raw) {
+record FineTuneSection(String head, boolean unroll, boolean pretrain, double validation,
+        EarlyStopping.Options earlyStopping, Map<String, Object> raw) {
 
     static final String PATH = "finetune";
 
@@ -21,7 +24,9 @@ record FineTuneSection(String head, boolean unroll, boolean pretrain, double val
         String head = spec.text("head", unroll ? "autoencoder" : "softmax");
         boolean pretrain = spec.flag("pretrain", true);
         double validation = spec.number("validation", 0.1, new Range(0, true, 0.5, false));
-        return new FineTuneSection(head, unroll, pretrain, validation, raw);
+        EarlyStopping.Options stopping = EarlyStopping.Options.read(spec, EarlyStopping.FINETUNE_MONITORS,
+                validation > 0, spec.pathOf("validation"));
+        return new FineTuneSection(head, unroll, pretrain, validation, stopping, raw);
     }
 
     Spec spec() {

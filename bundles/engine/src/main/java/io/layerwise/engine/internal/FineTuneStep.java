@@ -7,13 +7,13 @@ import io.layerwise.api.pipeline.ProgressListener;
 import io.layerwise.api.regularizer.Regularizer;
 import io.layerwise.api.spec.Spec;
 import io.layerwise.api.stage.DenseLayer;
+import io.layerwise.api.stage.Parameter;
 import io.layerwise.api.stage.Stage;
 import io.layerwise.api.stage.StageProvider;
 import io.layerwise.engine.internal.PipelineJob.Cancelled;
 import io.layerwise.engine.internal.PipelineJob.StageFailure;
 import io.layerwise.report.ConfusionPicture;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -27,8 +27,9 @@ import org.osgi.framework.ServiceReference;
 
 /**
  * Supervised fine-tuning after the stages: the head's network on the stages' encoder layers, trained on the raw
- * training rows and labels, with {@code valError} per epoch and, at the end, {@code testError} and the confusion
- * matrix. Writes the {@code finetune} entry of history.json and the folder {@code finetune/}.
+ * training rows and labels, with {@code val_loss} and {@code val_error} per epoch (and early stopping, as for a
+ * stage) and, at the end, {@code testError} and the confusion matrix of the saved network (the best epoch's with
+ * {@code restoreBest}). Writes the {@code finetune} entry of history.json and the folder {@code finetune/}.
  */
 final class FineTuneStep {
     /** Labelled rows: the training part, the held-out validation part (may be empty) and the test set (may be null). */
@@ -44,10 +45,11 @@ final class FineTuneStep {
     private final ProgressListener listener;
     private final BooleanSupplier cancelled;
     private final Consumer<String> log;
+    private final EpochProgress progress;
 
     FineTuneStep(BundleContext bundles, Installed<FineTuner> tuners, Installed<StageProvider> providers,
             Installed<Regularizer> regularizers, RunDirectory run, ProgressListener listener, BooleanSupplier cancelled,
-            Consumer<String> log) {
+            Consumer<String> log, EpochProgress progress) {
         this.bundles = bundles;
         this.tuners = tuners;
         this.providers = providers;
@@ -56,6 +58,7 @@ final class FineTuneStep {
         this.listener = listener;
         this.cancelled = cancelled;
         this.log = log;
+        this.progress = progress;
     }
 
     void run(FineTuneSection section, List<DenseLayer> encoders, List<DenseLayer> decoders, Labelled data, long seed,
@@ -78,8 +81,7 @@ final class FineTuneStep {
         List<Map<String, Object>> epochs = new java.util.ArrayList<>();
         history.put("epochs", epochs);
         run.put("finetune", history);
-        Path dir = run.dir.resolve("finetune");
-        Files.createDirectories(dir);
+        Path dir = run.folder("finetune");
         try (Network net = tuner.create(section.spec(), encoders, decoders, data.train().cols(), data.classes(), seed)) {
             log.accept("finetune: " + section.head() + " on " + encoders.size() + " pretrained layer(s)"
                     + (section.pretrain() ? "" : " (random initialisation, pretrain false)") + " from "
@@ -87,8 +89,16 @@ final class FineTuneStep {
                     + " validation rows");
             int batches = net.prepareTraining(data.train(), data.trainLabels());
             int n = data.train().rows();
+            boolean validation = data.val().rows() > 0;
+            EarlyStopping stopping = section.earlyStopping() == null ? null : new EarlyStopping(section.earlyStopping());
+            List<Parameter> best = null;
+            double lastLoss = Double.NaN;
+            double lastVal = Double.NaN;
+            int last = 0;
             for (int epoch = 1; epoch <= net.epochs(); epoch++) {
+                progress.progress(epoch, net.epochs(), 0, n, Double.NaN, Double.NaN, lastLoss, lastVal);
                 long t0 = System.nanoTime();
+                long lastReport = t0;
                 double sum = 0;
                 for (int b = 0; b < batches; b++) {
                     if (cancelled.getAsBoolean()) {
@@ -100,27 +110,80 @@ final class FineTuneStep {
                                 + ": the loss is " + loss + "; lower the learning rate (finetune.optimizer.lr)");
                     }
                     sum += loss;
+                    long now = System.nanoTime();
+                    if ((now - lastReport) / 1e9 >= EpochLoop.PROGRESS_INTERVAL_S) {
+                        lastReport = now;
+                        int seen = (int) ((long) n * (b + 1) / batches);
+                        double elapsed = (now - t0) / 1e9;
+                        progress.progress(epoch, net.epochs(), seen, n, sum / seen, elapsed * (n - seen) / seen, lastLoss,
+                                lastVal);
+                        listener.batch(stageIndex, epoch, net.epochs(), seen, n, sum / seen, elapsed);
+                    }
                 }
                 double seconds = (System.nanoTime() - t0) / 1e9;
+                double loss = sum / n;
+                listener.batch(stageIndex, epoch, net.epochs(), n, n, loss, seconds);
+                // val_loss and val_error beside loss, as a stage's val_loss; what else the head measures in metrics
+                Map<String, Double> shown = new LinkedHashMap<>();
                 Map<String, Double> metrics = new LinkedHashMap<>();
-                if (data.val().rows() > 0) {
-                    metrics.put("valLoss", net.loss(data.val(), data.valLabels()));
+                double valError = Double.NaN;
+                if (validation) {
+                    lastVal = net.loss(data.val(), data.valLabels());
+                    shown.put("val_loss", lastVal);
                     if (net.supervised()) {
-                        metrics.put("valError", errorRate(net.predict(data.val()), data.valLabels()));
+                        valError = errorRate(net.predict(data.val()), data.valLabels());
+                        shown.put("val_error", valError);
                     } else {
                         metrics.put("valSquaredError", squaredError(data.val(), net.reconstruct(data.val())));
                     }
                 }
+                shown.putAll(metrics);
                 Map<String, Object> record = new LinkedHashMap<>();
                 record.put("epoch", epoch);
-                record.put("loss", sum / n);
+                record.put("loss", loss);
+                if (validation) {
+                    record.put("val_loss", lastVal);
+                    if (net.supervised()) {
+                        record.put("val_error", valError);
+                    }
+                }
                 record.put("seconds", seconds);
                 record.put("metrics", metrics);
                 epochs.add(record);
                 run.writeHistory();
+                last = epoch;
+                lastLoss = loss;
+                progress.progress(epoch, net.epochs(), n, n, loss, 0, loss, lastVal);
                 run.log(Instant.now() + " " + String.format(Locale.ROOT, "finetune epoch %d/%d: loss %.4f %s %.2fs", epoch,
-                        net.epochs(), sum / n, metrics, seconds));
-                listener.epoch(stageIndex, epoch, net.epochs(), sum / n, metrics, seconds);
+                        net.epochs(), loss, shown, seconds));
+                listener.epoch(stageIndex, epoch, net.epochs(), loss, shown, seconds);
+                if (stopping != null) {
+                    String monitor = stopping.options().monitor();
+                    EarlyStopping.Decision d = stopping.observe(epoch,
+                            monitor.equals("loss") ? loss : monitor.equals("val_loss") ? lastVal : valError);
+                    if (d == EarlyStopping.Decision.IMPROVED && stopping.options().restoreBest()) {
+                        best = net.parameters();
+                    }
+                    if (d == EarlyStopping.Decision.STOP) {
+                        break;
+                    }
+                }
+            }
+            if (stopping != null) {
+                boolean restore = best != null && stopping.bestEpoch() != last;
+                if (restore) {
+                    net.restore(best);
+                    history.put("restoredEpoch", stopping.bestEpoch());
+                }
+                Map<String, Object> stopped = stopping.stoppedEntry(restore, net.epochs());
+                if (stopped != null) {
+                    history.put("stopped", stopped);
+                    log.accept("finetune: stopped early after epoch " + stopping.stoppedEpoch() + ": "
+                            + stopped.get("reason"));
+                } else if (restore) {
+                    log.accept("finetune: restored epoch " + stopping.bestEpoch() + ", the best "
+                            + stopping.options().monitor() + " (" + stopping.best() + ")");
+                }
             }
             if (!net.supervised() && data.test() != null) {
                 double error = squaredError(data.test(), net.reconstruct(data.test()));

@@ -2,6 +2,7 @@ package io.layerwise.engine.internal;
 
 import io.layerwise.api.data.DataSource;
 import io.layerwise.api.data.Dataset;
+import io.layerwise.api.data.FloatMatrix;
 import io.layerwise.api.finetune.FineTuner;
 import io.layerwise.api.finetune.Network;
 import io.layerwise.api.pipeline.Encoding;
@@ -43,6 +44,9 @@ import org.osgi.service.component.annotations.Deactivate;
 @Component(service = PipelineRunner.class)
 public final class PipelineEngine implements PipelineRunner {
     private final AtomicInteger ids = new AtomicInteger();
+    /** Finished jobs kept for layerwise:jobs and status; older ones are forgotten so a long session stays flat. */
+    static final int FINISHED_JOBS_KEPT = 100;
+
     private final List<PipelineJob> jobs = new CopyOnWriteArrayList<>();
     private BundleContext bundles;
     private Installed<StageProvider> providers;
@@ -126,15 +130,16 @@ public final class PipelineEngine implements PipelineRunner {
             if (resolvedFineTune != null) {
                 resolved.put("finetune", resolvedFineTune);
             }
-            Path out = options.outDir() != null ? workingDir.resolve(options.outDir()).normalize()
-                    : RunDirectory.defaultPath(workingDir.resolve("runs"), pipeline.name);
-            RunDirectory run = RunDirectory.create(out, pipeline.name, Json.toJson(resolved));
+            RunDirectory run = options.outDir() != null
+                    ? RunDirectory.create(workingDir.resolve(options.outDir()).normalize(), pipeline.name, Json.toJson(resolved))
+                    : RunDirectory.createUnder(workingDir.resolve("runs"), pipeline.name, Json.toJson(resolved));
             PipelineJob job = new PipelineJob(Integer.toString(ids.incrementAndGet()), pipeline, stageSpecs, data, run,
                     listener, bundles, providers, regularizers);
             if (fineTune != null) {
                 job.fineTuneAfterStages(fineTune, tuners, labelled);
             }
             jobs.add(job);
+            forgetOldJobs();
             executor.execute(job);
             return job;
         } catch (SpecException e) {
@@ -188,6 +193,9 @@ public final class PipelineEngine implements PipelineRunner {
                 try (EngineStageContext context = new EngineStageContext(bundles, regularizers, inputSize, range,
                         pipeline.seed + i, line -> { });
                         Stage stage = provider.create(spec, context)) {
+                    if (stage.trainable()) {
+                        checkTrainControl(file, i, type, stage, TrainControl.read(spec), data);
+                    }
                     spec.rejectUnknownFields();
                     if (pass == 0 && stage.trainable() && options.epochsOverride() > 0) {
                         overrideEpochs(raw, options.epochsOverride());
@@ -213,6 +221,34 @@ public final class PipelineEngine implements PipelineRunner {
             resolved.add(stageResolved);
         }
         return resolved;
+    }
+
+    /**
+     * A stage's validation rows must exist (the test split for {@code "test"}, at least one held-out and one training
+     * row for a fraction), and the stage must compute a validation loss.
+     */
+    private static void checkTrainControl(Path file, int i, String type, Stage stage, TrainControl control, Dataset data)
+            throws PipelineException {
+        ValidationSplit v = control.validation();
+        String at = "stages[" + i + "].train.validation";
+        if (!v.any()) {
+            return;
+        }
+        if (v.test() && (data.test() == null || data.test().rows() == 0)) {
+            throw new PipelineException(file + ": " + at + " \"test\" needs test rows, but the data source has none;"
+                    + " give a fraction of the training rows instead");
+        }
+        int n = data.train().rows();
+        if (!v.test() && (v.heldOut(n) < 1 || v.heldOut(n) >= n)) {
+            throw new PipelineException(file + ": " + at + " " + v.fraction() + " holds out " + v.heldOut(n) + " of "
+                    + n + " training rows; it must hold out at least one and leave at least one");
+        }
+        try {
+            stage.loss(new FloatMatrix(0, stage.inputSize(), new float[0]));
+        } catch (UnsupportedOperationException e) {
+            throw new PipelineException(file + ": " + at + ": stage type \"" + type + "\" computes no validation loss ("
+                    + e.getMessage() + ")");
+        }
     }
 
     /** The last {@code validation} fraction of the training rows is held out; labels come along where there are any. */
@@ -251,6 +287,11 @@ public final class PipelineEngine implements PipelineRunner {
             try (Network net = tuner.create(spec, encoders, decoders, labelled.train().cols(), labelled.classes(),
                     pipeline.seed + pipeline.stages.size())) {
                 spec.rejectUnknownFields();
+                if (!net.supervised() && section.earlyStopping() != null
+                        && section.earlyStopping().monitor().equals("val_error")) {
+                    throw new PipelineException(file + ": finetune.earlyStopping.monitor \"val_error\" needs a"
+                            + " classifying head; head \"" + section.head() + "\" reconstructs: monitor \"val_loss\"");
+                }
                 if (net.supervised() && labelled.trainLabels() == null) {
                     throw new PipelineException(file + ": finetune.head \"" + section.head() + "\" needs labels, but data"
                             + " source \"" + pipeline.dataSource + "\" gave none");
@@ -292,5 +333,13 @@ public final class PipelineEngine implements PipelineRunner {
     @Override
     public Optional<Job> job(String id) {
         return jobs.stream().filter(j -> j.id().equals(id)).map(j -> (Job) j).findFirst();
+    }
+
+    /** Drops the oldest finished jobs beyond {@link #FINISHED_JOBS_KEPT}; running jobs always stay. */
+    private void forgetOldJobs() {
+        List<PipelineJob> finished = jobs.stream().filter(j -> j.status().finished()).toList();
+        for (int i = 0; i < finished.size() - FINISHED_JOBS_KEPT; i++) {
+            jobs.remove(finished.get(i));
+        }
     }
 }

@@ -20,7 +20,7 @@ import java.util.regex.Pattern;
  */
 final class PipelineFile {
     /** Run names become directory names: no separators, no "..", nothing a shell would mangle. */
-    private static final Pattern SAFE_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,99}");
+    private static final Pattern SAFE_NAME = RunDirectory.SAFE_NAME;
 
     final Path file;
     final Spec root;

@@ -21,7 +21,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import org.osgi.framework.BundleContext;
@@ -32,12 +31,11 @@ import org.osgi.framework.ServiceReference;
  * used), trains or fits it, saves it, and encodes the data for the next stage.
  */
 final class PipelineJob implements Job, Runnable {
-    private static final double PROGRESS_INTERVAL_S = 0.25;
-
     private final String id;
     private final PipelineFile pipeline;
     private final List<Map<String, Object>> stageSpecs;
-    private final Dataset data;
+    /** Released when the job ends: the engine keeps finished jobs for their status, not their data. */
+    private Dataset data;
     private final RunDirectory run;
     private final ProgressListener listener;
     private final BundleContext bundles;
@@ -115,6 +113,11 @@ final class PipelineJob implements Job, Runnable {
             run.log(trace.toString());
             finish(State.FAILED, where() + ": " + e, "failed");
         } finally {
+            data = null;
+            labelled = null;
+            if (status.state() != State.DONE) {
+                run.removeIncompleteFolders();
+            }
             Thread.currentThread().setName(threadName);
             done.countDown();
         }
@@ -147,9 +150,10 @@ final class PipelineJob implements Job, Runnable {
             }
             String bundle = ref.getBundle().getSymbolicName();
             String version = ref.getBundle().getVersion().toString();
+            Spec spec = new Spec("stages[" + i + "]", raw);
             try (EngineStageContext context = new EngineStageContext(bundles, regularizers, train.cols(), range,
                     pipeline.seed + i, this::log);
-                    Stage stage = provider.create(new Spec("stages[" + i + "]", raw), context)) {
+                    Stage stage = provider.create(spec, context)) {
                 log("stage " + (i + 1) + "/" + stageSpecs.size() + ": " + type + " " + stage.inputSize() + " -> "
                         + stage.outputSize() + " from " + bundle + " " + version);
                 Map<String, Object> info = new LinkedHashMap<>();
@@ -174,7 +178,7 @@ final class PipelineJob implements Job, Runnable {
                     log("stage " + (i + 1) + " (" + type + ") keeps its random initialisation (finetune.pretrain false)");
                     save(stage, stageDir, header);
                 } else if (stage.trainable()) {
-                    train(i, type, stage, train, test, history, stageDir, header, context);
+                    train(i, type, stage, TrainControl.read(spec), train, test, history, stageDir, header, context);
                 } else {
                     long t0 = System.nanoTime();
                     stage.fit(train);
@@ -205,95 +209,47 @@ final class PipelineJob implements Job, Runnable {
         }
         if (fineTune != null) {
             setStatus(stageSpecs.size(), "finetune", 0, 0, Double.NaN);
-            new FineTuneStep(bundles, tuners, providers, regularizers, run, listener, () -> cancelRequested, this::log)
+            int index = stageSpecs.size();
+            new FineTuneStep(bundles, tuners, providers, regularizers, run, listener, () -> cancelRequested, this::log,
+                    (epoch, epochs, done, total, mean, eta, last, val) -> progress(index, "finetune", epoch, epochs, done,
+                            total, mean, eta, last, val))
                     .run(fineTune, encoders, decoders, labelled, pipeline.seed + stageSpecs.size(), stageSpecs.size());
         }
     }
 
-    private void train(int index, String type, Stage stage, FloatMatrix train, FloatMatrix test,
+    private void train(int index, String type, Stage stage, TrainControl control, FloatMatrix train, FloatMatrix test,
             Map<String, Object> history, Path stageDir, Map<String, Object> header, EngineStageContext context)
             throws IOException, StageFailure, Cancelled {
-        int batches = stage.prepareTraining(train);
-        int epochs = stage.epochs();
-        int n = train.rows();
-        for (int epoch = 1; epoch <= epochs; epoch++) {
-            setStatus(index, type, epoch, epochs, status.lastLoss());
-            long t0 = System.nanoTime();
-            long lastReport = t0;
-            double sum = 0;
-            int seen = 0;
-            for (int b = 0; b < batches; b++) {
-                if (cancelRequested) {
-                    throw new Cancelled("stage " + (index + 1) + " (" + type + ") epoch " + epoch + " at minibatch "
-                            + (b + 1) + "; the model of the last finished epoch is kept in " + stageDir);
-                }
-                double loss;
-                try {
-                    loss = stage.trainBatch(b);
-                } catch (GuardedPenalty.Failure e) {
-                    throw penaltyFailure(e, index, type, epoch, "minibatch " + (b + 1), stageDir);
-                }
-                if (!Double.isFinite(loss)) {
-                    throw new StageFailure("stage " + (index + 1) + " (" + type + ") diverged in epoch " + epoch
-                            + ", minibatch " + (b + 1) + ": the loss is " + loss + "; regularizers: "
-                            + (context.penalties().isEmpty() ? "none" : String.join(", ", context.penalties()))
-                            + "; lower the learning rate (stages[" + index + "].train.optimizer.lr)"
-                            + (epoch > 1 ? "; the model of epoch " + (epoch - 1) + " is kept in " + stageDir : ""));
-                }
-                sum += loss;
-                seen = (int) ((long) n * (b + 1) / batches); // for display only: batches may differ in size by one
-                long now = System.nanoTime();
-                if ((now - lastReport) / 1e9 >= PROGRESS_INTERVAL_S) {
-                    lastReport = now;
-                    listener.batch(index, epoch, epochs, seen, n, sum / seen, (now - t0) / 1e9);
-                }
+        EpochLoop.Host host = new EpochLoop.Host() {
+            @Override
+            public boolean cancelRequested() {
+                return cancelRequested;
             }
-            double seconds = (System.nanoTime() - t0) / 1e9;
-            double loss = sum / n;
-            Map<String, Double> metrics;
-            try {
-                metrics = test == null ? Map.of() : stage.evaluate(test);
-            } catch (GuardedPenalty.Failure e) {
-                throw penaltyFailure(e, index, type, epoch, "evaluation", stageDir);
-            }
-            checkFinite(index, type, epoch, metrics, stageDir);
-            Map<String, Object> record = new LinkedHashMap<>();
-            record.put("epoch", epoch);
-            record.put("loss", loss);
-            record.put("seconds", seconds);
-            record.put("metrics", metrics);
-            run.addEpoch(history, record);
-            save(stage, stageDir, header);
-            pictures.afterEpoch(index, stage, stageDir, epoch);
-            setStatus(index, type, epoch, epochs, loss);
-            // the listener prints its own epoch line; run.log gets the same facts once
-            run.log(Instant.now() + " " + String.format(Locale.ROOT, "stage %d (%s) epoch %d/%d: loss %.4f %s %.2fs",
-                    index + 1, type, epoch, epochs, loss, metrics, seconds));
-            listener.epoch(index, epoch, epochs, loss, metrics, seconds);
-        }
-    }
 
-    /** The job stops on a failing regularizer: its name and bundle, where, and which model is kept. */
-    private StageFailure penaltyFailure(GuardedPenalty.Failure e, int index, String type, int epoch, String at,
-            Path stageDir) {
-        if (e.getCause() != null) {
-            StringWriter trace = new StringWriter();
-            e.printStackTrace(new PrintWriter(trace));
-            run.log(trace.toString());
-        }
-        return new StageFailure("stage " + (index + 1) + " (" + type + ") epoch " + epoch + ", " + at + ": "
-                + e.getMessage() + (epoch > 1 ? "; the model of epoch " + (epoch - 1) + " is kept in " + stageDir
-                : "; no epoch finished, so no model was saved"));
-    }
-
-    private void checkFinite(int index, String type, int epoch, Map<String, Double> metrics, Path stageDir)
-            throws StageFailure {
-        for (var e : metrics.entrySet()) {
-            if (e.getValue() == null || !Double.isFinite(e.getValue())) {
-                throw new StageFailure("stage " + (index + 1) + " (" + type + ") epoch " + epoch + ": metric "
-                        + e.getKey() + " is " + e.getValue() + "; the model of the previous epoch is kept in " + stageDir);
+            @Override
+            public void progress(int epoch, int epochs, int done, int total, double meanLoss, double etaSeconds,
+                    double lastLoss, double valLoss) {
+                PipelineJob.this.progress(index, type, epoch, epochs, done, total, meanLoss, etaSeconds, lastLoss,
+                        valLoss);
             }
-        }
+
+            @Override
+            public void save() throws IOException {
+                PipelineJob.this.save(stage, stageDir, header);
+            }
+
+            @Override
+            public void epochDone(int epoch) {
+                pictures.afterEpoch(index, stage, stageDir, epoch);
+            }
+
+            @Override
+            public void log(String line) {
+                PipelineJob.this.log(line);
+            }
+        };
+        new EpochLoop(index, type, stage, control, run, listener, stageDir, context.penalties(), host)
+                .run(train, test, pipeline.seed + index, history);
     }
 
     private void save(Stage stage, Path stageDir, Map<String, Object> header) throws IOException {
@@ -306,13 +262,19 @@ final class PipelineJob implements Job, Runnable {
                 loss, null);
     }
 
+    private void progress(int stage, String type, int epoch, int epochs, int done, int total, double meanLoss,
+            double etaSeconds, double lastLoss, double valLoss) {
+        status = new JobStatus(id, pipeline.name, run.dir, State.RUNNING, stage, stageSpecs.size(), type, epoch, epochs,
+                lastLoss, null, done, total, meanLoss, etaSeconds, valLoss);
+    }
+
     private void finish(State state, String message, String word) {
         if (pictures != null) {
             pictures.afterJob(word); // before the status says finished, so a finished run has its report
         }
         JobStatus s = status;
         status = new JobStatus(id, pipeline.name, run.dir, state, s.stage(), s.stageCount(), s.stageType(), s.epoch(),
-                s.epochs(), s.lastLoss(), message);
+                s.epochs(), s.lastLoss(), message, s.done(), s.total(), s.meanLoss(), Double.NaN, s.valLoss());
         log(message == null ? "finished: " + word : word + ": " + message);
         try {
             run.finish(word, message);

@@ -97,6 +97,9 @@ final class RunPictures {
         });
         guard("pictures of stage " + (index + 1), () -> {
             for (Picture p : stage.pictures(heldOut)) {
+                if (!RunDirectory.SAFE_NAME.matcher(p.name()).matches()) {
+                    throw new IOException("picture name \"" + p.name() + "\" is not a plain file name");
+                }
                 FloatMatrix m = p.tiles();
                 if (m.rows() == 0 || m.cols() == 0) {
                     continue;

@@ -56,8 +56,14 @@ final class SavedRun {
             }
             List<ModelFiles.Saved> stages = new ArrayList<>();
             for (int i = 0; i < specs.size(); i++) {
-                String type = String.valueOf(((Map<String, Object>) specs.get(i)).get("type"));
-                stages.add(ModelFiles.read(dir.resolve("stage-" + (i + 1) + "-" + type)));
+                Object type = specs.get(i) instanceof Map<?, ?> spec ? spec.get("type") : null;
+                if (!(type instanceof String t) || !RunDirectory.SAFE_TYPE.matcher(t).matches()) {
+                    throw new IOException(pipelineFile + ": stages[" + i + "].type must be a stage type name, got " + type);
+                }
+                ModelFiles.Saved saved = ModelFiles.read(dir.resolve(RunDirectory.stageFolder(i, t)));
+                checkSizes(dir.resolve(RunDirectory.stageFolder(i, t)).resolve("model.json"), saved.header(), t,
+                        stages.isEmpty() ? null : stages.get(stages.size() - 1).header());
+                stages.add(saved);
             }
             ModelFiles.Saved finetune = pipeline.get("finetune") instanceof Map ? ModelFiles.read(dir.resolve("finetune"))
                     : null;
@@ -67,11 +73,46 @@ final class SavedRun {
         }
     }
 
-    /** The last epoch's record of stage {@code index} in history.json, or an empty map. */
+    /**
+     * The sizes in a stage's model.json: {@code type} as in pipeline.json, {@code inputSize} and {@code outputSize}
+     * whole numbers in [1, 2^31), and {@code inputSize} equal to the previous stage's {@code outputSize}.
+     */
+    private static void checkSizes(Path model, Map<String, Object> header, String type, Map<String, Object> previous)
+            throws IOException {
+        if (!type.equals(header.get("type"))) {
+            throw new IOException(model + ": type is " + header.get("type") + ", pipeline.json says " + type);
+        }
+        int in = size(model, header, "inputSize");
+        size(model, header, "outputSize");
+        if (previous != null && in != ((Number) previous.get("outputSize")).intValue()) {
+            throw new IOException(model + ": inputSize is " + in + ", but the previous stage's outputSize is "
+                    + previous.get("outputSize") + " (the stages do not fit together)");
+        }
+    }
+
+    private static int size(Path model, Map<String, Object> header, String key) throws IOException {
+        if (header.get(key) instanceof Long n && n >= 1 && n <= Integer.MAX_VALUE) {
+            return n.intValue();
+        }
+        throw new IOException(model + ": " + key + " must be a whole number in [1, " + Integer.MAX_VALUE + "], got "
+                + header.get(key));
+    }
+
+    /**
+     * The record in history.json of the epoch whose parameters stage {@code index} saved: the last one, or the one
+     * early stopping's {@code restoreBest} put back ({@code restoredEpoch}); an empty map when none.
+     */
     @SuppressWarnings("unchecked")
-    Map<String, Object> lastEpoch(int index) {
+    Map<String, Object> savedEpoch(int index) {
         if (history.get("stages") instanceof List<?> list && index < list.size()
                 && ((Map<String, Object>) list.get(index)).get("epochs") instanceof List<?> epochs && !epochs.isEmpty()) {
+            Object restored = ((Map<String, Object>) list.get(index)).get("restoredEpoch");
+            for (Object e : epochs) {
+                if (restored instanceof Number n && ((Map<String, Object>) e).get("epoch") instanceof Number m
+                        && m.intValue() == n.intValue()) {
+                    return (Map<String, Object>) e;
+                }
+            }
             return (Map<String, Object>) epochs.get(epochs.size() - 1);
         }
         return Map.of();
@@ -92,6 +133,7 @@ final class SavedRun {
             for (int i = 0; i < count; i++) {
                 ModelFiles.Saved saved = stages.get(i);
                 Map<String, Object> h = saved.header();
+                // open() checked that the type is a plain name and the one pipeline.json gives
                 Path model = dir.resolve("stage-" + (i + 1) + "-" + h.get("type")).resolve("model.json");
                 String type = String.valueOf(h.get("type"));
                 ServiceReference<StageProvider> ref = providers.find(type).orElseThrow(() -> new PipelineException(model
@@ -108,8 +150,11 @@ final class SavedRun {
                 EngineStageContext context = new EngineStageContext(bundles, regularizers, inputSize, inputRange, seed,
                         line -> { });
                 restored.contexts.add(context);
+                if (!(h.get("spec") instanceof Map<?, ?> rawSpec)) {
+                    throw new PipelineException(model + ": spec must be the stage's JSON object, got " + h.get("spec"));
+                }
                 @SuppressWarnings("unchecked")
-                Map<String, Object> spec = (Map<String, Object>) h.get("spec");
+                Map<String, Object> spec = (Map<String, Object>) rawSpec;
                 Stage stage = provider.create(new Spec("stages[" + i + "]", spec), context);
                 restored.stages.add(stage);
                 if (stage.inputSize() != inputSize) {

@@ -66,9 +66,10 @@ final class SavedRunTools {
                 Stage stage = restored.stages.get(i);
                 String where = "stage " + (i + 1) + " (" + saved.stages.get(i).header().get("type") + ")";
                 if (stage.trainable()) {
-                    stage.prepareTraining(trainCodes); // metrics such as the free-energy gap compare with training rows
+                    // metrics such as the free-energy gap compare with the rows the stage trained on
+                    stage.prepareTraining(trainingRows(saved, i, trainCodes));
                 }
-                Map<String, Object> recorded = metricsOf(saved.lastEpoch(i));
+                Map<String, Object> recorded = metricsOf(saved.savedEpoch(i));
                 for (Map.Entry<String, Double> m : stage.evaluate(testCodes).entrySet()) {
                     Object r = recorded.get(m.getKey());
                     entries.add(new Evaluation.Entry(where, m.getKey(), m.getValue(),
@@ -178,6 +179,18 @@ final class SavedRunTools {
         } finally {
             bundles.ungetService(ref);
         }
+    }
+
+    /** A stage's input less the validation rows it held out ({@code train.validation} in pipeline.json). */
+    @SuppressWarnings("unchecked")
+    private static FloatMatrix trainingRows(SavedRun saved, int i, FloatMatrix input) {
+        if (!(saved.pipeline.get("stages") instanceof List<?> stages && stages.get(i) instanceof Map<?, ?> stage)) {
+            return input;
+        }
+        Spec spec = new Spec("stages[" + i + "]", (Map<String, Object>) stage);
+        ValidationSplit v = spec.has("train") ? TrainControl.read(spec).validation() : ValidationSplit.NONE;
+        long seed = ((Number) saved.pipeline.getOrDefault("seed", 1234L)).longValue() + i;
+        return v.split(input, null, seed).train();
     }
 
     @SuppressWarnings("unchecked")

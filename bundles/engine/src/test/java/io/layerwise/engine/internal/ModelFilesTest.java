@@ -45,7 +45,8 @@ class ModelFilesTest {
         ModelFiles.write(dir, Map.of(), PARAMS);
         Files.write(dir.resolve("params.bin"), java.util.Arrays.copyOf(Files.readAllBytes(dir.resolve("params.bin")), 30));
         IOException e = assertThrows(IOException.class, () -> ModelFiles.read(dir));
-        assertEquals(dir.resolve("params.bin") + ": 30 bytes, but parameter b needs bytes 24 to 36 (truncated?)", e.getMessage());
+        assertEquals(dir.resolve("params.bin") + ": 30 bytes, but parameter b of shape [3] (named by " + dir.resolve("model.json")
+                + ") needs bytes 24 to 36 (truncated?)", e.getMessage());
     }
 
     @Test
@@ -69,5 +70,81 @@ class ModelFilesTest {
     void aModelWithoutModelJsonWasNeverCompleted() {
         IOException e = assertThrows(IOException.class, () -> ModelFiles.read(dir));
         assertEquals(dir.resolve("model.json") + ": missing; the model in " + dir + " was never completed", e.getMessage());
+    }
+
+    /** Writes PARAMS, then sets fields of parameter W (the first) in model.json. */
+    @SuppressWarnings("unchecked")
+    private Path editW(Map<String, Object> fields) throws Exception {
+        ModelFiles.write(dir, Map.of("type", "dae"), PARAMS);
+        Path model = dir.resolve("model.json");
+        Map<String, Object> json = Json.parseObject(Files.readString(model), model);
+        ((Map<String, Object>) ((List<Object>) json.get("parameters")).get(0)).putAll(fields);
+        Files.writeString(model, Json.toJson(json));
+        return model;
+    }
+
+    private Path editW(String field, Object value) throws Exception {
+        return editW(Map.of(field, value));
+    }
+
+    @Test
+    void aModelJsonClaimingATrillionValuesIsRejectedFromTheFileSizeBeforeAnyArrayIsAllocated() throws Exception {
+        Path model = editW(Map.of("shape", List.of(1_000_000L, 1_000_000L), "count", 1_000_000_000_000L));
+        long before = Runtime.getRuntime().totalMemory() - Runtime.getRuntime().freeMemory();
+        IOException e = assertThrows(IOException.class, () -> ModelFiles.read(dir));
+        assertEquals(dir.resolve("params.bin") + ": 36 bytes, but parameter W of shape [1000000, 1000000] (named by " + model
+                + ") needs bytes 0 to 4000000000000 (truncated?)", e.getMessage());
+        long after = Runtime.getRuntime().totalMemory() - Runtime.getRuntime().freeMemory();
+        assertTrue(after - before < 64L << 20, "no large allocation: " + (after - before) + " bytes");
+    }
+
+    @Test
+    void aCountThatOverflowsAnIntIsRejectedNotWrappedToANegativeArraySize() throws Exception {
+        editW("count", 4_294_967_302L); // 2^32 + 6: intValue() would be 6
+        IOException e = assertThrows(IOException.class, () -> ModelFiles.read(dir));
+        assertTrue(e.getMessage().contains("parameter W: shape [2, 3] holds 6 values, but count is 4294967302"), e.getMessage());
+    }
+
+    @Test
+    void aNegativeDimensionOrOffsetIsNamed() throws Exception {
+        editW("shape", List.of(-2L, -3L));
+        IOException e = assertThrows(IOException.class, () -> ModelFiles.read(dir));
+        assertTrue(e.getMessage().contains("parameter W: shape[0] must be in [0, 2147483647], got -2"), e.getMessage());
+        editW("offset", -4L);
+        e = assertThrows(IOException.class, () -> ModelFiles.read(dir));
+        assertTrue(e.getMessage().contains("parameter W of shape [2, 3]") && e.getMessage().contains("needs bytes -4"),
+                e.getMessage());
+    }
+
+    @Test
+    void wrongTypesInTheParameterListAreNamedNotACastFailure() throws Exception {
+        editW("shape", "2x3");
+        IOException e = assertThrows(IOException.class, () -> ModelFiles.read(dir));
+        assertEquals(dir.resolve("model.json") + ": parameter W: shape must be a list of 1 to 8 sizes, got 2x3", e.getMessage());
+        editW("count", 6.5);
+        e = assertThrows(IOException.class, () -> ModelFiles.read(dir));
+        assertEquals(dir.resolve("model.json") + ": parameter W: count must be a whole number, got 6.5", e.getMessage());
+    }
+
+    @Test
+    void theParameterFileMustLieBesideModelJson() throws Exception {
+        Files.writeString(dir.resolve("outside.bin"), "x");
+        Path inner = Files.createDirectories(dir.resolve("m"));
+        ModelFiles.write(inner, Map.of(), PARAMS);
+        Path model = inner.resolve("model.json");
+        Files.writeString(model, Files.readString(model).replace("\"paramsFile\": \"params.bin\"",
+                "\"paramsFile\": \"../outside.bin\""));
+        IOException e = assertThrows(IOException.class, () -> ModelFiles.read(inner));
+        assertEquals(model + ": paramsFile must name a file beside model.json, got ../outside.bin", e.getMessage());
+    }
+
+    @Test
+    void aParameterFileThatIsASymbolicLinkIsRefused() throws Exception {
+        Path inner = Files.createDirectories(dir.resolve("m"));
+        ModelFiles.write(inner, Map.of(), PARAMS);
+        Files.move(inner.resolve("params.bin"), dir.resolve("elsewhere.bin"));
+        Files.createSymbolicLink(inner.resolve("params.bin"), dir.resolve("elsewhere.bin"));
+        IOException e = assertThrows(IOException.class, () -> ModelFiles.read(inner));
+        assertTrue(e.getMessage().startsWith(inner.resolve("params.bin") + ": missing or not a plain file"), e.getMessage());
     }
 }

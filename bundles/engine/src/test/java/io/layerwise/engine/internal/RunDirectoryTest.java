@@ -64,4 +64,78 @@ class RunDirectoryTest {
             assertTrue(files.noneMatch(f -> f.getFileName().toString().endsWith(".tmp")), "no temporary files left");
         }
     }
+
+    @Test
+    void aLinkPlantedWhereTheNextRunWouldGoIsSkippedSoNothingIsWrittenOutside() throws Exception {
+        Path runs = Files.createDirectories(dir.resolve("runs"));
+        Path outside = Files.createDirectories(dir.resolve("outside"));
+        java.time.LocalDateTime now = java.time.LocalDateTime.now();
+        for (int s = 0; s < 3; s++) { // this second and the next two: the run directory's possible names
+            String stamp = now.plusSeconds(s).format(java.time.format.DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
+            Files.createSymbolicLink(runs.resolve("tiny-" + stamp), outside);
+        }
+        RunDirectory run = RunDirectory.createUnder(runs, "tiny", "{}");
+        assertEquals(runs.toRealPath(), run.dir.getParent());
+        assertTrue(Files.isDirectory(run.dir, java.nio.file.LinkOption.NOFOLLOW_LINKS), run.dir.toString());
+        try (var entries = Files.list(outside)) {
+            assertEquals(0, entries.count(), "nothing written through the links");
+        }
+    }
+
+    @Test
+    void aRunsDirectoryThatIsALinkIsFollowedOnceAndRunsStayInsideIt() throws Exception {
+        Path disk = Files.createDirectories(dir.resolve("bigdisk"));
+        Path runs = Files.createSymbolicLink(dir.resolve("runs"), disk);
+        RunDirectory run = RunDirectory.createUnder(runs, "tiny", "{}");
+        assertEquals(disk.toRealPath(), run.dir.getParent());
+    }
+
+    @Test
+    void runNamesWithSeparatorsOrDotsCannotLeaveTheRunsDirectory() {
+        for (String name : List.of("../escaped", "/tmp/escaped", "..", "a/b", ".hidden", "")) {
+            assertThrows(IllegalArgumentException.class, () -> RunDirectory.defaultPath(dir, name), name);
+        }
+    }
+
+    @Test
+    void anOutputDirectoryThatIsASymbolicLinkIsRefused() throws Exception {
+        Path target = Files.createDirectories(dir.resolve("target"));
+        Path link = Files.createSymbolicLink(dir.resolve("out"), target);
+        var e = assertThrows(java.io.IOException.class, () -> RunDirectory.create(link, "x", "{}"));
+        assertEquals(link + ": is a symbolic link; give the output directory itself", e.getMessage());
+        try (var entries = Files.list(target)) {
+            assertEquals(0, entries.count());
+        }
+    }
+
+    @Test
+    void stageFoldersNeedAPlainTypeNameAndMayNotBeLinks() throws Exception {
+        RunDirectory run = RunDirectory.create(dir.resolve("r"), "x", "{}");
+        var e = assertThrows(java.io.IOException.class, () -> run.stageDir(0, "../../evil"));
+        assertTrue(e.getMessage().contains("\"../../evil\" is not a plain name"), e.getMessage());
+        Files.createSymbolicLink(dir.resolve("r/stage-2-dae"), dir);
+        e = assertThrows(java.io.IOException.class, () -> run.stageDir(1, "dae"));
+        assertTrue(e.getMessage().contains("must lie directly inside"), e.getMessage());
+    }
+
+    @Test
+    void anOutputDirectoryThatCannotBeCreatedSaysWhyAndLeavesNothing() throws Exception {
+        Files.writeString(dir.resolve("file"), "x");
+        Path out = dir.resolve("file/run");
+        var e = assertThrows(java.io.IOException.class, () -> RunDirectory.create(out, "x", "{}"));
+        assertTrue(e.getMessage().startsWith(out + ": cannot create the run directory: "), e.getMessage());
+        assertEquals("x", Files.readString(dir.resolve("file")));
+    }
+
+    @Test
+    void emptyFoldersOfAFailedRunAreRemovedCompleteModelsStay() throws Exception {
+        RunDirectory run = RunDirectory.create(dir.resolve("r"), "x", "{}");
+        Path kept = run.stageDir(0, "dae");
+        ModelFiles.write(kept, Map.of("type", "dae"), List.of(new Parameter("b", new int[] {1}, new float[] {1})));
+        Path empty = run.stageDir(1, "rbm");
+        run.removeIncompleteFolders();
+        assertTrue(Files.exists(kept.resolve("model.json")));
+        assertTrue(!Files.exists(empty));
+        assertTrue(Files.exists(dir.resolve("r/history.json")), "the record of the failure stays");
+    }
 }

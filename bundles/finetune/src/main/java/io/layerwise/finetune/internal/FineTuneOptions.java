@@ -1,18 +1,18 @@
 package io.layerwise.finetune.internal;
 
-import io.layerwise.api.spec.Range;
 import io.layerwise.api.spec.Spec;
 import io.layerwise.core.nn.Activation;
-import io.layerwise.core.nn.Sgd;
+import io.layerwise.core.optim.OptimizerSpec;
 import java.util.List;
 
 /**
  * The training fields of a pipeline's {@code finetune} section (the engine reads {@code head}, {@code pretrain}
  * and {@code validation}): {@code hidden} (extra randomly initialised layers between the stack and the softmax,
  * default none), {@code activation} of those layers ("sigmoid"), {@code epochs} (30), {@code batch} (20) and
- * {@code optimizer} ({@code sgd} with {@code lr} 0.1, {@code momentum} 0).
+ * {@code optimizer} (as a stage's {@code train.optimizer}, see {@link OptimizerSpec}: default {@code sgd} with
+ * {@code lr} 0.1, {@code momentum} 0, a constant rate).
  */
-record FineTuneOptions(List<Integer> hidden, Activation activation, int epochs, int batch, Sgd.Options sgd) {
+record FineTuneOptions(List<Integer> hidden, Activation activation, int epochs, int batch, OptimizerSpec optimizer) {
 
     FineTuneOptions {
         hidden = List.copyOf(hidden);
@@ -32,10 +32,6 @@ record FineTuneOptions(List<Integer> hidden, Activation activation, int epochs, 
     private static FineTuneOptions readTraining(Spec spec, List<Integer> hidden, Activation activation) {
         int epochs = spec.integer("epochs", 30, 0, 1_000_000);
         int batch = spec.integer("batch", 20, 1, 1 << 20);
-        Spec opt = spec.object("optimizer");
-        opt.choice("kind", "sgd", "sgd");
-        double lr = opt.number("lr", 0.1, Range.positive());
-        double momentum = opt.number("momentum", 0.0, new Range(0, true, 1, false));
-        return new FineTuneOptions(hidden, activation, epochs, batch, new Sgd.Options(lr, momentum));
+        return new FineTuneOptions(hidden, activation, epochs, batch, OptimizerSpec.read(spec.object("optimizer"), epochs));
     }
 }

@@ -7,7 +7,7 @@ import io.layerwise.core.ae.Matrices;
 import io.layerwise.core.nn.Minibatches;
 import io.layerwise.core.nn.ParameterLoad;
 import io.layerwise.core.nn.RowChunks;
-import io.layerwise.core.nn.Sgd;
+import io.layerwise.core.optim.Optimizer;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -15,13 +15,14 @@ import java.util.Map;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
- * {@link Network} on an {@link Mlp}, trained by minibatch SGD: minibatch {@code b} is rows
+ * {@link Network} on an {@link Mlp}, trained by a minibatch {@link Optimizer}: minibatch {@code b} is rows
  * {@code [b*B, min((b+1)*B, N))} of the rows given to {@link #prepareTraining}, in the order given (the engine
- * hands them over shuffled once with the pipeline's seed).
+ * hands them over shuffled once with the pipeline's seed). Batch 0 starts an epoch of the learning-rate schedule,
+ * since the engine trains every batch index in order each epoch.
  */
 final class MlpNetwork implements Network {
     private final Mlp mlp;
-    private final Sgd sgd;
+    private final Optimizer optimizer;
     private final int epochs;
     private final int batchSize;
     private final Map<Integer, Mlp.Buffers> buffers = new HashMap<>();
@@ -30,9 +31,14 @@ final class MlpNetwork implements Network {
 
     MlpNetwork(Mlp mlp, FineTuneOptions options) {
         this.mlp = mlp;
-        this.sgd = new Sgd(options.sgd(), mlp.parameters());
+        this.optimizer = options.optimizer().create(mlp.parameters());
         this.epochs = options.epochs();
         this.batchSize = options.batch();
+    }
+
+    /** For checkpoints and tests. */
+    Optimizer optimizer() {
+        return optimizer;
     }
 
     @Override
@@ -56,10 +62,13 @@ final class MlpNetwork implements Network {
 
     @Override
     public double trainBatch(int batch) {
+        if (batch == 0) {
+            optimizer.startEpoch(optimizer.epoch() + 1);
+        }
         INDArray x = train.get(batch);
         Mlp.Buffers b = buffers.computeIfAbsent((int) x.rows(), mlp::buffers);
         double loss = mlp.gradient(x, labels, batch * batchSize, b);
-        sgd.step(mlp.parameters(), mlp.gradients());
+        optimizer.step(mlp.parameters(), mlp.gradients());
         return loss;
     }
 
@@ -128,7 +137,7 @@ final class MlpNetwork implements Network {
     @Override
     public void restore(List<Parameter> saved) {
         ParameterLoad.into(parameters(), mlp.parameters(), saved);
-        sgd.reset();
+        optimizer.reset();
     }
 
     private static Parameter parameter(String name, INDArray a) {
@@ -165,7 +174,7 @@ final class MlpNetwork implements Network {
         release();
         buffers.values().forEach(Mlp.Buffers::close);
         buffers.clear();
-        sgd.close();
+        optimizer.close();
         mlp.close();
     }
 }

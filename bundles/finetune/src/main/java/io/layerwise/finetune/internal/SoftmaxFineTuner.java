@@ -73,6 +73,7 @@ public final class SoftmaxFineTuner implements FineTuner {
 
     @Override
     public String describe() {
-        return "softmax output on the pretrained encoders (plus optional hidden layers), cross-entropy, SGD";
+        return "softmax output on the pretrained encoders (plus optional hidden layers), cross-entropy,"
+                + " SGD/momentum/Nesterov/Adam/RMSprop/AdaGrad";
     }
 }

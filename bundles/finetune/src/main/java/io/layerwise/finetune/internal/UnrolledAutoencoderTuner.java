@@ -73,6 +73,7 @@ public final class UnrolledAutoencoderTuner implements FineTuner {
 
     @Override
     public String describe() {
-        return "the stack unrolled into a deep autoencoder (encoders, then the decoders mirrored), reconstruction loss, SGD";
+        return "the stack unrolled into a deep autoencoder (encoders, then the decoders mirrored), reconstruction loss,"
+                + " SGD/momentum/Nesterov/Adam/RMSprop/AdaGrad";
     }
 }

@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.layerwise.api.stage.DenseLayer;
 import io.layerwise.api.stage.Parameter;
 import io.layerwise.core.nn.Activation;
-import io.layerwise.core.nn.Sgd;
+import io.layerwise.core.optim.OptimizerSpec;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
@@ -47,7 +47,7 @@ class MlpGradientCheckTest {
                     new Parameter("b", new int[] {h}, random(h, r)), activation));
             width = h;
         }
-        FineTuneOptions options = new FineTuneOptions(extra, Activation.fromJson(activation), 1, B, new Sgd.Options(0.1, 0));
+        FineTuneOptions options = new FineTuneOptions(extra, Activation.fromJson(activation), 1, B, OptimizerSpec.sgd(0.1, 0));
         int[] labels = new int[B];
         for (int i = 0; i < B; i++) {
             labels[i] = r.nextInt(CLASSES);
@@ -105,7 +105,7 @@ class MlpGradientCheckTest {
 
     @Test
     void lossOfAZeroHeadIsLogOfTheClassCount() {
-        FineTuneOptions options = new FineTuneOptions(List.of(), Activation.SIGMOID, 1, B, new Sgd.Options(0.1, 0));
+        FineTuneOptions options = new FineTuneOptions(List.of(), Activation.SIGMOID, 1, B, OptimizerSpec.sgd(0.1, 0));
         try (Mlp mlp = SoftmaxFineTuner.build(List.of(), N, CLASSES, options, 9, DataType.DOUBLE);
                 Mlp.Buffers b = mlp.buffers(B)) {
             double loss = mlp.evaluate(Nd4j.rand(DataType.DOUBLE, B, N), new int[] {0, 1, 2, 0, 1}, 0, b, null);

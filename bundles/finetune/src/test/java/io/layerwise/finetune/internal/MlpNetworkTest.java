@@ -51,6 +51,29 @@ class MlpNetworkTest {
     }
 
     @Test
+    void adamWithACosineScheduleTrainsTheClassifier() {
+        int[] labels = new int[90];
+        FloatMatrix x = blobs(90, labels, 1);
+        Spec spec = new Spec("finetune", Map.of("hidden", List.of(6), "epochs", 20, "batch", 10,
+                "optimizer", Map.of("kind", "adam", "lr", 0.01, "schedule", Map.of("kind", "cosine", "minLr", 0.001))));
+        try (MlpNetwork net = (MlpNetwork) new SoftmaxFineTuner().create(spec, List.of(), List.of(), 8, 3, 5)) {
+            spec.rejectUnknownFields();
+            double before = net.loss(x, labels);
+            int batches = net.prepareTraining(x, labels);
+            for (int e = 0; e < net.epochs(); e++) {
+                for (int b = 0; b < batches; b++) {
+                    net.trainBatch(b);
+                }
+            }
+            double after = net.loss(x, labels);
+            assertTrue(after < before / 5, before + " -> " + after);
+            assertArrayEquals(labels, net.predict(x));
+            assertEquals(19, net.optimizer().epoch());
+            assertEquals(new io.layerwise.core.optim.Schedule.Cosine(0.001, 20).lr(0.01, 19), net.optimizer().learningRate());
+        }
+    }
+
+    @Test
     void badFieldsAreNamedByTheirJsonPath() {
         SoftmaxFineTuner tuner = new SoftmaxFineTuner();
         SpecException e = assertThrows(SpecException.class,
@@ -59,6 +82,13 @@ class MlpNetworkTest {
         e = assertThrows(SpecException.class, () -> tuner.create(
                 new Spec("finetune", Map.of("optimizer", Map.of("lr", -1.0))), List.of(), List.of(), 8, 3, 1));
         assertTrue(e.getMessage().startsWith("finetune.optimizer.lr must be in (0, "), e.getMessage());
+        e = assertThrows(SpecException.class, () -> tuner.create(
+                new Spec("finetune", Map.of("optimizer", Map.of("kind", "adam", "beta1", 1))), List.of(), List.of(), 8, 3, 1));
+        assertEquals("finetune.optimizer.beta1 must be in [0, 1), got 1.0", e.getMessage());
+        e = assertThrows(SpecException.class, () -> tuner.create(
+                new Spec("finetune", Map.of("optimizer", Map.of("rho", 0.9))), List.of(), List.of(), 8, 3, 1));
+        assertEquals("finetune.optimizer.rho does not apply to kind \"sgd\" (only to rmsprop); sgd takes lr, momentum",
+                e.getMessage());
     }
 
     @Test

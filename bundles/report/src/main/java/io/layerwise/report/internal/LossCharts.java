@@ -68,12 +68,17 @@ public final class LossCharts {
                 x.add(epoch);
                 loss.add(l.doubleValue());
             }
+            Map<String, Object> values = new LinkedHashMap<>();
+            if (e.get("val_loss") != null) {
+                values.put("val_loss", e.get("val_loss")); // beside loss in an epoch's record, when recorded
+            }
             if (e.get("metrics") instanceof Map<?, ?> m) {
-                for (var me : ((Map<String, Object>) m).entrySet()) {
-                    if (me.getValue() instanceof Number v && Double.isFinite(v.doubleValue())) {
-                        names.add(me.getKey());
-                        metrics.computeIfAbsent(me.getKey(), k -> new ArrayList<>()).add(new double[] {epoch, v.doubleValue()});
-                    }
+                values.putAll((Map<String, Object>) m);
+            }
+            for (var me : values.entrySet()) {
+                if (me.getValue() instanceof Number v && Double.isFinite(v.doubleValue())) {
+                    names.add(me.getKey());
+                    metrics.computeIfAbsent(me.getKey(), k -> new ArrayList<>()).add(new double[] {epoch, v.doubleValue()});
                 }
             }
         }

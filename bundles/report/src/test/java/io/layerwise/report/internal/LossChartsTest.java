@@ -38,6 +38,16 @@ class LossChartsTest {
     }
 
     @Test
+    void aValLossBesideTheLossInTheEpochRecordIsDrawnToo() {
+        Map<String, Object> history = Map.of("stages", List.of(Map.of("index", 1L, "type", "dae", "epochs", List.of(
+                Map.of("epoch", 1L, "loss", 80.0, "val_loss", 82.0, "metrics", Map.of("testReconstructionCE", 81.0)),
+                Map.of("epoch", 2L, "loss", 75.0, "val_loss", 78.0, "metrics", Map.of("testReconstructionCE", 77.0))))));
+        XYChart c = LossCharts.charts(history).get(0);
+        assertEquals(List.of("training loss", "val_loss"), List.copyOf(c.getSeriesMap().keySet()));
+        assertEquals(2, c.getSeriesMap().get("val_loss").getXData().length);
+    }
+
+    @Test
     void heldOutMetricsOfAnotherScaleGetTheRightHandAxis() {
         Map<String, Object> history = Map.of("stages", List.of(Map.of("index", 1L, "type", "rbm", "epochs", List.of(
                 epoch(1, 70.0, Map.of("testReconstructionCE", 72.0, "pseudoLogLikelihood", -90.0, "freeEnergyGap", 1.5))))));

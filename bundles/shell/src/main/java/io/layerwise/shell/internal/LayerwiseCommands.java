@@ -50,6 +50,11 @@ import org.osgi.service.component.annotations.ReferencePolicy;
     "osgi.command.function=show"
 })
 public final class LayerwiseCommands {
+    /**
+     * Framework property set by the launcher when its output is a terminal: {@code layerwise:run} then redraws the
+     * running epoch's line in place; otherwise it prints one plain line per epoch.
+     */
+    static final String TTY = "layerwise.tty";
 
     @Reference
     PipelineRunner runner;
@@ -80,7 +85,7 @@ public final class LayerwiseCommands {
         }
         RunOptions options = new RunOptions(out.isEmpty() ? null : Path.of(out), epochs, data.isEmpty() ? null : Path.of(data));
         PrintStream console = System.out;
-        ProgressPrinter printer = new ProgressPrinter(!async && "true".equals(context.getProperty("layerwise.tty")));
+        ProgressPrinter printer = new ProgressPrinter(!async && "true".equals(context.getProperty(TTY)));
         Job job;
         try {
             job = runner.submit(Path.of(file), options, async ? null : printer);
@@ -115,13 +120,15 @@ public final class LayerwiseCommands {
         t.print(System.out);
     }
 
-    @Descriptor("show one job's state")
+    @Descriptor("show one job's state and, while it trains, its epoch's progress line")
     public String status(@Descriptor("job id (see layerwise:jobs)") String id) {
         JobStatus s = runner.job(id).orElseThrow(() -> new IllegalArgumentException("no job " + id + "; see layerwise:jobs"))
                 .status();
         return "job " + s.id() + " " + s.state() + " pipeline " + s.pipeline() + ", stage " + stage(s)
                 + (s.epochs() > 0 ? ", epoch " + s.epoch() + "/" + s.epochs() : "")
                 + (Double.isNaN(s.lastLoss()) ? "" : String.format(Locale.ROOT, ", loss %.4f", s.lastLoss()))
+                + (!s.finished() && s.epoch() > 0 && s.total() > 0 ? "\n" + ProgressLine.running(s.epoch(), s.epochs(),
+                        s.done(), s.total(), s.etaSeconds(), s.meanLoss(), s.valLoss()) : "")
                 + "\nrun directory " + s.runDir() + (s.message() == null ? "" : "\n" + s.message());
     }
 

@@ -1,21 +1,23 @@
 package io.layerwise.shell.internal;
 
 import io.layerwise.api.pipeline.ProgressListener;
-import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 
 /**
- * Collects a job's progress on the job's thread and hands it, as text, to the shell thread that prints it:
- * Gogo routes System.out per thread, so only the command's own thread reaches the user's terminal.
+ * Collects a job's progress on the job's thread and hands it, as text ({@link ProgressLine}), to the shell thread
+ * that prints it: Gogo routes System.out per thread, so only the command's own thread reaches the user's terminal.
  */
 final class ProgressPrinter implements ProgressListener {
     private final BlockingQueue<String> lines = new LinkedBlockingQueue<>();
-    private final boolean terminal;
+    private final ProgressLine line;
+    /** Samples per epoch, from the last {@link #batch} call (the engine makes one at the end of every epoch). */
+    private int total;
 
+    /** @param terminal whether the output is a terminal: a line updated in place, else one plain line per epoch */
     ProgressPrinter(boolean terminal) {
-        this.terminal = terminal;
+        this.line = new ProgressLine(terminal);
     }
 
     BlockingQueue<String> lines() {
@@ -23,32 +25,23 @@ final class ProgressPrinter implements ProgressListener {
     }
 
     @Override
-    public void message(String line) {
-        lines.add(line + "\n");
+    public void message(String text) {
+        lines.add(line.message(text));
     }
 
     @Override
     public void batch(int stage, int epoch, int epochs, int done, int total, double meanLoss, double elapsedSeconds) {
-        if (terminal) {
-            double eta = done == 0 ? 0 : elapsedSeconds * (total - done) / done;
-            lines.add("\r" + bar(epoch, epochs, done, total) + String.format(Locale.ROOT, " - ETA %.0fs - loss: %.4f   ",
-                    eta, meanLoss));
+        this.total = total;
+        String s = line.batch(epoch, epochs, done, total, done == 0 ? Double.NaN : elapsedSeconds * (total - done) / done,
+                meanLoss);
+        if (!s.isEmpty()) {
+            lines.add(s);
         }
     }
 
+    /** {@code metrics} begin with {@code val_loss} when the stage holds out validation rows (see the listener). */
     @Override
     public void epoch(int stage, int epoch, int epochs, double loss, Map<String, Double> metrics, double seconds) {
-        StringBuilder sb = new StringBuilder(terminal ? "\r" : "");
-        sb.append(String.format(Locale.ROOT, "stage %d Epoch %d/%d - %.2fs - loss: %.4f", stage + 1, epoch, epochs,
-                seconds, loss));
-        metrics.forEach((k, v) -> sb.append(String.format(Locale.ROOT, " - %s: %.4f", k, v)));
-        lines.add(sb.append(terminal ? "          \n" : "\n").toString());
-    }
-
-    static String bar(int epoch, int epochs, int done, int total) {
-        int width = 30;
-        int filled = total == 0 ? width : (int) ((long) width * done / total);
-        String bar = "=".repeat(Math.max(0, filled - 1)) + (filled > 0 ? ">" : "") + ".".repeat(width - filled);
-        return "Epoch " + epoch + "/" + epochs + " [" + bar + "] " + done + "/" + total;
+        lines.add(line.epoch(epoch, epochs, total, seconds, loss, metrics));
     }
 }

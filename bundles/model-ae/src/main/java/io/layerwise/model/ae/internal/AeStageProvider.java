@@ -33,6 +33,7 @@ public class AeStageProvider implements StageProvider {
 
     @Override
     public String describe() {
-        return "autoencoder: tied or untied, sigmoid/tanh/relu/identity, cross-entropy or squared error, SGD";
+        return "autoencoder: tied or untied, sigmoid/tanh/relu/identity, cross-entropy or squared error,"
+                + " SGD/momentum/Nesterov/Adam/RMSprop/AdaGrad";
     }
 }

@@ -30,6 +30,7 @@ public class DaeStageProvider implements StageProvider {
     @Override
     public String describe() {
         return "denoising autoencoder: noise mask|gaussian|salt-and-pepper, tied or untied, sigmoid/tanh/relu/identity,"
-                + " cross-entropy or squared error, SGD";
+                + " cross-entropy or squared error,"
+                + " SGD/momentum/Nesterov/Adam/RMSprop/AdaGrad";
     }
 }

@@ -11,7 +11,7 @@ import io.layerwise.core.ae.Matrices;
 import io.layerwise.core.nn.Minibatches;
 import io.layerwise.core.nn.ParameterLoad;
 import io.layerwise.core.nn.RowChunks;
-import io.layerwise.core.nn.Sgd;
+import io.layerwise.core.optim.Optimizer;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -24,7 +24,8 @@ import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 
 /**
- * An RBM stage trained by CD-k or PCD-k ({@link Rbm}) with minibatch SGD. Minibatch {@code b} is rows
+ * An RBM stage trained by CD-k or PCD-k ({@link Rbm}) with a minibatch {@link Optimizer} (batch 0 starts an epoch of
+ * its learning-rate schedule: the engine trains every batch index in order each epoch). Minibatch {@code b} is rows
  * {@code [b*B, min((b+1)*B, N))} in file order; each batch size has its own preallocated {@link GibbsBuffers}.
  * Parameters: {@code W} (visible x hidden), {@code bh} (hidden), {@code bv} (visible). Per epoch it reports:
  * <ul>
@@ -47,7 +48,7 @@ final class RbmStage implements Stage {
     private final RbmSpec spec;
     private final long seed;
     private final Rbm rbm;
-    private final Sgd sgd;
+    private final Optimizer optimizer;
     private final Sampler sampler;
     private final PersistentChains chains;
     private final Map<Integer, GibbsBuffers> buffers = new HashMap<>();
@@ -58,13 +59,17 @@ final class RbmStage implements Stage {
         this.spec = spec;
         this.seed = seed;
         this.rbm = Rbm.initialise(spec.visible(), spec.hidden(), spec.units(), spec.initStd(), seed, DataType.FLOAT);
-        this.sgd = new Sgd(spec.training().sgd(), rbm.parameters());
+        this.optimizer = spec.training().optimizer().create(rbm.parameters());
         this.sampler = new Sampler(seed);
         this.chains = spec.cd().persistent() ? new PersistentChains(spec.hidden(), DataType.FLOAT) : null;
     }
 
     RbmSpec spec() {
         return spec;
+    }
+
+    Optimizer optimizer() {
+        return optimizer;
     }
 
     @Override
@@ -105,11 +110,25 @@ final class RbmStage implements Stage {
         if (train == null) {
             throw new IllegalStateException("batch " + batch + " before prepareTraining");
         }
+        if (batch == 0) {
+            optimizer.startEpoch(optimizer.epoch() + 1);
+        }
         INDArray v0 = train.get(batch);
         GibbsBuffers b = buffers.computeIfAbsent((int) v0.rows(), rbm::buffers);
         BatchResult result = rbm.gradient(v0, b, spec.cd(), chains, sampler, spec.penalties());
-        sgd.step(rbm.parameters(), rbm.gradients());
+        optimizer.step(rbm.parameters(), rbm.gradients());
         return result.sum(b.batch());
+    }
+
+    /**
+     * The mean error of the mean-field reconstruction {@code v -> p(h|v) -> E[v|h]} (cross-entropy or squared error):
+     * the figure {@link #trainBatch} reports for its minibatch before the update, without penalties. Draws no sample.
+     */
+    @Override
+    public double loss(FloatMatrix rows) {
+        checkWidth(rows, "validation data");
+        double error = RowChunks.sum(rows, rbm::buffers, (x, b, from) -> rbm.reconstructionError(x, b));
+        return rows.rows() == 0 ? Double.NaN : error / rows.rows();
     }
 
     @Override
@@ -117,8 +136,7 @@ final class RbmStage implements Stage {
         checkWidth(heldOut, "held-out data");
         Map<String, Double> metrics = new LinkedHashMap<>();
         int n = heldOut.rows();
-        double error = RowChunks.sum(heldOut, rbm::buffers, (x, b, from) -> rbm.reconstructionError(x, b));
-        metrics.put(spec.units().testMetric(), n == 0 ? Double.NaN : error / n);
+        metrics.put(spec.units().testMetric(), loss(heldOut));
         if (train != null && n > 0) {
             int m = (int) Math.min(train.size(), n);
             metrics.put("freeEnergyGap", mean(freeEnergies(heldOut)) - mean(freeEnergies(train.rows(0, m))));
@@ -257,7 +275,7 @@ final class RbmStage implements Stage {
     @Override
     public void restore(List<Parameter> saved) {
         ParameterLoad.into(parameters(), rbm.parameters(), saved); // same order: W, bh, bv
-        sgd.reset();
+        optimizer.reset();
         if (chains != null) {
             chains.reset();
         }
@@ -268,7 +286,7 @@ final class RbmStage implements Stage {
         releaseTraining();
         buffers.values().forEach(GibbsBuffers::close);
         buffers.clear();
-        sgd.close();
+        optimizer.close();
         sampler.close();
         if (chains != null) {
             chains.close();

@@ -9,7 +9,7 @@ import org.osgi.service.component.annotations.Component;
 
 /**
  * Stage type {@code rbm}: a restricted Boltzmann machine with Bernoulli or unit-variance Gaussian visible units and
- * Bernoulli hidden units, trained by CD-k or PCD-k with minibatch SGD. Its code is {@code p(h = 1 | v)}.
+ * Bernoulli hidden units, trained by CD-k or PCD-k with a minibatch optimizer (SGD, Adam, ...). Its code is {@code p(h = 1 | v)}.
  */
 @Component(service = StageProvider.class)
 @StageType(type = "rbm")
@@ -22,7 +22,7 @@ public class RbmStageProvider implements StageProvider {
 
     @Override
     public String describe() {
-        return "restricted Boltzmann machine: bernoulli or gaussian (unit variance) visible units, CD-k or PCD-k, SGD"
-                + " with momentum";
+        return "restricted Boltzmann machine: bernoulli or gaussian (unit variance) visible units, CD-k or PCD-k,"
+                + " SGD/momentum/Nesterov/Adam/RMSprop/AdaGrad";
     }
 }

@@ -47,8 +47,12 @@ class RbmStageProviderTest {
                         "stages[2].train.optimizer.lr must be in (0, inf), got 0.0"),
                 Arguments.of(Map.of("train", Map.of("optimizer", Map.of("momentum", 1))),
                         "stages[2].train.optimizer.momentum must be in [0, 1), got 1.0"),
-                Arguments.of(Map.of("train", Map.of("optimizer", Map.of("kind", "adam"))),
-                        "stages[2].train.optimizer.kind must be one of [sgd], got \"adam\""),
+                Arguments.of(Map.of("train", Map.of("optimizer", Map.of("kind", "adamw"))),
+                        "stages[2].train.optimizer.kind must be one of [sgd, nesterov, adam, rmsprop, adagrad], got \"adamw\""),
+                Arguments.of(Map.of("train", Map.of("optimizer", Map.of("kind", "adam", "beta2", 1))),
+                        "stages[2].train.optimizer.beta2 must be in [0, 1), got 1.0"),
+                Arguments.of(Map.of("train", Map.of("optimizer", Map.of("beta1", 0.9))),
+                        "stages[2].train.optimizer.beta1 does not apply to kind \"sgd\" (only to adam)"),
                 Arguments.of(Map.of("regularizers", List.of(Map.of("name", "l3"))),
                         "stages[2].regularizers[0].name \"l3\" is not installed in this test"),
                 Arguments.of(Map.of("hiden", 10), "stages[2].hiden is not a known field here"),
@@ -82,7 +86,8 @@ class RbmStageProviderTest {
         assertEquals("bernoulli", resolved.get("visible"));
         assertEquals(false, resolved.get("sampleVisible"));
         assertEquals(0.01, resolved.get("initStd"));
-        assertEquals(Map.of("epochs", 5, "batch", 20, "optimizer", Map.of("kind", "sgd", "lr", 0.1, "momentum", 0.0)),
+        assertEquals(Map.of("epochs", 5, "batch", 20, "optimizer", Map.of("kind", "sgd", "lr", 0.1, "momentum", 0.0,
+                "schedule", Map.of("kind", "constant"))),
                 resolved.get("train"));
 
         Spec real = new Spec("stages[1]", Map.of("hidden", 8, "persistent", true, "k", 3));

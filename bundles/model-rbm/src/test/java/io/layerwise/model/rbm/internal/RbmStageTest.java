@@ -134,7 +134,27 @@ class RbmStageTest {
             }
             double mean = s.evaluate(x).get("testReconstructionCE");
             assertEquals(mean, sum / N, 1e-5 * mean);
+            assertEquals(sum / N, s.loss(x), 1e-5 * mean, "the validation loss is what trainBatch reports");
             assertThrows(IllegalStateException.class, () -> s.trainBatch(3));
+        }
+    }
+
+    @ParameterizedTest(name = "persistent={0}")
+    @ValueSource(booleans = {false, true})
+    void validationLossBetweenBatchesDrawsNoSampleAndChangesNoParameter(boolean persistent) {
+        try (RbmStage a = stage(persistent, 20, 0.1, 1); RbmStage b = stage(persistent, 20, 0.1, 1)) {
+            FloatMatrix x = bars(N, 6);
+            FloatMatrix val = bars(30, 12);
+            a.prepareTraining(x);
+            b.prepareTraining(x);
+            for (int i = 0; i < 3; i++) {
+                var before = a.parameters();
+                double first = a.loss(val);
+                assertEquals(before, a.parameters());
+                assertEquals(first, a.loss(val));
+                assertEquals(b.trainBatch(i), a.trainBatch(i), "the Gibbs chains drew the same samples");
+            }
+            assertEquals(b.parameters(), a.parameters());
         }
     }
 
@@ -160,6 +180,24 @@ class RbmStageTest {
             }
             double gap = s.evaluate(new FloatMatrix(100, INPUTS, noise)).get("freeEnergyGap");
             assertTrue(gap > 1, "random images are far less likely than bars: " + gap);
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"adam", "rmsprop", "nesterov"})
+    void otherOptimizersTrainTheRbmAndFollowTheSchedule(String kind) {
+        double lr = kind.equals("nesterov") ? 0.05 : 0.03;
+        try (RbmStage s = stage(Map.of("hidden", 8, "train", Map.of("batch", 10, "optimizer", Map.of("kind", kind, "lr", lr,
+                "schedule", Map.of("kind", "exponential", "gamma", 0.95)))), Dataset.UNIT, INPUTS, 3)) {
+            FloatMatrix train = bars(200, 7);
+            FloatMatrix test = bars(100, 8);
+            s.prepareTraining(train);
+            double before = s.evaluate(test).get("testReconstructionCE");
+            train(s, train, 20);
+            double after = s.evaluate(test).get("testReconstructionCE");
+            assertTrue(after < 0.6 * before, kind + ": " + before + " -> " + after);
+            assertEquals(19, s.optimizer().epoch(), "batch 0 starts each epoch");
+            assertEquals(lr * Math.pow(0.95, 19), s.optimizer().learningRate(), 1e-15);
         }
     }
 

@@ -60,6 +60,7 @@ public class SparseAeStageProvider implements StageProvider {
     @Override
     public String describe() {
         return "sparse autoencoder: kl-sparsity on the mean hidden activations (default rho 0.05, beta 0.1,"
-                + " lambda 0.9), over-complete allowed, tied or untied, SGD";
+                + " lambda 0.9), over-complete allowed, tied or untied,"
+                + " SGD/momentum/Nesterov/Adam/RMSprop/AdaGrad";
     }
 }

@@ -1,0 +1,67 @@
+package io.layerwise.core.optim;
+
+import io.layerwise.core.nn.Level1;
+import java.util.List;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.ops.impl.transforms.floating.Sqrt;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * AdaGrad (Duchi, Hazan and Singer 2011, diagonal form): {@code G <- G + g^2; theta <- theta - lr g / (sqrt(G) + eps)},
+ * element-wise, {@code G} starting at 0 (PyTorch's {@code Adagrad} without decay). State: {@code sumSquares}.
+ */
+public final class AdaGrad extends SlotOptimizer {
+    private final Options options;
+    private final List<INDArray> sumSquares;
+    private final List<INDArray> work;
+
+    /**
+     * @param lr  base learning rate, positive (JSON default 0.01)
+     * @param eps added to the denominator, positive (1e-8)
+     */
+    public record Options(double lr, double eps) implements Optimizer.Options {
+        public Options {
+            if (!(lr > 0) || Double.isInfinite(lr)) {
+                throw new IllegalArgumentException("lr must be positive, got " + lr);
+            }
+            if (!(eps > 0) || Double.isInfinite(eps)) {
+                throw new IllegalArgumentException("eps must be positive, got " + eps);
+            }
+        }
+
+        @Override
+        public String kind() {
+            return "adagrad";
+        }
+
+        @Override
+        public AdaGrad create(List<INDArray> parameters, Schedule schedule) {
+            return new AdaGrad(this, schedule, parameters);
+        }
+    }
+
+    public AdaGrad(Options options, Schedule schedule, List<INDArray> parameters) {
+        super(options, schedule, parameters);
+        this.options = options;
+        this.sumSquares = slot("sumSquares", parameters);
+        this.work = scratch(parameters);
+    }
+
+    public Options options() {
+        return options;
+    }
+
+    @Override
+    void update(List<INDArray> parameters, List<INDArray> gradients, double lr, long t) {
+        for (int i = 0; i < parameters.size(); i++) {
+            INDArray g = gradients.get(i);
+            INDArray s = sumSquares.get(i);
+            INDArray w = work.get(i);
+            g.mul(g, w);
+            s.addi(w);
+            Nd4j.getExecutioner().exec(new Sqrt(s, w));
+            w.addi(options.eps()).rdivi(g); // w <- g / (sqrt(G) + eps)
+            Level1.axpy(-lr, w, parameters.get(i));
+        }
+    }
+}

@@ -1,0 +1,91 @@
+package io.layerwise.core.optim;
+
+import io.layerwise.core.nn.Level1;
+import java.util.List;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.ops.impl.transforms.floating.Sqrt;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * Adam (Kingma and Ba 2015, Algorithm 1): at update {@code t = 1, 2, ...}
+ * {@code m <- b1 m + (1 - b1) g; v <- b2 v + (1 - b2) g^2; mhat = m / (1 - b1^t); vhat = v / (1 - b2^t);
+ * theta <- theta - lr mhat / (sqrt(vhat) + eps)}, element-wise. Computed in the paper's cheaper equivalent order,
+ * {@code theta <- theta - lr_t m / (sqrt(v) + eps sqrt(1 - b2^t))} with {@code lr_t = lr sqrt(1 - b2^t) / (1 - b1^t)},
+ * which is the same number (PyTorch's {@code Adam} uses the same {@code eps} placement). State: {@code m},
+ * {@code v} and the step count {@code t}.
+ */
+public final class Adam extends SlotOptimizer {
+    private final Options options;
+    private final List<INDArray> m;
+    private final List<INDArray> v;
+    private final List<INDArray> work;
+
+    /**
+     * @param lr    base learning rate, positive (JSON default 0.001)
+     * @param beta1 decay of the first moment, in [0, 1) (0.9)
+     * @param beta2 decay of the second moment, in [0, 1) (0.999)
+     * @param eps   added to the denominator, positive (1e-8)
+     */
+    public record Options(double lr, double beta1, double beta2, double eps) implements Optimizer.Options {
+        public Options {
+            if (!(lr > 0) || Double.isInfinite(lr)) {
+                throw new IllegalArgumentException("lr must be positive, got " + lr);
+            }
+            if (!(beta1 >= 0 && beta1 < 1)) {
+                throw new IllegalArgumentException("beta1 must be in [0, 1), got " + beta1);
+            }
+            if (!(beta2 >= 0 && beta2 < 1)) {
+                throw new IllegalArgumentException("beta2 must be in [0, 1), got " + beta2);
+            }
+            if (!(eps > 0) || Double.isInfinite(eps)) {
+                throw new IllegalArgumentException("eps must be positive, got " + eps);
+            }
+        }
+
+        @Override
+        public String kind() {
+            return "adam";
+        }
+
+        @Override
+        public Adam create(List<INDArray> parameters, Schedule schedule) {
+            return new Adam(this, schedule, parameters);
+        }
+    }
+
+    public Adam(Options options, Schedule schedule, List<INDArray> parameters) {
+        super(options, schedule, parameters);
+        this.options = options;
+        this.m = slot("m", parameters);
+        this.v = slot("v", parameters);
+        this.work = scratch(parameters);
+    }
+
+    public Options options() {
+        return options;
+    }
+
+    @Override
+    void update(List<INDArray> parameters, List<INDArray> gradients, double lr, long t) {
+        double b1 = options.beta1();
+        double b2 = options.beta2();
+        double bc1 = 1 - Math.pow(b1, t);
+        double bc2 = 1 - Math.pow(b2, t);
+        double stepSize = lr * Math.sqrt(bc2) / bc1;
+        double epsT = options.eps() * Math.sqrt(bc2);
+        for (int i = 0; i < parameters.size(); i++) {
+            INDArray g = gradients.get(i);
+            INDArray mi = m.get(i);
+            INDArray vi = v.get(i);
+            INDArray w = work.get(i);
+            mi.muli(b1);
+            Level1.axpy(1 - b1, g, mi);
+            g.mul(g, w);
+            vi.muli(b2);
+            Level1.axpy(1 - b2, w, vi);
+            Nd4j.getExecutioner().exec(new Sqrt(vi, w));
+            w.addi(epsT).rdivi(mi); // w <- m / (sqrt(v) + eps_t)
+            Level1.axpy(-stepSize, w, parameters.get(i));
+        }
+    }
+}

@@ -1,0 +1,73 @@
+package io.layerwise.core.optim;
+
+import java.util.List;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.osgi.annotation.versioning.ProviderType;
+
+/**
+ * A first-order update rule for a fixed list of parameter arrays. Lifecycle:
+ * <ol>
+ * <li>constructed for a parameter list ({@link Options#create}); per-parameter state (velocities, moments) is
+ * allocated here, zeroed, with each parameter's shape and data type;</li>
+ * <li>{@link #startEpoch} when an epoch begins, which sets that epoch's learning rate from the {@link Schedule}
+ * (before the first call the rate is the schedule's epoch-0 rate, so an optimizer used without epochs runs at
+ * its base rate);</li>
+ * <li>{@link #step} once per minibatch with the gradients of the objective, parameters and gradients in the
+ * order of construction; the update happens in place, without allocating arrays;</li>
+ * <li>{@link #reset} forgets all state (after parameters were replaced): as if newly constructed;</li>
+ * <li>{@link #state} / {@link #restoreState} save and restore the state for a checkpoint, so that a restored
+ * optimizer continues exactly as the saved one would have;</li>
+ * <li>{@link #close} frees the native arrays; the optimizer is unusable afterwards.</li>
+ * </ol>
+ * Used by one thread at a time. Core implements it (the {@link Options} interface is sealed); stages use it.
+ */
+@ProviderType
+public interface Optimizer extends AutoCloseable {
+
+    /**
+     * Hyper-parameters of one algorithm: a record that validates itself and names the offending field. {@link #lr}
+     * is the base rate that a {@link Schedule} scales.
+     */
+    sealed interface Options permits Sgd.Options, Adam.Options, RmsProp.Options, AdaGrad.Options {
+
+        /** The JSON {@code kind}: {@code sgd}, {@code nesterov}, {@code adam}, {@code rmsprop}, {@code adagrad}. */
+        String kind();
+
+        /** The base learning rate. */
+        double lr();
+
+        /** A fresh optimizer for these parameters. */
+        Optimizer create(List<INDArray> parameters, Schedule schedule);
+    }
+
+    /** Sets the learning rate of {@code epoch} (0 = the first) from the schedule. */
+    void startEpoch(int epoch);
+
+    /** The epoch last started, -1 before the first {@link #startEpoch}. */
+    int epoch();
+
+    /** The learning rate in use. */
+    double learningRate();
+
+    /** Updates so far (Adam's bias correction counts them). */
+    long steps();
+
+    /** One update of every parameter with its gradient; both lists in the order of construction. */
+    void step(List<INDArray> parameters, List<INDArray> gradients);
+
+    /** Zeroes every moment and velocity, the step count, and the epoch (back to -1, base rate). */
+    void reset();
+
+    /** A copy of the state, for a checkpoint; float32 arrays only (like the model's parameters). */
+    OptimizerState state();
+
+    /**
+     * Replaces the state with a saved one of the same kind and shapes; checks everything before changing anything
+     * and names a missing, extra or misshapen entry in its {@link IllegalArgumentException}.
+     */
+    void restoreState(OptimizerState state);
+
+    /** Frees the native arrays. */
+    @Override
+    void close();
+}

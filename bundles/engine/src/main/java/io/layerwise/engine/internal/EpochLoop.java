@@ -1,0 +1,249 @@
+package io.layerwise.engine.internal;
+
+import io.layerwise.api.data.FloatMatrix;
+import io.layerwise.api.pipeline.ProgressListener;
+import io.layerwise.api.stage.Parameter;
+import io.layerwise.api.stage.Stage;
+import io.layerwise.engine.internal.PipelineJob.Cancelled;
+import io.layerwise.engine.internal.PipelineJob.StageFailure;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * The epochs of one trainable stage: per epoch every minibatch, then {@code val_loss} on the validation rows
+ * ({@link Stage#loss}), the held-out metrics, the epoch's record in history.json, the saved model and the
+ * early-stopping decision. With {@code restoreBest} it keeps a copy of the best epoch's parameters and, at the
+ * end, restores and saves them when a later epoch was worse. Reports {@link ProgressListener#batch} every
+ * {@link #PROGRESS_INTERVAL_S} seconds and once more when the epoch's minibatches are done, then
+ * {@link ProgressListener#epoch}.
+ */
+final class EpochLoop {
+    static final double PROGRESS_INTERVAL_S = 0.25;
+
+    /** What the loop needs from its job. */
+    interface Host extends EpochProgress {
+        boolean cancelRequested();
+
+        /** Saves the stage's model as it is now. */
+        void save() throws IOException;
+
+        /** A line for run.log and the listener. */
+        void log(String line);
+
+        /** Epoch {@code epoch}'s record and model are written (a frame of filters.gif). */
+        default void epochDone(int epoch) {
+        }
+    }
+
+    private final int index;
+    private final String type;
+    private final Stage stage;
+    private final TrainControl control;
+    private final RunDirectory run;
+    private final ProgressListener listener;
+    private final Path stageDir;
+    private final List<String> penalties;
+    private final Host host;
+
+    /** @param penalties the stage's regularizers with their bundles, for the divergence message */
+    EpochLoop(int index, String type, Stage stage, TrainControl control, RunDirectory run, ProgressListener listener,
+            Path stageDir, List<String> penalties, Host host) {
+        this.index = index;
+        this.type = type;
+        this.stage = stage;
+        this.control = control;
+        this.run = run;
+        this.listener = listener;
+        this.stageDir = stageDir;
+        this.penalties = penalties;
+        this.host = host;
+    }
+
+    /**
+     * Trains the stage on {@code train} less its validation rows, writing each epoch into {@code history} (the
+     * stage's entry of history.json).
+     *
+     * @param test the stage's input on the data source's test rows; null when it has none
+     * @param seed draws the validation rows
+     */
+    void run(FloatMatrix train, FloatMatrix test, long seed, Map<String, Object> history)
+            throws IOException, StageFailure, Cancelled {
+        ValidationSplit validation = control.validation();
+        ValidationSplit.Rows rows = validation.split(train, test, seed);
+        history.put("trainSamples", rows.train().rows());
+        if (validation.any()) {
+            history.put("validationSamples", rows.val().rows());
+        }
+        int batches = stage.prepareTraining(rows.train());
+        int epochs = stage.epochs();
+        int n = rows.train().rows();
+        EarlyStopping stopping = control.earlyStopping() == null ? null : new EarlyStopping(control.earlyStopping());
+        boolean keepBest = stopping != null && stopping.options().restoreBest();
+        List<Parameter> best = null;
+        double lastLoss = Double.NaN;
+        double lastVal = Double.NaN;
+        int last = 0;
+        for (int epoch = 1; epoch <= epochs; epoch++) {
+            host.progress(epoch, epochs, 0, n, Double.NaN, Double.NaN, lastLoss, lastVal);
+            long t0 = System.nanoTime();
+            double loss = batches(epoch, epochs, batches, n, t0, lastLoss, lastVal) / n;
+            double seconds = (System.nanoTime() - t0) / 1e9; // training only, as the benchmarks count it
+            double val = validation.any() ? validationLoss(rows.val(), epoch) : Double.NaN;
+            Map<String, Double> metrics;
+            try {
+                metrics = test == null ? Map.of() : stage.evaluate(test);
+            } catch (GuardedPenalty.Failure e) {
+                throw penaltyFailure(e, epoch, "evaluation");
+            }
+            checkFinite(epoch, metrics);
+            Map<String, Object> record = new LinkedHashMap<>();
+            record.put("epoch", epoch);
+            record.put("loss", loss);
+            if (validation.any()) {
+                record.put("val_loss", val);
+            }
+            record.put("seconds", seconds);
+            record.put("metrics", metrics);
+            run.addEpoch(history, record);
+            host.save();
+            host.epochDone(epoch);
+            last = epoch;
+            lastLoss = loss;
+            lastVal = val;
+            host.progress(epoch, epochs, n, n, loss, 0, loss, val);
+            // the listener prints its own epoch line; run.log gets the same facts once
+            run.log(Instant.now() + " " + String.format(Locale.ROOT, "stage %d (%s) epoch %d/%d: loss %.4f%s %s %.2fs",
+                    index + 1, type, epoch, epochs, loss,
+                    validation.any() ? String.format(Locale.ROOT, " val_loss %.4f", val) : "", metrics, seconds));
+            listener.epoch(index, epoch, epochs, loss, withValidation(val, validation.any(), metrics), seconds);
+            if (stopping != null) {
+                EarlyStopping.Decision d = stopping.observe(epoch, stopping.options().monitor().equals("loss") ? loss : val);
+                if (d == EarlyStopping.Decision.IMPROVED && keepBest) {
+                    best = stage.parameters();
+                }
+                if (d == EarlyStopping.Decision.STOP) {
+                    break;
+                }
+            }
+        }
+        if (stopping != null) {
+            finishEarlyStopping(stopping, best, last, history);
+        }
+    }
+
+    /** Runs the epoch's minibatches; returns the sum of their losses. */
+    private double batches(int epoch, int epochs, int batches, int n, long t0, double lastLoss, double lastVal)
+            throws StageFailure, Cancelled {
+        long lastReport = t0;
+        double sum = 0;
+        for (int b = 0; b < batches; b++) {
+            if (host.cancelRequested()) {
+                throw new Cancelled("stage " + (index + 1) + " (" + type + ") epoch " + epoch + " at minibatch "
+                        + (b + 1) + "; the model of the last finished epoch is kept in " + stageDir);
+            }
+            double loss;
+            try {
+                loss = stage.trainBatch(b);
+            } catch (GuardedPenalty.Failure e) {
+                throw penaltyFailure(e, epoch, "minibatch " + (b + 1));
+            }
+            if (!Double.isFinite(loss)) {
+                throw new StageFailure("stage " + (index + 1) + " (" + type + ") diverged in epoch " + epoch
+                        + ", minibatch " + (b + 1) + ": the loss is " + loss + "; regularizers: "
+                        + (penalties.isEmpty() ? "none" : String.join(", ", penalties))
+                        + "; lower the learning rate (stages[" + index + "].train.optimizer.lr)"
+                        + (epoch > 1 ? "; the model of epoch " + (epoch - 1) + " is kept in " + stageDir
+                        : "; no epoch finished, so no model was saved"));
+            }
+            sum += loss;
+            long now = System.nanoTime();
+            if ((now - lastReport) / 1e9 >= PROGRESS_INTERVAL_S) {
+                lastReport = now;
+                int seen = (int) ((long) n * (b + 1) / batches); // for display only: batches may differ in size by one
+                double elapsed = (now - t0) / 1e9;
+                double eta = elapsed * (n - seen) / seen;
+                host.progress(epoch, epochs, seen, n, sum / seen, eta, lastLoss, lastVal);
+                listener.batch(index, epoch, epochs, seen, n, sum / seen, elapsed);
+            }
+        }
+        double elapsed = (System.nanoTime() - t0) / 1e9;
+        listener.batch(index, epoch, epochs, n, n, sum / n, elapsed); // the full bar, and the sample count for the epoch line
+        return sum;
+    }
+
+    private double validationLoss(FloatMatrix val, int epoch) throws StageFailure {
+        double v;
+        try {
+            v = stage.loss(val);
+        } catch (UnsupportedOperationException e) {
+            throw new StageFailure("stage " + (index + 1) + " (" + type + ") computes no validation loss ("
+                    + e.getMessage() + "); remove stages[" + index + "].train.validation");
+        }
+        if (!Double.isFinite(v)) {
+            throw new StageFailure("stage " + (index + 1) + " (" + type + ") epoch " + epoch + ": val_loss is " + v
+                    + " on " + val.rows() + " validation rows" + (epoch > 1 ? "; the model of epoch " + (epoch - 1)
+                    + " is kept in " + stageDir : ""));
+        }
+        return v;
+    }
+
+    /** {@code val_loss} first, then the held-out metrics: what the listener shows. */
+    private static Map<String, Double> withValidation(double val, boolean any, Map<String, Double> metrics) {
+        if (!any) {
+            return metrics;
+        }
+        Map<String, Double> out = new LinkedHashMap<>();
+        out.put("val_loss", val);
+        out.putAll(metrics);
+        return out;
+    }
+
+    /** Records why training stopped and, with restoreBest, puts the best epoch's parameters back and saves them. */
+    private void finishEarlyStopping(EarlyStopping stopping, List<Parameter> best, int last,
+            Map<String, Object> history) throws IOException {
+        String where = "stage " + (index + 1) + " (" + type + ")";
+        boolean restore = best != null && stopping.bestEpoch() != last;
+        if (restore) {
+            stage.restore(best);
+            host.save();
+            history.put("restoredEpoch", stopping.bestEpoch());
+        }
+        Map<String, Object> stopped = stopping.stoppedEntry(restore, stage.epochs());
+        if (stopped != null) {
+            history.put("stopped", stopped);
+            host.log(where + ": stopped early after epoch " + stopping.stoppedEpoch() + ": " + stopped.get("reason"));
+        } else if (restore) {
+            host.log(where + ": restored epoch " + stopping.bestEpoch() + ", the best " + stopping.options().monitor()
+                    + " (" + stopping.best() + ")");
+        }
+        run.writeHistory();
+    }
+
+    /** The job stops on a failing regularizer: its name and bundle, where, and which model is kept. */
+    private StageFailure penaltyFailure(GuardedPenalty.Failure e, int epoch, String at) {
+        if (e.getCause() != null) {
+            StringWriter trace = new StringWriter();
+            e.printStackTrace(new PrintWriter(trace));
+            run.log(trace.toString());
+        }
+        return new StageFailure("stage " + (index + 1) + " (" + type + ") epoch " + epoch + ", " + at + ": "
+                + e.getMessage() + (epoch > 1 ? "; the model of epoch " + (epoch - 1) + " is kept in " + stageDir
+                : "; no epoch finished, so no model was saved"));
+    }
+
+    private void checkFinite(int epoch, Map<String, Double> metrics) throws StageFailure {
+        for (var e : metrics.entrySet()) {
+            if (e.getValue() == null || !Double.isFinite(e.getValue())) {
+                throw new StageFailure("stage " + (index + 1) + " (" + type + ") epoch " + epoch + ": metric "
+                        + e.getKey() + " is " + e.getValue() + "; the model of the previous epoch is kept in " + stageDir);
+            }
+        }
+    }
+}
