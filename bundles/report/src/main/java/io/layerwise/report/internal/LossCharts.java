@@ -13,9 +13,9 @@ import org.knowm.xchart.style.markers.SeriesMarkers;
 
 /**
  * One panel per stage of history.json (and one for fine-tuning): the mean training loss per epoch and, on the same
- * axis, the validation loss where history records one ({@code val_loss} or {@code valLoss}); where it does not, the
- * held-out metrics: on the same axis when their values are of the loss's size (a held-out reconstruction error), else
- * on an axis of their own at the right.
+ * axis, the validation loss where history records one ({@code val_loss} beside the loss, or a metric {@code val_loss}
+ * or {@code valLoss}); where it does not, the held-out metrics: on the same axis when their values are of the loss's
+ * size (a held-out reconstruction error), else on an axis of their own at the right.
  */
 public final class LossCharts {
     /** Metric names taken for a validation loss, comparable with the training loss on one axis. */
