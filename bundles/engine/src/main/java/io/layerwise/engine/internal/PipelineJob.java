@@ -115,6 +115,7 @@ final class PipelineJob implements Job, Runnable {
         } finally {
             data = null;
             labelled = null;
+            pictures = null; // it holds up to 2,500 test rows and their codes
             if (status.state() != State.DONE) {
                 run.removeIncompleteFolders();
             }

@@ -150,7 +150,12 @@ final class RunPictures {
                 LatentPicture.write(runDir.resolve("latent.png"), topCodes, latentLabels, topTitle);
             }
         });
-        guard("report.html", () -> log.accept("report: " + RunReport.write(runDir, status)));
+        guard("report.html", () -> {
+            // a run that failed before drawing anything keeps only its record (pipeline.json, history.json, run.log)
+            if ("done".equals(status) || !RunReport.pictures(runDir).isEmpty()) {
+                log.accept("report: " + RunReport.write(runDir, status));
+            }
+        });
     }
 
     /**

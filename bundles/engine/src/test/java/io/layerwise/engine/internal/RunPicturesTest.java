@@ -136,6 +136,16 @@ class RunPicturesTest {
     }
 
     @Test
+    void aRunThatFailedBeforeDrawingAnythingGetsNoReport() throws Exception {
+        Files.writeString(run.resolve("pipeline.json"), "{\"name\": \"fake\"}");
+        Files.writeString(run.resolve("history.json"), "{\"pipeline\": \"fake\", \"status\": \"running\", \"stages\": []}");
+        new RunPictures(run, digits(20), 1, false, l -> { }).afterJob("failed");
+        assertFalse(Files.exists(run.resolve("report.html")));
+        new RunPictures(run, digits(20), 1, false, l -> { }).afterJob("done");
+        assertTrue(Files.exists(run.resolve("report.html")));
+    }
+
+    @Test
     void oneExampleOfEachDigitIsReconstructed() {
         RunPictures pictures = new RunPictures(run, digits(60), 1, false, l -> { });
         int[] rows = pictures.examples(60);
