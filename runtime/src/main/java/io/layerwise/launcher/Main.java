@@ -20,6 +20,10 @@ public final class Main {
     }
 
     public static void main(String[] args) {
+        // pictures are drawn off-screen (report bundle); never reach for a display, even where DISPLAY is set
+        if (System.getProperty("java.awt.headless") == null) {
+            System.setProperty("java.awt.headless", "true");
+        }
         // exit explicitly: ND4J's native thread pools would otherwise keep the JVM alive
         System.exit(run(args));
     }

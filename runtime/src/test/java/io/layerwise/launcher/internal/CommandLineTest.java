@@ -27,6 +27,7 @@ class CommandLineTest {
         CommandLine cl = CommandLine.parse(List.of("run", "config/pipelines/mnist-dae.json", "--out", "my runs", "--epochs", "2"));
         assertEquals("layerwise:run config/pipelines/mnist-dae.json --out 'my runs' --epochs 2", cl.command());
         assertEquals("layerwise:bench", CommandLine.parse(List.of("bench")).command());
+        assertEquals("layerwise:show runs/x", CommandLine.parse(List.of("show", "runs/x")).command());
     }
 
     @Test

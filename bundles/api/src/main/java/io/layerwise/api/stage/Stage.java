@@ -72,6 +72,17 @@ public interface Stage extends AutoCloseable {
         return null;
     }
 
+    /**
+     * A corrupted copy of each row, as the stage corrupts its training input (a denoising autoencoder's noise), for
+     * pictures; null for stages that do not corrupt their input. Draws from the stage's own noise generator, so call
+     * it only once training is done.
+     *
+     * @since 1.2
+     */
+    default FloatMatrix corrupt(FloatMatrix input) {
+        return null;
+    }
+
     /** The weight matrix whose columns (one per hidden unit) are drawn as filters, input-major; null if none. */
     default Parameter filters() {
         return null;

@@ -146,6 +146,18 @@ public class AutoencoderStage implements Stage {
         return mapRows(input, inputSize(), true);
     }
 
+    /** The training corruption applied to {@code input} (null for a plain autoencoder), for pictures. */
+    @Override
+    public FloatMatrix corrupt(FloatMatrix input) {
+        if (corruption == Corruption.NONE) {
+            return null;
+        }
+        checkWidth(input, "input");
+        try (INDArray clean = Matrices.upload(input); INDArray out = clean.ulike()) {
+            return new FloatMatrix(input.rows(), input.cols(), Matrices.values(corruption.apply(clean, out)));
+        }
+    }
+
     @Override
     public Parameter filters() {
         return parameter("W", ae.weights(), inputSize(), outputSize());

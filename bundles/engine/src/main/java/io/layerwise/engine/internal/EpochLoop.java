@@ -42,6 +42,10 @@ final class EpochLoop {
 
         /** A line for run.log and the listener. */
         void log(String line);
+
+        /** Epoch {@code epoch}'s record and model are written (a frame of filters.gif). */
+        default void epochDone(int epoch) {
+        }
     }
 
     private final int index;
@@ -145,6 +149,7 @@ final class EpochLoop {
             record.put("metrics", metrics);
             run.addEpoch(history, record);
             host.save();
+            host.epochDone(epoch);
             last = epoch;
             lastLoss = loss;
             lastVal = val;

@@ -12,7 +12,7 @@ import io.layerwise.api.stage.Stage;
 import io.layerwise.api.stage.StageProvider;
 import io.layerwise.engine.internal.PipelineJob.Cancelled;
 import io.layerwise.engine.internal.PipelineJob.StageFailure;
-import io.layerwise.engine.internal.pictures.ConfusionPicture;
+import io.layerwise.report.ConfusionPicture;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Instant;

@@ -11,13 +11,8 @@ import io.layerwise.api.spec.Spec;
 import io.layerwise.api.finetune.FineTuner;
 import io.layerwise.api.stage.DenseLayer;
 import io.layerwise.api.stage.Parameter;
-import io.layerwise.api.stage.Picture;
 import io.layerwise.api.stage.Stage;
 import io.layerwise.api.stage.StageProvider;
-import io.layerwise.engine.internal.pictures.FilterTiles;
-import io.layerwise.engine.internal.pictures.ImageTiles;
-import io.layerwise.engine.internal.pictures.PngFiles;
-import io.layerwise.engine.internal.pictures.TileShape;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -52,6 +47,7 @@ final class PipelineJob implements Job, Runnable {
     private FineTuneSection fineTune;
     private Installed<FineTuner> tuners;
     private FineTuneStep.Labelled labelled;
+    private RunPictures pictures;
     private volatile boolean cancelRequested;
     private boolean resuming;
     /** Set once a stage's provider went away and another took over. */
@@ -130,6 +126,7 @@ final class PipelineJob implements Job, Runnable {
         } finally {
             data = null;
             labelled = null;
+            pictures = null; // it holds up to 2,500 test rows and their codes
             if (status.state() != State.DONE) {
                 run.removeIncompleteFolders();
             }
@@ -148,6 +145,7 @@ final class PipelineJob implements Job, Runnable {
         FloatMatrix train = data.train();
         FloatMatrix test = data.test();
         String range = data.valueRange();
+        pictures = new RunPictures(run.dir, data, stageSpecs.size(), fineTune != null && fineTune.unroll(), this::log);
         List<DenseLayer> encoders = new ArrayList<>();
         List<DenseLayer> decoders = new ArrayList<>();
         for (int i = 0; i < stageSpecs.size(); i++) {
@@ -222,7 +220,7 @@ final class PipelineJob implements Job, Runnable {
                             run.addEpoch(history, epoch);
                             save(stage, stageDir, header);
                         }
-                        writePictures(stage, stageDir, test != null ? test : train);
+                        pictures.afterStage(i, stage, stageDir, test != null ? test : train);
                     }
                     if (fineTune != null) {
                         encoders.add(stage.encoderLayer());
@@ -286,6 +284,11 @@ final class PipelineJob implements Job, Runnable {
             @Override
             public void save() throws IOException {
                 PipelineJob.this.save(stage, stageDir, header);
+            }
+
+            @Override
+            public void epochDone(int epoch) {
+                pictures.afterEpoch(index, stage, stageDir, epoch);
             }
 
             @Override
@@ -369,24 +372,6 @@ final class PipelineJob implements Job, Runnable {
         ModelFiles.write(stageDir, header, params);
     }
 
-    private void writePictures(Stage stage, Path stageDir, FloatMatrix heldOut) throws IOException {
-        Parameter w = stage.filters();
-        if (w != null && w.shape().length == 2) {
-            FilterTiles.writeFilters(w.values(), w.shape()[0], w.shape()[1], 100, stageDir.resolve("filters.png"));
-        }
-        for (Picture p : stage.pictures(heldOut)) {
-            if (!RunDirectory.SAFE_NAME.matcher(p.name()).matches()) {
-                throw new IOException("picture name \"" + p.name() + "\" is not a plain file name");
-            }
-            FloatMatrix m = p.tiles();
-            if (m.rows() == 0 || m.cols() == 0) {
-                continue;
-            }
-            PngFiles.write(stageDir.resolve(p.name() + ".png"), ImageTiles.render(m.data(), m.rows(), m.cols(), m.rows(),
-                    TileShape.forLength(m.cols()), Math.min(p.columns(), m.rows()), p.scaling() == Picture.Scaling.PER_TILE));
-        }
-    }
-
     private void setStatus(int stage, String type, int epoch, int epochs, double loss) {
         status = new JobStatus(id, pipeline.name, run.dir, State.RUNNING, stage, stageSpecs.size(), type, epoch, epochs,
                 loss, null);
@@ -399,6 +384,9 @@ final class PipelineJob implements Job, Runnable {
     }
 
     private void finish(State state, String message, String word) {
+        if (pictures != null) {
+            pictures.afterJob(word); // before the status says finished, so a finished run has its report
+        }
         JobStatus s = status;
         status = new JobStatus(id, pipeline.name, run.dir, state, s.stage(), s.stageCount(), s.stageType(), s.epoch(),
                 s.epochs(), s.lastLoss(), message, s.done(), s.total(), s.meanLoss(), Double.NaN, s.valLoss());

@@ -11,7 +11,10 @@ import io.layerwise.api.pipeline.PipelineRunner;
 import io.layerwise.api.pipeline.RunOptions;
 import io.layerwise.api.regularizer.Regularizer;
 import io.layerwise.api.stage.StageProvider;
+import io.layerwise.report.RunReport;
+import java.io.IOException;
 import java.io.PrintStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -44,7 +47,8 @@ import org.osgi.service.component.annotations.ReferencePolicy;
     "osgi.command.function=backend",
     "osgi.command.function=eval",
     "osgi.command.function=encode",
-    "osgi.command.function=reconstruct"
+    "osgi.command.function=reconstruct",
+    "osgi.command.function=show"
 })
 public final class LayerwiseCommands {
     /**
@@ -195,6 +199,22 @@ public final class LayerwiseCommands {
         Encoding e = runner.encode(Path.of(runDir), Path.of(input), Path.of(output), layer, true);
         return "wrote " + e.rows() + " reconstructions of " + e.cols() + " values (stage " + e.layer() + ") to "
                 + e.output();
+    }
+
+    @Descriptor("summarise a run directory: stages, epochs, final loss and metrics, pictures; (re)writes its report.html")
+    public String show(@Descriptor("run directory") String runDir) throws IOException {
+        String cwd = context.getProperty("layerwise.cwd");
+        Path dir = (cwd == null ? Path.of(runDir) : Path.of(cwd).resolve(runDir)).toAbsolutePath().normalize();
+        if (!Files.isRegularFile(dir.resolve("history.json"))) {
+            throw new IllegalArgumentException(dir + " is not a run directory (no history.json)");
+        }
+        Path report = dir.resolve(RunReport.REPORT);
+        // a report older than the history (a run from before pictures, or one still running) is drawn afresh
+        if (!Files.exists(report) || Files.getLastModifiedTime(report)
+                .compareTo(Files.getLastModifiedTime(dir.resolve("history.json"))) < 0) {
+            RunReport.write(dir, null);
+        }
+        return RunReport.summary(dir);
     }
 
     @Descriptor("list the installed stage types with their bundles")

@@ -1,4 +1,4 @@
-package io.layerwise.engine.internal.pictures;
+package io.layerwise.report;
 
 /**
  * The shape one vector is drawn in: {@code rows x cols = length}. For a length that is not a square the most

@@ -1,4 +1,4 @@
-package io.layerwise.engine.internal.pictures;
+package io.layerwise.report;
 
 import io.layerwise.data.files.AtomicFiles;
 import java.awt.image.RenderedImage;

@@ -1,4 +1,4 @@
-package io.layerwise.engine.internal.pictures;
+package io.layerwise.report;
 
 import java.awt.image.BufferedImage;
 import java.io.IOException;

@@ -1,4 +1,4 @@
-package io.layerwise.engine.internal.pictures;
+package io.layerwise.report;
 
 /** Maps float values to grey levels 0..255. A non-finite value (a diverged weight) is drawn black. */
 final class Greys {

@@ -1,4 +1,4 @@
-package io.layerwise.engine.internal.pictures;
+package io.layerwise.report;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
