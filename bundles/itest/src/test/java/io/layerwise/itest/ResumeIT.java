@@ -79,6 +79,37 @@ class ResumeIT {
     }
 
     @Test
+    void aCheckpointInsideAnEpochResumesAtItsMinibatchBitIdentically() throws Exception {
+        Path dir = work.resolve("mid-epoch");
+        Path file = PlatformIT.pipeline(work, "mid", PIPELINE.replace("EPOCHS", "300")
+                .replace("\"batch\": 10,", "\"batch\": 10, \"checkpointEvery\": 4,"));
+        Shell.Result r = Shell.exec(platform, "layerwise:run --async --out " + dir + " " + file);
+        assertEquals(0, r.exitCode(), r.all());
+        String id = r.out().replaceAll("(?s).*job (\\d+) started.*", "$1");
+        awaitCheckpoint(dir.resolve("stage-2-sparse-ae"), 3);
+        Shell.exec(platform, "layerwise:cancel " + id);
+        awaitFinished(id);
+        // keep only checkpoints taken inside an epoch, so that resuming must start at a minibatch
+        try (var dirs = Files.list(dir.resolve("stage-2-sparse-ae/checkpoints"))) {
+            for (Path d : dirs.toList()) {
+                if (d.getFileName().toString().matches("epoch-\\d+")) {
+                    try (var files = Files.list(d)) {
+                        for (Path f : files.toList()) {
+                            Files.delete(f);
+                        }
+                    }
+                    Files.delete(d);
+                }
+            }
+        }
+        Shell.Result resumed = Shell.exec(platform, "layerwise:resume " + dir);
+        assertEquals(0, resumed.exitCode(), resumed.all());
+        assertTrue(resumed.out().matches("(?s).*stage 2 \\(sparse-ae\\): resumed after epoch \\d+ and \\d+ minibatches of epoch.*"),
+                resumed.out());
+        assertSameParameters(work.resolve("whole"), dir);
+    }
+
+    @Test
     void aDamagedNewestCheckpointIsReportedAndTheOneBeforeItIsUsed() throws Exception {
         Path dir = work.resolve("damaged");
         Shell.Result r = Shell.exec(platform, "layerwise:run --async --out " + dir + " " + pipeline);

@@ -27,28 +27,34 @@ import java.util.regex.Pattern;
 final class Checkpoints {
     static final int KEPT = 2;
     static final String FOLDER = "checkpoints";
-    private static final Pattern NAME = Pattern.compile("epoch-(\\d{4,9})");
+    /** {@code epoch-E}: after epoch E; {@code epoch-E-B}: after epoch E and B minibatches of the next one. */
+    private static final Pattern NAME = Pattern.compile("epoch-(\\d{4,9})(?:-(\\d{6,10}))?");
     private static final String STATE = "state.";
     private static final String BEST = "best.";
 
     /** A checkpoint read back. */
-    record Checkpoint(int epoch, Path dir, List<Parameter> parameters, TrainingState state, List<Parameter> best,
-            Map<String, Object> loop) {
+    record Checkpoint(int epoch, int batch, Path dir, List<Parameter> parameters, TrainingState state,
+            List<Parameter> best, Map<String, Object> loop) {
+        /** Where training goes on, e.g. {@code epoch 3} or {@code epoch 4 at minibatch 121}. */
+        String position() {
+            return batch == 0 ? "epoch " + epoch : "epoch " + epoch + " and " + batch + " minibatches of epoch " + (epoch + 1);
+        }
     }
 
     private Checkpoints() {
     }
 
     /**
-     * Writes the checkpoint of {@code epoch} and removes all but the newest {@link #KEPT}.
+     * Writes the checkpoint after {@code epoch} epochs and {@code batch} minibatches of the next, and removes all but
+     * the newest {@link #KEPT}.
      *
      * @param best the best epoch's parameters kept for {@code restoreBest}, or null
      * @param loop the epoch loop's own state (JSON values)
      */
-    static Path write(Path stageDir, int epoch, List<Parameter> parameters, TrainingState state, List<Parameter> best,
-            Map<String, Object> loop) throws IOException {
+    static Path write(Path stageDir, int epoch, int batch, List<Parameter> parameters, TrainingState state,
+            List<Parameter> best, Map<String, Object> loop) throws IOException {
         Path root = Files.createDirectories(stageDir.resolve(FOLDER));
-        String name = String.format("epoch-%04d", epoch);
+        String name = batch == 0 ? String.format("epoch-%04d", epoch) : String.format("epoch-%04d-%06d", epoch, batch);
         Path tmp = root.resolve(name + ".tmp");
         Path target = root.resolve(name);
         deleteTree(tmp);
@@ -65,6 +71,7 @@ final class Checkpoints {
         Map<String, Object> header = new LinkedHashMap<>();
         header.put("checkpoint", "layerwise-checkpoint");
         header.put("epoch", epoch);
+        header.put("batch", batch);
         header.put("parameterCount", parameters.size());
         Map<String, Object> values = new LinkedHashMap<>();
         state.values().forEach((k, v) -> values.put(k, v));
@@ -114,6 +121,8 @@ final class Checkpoints {
         Matcher m = NAME.matcher(dir.getFileName().toString());
         if (!"layerwise-checkpoint".equals(h.get("checkpoint")) || !m.matches()
                 || !(h.get("epoch") instanceof Number epoch) || epoch.intValue() != Integer.parseInt(m.group(1))
+                || !(h.get("batch") instanceof Number batch)
+                || batch.intValue() != (m.group(2) == null ? 0 : Integer.parseInt(m.group(2)))
                 || !(h.get("parameterCount") instanceof Number count)) {
             throw new IOException(dir.resolve("model.json") + ": not a checkpoint of epoch " + dir.getFileName());
         }
@@ -146,7 +155,7 @@ final class Checkpoints {
         for (var e : ((Map<String, Object>) h.getOrDefault("counters", Map.of())).entrySet()) {
             counters.put(e.getKey(), ((Number) e.getValue()).longValue());
         }
-        return new Checkpoint(epoch.intValue(), dir, parameters, new TrainingState(arrays, values, counters),
+        return new Checkpoint(epoch.intValue(), batch.intValue(), dir, parameters, new TrainingState(arrays, values, counters),
                 best.isEmpty() ? null : best, (Map<String, Object>) h.getOrDefault("loop", Map.of()));
     }
 
@@ -158,10 +167,16 @@ final class Checkpoints {
         }
         try (var entries = Files.list(root)) {
             return entries.filter(p -> NAME.matcher(p.getFileName().toString()).matches())
-                    .sorted(Comparator.comparing((Path p) -> Integer.parseInt(p.getFileName().toString().substring(6)))
-                            .reversed())
+                    .sorted(Comparator.comparing(Checkpoints::position).reversed())
                     .toList();
         }
+    }
+
+    /** A checkpoint folder's place in training, epochs then minibatches, as one sortable number. */
+    private static long position(Path dir) {
+        Matcher m = NAME.matcher(dir.getFileName().toString());
+        m.matches();
+        return Long.parseLong(m.group(1)) * 10_000_000_000L + (m.group(2) == null ? 0 : Long.parseLong(m.group(2)));
     }
 
     private static void deleteTree(Path p) throws IOException {

@@ -57,6 +57,9 @@ final class EpochLoop {
     private final Path stageDir;
     private final List<String> penalties;
     private final Host host;
+    /** Early stopping's rule, when the stage has one; and the best epoch's parameters kept for restoreBest. */
+    private EarlyStopping stopping;
+    private List<Parameter> best;
 
     /** @param penalties the stage's regularizers with their bundles, for the divergence message */
     EpochLoop(int index, String type, Stage stage, TrainControl control, RunDirectory run, ProgressListener listener,
@@ -102,13 +105,15 @@ final class EpochLoop {
         int batches = stage.prepareTraining(rows.train());
         int epochs = stage.epochs();
         int n = rows.train().rows();
-        EarlyStopping stopping = control.earlyStopping() == null ? null : new EarlyStopping(control.earlyStopping());
+        stopping = control.earlyStopping() == null ? null : new EarlyStopping(control.earlyStopping());
         boolean keepBest = stopping != null && stopping.options().restoreBest();
-        List<Parameter> best = null;
+        best = null;
         double lastLoss = Double.NaN;
         double lastVal = Double.NaN;
         int last = 0;
         int first = 1;
+        int startBatch = 0;
+        double startSum = 0;
         boolean stop = false;
         if (resume != null) {
             stage.restore(resume.parameters());
@@ -123,13 +128,17 @@ final class EpochLoop {
             lastLoss = loop.get("lastLoss") instanceof Number l ? l.doubleValue() : Double.NaN;
             lastVal = loop.get("lastVal") instanceof Number v ? v.doubleValue() : Double.NaN;
             stop = Boolean.TRUE.equals(loop.get("stop"));
-            host.log("stage " + (index + 1) + " (" + type + "): resumed after epoch " + resume.epoch() + " from "
+            startBatch = resume.batch();
+            startSum = loop.get("partialSum") instanceof Number p ? p.doubleValue() : 0;
+            host.log("stage " + (index + 1) + " (" + type + "): resumed after " + resume.position() + " from "
                     + resume.dir());
         }
         for (int epoch = first; epoch <= epochs && !stop; epoch++) {
             host.progress(epoch, epochs, 0, n, Double.NaN, Double.NaN, lastLoss, lastVal);
             long t0 = System.nanoTime();
-            double loss = batches(epoch, epochs, batches, n, t0, lastLoss, lastVal) / n;
+            double loss = batches(epoch, epochs, batches, n, t0, lastLoss, lastVal, startBatch, startSum) / n;
+            startBatch = 0;
+            startSum = 0;
             double seconds = (System.nanoTime() - t0) / 1e9; // training only, as the benchmarks count it
             double val = validation.any() ? validationLoss(rows.val(), epoch) : Double.NaN;
             Map<String, Double> metrics;
@@ -166,33 +175,43 @@ final class EpochLoop {
                 }
                 stop = d == EarlyStopping.Decision.STOP;
             }
-            checkpoint(epoch, best, stopping, stop, loss, val);
+            checkpoint(epoch, 0, stop, loss, val, 0);
         }
         if (stopping != null) {
             finishEarlyStopping(stopping, best, last, history);
         }
     }
 
-    private void checkpoint(int epoch, List<Parameter> best, EarlyStopping stopping, boolean stop, double loss,
-            double val) throws IOException {
+    /**
+     * Writes the checkpoint after {@code epoch} epochs and {@code batch} minibatches of the next ({@code partialSum}:
+     * the sum of their losses); {@code loss} and {@code val} are the last finished epoch's.
+     */
+    private void checkpoint(int epoch, int batch, boolean stop, double loss, double val, double partialSum)
+            throws IOException {
         Map<String, Object> loop = new LinkedHashMap<>();
+        if (batch > 0) {
+            loop.put("partialSum", partialSum);
+        }
         if (stopping != null) {
             loop.put("earlyStopping", stopping.state());
         }
         loop.put("stop", stop);
-        loop.put("lastLoss", loss);
+        if (Double.isFinite(loss)) { // NaN before the first epoch ends; JSON has no NaN
+            loop.put("lastLoss", loss);
+        }
         if (Double.isFinite(val)) {
             loop.put("lastVal", val);
         }
-        Checkpoints.write(stageDir, epoch, stage.parameters(), stage.trainingState(), best, loop);
+        Checkpoints.write(stageDir, epoch, batch, stage.parameters(), stage.trainingState(), best, loop);
     }
 
     /** Runs the epoch's minibatches; returns the sum of their losses. */
-    private double batches(int epoch, int epochs, int batches, int n, long t0, double lastLoss, double lastVal)
-            throws StageFailure, Cancelled, ProviderGone {
+    private double batches(int epoch, int epochs, int batches, int n, long t0, double lastLoss, double lastVal,
+            int startBatch, double startSum) throws StageFailure, Cancelled, ProviderGone, IOException {
         long lastReport = t0;
-        double sum = 0;
-        for (int b = 0; b < batches; b++) {
+        double sum = startSum;
+        int every = control.checkpointEvery();
+        for (int b = startBatch; b < batches; b++) {
             if (host.providerGone()) {
                 throw new ProviderGone("epoch " + epoch + " at minibatch " + (b + 1));
             }
@@ -215,6 +234,9 @@ final class EpochLoop {
                         : "; no epoch finished, so no model was saved"));
             }
             sum += loss;
+            if (every > 0 && (b + 1) % every == 0 && b + 1 < batches) {
+                checkpoint(epoch - 1, b + 1, false, lastLoss, lastVal, sum);
+            }
             long now = System.nanoTime();
             if ((now - lastReport) / 1e9 >= PROGRESS_INTERVAL_S) {
                 lastReport = now;

@@ -4,12 +4,18 @@ import io.layerwise.api.spec.Spec;
 
 /**
  * The fields of a trainable stage's {@code train} section that the engine reads itself, for every stage type:
- * {@code validation} ({@link ValidationSplit}) and {@code earlyStopping} ({@link EarlyStopping.Options}; null when
- * absent). The stage's provider reads the rest of the section ({@code epochs}, {@code batch}, {@code optimizer}).
+ * {@code validation} ({@link ValidationSplit}), {@code earlyStopping} ({@link EarlyStopping.Options}; null when
+ * absent) and {@code checkpointEvery} (minibatches between checkpoints within an epoch; 0: at the end of each
+ * epoch only). The stage's provider reads the rest of the section ({@code epochs}, {@code batch},
+ * {@code optimizer}).
  */
-record TrainControl(ValidationSplit validation, EarlyStopping.Options earlyStopping) {
+record TrainControl(ValidationSplit validation, EarlyStopping.Options earlyStopping, int checkpointEvery) {
 
     static final TrainControl NONE = new TrainControl(ValidationSplit.NONE, null);
+
+    TrainControl(ValidationSplit validation, EarlyStopping.Options earlyStopping) {
+        this(validation, earlyStopping, 0);
+    }
 
     /** Reads the engine's fields of {@code stage.train}; call only for trainable stages. */
     static TrainControl read(Spec stage) {
@@ -17,6 +23,7 @@ record TrainControl(ValidationSplit validation, EarlyStopping.Options earlyStopp
         ValidationSplit validation = ValidationSplit.read(train);
         EarlyStopping.Options stopping = EarlyStopping.Options.read(train, EarlyStopping.STAGE_MONITORS,
                 validation.any(), train.pathOf("validation"));
-        return new TrainControl(validation, stopping);
+        int every = train.integer("checkpointEvery", 0, 0, Integer.MAX_VALUE);
+        return new TrainControl(validation, stopping, every);
     }
 }
