@@ -4,6 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.google.gson.JsonArray;
+import com.google.gson.JsonObject;
+import io.layerwise.itest.blanking.BlankingDae;
 import io.layerwise.launcher.Platform;
 import java.io.ByteArrayInputStream;
 import java.nio.file.Files;
@@ -118,20 +121,58 @@ class LiveSwapIT {
         assertEquals(0, alive, alive + " of 20 old class loaders of model-dae are still reachable");
     }
 
+    /** A build with visibly different behaviour takes over mid-run: the later epochs are its. */
     @Test
     @Order(3)
+    void aDifferentProviderTakingOverTrainsTheLaterEpochsItsOwnWay() throws Exception {
+        Path dir = work.resolve("different");
+        String id = startAsync(dir);
+        awaitCheckpoint(dir, 5);
+        byte[] jar = TestBundles.of("io.layerwise.itest.blanking", "1.0.0", BlankingDae.class,
+                "io.layerwise.api.spec;version=\"[1.0,2)\",io.layerwise.api.stage;version=\"[1.3,2)\","
+                        + "io.layerwise.core.ae;version=\"[2.1,3)\",org.nd4j.linalg.api.ndarray,org.osgi.framework");
+        Bundle blanking = platform.context().installBundle("test:blanking", new ByteArrayInputStream(jar));
+        blanking.start();
+        dae().uninstall(); // model-dae goes; the only dae provider left is the blanking one
+        refresh(null);
+        String status = awaitEnd(id);
+        assertTrue(status.contains(" DONE "), status);
+
+        JsonArray epochs = stage(dir).getAsJsonArray("epochs");
+        JsonArray wholeEpochs = stage(work.resolve("whole")).getAsJsonArray("epochs");
+        JsonObject swap = stage(dir).getAsJsonArray("resumed").get(0).getAsJsonObject();
+        assertEquals("io.layerwise.itest.blanking", swap.get("bundle").getAsString(), swap.toString());
+        int after = swap.get("afterEpoch").getAsInt();
+        assertTrue(after >= 5 && after < 200, swap.toString());
+        for (int e = 0; e < after; e++) { // model-dae's epochs: those of the uninterrupted run
+            assertEquals(wholeEpochs.get(e).getAsJsonObject().get("loss").getAsDouble(),
+                    epochs.get(e).getAsJsonObject().get("loss").getAsDouble(), 0.0, "epoch " + (e + 1));
+        }
+        // with every input blanked, its loss climbs far above the denoising autoencoder's
+        double last = epochs.get(199).getAsJsonObject().get("loss").getAsDouble();
+        double denoising = wholeEpochs.get(199).getAsJsonObject().get("loss").getAsDouble();
+        assertTrue(last > 1.2 * denoising, "blanking " + last + " against denoising " + denoising);
+    }
+
+    @Test
+    @Order(4)
     void withoutAProviderComingBackTheJobFailsNamingTheCheckpointToResumeFrom() throws Exception {
         Path dir = work.resolve("orphaned");
         String id = startAsync(dir);
         awaitCheckpoint(dir, 3);
-        Bundle dae = dae();
-        dae.uninstall();
+        Arrays.stream(platform.context().getBundles())
+                .filter(b -> b.getSymbolicName().equals("io.layerwise.itest.blanking")).findFirst().orElseThrow()
+                .uninstall();
         refresh(null);
         String status = awaitEnd(id);
         assertTrue(status.contains(" FAILED "), status);
         assertTrue(status.contains("no provider of \"dae\" came back within 3 s")
                 && status.contains("layerwise:resume " + dir), status);
         assertTrue(Files.isDirectory(dir.resolve("stage-1-dae/checkpoints")), "the checkpoints stay");
+    }
+
+    private static JsonObject stage(Path runDir) throws java.io.IOException {
+        return PlatformIT.json(runDir.resolve("history.json")).getAsJsonArray("stages").get(0).getAsJsonObject();
     }
 
     private String startAsync(Path dir) {
