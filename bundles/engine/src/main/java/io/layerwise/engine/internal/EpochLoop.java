@@ -37,8 +37,8 @@ final class EpochLoop {
             return false;
         }
 
-        /** Saves the stage's model as it is now. */
-        void save() throws IOException;
+        /** Saves the stage's model with these parameters (the stage's own, as {@link Stage#parameters()} gave them). */
+        void save(List<Parameter> parameters) throws IOException;
 
         /** A line for run.log and the listener. */
         void log(String line);
@@ -157,7 +157,8 @@ final class EpochLoop {
             record.put("seconds", seconds);
             record.put("metrics", metrics);
             run.addEpoch(history, record);
-            host.save();
+            List<Parameter> parameters = stage.parameters(); // one copy serves the model, best epoch and checkpoint
+            host.save(parameters);
             host.epochDone(epoch);
             last = epoch;
             lastLoss = loss;
@@ -171,11 +172,11 @@ final class EpochLoop {
             if (stopping != null) {
                 EarlyStopping.Decision d = stopping.observe(epoch, stopping.options().monitor().equals("loss") ? loss : val);
                 if (d == EarlyStopping.Decision.IMPROVED && keepBest) {
-                    best = stage.parameters();
+                    best = parameters;
                 }
                 stop = d == EarlyStopping.Decision.STOP;
             }
-            checkpoint(epoch, 0, stop, loss, val, 0);
+            checkpoint(epoch, 0, parameters, stop, loss, val, 0);
         }
         if (stopping != null) {
             finishEarlyStopping(stopping, best, last, history);
@@ -186,8 +187,8 @@ final class EpochLoop {
      * Writes the checkpoint after {@code epoch} epochs and {@code batch} minibatches of the next ({@code partialSum}:
      * the sum of their losses); {@code loss} and {@code val} are the last finished epoch's.
      */
-    private void checkpoint(int epoch, int batch, boolean stop, double loss, double val, double partialSum)
-            throws IOException {
+    private void checkpoint(int epoch, int batch, List<Parameter> parameters, boolean stop, double loss, double val,
+            double partialSum) throws IOException {
         Map<String, Object> loop = new LinkedHashMap<>();
         if (batch > 0) {
             loop.put("partialSum", partialSum);
@@ -202,7 +203,7 @@ final class EpochLoop {
         if (Double.isFinite(val)) {
             loop.put("lastVal", val);
         }
-        Checkpoints.write(stageDir, epoch, batch, stage.parameters(), stage.trainingState(), best, loop);
+        Checkpoints.write(stageDir, epoch, batch, parameters, stage.trainingState(), best, loop);
     }
 
     /** Runs the epoch's minibatches; returns the sum of their losses. */
@@ -235,7 +236,7 @@ final class EpochLoop {
             }
             sum += loss;
             if (every > 0 && (b + 1) % every == 0 && b + 1 < batches) {
-                checkpoint(epoch - 1, b + 1, false, lastLoss, lastVal, sum);
+                checkpoint(epoch - 1, b + 1, stage.parameters(), false, lastLoss, lastVal, sum);
             }
             long now = System.nanoTime();
             if ((now - lastReport) / 1e9 >= PROGRESS_INTERVAL_S) {
@@ -286,7 +287,7 @@ final class EpochLoop {
         boolean restore = best != null && stopping.bestEpoch() != last;
         if (restore) {
             stage.restore(best);
-            host.save();
+            host.save(best);
             history.put("restoredEpoch", stopping.bestEpoch());
         }
         Map<String, Object> stopped = stopping.stoppedEntry(restore, stage.epochs());

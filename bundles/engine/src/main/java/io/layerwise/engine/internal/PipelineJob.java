@@ -282,8 +282,8 @@ final class PipelineJob implements Job, Runnable {
             }
 
             @Override
-            public void save() throws IOException {
-                PipelineJob.this.save(stage, stageDir, header);
+            public void save(List<Parameter> parameters) throws IOException {
+                ModelFiles.write(stageDir, header, parameters);
             }
 
             @Override

@@ -135,7 +135,7 @@ class EpochLoopTest {
             }
 
             @Override
-            public void save() {
+            public void save(List<Parameter> parameters) {
                 saved.add(stage.w);
             }
 
