@@ -106,9 +106,7 @@ public class AutoencoderStage implements Stage {
         if (train == null) {
             throw new IllegalStateException("batch " + batch + " before prepareTraining");
         }
-        if (batch == 0) {
-            optimizer.startEpoch(optimizer.epoch() + 1);
-        }
+        optimizer.beginBatch(batch);
         INDArray clean = train.get(batch);
         BatchBuffers b = buffers.computeIfAbsent((int) clean.rows(), ae::buffers);
         INDArray input = corruption.apply(clean, b.corruptedIfNeeded(corruption != Corruption.NONE));

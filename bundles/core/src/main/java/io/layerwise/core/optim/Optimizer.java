@@ -46,6 +46,17 @@ public interface Optimizer extends AutoCloseable {
     /** The epoch last started, -1 before the first {@link #startEpoch}. */
     int epoch();
 
+    /**
+     * Called with each minibatch's index in its epoch before that minibatch's {@link #step}: minibatch 0 starts the
+     * next epoch (and its scheduled rate). Trainers number their minibatches anyway, so none counts epochs of its
+     * own; a run resumed inside an epoch starts at a later index and keeps the restored epoch.
+     */
+    default void beginBatch(int batch) {
+        if (batch == 0) {
+            startEpoch(epoch() + 1);
+        }
+    }
+
     /** The learning rate in use. */
     double learningRate();
 

@@ -62,9 +62,7 @@ final class MlpNetwork implements Network {
 
     @Override
     public double trainBatch(int batch) {
-        if (batch == 0) {
-            optimizer.startEpoch(optimizer.epoch() + 1);
-        }
+        optimizer.beginBatch(batch);
         INDArray x = train.get(batch);
         Mlp.Buffers b = buffers.computeIfAbsent((int) x.rows(), mlp::buffers);
         double loss = mlp.gradient(x, labels, batch * batchSize, b);

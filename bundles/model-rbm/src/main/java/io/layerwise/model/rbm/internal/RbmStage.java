@@ -119,9 +119,7 @@ final class RbmStage implements Stage {
         if (train == null) {
             throw new IllegalStateException("batch " + batch + " before prepareTraining");
         }
-        if (batch == 0) {
-            optimizer.startEpoch(optimizer.epoch() + 1);
-        }
+        optimizer.beginBatch(batch);
         INDArray v0 = train.get(batch);
         GibbsBuffers b = buffers.computeIfAbsent((int) v0.rows(), rbm::buffers);
         BatchResult result = rbm.gradient(v0, b, spec.cd(), chains, sampler, spec.penalties());
