@@ -23,7 +23,7 @@ public interface Corruption extends AutoCloseable {
 
     /**
      * The state carried from one minibatch to the next (a random generator's, see
-     * {@link TrainingStates#generator}), for checkpoints taken between epochs. Default: none.
+     * {@link SeededGenerator#state()}), for checkpoints taken between epochs. Default: none.
      *
      * @since 2.1
      */

@@ -13,7 +13,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
 import java.util.function.Consumer;
-import org.nd4j.linalg.api.rng.Random;
 
 /**
  * Writes and reads a stage's {@link TrainingState} under the names every stage of core and the model bundles uses:
@@ -21,7 +20,7 @@ import org.nd4j.linalg.api.rng.Random;
  * <li>an {@link Optimizer} under a prefix {@code p} ({@code optimizer.}): its arrays as {@code p<slot>.<i>} (e.g.
  * {@code optimizer.m.0}), its counts {@code p}{@value OptimizerState#STEP} and {@code p}{@value OptimizerState#EPOCH}
  * as counters, its other scalars ({@code p}{@value OptimizerState#LR}) as one-element float64 values;</li>
- * <li>a native random generator ({@link #generator}) as the counters {@code <prefix>rootState} and
+ * <li>a native random generator ({@link SeededGenerator#state()}) as the counters {@code <prefix>rootState} and
  * {@code <prefix>nodeState}: ND4J's generator is exactly these two words;</li>
  * <li>penalty {@code i} of a stage's list as the values {@code penalty.<i>.<name>} of its {@link Penalty#state()}.</li>
  * </ul>
@@ -34,29 +33,8 @@ public final class TrainingStates {
     public static final String OPTIMIZER = "optimizer.";
     /** The prefix of a stage's penalties; penalty {@code i}'s entries are under {@code penalty.<i>.}. */
     public static final String PENALTY = "penalty.";
-    static final String ROOT = "rootState";
-    static final String NODE = "nodeState";
 
     private TrainingStates() {
-    }
-
-    /** The state of a native generator: {@code rootState} and {@code nodeState}. */
-    public static Map<String, Long> generator(Random rng) {
-        Map<String, Long> m = new LinkedHashMap<>();
-        m.put(ROOT, rng.rootState());
-        m.put(NODE, rng.nodeState());
-        return m;
-    }
-
-    /** Sets a native generator to a state of {@link #generator}; names a missing or unknown entry. */
-    public static void restoreGenerator(Random rng, Map<String, Long> state, String what) {
-        Long root = state.get(ROOT);
-        Long node = state.get(NODE);
-        if (root == null || node == null || state.size() != 2) {
-            throw new IllegalArgumentException(what + " state must have exactly " + ROOT + " and " + NODE + ", got "
-                    + new TreeSet<>(state.keySet()));
-        }
-        rng.setStates(root, node);
     }
 
     /** Collects a stage's state. */

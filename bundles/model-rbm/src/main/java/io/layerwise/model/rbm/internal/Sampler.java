@@ -1,11 +1,10 @@
 package io.layerwise.model.rbm.internal;
 
-import io.layerwise.core.ae.TrainingStates;
+import io.layerwise.core.ae.SeededGenerator;
 import java.util.Map;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.random.impl.BernoulliDistribution;
 import org.nd4j.linalg.api.ops.random.impl.GaussianDistribution;
-import org.nd4j.linalg.api.rng.Random;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
@@ -15,39 +14,35 @@ import org.nd4j.linalg.factory.Nd4j;
  * The same seed gives the same sequence of draws.
  */
 final class Sampler implements AutoCloseable {
-    private final Random rng;
+    private final SeededGenerator generator;
 
     Sampler(long seed) {
-        this.rng = Nd4j.getRandomFactory().getNewRandomInstance(seed);
+        this.generator = new SeededGenerator(seed);
     }
 
     /** {@code out_i <- 1} with probability {@code p_i}, else 0; {@code out} may be {@code p} itself. */
     void bernoulli(INDArray p, INDArray out) {
-        Nd4j.getExecutioner().exec(new BernoulliDistribution(out, p), rng);
+        Nd4j.getExecutioner().exec(new BernoulliDistribution(out, p), generator.random());
     }
 
     /** {@code x <- x + e}, {@code e ~ N(0, I)} drawn into {@code scratch} (same shape as {@code x}). */
     void addStandardNormal(INDArray x, INDArray scratch) {
-        Nd4j.getExecutioner().exec(new GaussianDistribution(scratch, 0.0, 1.0), rng);
+        Nd4j.getExecutioner().exec(new GaussianDistribution(scratch, 0.0, 1.0), generator.random());
         x.addi(scratch);
     }
 
     /** The generator's {@code rootState} and {@code nodeState}, for checkpoints. */
     Map<String, Long> state() {
-        return TrainingStates.generator(rng);
+        return generator.state();
     }
 
     /** Continues from a {@link #state()}: the draws that follow are those that followed it. */
     void restoreState(Map<String, Long> state) {
-        TrainingStates.restoreGenerator(rng, state, "sampler");
+        generator.restoreState(state, "sampler");
     }
 
     @Override
     public void close() {
-        try {
-            rng.close();
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
+        generator.close();
     }
 }
