@@ -73,14 +73,15 @@ class ConcurrencyIT {
             Shell.Result r = Shell.exec(platform, "layerwise:run --async --out " + work.resolve("together/" + f.getFileName())
                     + " " + f);
             assertEquals(0, r.exitCode(), r.all());
-            ids.add(r.out().replaceAll("(?s).*job (\\d+) started.*", "$1"));
+            ids.add(Jobs.id(r));
         }
         String jobs = Shell.exec(platform, "layerwise:jobs").out();
         for (String id : ids) {
             assertTrue(jobs.lines().anyMatch(l -> l.trim().startsWith(id + " ")), "job " + id + " listed:\n" + jobs);
         }
         for (String id : ids) {
-            assertTrue(awaitState(id, "DONE", 120_000), Shell.exec(platform, "layerwise:status " + id).out());
+            String end = Jobs.awaitEnd(platform, id, 120_000);
+            assertTrue(end.contains(" DONE "), end);
         }
         for (Path f : files) {
             byte[] alone = Files.readAllBytes(stageDir(work.resolve("alone/" + f.getFileName())).resolve("params.bin"));
@@ -95,14 +96,15 @@ class ConcurrencyIT {
         Path runDir = work.resolve("runs/long");
         Shell.Result r = Shell.exec(platform, "layerwise:run --async --out " + runDir + " " + f);
         assertEquals(0, r.exitCode(), r.all());
-        String id = r.out().replaceAll("(?s).*job (\\d+) started.*", "$1");
+        String id = Jobs.id(r);
         long deadline = System.currentTimeMillis() + 60_000;
         while (!Files.exists(runDir.resolve("stage-1-dae/model.json")) && System.currentTimeMillis() < deadline) {
             Thread.sleep(50);
         }
         long asked = System.nanoTime();
         Shell.exec(platform, "layerwise:cancel " + id);
-        assertTrue(awaitState(id, "CANCELLED", 10_000), Shell.exec(platform, "layerwise:status " + id).out());
+        String end = Jobs.awaitEnd(platform, id, 10_000);
+        assertTrue(end.contains(" CANCELLED "), end);
         double seconds = (System.nanoTime() - asked) / 1e9;
         // a minibatch of 20 rows x 16 hidden units takes well under a millisecond; a second is a generous bound
         assertTrue(seconds < 1.0, "cancelled after " + seconds + " s");
@@ -142,21 +144,6 @@ class ConcurrencyIT {
                 + "runs 36-40 %.1f MiB, runs 96-100 %.1f MiB%n", heap10 / 1048576.0, heap100 / 1048576.0,
                 rssEarly / 1048576.0, rssLate / 1048576.0);
         assertTrue(heap100 <= heap10 * 1.10, "heap grew from " + heap10 + " to " + heap100 + " bytes");
-    }
-
-    private boolean awaitState(String id, String state, long millis) throws InterruptedException {
-        long deadline = System.currentTimeMillis() + millis;
-        while (System.currentTimeMillis() < deadline) {
-            String s = Shell.exec(platform, "layerwise:status " + id).out();
-            if (s.contains(" " + state + " ")) {
-                return true;
-            }
-            if (s.contains(" FAILED ")) {
-                return false;
-            }
-            Thread.sleep(50);
-        }
-        return false;
     }
 
     private static Path stageDir(Path runDir) throws Exception {

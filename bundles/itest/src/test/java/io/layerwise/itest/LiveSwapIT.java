@@ -62,12 +62,12 @@ class LiveSwapIT {
 
         Path dir = work.resolve("swapped");
         String id = startAsync(dir);
-        awaitCheckpoint(dir, 5);
+        Jobs.awaitCheckpoint(dir.resolve("stage-1-dae"), 5);
         Bundle dae = dae();
         Path jar = PlatformIT.DIST.resolve("bundle").resolve(Path.of(dae.getLocation().replaceFirst("^.*/", "")));
         dae.update(new ByteArrayInputStream(PlatformIT.withVersion(Files.readAllBytes(jar), "9.9.9")));
         refresh(dae);
-        String status = awaitEnd(id);
+        String status = Jobs.awaitEnd(platform, id, 120_000);
         assertTrue(status.contains(" DONE "), status);
 
         assertArrayEquals(Files.readAllBytes(whole.resolve("stage-1-dae/params.bin")),
@@ -89,8 +89,8 @@ class LiveSwapIT {
         Path dir = work.resolve("twenty");
         Path longer = PlatformIT.pipeline(work, "longer", PIPELINE.replace("\"epochs\": 200", "\"epochs\": 100000"));
         Shell.Result r = Shell.exec(platform, "layerwise:run --async --out " + dir + " " + longer);
-        String id = r.out().replaceAll("(?s).*job (\\d+) started.*", "$1");
-        awaitCheckpoint(dir, 2);
+        String id = Jobs.id(r);
+        Jobs.awaitCheckpoint(dir.resolve("stage-1-dae"), 2);
         java.util.List<java.lang.ref.WeakReference<ClassLoader>> loaders = new java.util.ArrayList<>();
         Path log = dir.resolve("run.log");
         for (int cycle = 1; cycle <= 20; cycle++) {
@@ -111,7 +111,7 @@ class LiveSwapIT {
                     + Shell.exec(platform, "layerwise:status " + id).out() + Shell.exec(platform, "lb").out());
         }
         Shell.exec(platform, "layerwise:cancel " + id);
-        assertTrue(awaitEnd(id).contains(" CANCELLED "));
+        assertTrue(Jobs.awaitEnd(platform, id, 120_000).contains(" CANCELLED "));
         long deadline = System.currentTimeMillis() + 30_000;
         while (loaders.stream().anyMatch(w -> w.get() != null) && System.currentTimeMillis() < deadline) {
             System.gc();
@@ -127,7 +127,7 @@ class LiveSwapIT {
     void aDifferentProviderTakingOverTrainsTheLaterEpochsItsOwnWay() throws Exception {
         Path dir = work.resolve("different");
         String id = startAsync(dir);
-        awaitCheckpoint(dir, 5);
+        Jobs.awaitCheckpoint(dir.resolve("stage-1-dae"), 5);
         byte[] jar = TestBundles.of("io.layerwise.itest.blanking", "1.0.0", BlankingDae.class,
                 "io.layerwise.api.spec;version=\"[1.0,2)\",io.layerwise.api.stage;version=\"[1.3,2)\","
                         + "io.layerwise.core.ae;version=\"[2.1,3)\",org.nd4j.linalg.api.ndarray,org.osgi.framework");
@@ -135,7 +135,7 @@ class LiveSwapIT {
         blanking.start();
         dae().uninstall(); // model-dae goes; the only dae provider left is the blanking one
         refresh(null);
-        String status = awaitEnd(id);
+        String status = Jobs.awaitEnd(platform, id, 120_000);
         assertTrue(status.contains(" DONE "), status);
 
         JsonArray epochs = stage(dir).getAsJsonArray("epochs");
@@ -159,12 +159,12 @@ class LiveSwapIT {
     void withoutAProviderComingBackTheJobFailsNamingTheCheckpointToResumeFrom() throws Exception {
         Path dir = work.resolve("orphaned");
         String id = startAsync(dir);
-        awaitCheckpoint(dir, 3);
+        Jobs.awaitCheckpoint(dir.resolve("stage-1-dae"), 3);
         Arrays.stream(platform.context().getBundles())
                 .filter(b -> b.getSymbolicName().equals("io.layerwise.itest.blanking")).findFirst().orElseThrow()
                 .uninstall();
         refresh(null);
-        String status = awaitEnd(id);
+        String status = Jobs.awaitEnd(platform, id, 120_000);
         assertTrue(status.contains(" FAILED "), status);
         assertTrue(status.contains("no provider of \"dae\" came back within 3 s")
                 && status.contains("layerwise:resume " + dir), status);
@@ -178,7 +178,7 @@ class LiveSwapIT {
     private String startAsync(Path dir) {
         Shell.Result r = Shell.exec(platform, "layerwise:run --async --out " + dir + " " + pipeline);
         assertEquals(0, r.exitCode(), r.all());
-        return r.out().replaceAll("(?s).*job (\\d+) started.*", "$1");
+        return Jobs.id(r);
     }
 
     private Bundle dae() {
@@ -195,26 +195,5 @@ class LiveSwapIT {
                     }
                 });
         assertTrue(done.await(30, java.util.concurrent.TimeUnit.SECONDS));
-    }
-
-    private static void awaitCheckpoint(Path dir, int epoch) throws InterruptedException {
-        Path cp = dir.resolve(String.format("stage-1-dae/checkpoints/epoch-%04d", epoch));
-        long deadline = System.currentTimeMillis() + 120_000;
-        while (!Files.isDirectory(cp) && System.currentTimeMillis() < deadline) {
-            Thread.sleep(5);
-        }
-        assertTrue(Files.isDirectory(cp), cp + " appears");
-    }
-
-    private String awaitEnd(String id) throws InterruptedException {
-        long deadline = System.currentTimeMillis() + 120_000;
-        while (System.currentTimeMillis() < deadline) {
-            String s = Shell.exec(platform, "layerwise:status " + id).out();
-            if (s.contains(" DONE ") || s.contains(" FAILED ") || s.contains(" CANCELLED ")) {
-                return s;
-            }
-            Thread.sleep(50);
-        }
-        throw new AssertionError("job " + id + " did not end");
     }
 }

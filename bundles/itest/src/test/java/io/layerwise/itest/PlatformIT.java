@@ -349,7 +349,7 @@ class PlatformIT {
                     "\"validation\": \"test\""));
             Shell.Result started = Shell.exec(platform, "layerwise:run --async --out " + work.resolve("runs/long") + " " + p);
             assertEquals(0, started.exitCode(), started.all());
-            String id = started.out().replaceAll("(?s).*job (\\d+) started.*", "$1");
+            String id = Jobs.id(started);
             java.util.regex.Pattern line = java.util.regex.Pattern.compile("Epoch (\\d+)/100000 \\[[=>.]{30}\\] \\d+/300"
                     + " - ETA \\S+( - loss: \\d+\\.\\d{4})? - val_loss: \\d+\\.\\d{4}");
             try {

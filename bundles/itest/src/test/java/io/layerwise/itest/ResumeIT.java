@@ -62,10 +62,10 @@ class ResumeIT {
         Path dir = work.resolve("cancelled");
         Shell.Result r = Shell.exec(platform, "layerwise:run --async --out " + dir + " " + pipeline);
         assertEquals(0, r.exitCode(), r.all());
-        String id = r.out().replaceAll("(?s).*job (\\d+) started.*", "$1");
-        awaitCheckpoint(dir.resolve("stage-2-sparse-ae"), 3);
+        String id = Jobs.id(r);
+        Jobs.awaitCheckpoint(dir.resolve("stage-2-sparse-ae"), 3);
         Shell.exec(platform, "layerwise:cancel " + id);
-        awaitFinished(id);
+        Jobs.awaitEnd(platform, id, 60_000);
         assertTrue(Shell.exec(platform, "layerwise:status " + id).out().contains("CANCELLED"));
         Shell.Result resumed = Shell.exec(platform, "layerwise:resume " + dir);
         assertEquals(0, resumed.exitCode(), resumed.all());
@@ -85,10 +85,10 @@ class ResumeIT {
                 .replace("\"batch\": 10,", "\"batch\": 10, \"checkpointEvery\": 4,"));
         Shell.Result r = Shell.exec(platform, "layerwise:run --async --out " + dir + " " + file);
         assertEquals(0, r.exitCode(), r.all());
-        String id = r.out().replaceAll("(?s).*job (\\d+) started.*", "$1");
-        awaitCheckpoint(dir.resolve("stage-2-sparse-ae"), 3);
+        String id = Jobs.id(r);
+        Jobs.awaitCheckpoint(dir.resolve("stage-2-sparse-ae"), 3);
         Shell.exec(platform, "layerwise:cancel " + id);
-        awaitFinished(id);
+        Jobs.awaitEnd(platform, id, 60_000);
         // keep only checkpoints taken inside an epoch, so that resuming must start at a minibatch
         try (var dirs = Files.list(dir.resolve("stage-2-sparse-ae/checkpoints"))) {
             for (Path d : dirs.toList()) {
@@ -113,10 +113,10 @@ class ResumeIT {
     void aDamagedNewestCheckpointIsReportedAndTheOneBeforeItIsUsed() throws Exception {
         Path dir = work.resolve("damaged");
         Shell.Result r = Shell.exec(platform, "layerwise:run --async --out " + dir + " " + pipeline);
-        String id = r.out().replaceAll("(?s).*job (\\d+) started.*", "$1");
-        awaitCheckpoint(dir.resolve("stage-2-sparse-ae"), 4);
+        String id = Jobs.id(r);
+        Jobs.awaitCheckpoint(dir.resolve("stage-2-sparse-ae"), 4);
         Shell.exec(platform, "layerwise:cancel " + id);
-        awaitFinished(id);
+        Jobs.awaitEnd(platform, id, 60_000);
         Path newest = newestCheckpoint(dir.resolve("stage-2-sparse-ae"));
         Path bin = newest.resolve("params.bin");
         byte[] bytes = Files.readAllBytes(bin);
@@ -137,7 +137,7 @@ class ResumeIT {
         Path dir = cwd.resolve("killed");
         Process p = launch(cwd, "run", longer.toString(), "--out", dir.toString());
         Path stage = dir.resolve("stage-2-sparse-ae");
-        awaitCheckpoint(stage, 5);
+        Jobs.awaitCheckpoint(stage, 5);
         p.destroyForcibly(); // SIGKILL: no shutdown hook, no last words
         assertTrue(p.waitFor(30, TimeUnit.SECONDS));
         int kept = Integer.parseInt(newestCheckpoint(stage).getFileName().toString().substring(6));
@@ -167,30 +167,9 @@ class ResumeIT {
         }
     }
 
-    private static void awaitCheckpoint(Path stageDir, int epoch) throws InterruptedException {
-        Path cp = stageDir.resolve(String.format("checkpoints/epoch-%04d", epoch));
-        long deadline = System.currentTimeMillis() + 120_000;
-        while (!Files.isDirectory(cp) && System.currentTimeMillis() < deadline) {
-            Thread.sleep(5);
-        }
-        assertTrue(Files.isDirectory(cp), cp + " appears");
-    }
-
     private static Path newestCheckpoint(Path stageDir) throws Exception {
         try (var dirs = Files.list(stageDir.resolve("checkpoints"))) {
             return dirs.filter(d -> d.getFileName().toString().matches("epoch-\\d+")).max(Path::compareTo).orElseThrow();
         }
-    }
-
-    private void awaitFinished(String id) throws InterruptedException {
-        long deadline = System.currentTimeMillis() + 60_000;
-        while (System.currentTimeMillis() < deadline) {
-            String s = Shell.exec(platform, "layerwise:status " + id).out();
-            if (s.contains(" CANCELLED ") || s.contains(" DONE ") || s.contains(" FAILED ")) {
-                return;
-            }
-            Thread.sleep(20);
-        }
-        throw new AssertionError("job " + id + " did not end");
     }
 }
