@@ -130,6 +130,10 @@ final class PipelineJob implements Job, Runnable {
             if (status.state() != State.DONE) {
                 run.removeIncompleteFolders();
             }
+            // The job's ND4J arrays live in native memory that is freed only when the GC finds their small Java
+            // handles dead. With a heap this quiet that can take dozens of jobs, and the native allocator keeps the
+            // high-water mark: ask for the collection now (measured in the soak test: +40 MiB RSS over 40 runs without).
+            System.gc();
             Thread.currentThread().setName(threadName);
             done.countDown();
         }
