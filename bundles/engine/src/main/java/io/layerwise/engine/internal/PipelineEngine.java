@@ -41,8 +41,10 @@ import org.osgi.service.component.annotations.Deactivate;
  * The pipeline engine. {@link #submit} does everything that can fail on bad input before any output exists:
  * parse the file, find the data source and every stage type, load the data, and create every stage once to
  * validate its fields and chain the sizes. Only then does it create the run directory and start the job.
+ * Immediate, because SCR disposes a delayed component when its last user goes: restarting the shell bundle
+ * would otherwise cancel every running job.
  */
-@Component(service = PipelineRunner.class)
+@Component(service = PipelineRunner.class, immediate = true)
 public final class PipelineEngine implements PipelineRunner {
     private final AtomicInteger ids = new AtomicInteger();
     /** Finished jobs kept for layerwise:jobs and status; older ones are forgotten so a long session stays flat. */
