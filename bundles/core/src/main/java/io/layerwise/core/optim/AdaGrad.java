@@ -1,10 +1,7 @@
 package io.layerwise.core.optim;
 
-import io.layerwise.core.nn.Level1;
 import java.util.List;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.api.ops.impl.transforms.floating.Sqrt;
-import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * AdaGrad (Duchi, Hazan and Singer 2011, diagonal form): {@code G <- G + g^2; theta <- theta - lr g / (sqrt(G) + eps)},
@@ -21,12 +18,8 @@ public final class AdaGrad extends SlotOptimizer {
      */
     public record Options(double lr, double eps) implements Optimizer.Options {
         public Options {
-            if (!(lr > 0) || Double.isInfinite(lr)) {
-                throw new IllegalArgumentException("lr must be positive, got " + lr);
-            }
-            if (!(eps > 0) || Double.isInfinite(eps)) {
-                throw new IllegalArgumentException("eps must be positive, got " + eps);
-            }
+            requirePositive("lr", lr);
+            requirePositive("eps", eps);
         }
 
         @Override
@@ -59,9 +52,7 @@ public final class AdaGrad extends SlotOptimizer {
             INDArray w = work.get(i);
             g.mul(g, w);
             s.addi(w);
-            Nd4j.getExecutioner().exec(new Sqrt(s, w));
-            w.addi(options.eps()).rdivi(g); // w <- g / (sqrt(G) + eps)
-            Level1.axpy(-lr, w, parameters.get(i));
+            scaledStep(g, s, options.eps(), lr, w, parameters.get(i));
         }
     }
 }

@@ -3,8 +3,6 @@ package io.layerwise.core.optim;
 import io.layerwise.core.nn.Level1;
 import java.util.List;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.api.ops.impl.transforms.floating.Sqrt;
-import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * Adam (Kingma and Ba 2015, Algorithm 1): at update {@code t = 1, 2, ...}
@@ -28,18 +26,10 @@ public final class Adam extends SlotOptimizer {
      */
     public record Options(double lr, double beta1, double beta2, double eps) implements Optimizer.Options {
         public Options {
-            if (!(lr > 0) || Double.isInfinite(lr)) {
-                throw new IllegalArgumentException("lr must be positive, got " + lr);
-            }
-            if (!(beta1 >= 0 && beta1 < 1)) {
-                throw new IllegalArgumentException("beta1 must be in [0, 1), got " + beta1);
-            }
-            if (!(beta2 >= 0 && beta2 < 1)) {
-                throw new IllegalArgumentException("beta2 must be in [0, 1), got " + beta2);
-            }
-            if (!(eps > 0) || Double.isInfinite(eps)) {
-                throw new IllegalArgumentException("eps must be positive, got " + eps);
-            }
+            requirePositive("lr", lr);
+            requireInUnitInterval("beta1", beta1);
+            requireInUnitInterval("beta2", beta2);
+            requirePositive("eps", eps);
         }
 
         @Override
@@ -83,9 +73,7 @@ public final class Adam extends SlotOptimizer {
             g.mul(g, w);
             vi.muli(b2);
             Level1.axpy(1 - b2, w, vi);
-            Nd4j.getExecutioner().exec(new Sqrt(vi, w));
-            w.addi(epsT).rdivi(mi); // w <- m / (sqrt(v) + eps_t)
-            Level1.axpy(-stepSize, w, parameters.get(i));
+            scaledStep(mi, vi, epsT, stepSize, w, parameters.get(i));
         }
     }
 }

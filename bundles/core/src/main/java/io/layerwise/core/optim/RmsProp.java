@@ -3,8 +3,6 @@ package io.layerwise.core.optim;
 import io.layerwise.core.nn.Level1;
 import java.util.List;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.api.ops.impl.transforms.floating.Sqrt;
-import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * RMSprop (Hinton, Coursera lecture 6e): {@code s <- rho s + (1 - rho) g^2; theta <- theta - lr g / (sqrt(s) + eps)},
@@ -22,15 +20,9 @@ public final class RmsProp extends SlotOptimizer {
      */
     public record Options(double lr, double rho, double eps) implements Optimizer.Options {
         public Options {
-            if (!(lr > 0) || Double.isInfinite(lr)) {
-                throw new IllegalArgumentException("lr must be positive, got " + lr);
-            }
-            if (!(rho >= 0 && rho < 1)) {
-                throw new IllegalArgumentException("rho must be in [0, 1), got " + rho);
-            }
-            if (!(eps > 0) || Double.isInfinite(eps)) {
-                throw new IllegalArgumentException("eps must be positive, got " + eps);
-            }
+            requirePositive("lr", lr);
+            requireInUnitInterval("rho", rho);
+            requirePositive("eps", eps);
         }
 
         @Override
@@ -65,9 +57,7 @@ public final class RmsProp extends SlotOptimizer {
             g.mul(g, w);
             s.muli(rho);
             Level1.axpy(1 - rho, w, s);
-            Nd4j.getExecutioner().exec(new Sqrt(s, w));
-            w.addi(options.eps()).rdivi(g); // w <- g / (sqrt(s) + eps)
-            Level1.axpy(-lr, w, parameters.get(i));
+            scaledStep(g, s, options.eps(), lr, w, parameters.get(i));
         }
     }
 }

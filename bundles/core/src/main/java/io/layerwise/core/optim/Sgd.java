@@ -27,12 +27,8 @@ public final class Sgd extends SlotOptimizer {
      */
     public record Options(double lr, double momentum, boolean nesterov) implements Optimizer.Options {
         public Options {
-            if (!(lr > 0) || Double.isInfinite(lr)) {
-                throw new IllegalArgumentException("lr must be positive, got " + lr);
-            }
-            if (!(momentum >= 0 && momentum < 1)) {
-                throw new IllegalArgumentException("momentum must be in [0, 1), got " + momentum);
-            }
+            requirePositive("lr", lr);
+            requireInUnitInterval("momentum", momentum);
             if (nesterov && momentum == 0) {
                 throw new IllegalArgumentException("momentum must be in (0, 1) for nesterov, got 0");
             }

@@ -1,6 +1,7 @@
 package io.layerwise.core.optim;
 
 import io.layerwise.api.stage.Parameter;
+import io.layerwise.core.nn.Level1;
 import io.layerwise.core.nn.NdArrays;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -10,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.ops.impl.transforms.floating.Sqrt;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
@@ -55,6 +57,28 @@ abstract class SlotOptimizer implements Optimizer {
         List<INDArray> arrays = zerosLike(parameters);
         scratch.addAll(arrays);
         return arrays;
+    }
+
+    /** {@code parameter <- parameter - stepSize * numerator / (sqrt(square) + eps)}, element-wise, through {@code work}. */
+    static void scaledStep(INDArray numerator, INDArray square, double eps, double stepSize, INDArray work,
+            INDArray parameter) {
+        Nd4j.getExecutioner().exec(new Sqrt(square, work));
+        work.addi(eps).rdivi(numerator);
+        Level1.axpy(-stepSize, work, parameter);
+    }
+
+    /** The options' check for learning rates and denominators' {@code eps}. */
+    static void requirePositive(String name, double value) {
+        if (!(value > 0) || Double.isInfinite(value)) {
+            throw new IllegalArgumentException(name + " must be positive, got " + value);
+        }
+    }
+
+    /** The options' check for decay rates and momentum. */
+    static void requireInUnitInterval(String name, double value) {
+        if (!(value >= 0 && value < 1)) {
+            throw new IllegalArgumentException(name + " must be in [0, 1), got " + value);
+        }
     }
 
     /**
