@@ -71,10 +71,7 @@ class ConcurrencyIT {
         }
         List<String> ids = new ArrayList<>();
         for (Path f : files) {
-            Shell.Result r = Shell.exec(platform, "layerwise:run --async --out " + work.resolve("together/" + f.getFileName())
-                    + " " + f);
-            assertEquals(0, r.exitCode(), r.all());
-            ids.add(Jobs.id(r));
+            ids.add(Jobs.start(platform, work.resolve("together/" + f.getFileName()), f));
         }
         String jobs = Shell.exec(platform, "layerwise:jobs").out();
         for (String id : ids) {
@@ -95,9 +92,7 @@ class ConcurrencyIT {
     void cancelStopsAJobWithinAMinibatchAndKeepsTheLastEpochsModel() throws Exception {
         Path f = PlatformIT.pipeline(work, "long", PlatformIT.TINY.replace("\"epochs\": 2", "\"epochs\": 100000"));
         Path runDir = work.resolve("runs/long");
-        Shell.Result r = Shell.exec(platform, "layerwise:run --async --out " + runDir + " " + f);
-        assertEquals(0, r.exitCode(), r.all());
-        String id = Jobs.id(r);
+        String id = Jobs.start(platform, runDir, f);
         long deadline = System.currentTimeMillis() + 60_000;
         while (!Files.exists(runDir.resolve("stage-1-dae/model.json")) && System.currentTimeMillis() < deadline) {
             Thread.sleep(50);

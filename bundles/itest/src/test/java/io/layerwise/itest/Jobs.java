@@ -1,5 +1,6 @@
 package io.layerwise.itest;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.layerwise.launcher.Platform;
@@ -11,8 +12,15 @@ final class Jobs {
     private Jobs() {
     }
 
+    /** Starts {@code pipeline} with {@code layerwise:run --async --out out} and returns the job's id. */
+    static String start(Platform platform, Path out, Path pipeline) {
+        Shell.Result started = Shell.exec(platform, "layerwise:run --async --out " + out + " " + pipeline);
+        assertEquals(0, started.exitCode(), started.all());
+        return id(started);
+    }
+
     /** The id in {@code layerwise:run --async}'s answer, {@code job N started: DIR}. */
-    static String id(Shell.Result started) {
+    private static String id(Shell.Result started) {
         return started.out().replaceAll("(?s).*job (\\d+) started.*", "$1");
     }
 

@@ -43,9 +43,7 @@ class LiveSwapIT {
     @BeforeAll
     void start() throws Exception {
         Path data = SyntheticMnist.write(work.resolve("data"), 300, 100);
-        Path deploy = Files.createDirectories(work.resolve("deploy"));
-        platform = Platform.start(PlatformIT.DIST, Map.of("layerwise.cwd", work.toString(), "layerwise.data.dir",
-                data.toString(), "felix.fileinstall.dir", deploy.toString(), "layerwise.swap.timeout.seconds", "3"));
+        platform = PlatformIT.startIn(work, data.toString(), Map.of("layerwise.swap.timeout.seconds", "3"));
         pipeline = PlatformIT.pipeline(work, "swap", PIPELINE);
     }
 
@@ -88,8 +86,7 @@ class LiveSwapIT {
     void twentyUpdatesDuringOneJobLeaveNoOldClassLoaderReachable() throws Exception {
         Path dir = work.resolve("twenty");
         Path longer = PlatformIT.pipeline(work, "longer", PIPELINE.replace("\"epochs\": 200", "\"epochs\": 100000"));
-        Shell.Result r = Shell.exec(platform, "layerwise:run --async --out " + dir + " " + longer);
-        String id = Jobs.id(r);
+        String id = Jobs.start(platform, dir, longer);
         Jobs.awaitCheckpoint(dir.resolve("stage-1-dae"), 2);
         java.util.List<java.lang.ref.WeakReference<ClassLoader>> loaders = new java.util.ArrayList<>();
         Path log = dir.resolve("run.log");
@@ -176,9 +173,7 @@ class LiveSwapIT {
     }
 
     private String startAsync(Path dir) {
-        Shell.Result r = Shell.exec(platform, "layerwise:run --async --out " + dir + " " + pipeline);
-        assertEquals(0, r.exitCode(), r.all());
-        return Jobs.id(r);
+        return Jobs.start(platform, dir, pipeline);
     }
 
     private Bundle dae() {

@@ -13,6 +13,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
@@ -53,9 +54,16 @@ class PlatformIT {
      * that bundles a developer deployed into runtime/deploy stay out of the tests.
      */
     static Platform startIn(Path work, String dataDir) throws Exception {
+        return startIn(work, dataDir, Map.of());
+    }
+
+    /** {@link #startIn(Path, String)} with further framework properties. */
+    static Platform startIn(Path work, String dataDir, Map<String, String> more) throws Exception {
         Path deploy = Files.createDirectories(work.resolve("deploy"));
-        return Platform.start(DIST, Map.of("layerwise.cwd", work.toString(), "layerwise.data.dir", dataDir,
+        Map<String, String> props = new HashMap<>(more);
+        props.putAll(Map.of("layerwise.cwd", work.toString(), "layerwise.data.dir", dataDir,
                 "felix.fileinstall.dir", deploy.toString()));
+        return Platform.start(DIST, props);
     }
 
     static Platform start(Path work) throws Exception {
@@ -261,10 +269,18 @@ class PlatformIT {
                     TINY.replace("]}\n", "], \"finetune\": {\"head\": \"svm\"}}\n"),
                     "finetune.head \"svm\" is not an installed fine-tuning head; installed: autoencoder (io.layerwise.finetune",
                     TINY.replace("]}\n", "], \"finetune\": {\"epoch\": 3}}\n"), "finetune.epoch is not a known field");
+            assertEachFailsNamingItsError(cases, "bad-");
+        }
+
+        /**
+         * Runs each pipeline (key) and expects it to fail with a message containing its value and the pipeline's
+         * path, with no stack trace and no run directory left behind.
+         */
+        private void assertEachFailsNamingItsError(Map<String, String> cases, String prefix) throws Exception {
             int i = 0;
             for (var c : cases.entrySet()) {
-                Path p = pipeline(work, "bad-" + i, c.getKey());
-                Path out = work.resolve("runs/bad-" + i++);
+                Path p = pipeline(work, prefix + i, c.getKey());
+                Path out = work.resolve("runs/" + prefix + i++);
                 Shell.Result r = Shell.exec(platform, "layerwise:run --out " + out + " " + p);
                 assertNotEquals(0, r.exitCode(), c.getValue());
                 assertTrue(r.err().contains(c.getValue()) && r.err().contains(p.toString()), r.err());
@@ -292,16 +308,7 @@ class PlatformIT {
                             "{\"type\": \"pca\", \"components\": 10,").replace("\"epochs\": 2, \"batch\": 20, "
                             + "\"optimizer\": {\"kind\": \"sgd\", \"lr\": 0.1}", "\"validation\": 0.1"),
                     "stages[0].train is not a known field");
-            int i = 0;
-            for (var c : cases.entrySet()) {
-                Path p = pipeline(work, "bad-train-" + i, c.getKey());
-                Path out = work.resolve("runs/bad-train-" + i++);
-                Shell.Result r = Shell.exec(platform, "layerwise:run --out " + out + " " + p);
-                assertNotEquals(0, r.exitCode(), c.getValue());
-                assertTrue(r.err().contains(c.getValue()) && r.err().contains(p.toString()), r.err());
-                assertFalse(r.err().contains("\tat "), "no stack trace: " + r.err());
-                assertFalse(Files.exists(out), "no run directory for " + c.getValue());
-            }
+            assertEachFailsNamingItsError(cases, "bad-train-");
         }
 
         /**
@@ -347,9 +354,7 @@ class PlatformIT {
         void statusShowsTheRunningEpochsProgressLineOfAnAsyncRun() throws Exception {
             Path p = pipeline(work, "long", withTrain(TINY.replace("\"epochs\": 2", "\"epochs\": 100000"),
                     "\"validation\": \"test\""));
-            Shell.Result started = Shell.exec(platform, "layerwise:run --async --out " + work.resolve("runs/long") + " " + p);
-            assertEquals(0, started.exitCode(), started.all());
-            String id = Jobs.id(started);
+            String id = Jobs.start(platform, work.resolve("runs/long"), p);
             java.util.regex.Pattern line = java.util.regex.Pattern.compile("Epoch (\\d+)/100000 \\[[=>.]{30}\\] \\d+/300"
                     + " - ETA \\S+( - loss: \\d+\\.\\d{4})? - val_loss: \\d+\\.\\d{4}");
             try {

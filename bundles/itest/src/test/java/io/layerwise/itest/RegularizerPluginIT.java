@@ -172,9 +172,7 @@ class RegularizerPluginIT {
         @Test
         void aThrowingOrNanRegularizerStopsItsJobByNameWhileAnotherJobAndTheFrameworkCarryOn() throws Exception {
             Path other = PlatformIT.pipeline(work, "other", PlatformIT.TINY.replace("\"epochs\": 2", "\"epochs\": 100000"));
-            Shell.Result started = Shell.exec(platform, "layerwise:run --async --out " + work.resolve("runs/other") + " " + other);
-            assertEquals(0, started.exitCode(), started.all());
-            String otherId = Jobs.id(started);
+            String otherId = Jobs.start(platform, work.resolve("runs/other"), other);
 
             Path throwing = PlatformIT.pipeline(work, "throwing", pipeline("{\"name\": \"throwing\"}", 2));
             Shell.Result r = Shell.exec(platform, "layerwise:run --out " + work.resolve("runs/throwing") + " " + throwing);

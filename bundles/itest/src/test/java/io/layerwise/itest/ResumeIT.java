@@ -60,9 +60,7 @@ class ResumeIT {
     @Test
     void aCancelledRunResumedFromItsCheckpointEndsBitIdenticalToAnUninterruptedOne() throws Exception {
         Path dir = work.resolve("cancelled");
-        Shell.Result r = Shell.exec(platform, "layerwise:run --async --out " + dir + " " + pipeline);
-        assertEquals(0, r.exitCode(), r.all());
-        String id = Jobs.id(r);
+        String id = Jobs.start(platform, dir, pipeline);
         Jobs.awaitCheckpoint(dir.resolve("stage-2-sparse-ae"), 3);
         Shell.exec(platform, "layerwise:cancel " + id);
         Jobs.awaitEnd(platform, id, 60_000);
@@ -83,9 +81,7 @@ class ResumeIT {
         Path dir = work.resolve("mid-epoch");
         Path file = PlatformIT.pipeline(work, "mid", PIPELINE.replace("EPOCHS", "300")
                 .replace("\"batch\": 10,", "\"batch\": 10, \"checkpointEvery\": 4,"));
-        Shell.Result r = Shell.exec(platform, "layerwise:run --async --out " + dir + " " + file);
-        assertEquals(0, r.exitCode(), r.all());
-        String id = Jobs.id(r);
+        String id = Jobs.start(platform, dir, file);
         Jobs.awaitCheckpoint(dir.resolve("stage-2-sparse-ae"), 3);
         Shell.exec(platform, "layerwise:cancel " + id);
         Jobs.awaitEnd(platform, id, 60_000);
@@ -112,8 +108,7 @@ class ResumeIT {
     @Test
     void aDamagedNewestCheckpointIsReportedAndTheOneBeforeItIsUsed() throws Exception {
         Path dir = work.resolve("damaged");
-        Shell.Result r = Shell.exec(platform, "layerwise:run --async --out " + dir + " " + pipeline);
-        String id = Jobs.id(r);
+        String id = Jobs.start(platform, dir, pipeline);
         Jobs.awaitCheckpoint(dir.resolve("stage-2-sparse-ae"), 4);
         Shell.exec(platform, "layerwise:cancel " + id);
         Jobs.awaitEnd(platform, id, 60_000);
