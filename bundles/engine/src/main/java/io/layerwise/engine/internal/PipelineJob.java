@@ -240,9 +240,14 @@ final class PipelineJob implements Job, Runnable {
                     }
                     break;
                 } catch (ProviderGone e) {
-                    log("stage " + (i + 1) + " (" + type + "): its provider " + bundle + " " + version + " went away in "
-                            + e.getMessage() + "; waiting up to " + swapTimeoutSeconds() + " s for a provider of \"" + type
-                            + "\" to go on from the last checkpoint");
+                    logProviderGone(i, type, bundle, version, "in " + e.getMessage());
+                } catch (RuntimeException | LinkageError e) {
+                    if (ref.getBundle() != null) {
+                        throw e;
+                    }
+                    // its bundle went while the provider's code ran, before the epoch loop could notice: a class of
+                    // the old wiring no longer loads. The same as going away between minibatches.
+                    logProviderGone(i, type, bundle, version, "while its stage was set up (" + e + ")");
                 } finally {
                     currentProvider = null;
                     Installed.release(bundles, ref);
@@ -261,6 +266,12 @@ final class PipelineJob implements Job, Runnable {
                             total, mean, eta, last, val))
                     .run(fineTune, encoders, decoders, labelled, pipeline.seed + stageSpecs.size(), stageSpecs.size());
         }
+    }
+
+    private void logProviderGone(int index, String type, String bundle, String version, String when) {
+        log("stage " + (index + 1) + " (" + type + "): its provider " + bundle + " " + version + " went away " + when
+                + "; waiting up to " + swapTimeoutSeconds() + " s for a provider of \"" + type
+                + "\" to go on from the last checkpoint");
     }
 
     private void train(int index, String type, Stage stage, TrainControl control, FloatMatrix train, FloatMatrix test,
