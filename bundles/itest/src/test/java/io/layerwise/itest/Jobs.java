@@ -4,11 +4,17 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.layerwise.launcher.Platform;
+import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /** Following asynchronous jobs from a test: their ids, their end, their checkpoints. */
 final class Jobs {
+    private static final Pattern CHECKPOINT = Pattern.compile("epoch-(\\d+)(?:-\\d+)?");
+
     private Jobs() {
     }
 
@@ -40,13 +46,36 @@ final class Jobs {
         throw new AssertionError("job " + id + " did not end within " + millis + " ms");
     }
 
-    /** Waits (up to two minutes) for the checkpoint after {@code epoch} epochs in a stage's folder. */
-    static void awaitCheckpoint(Path stageDir, int epoch) throws InterruptedException {
-        Path cp = stageDir.resolve(String.format("checkpoints/epoch-%04d", epoch));
+    /**
+     * Waits (up to two minutes) until the stage has checkpointed at least {@code epoch} epochs: a checkpoint named
+     * {@code epoch-E} or {@code epoch-E-B} with E >= epoch. Not the folder {@code epoch-N} itself, which the engine
+     * deletes again once two newer checkpoints exist: with checkpoints every few minibatches that is a few
+     * milliseconds, shorter than a poll on a busy machine.
+     */
+    static void awaitCheckpoint(Path stageDir, int epoch) throws InterruptedException, IOException {
+        Path root = stageDir.resolve("checkpoints");
         long deadline = System.currentTimeMillis() + 120_000;
-        while (!Files.isDirectory(cp) && System.currentTimeMillis() < deadline) {
+        int newest = -1;
+        while (newest < epoch && System.currentTimeMillis() < deadline) {
             Thread.sleep(5);
+            newest = newestEpoch(root);
         }
-        assertTrue(Files.isDirectory(cp), cp + " appears");
+        assertTrue(newest >= epoch, "a checkpoint after epoch " + epoch + " appears in " + root + "; newest: " + newest);
+    }
+
+    /** The highest finished epoch among the checkpoints in {@code root}, or -1 when there are none. */
+    private static int newestEpoch(Path root) throws IOException {
+        int newest = -1;
+        try (var dirs = Files.list(root)) {
+            for (Path d : dirs.toList()) {
+                Matcher m = CHECKPOINT.matcher(d.getFileName().toString());
+                if (m.matches()) {
+                    newest = Math.max(newest, Integer.parseInt(m.group(1)));
+                }
+            }
+        } catch (NoSuchFileException e) {
+            return -1; // not written yet
+        }
+        return newest;
     }
 }
