@@ -66,13 +66,19 @@ public final class Flavours {
 
     /** The flags of the first processor listed; every core of one machine reports the same set. */
     static Set<String> flags(String cpuinfo) {
+        String flags = field(cpuinfo, "flags");
+        return flags.isEmpty() ? Set.of() : new TreeSet<>(Arrays.asList(flags.split("\\s+")));
+    }
+
+    /** The value of {@code name} for the first processor listed, or "" when absent. */
+    static String field(String cpuinfo, String name) {
         for (String line : cpuinfo.split("\n")) {
             int colon = line.indexOf(':');
-            if (colon > 0 && line.substring(0, colon).trim().equals("flags")) {
-                return new TreeSet<>(Arrays.asList(line.substring(colon + 1).trim().split("\\s+")));
+            if (colon > 0 && line.substring(0, colon).trim().equals(name)) {
+                return line.substring(colon + 1).trim();
             }
         }
-        return Set.of();
+        return "";
     }
 
     /** Accepts the full names and the short forms {@code generic}, {@code avx2}, {@code avx512}. */
