@@ -27,7 +27,7 @@ import org.nd4j.linalg.factory.Nd4j;
  *   dW  = X~^T dU (+ dD when tied)  (+ dP/dW: Penalty.onWeights)
  *   dbh = 1^T dU                    (+ dP/db: Penalty.onBias)
  * </pre>
- * All products are {@code Nd4j.gemm} into preallocated arrays. Parameters and gradients share the data type
+ * All products are {@link Level3#gemm} into preallocated arrays. Parameters and gradients share the data type
  * they were created with (float32 in training; float64 in gradient checks).
  */
 public final class DenseAutoencoder implements AutoCloseable {
@@ -119,7 +119,7 @@ public final class DenseAutoencoder implements AutoCloseable {
 
     /** {@code b.hidden <- f(x W + bh)}. */
     public INDArray encode(INDArray x, BatchBuffers b) {
-        Nd4j.gemm(x, w, b.hidden, false, false, 1.0, 0.0);
+        Level3.gemm(x, w, b.hidden, false, false, 1.0, 0.0);
         b.hidden.addiRowVector(bh);
         arch.encoder().applyInPlace(b.hidden);
         return b.hidden;
@@ -157,17 +157,17 @@ public final class DenseAutoencoder implements AutoCloseable {
         decodePreActivation(b);
         double lossSum = arch.loss().lossAndDelta(b.out, target, arch.decoder(), b.delta, b.scratchOut);
 
-        Nd4j.gemm(b.ones, b.delta, gBv, false, false, inv, 0.0);
-        Nd4j.gemm(b.delta, b.hidden, gDec, true, false, inv, 0.0);
-        Nd4j.gemm(b.delta, dec, b.gradHidden, false, false, inv, 0.0);
+        Level3.gemm(b.ones, b.delta, gBv, false, false, inv, 0.0);
+        Level3.gemm(b.delta, b.hidden, gDec, true, false, inv, 0.0);
+        Level3.gemm(b.delta, dec, b.gradHidden, false, false, inv, 0.0);
         double penalty = 0;
         for (Penalty p : penalties) {
             penalty += p.onHidden(b.hidden, b.gradHidden, w);
         }
         arch.encoder().multiplyDerivative(b.hidden, b.gradHidden, b.scratchHidden);
         // tied: accumulate the encoder's share onto the decoder's share already in gW
-        Nd4j.gemm(input, b.gradHidden, gW, true, false, 1.0, wDec == null ? 1.0 : 0.0);
-        Nd4j.gemm(b.ones, b.gradHidden, gBh, false, false, 1.0, 0.0);
+        Level3.gemm(input, b.gradHidden, gW, true, false, 1.0, wDec == null ? 1.0 : 0.0);
+        Level3.gemm(b.ones, b.gradHidden, gBh, false, false, 1.0, 0.0);
         for (Penalty p : penalties) {
             penalty += p.onWeights(w, gW, b.hidden);
             penalty += p.onBias("bh", bh, gBh);
@@ -177,7 +177,7 @@ public final class DenseAutoencoder implements AutoCloseable {
     }
 
     private void decodePreActivation(BatchBuffers b) {
-        Nd4j.gemm(b.hidden, wDec == null ? w : wDec, b.out, false, true, 1.0, 0.0);
+        Level3.gemm(b.hidden, wDec == null ? w : wDec, b.out, false, true, 1.0, 0.0);
         b.out.addiRowVector(bv);
     }
 

@@ -1,10 +1,10 @@
 /**
  * Dense autoencoder mathematics on preallocated ND4J buffers: activations, losses, initialisation, the
  * forward/backward pass (the optimizers are in {@link io.layerwise.core.optim}). Every array a hot loop touches is allocated once per batch size and written
- * in place ({@code Nd4j.gemm} with alpha/beta, in-place transforms); nothing here allocates per minibatch.
+ * in place ({@link Level3#gemm} with alpha/beta, in-place transforms); nothing here allocates per minibatch.
  */
 @Export
-@Version("2.0.0")
+@Version("2.1.0")
 package io.layerwise.core.nn;
 
 import org.osgi.annotation.bundle.Export;

@@ -1,6 +1,7 @@
 package io.layerwise.finetune.internal;
 
 import io.layerwise.core.nn.Activation;
+import io.layerwise.core.nn.Level3;
 import io.layerwise.core.nn.Loss;
 import io.layerwise.core.nn.NdArrays;
 import java.util.ArrayList;
@@ -18,7 +19,7 @@ import org.nd4j.linalg.factory.Nd4j;
  *   dV = H_L^T Delta,  dc = 1^T Delta,  dH_L = Delta V^T
  *   dU_l = dH_l * f_l'(H_l),  dW_l = H_{l-1}^T dU_l,  db_l = 1^T dU_l,  dH_{l-1} = dU_l W_l^T
  * </pre>
- * Every product is {@code Nd4j.gemm} into arrays allocated once per batch size ({@link Buffers}). The softmax and
+ * Every product is {@code Level3.gemm} into arrays allocated once per batch size ({@link Buffers}). The softmax and
  * the loss of the small B x classes block run on the heap, in double precision, from the logits' maximum (so
  * no exponent overflows). As an unrolled autoencoder ({@link Output#SIGMOID_CROSS_ENTROPY},
  * {@link Output#IDENTITY_SQUARED}) the last layer reconstructs the input instead: {@code Z = g(H_L V + c)}, scored
@@ -109,12 +110,12 @@ final class Mlp implements AutoCloseable {
         INDArray in = x;
         for (int l = 0; l < weights.size(); l++) {
             INDArray h = b.hidden.get(l);
-            Nd4j.gemm(in, weights.get(l), h, false, false, 1.0, 0.0);
+            Level3.gemm(in, weights.get(l), h, false, false, 1.0, 0.0);
             h.addiRowVector(biases.get(l));
             activations.get(l).applyInPlace(h);
             in = h;
         }
-        Nd4j.gemm(in, v, b.logits, false, false, 1.0, 0.0);
+        Level3.gemm(in, v, b.logits, false, false, 1.0, 0.0);
         b.logits.addiRowVector(c);
         return b.logits;
     }
@@ -153,20 +154,20 @@ final class Mlp implements AutoCloseable {
     private double backward(INDArray x, Buffers b, double loss) {
         int last = weights.size();
         INDArray top = last == 0 ? x : b.hidden.get(last - 1);
-        Nd4j.gemm(top, b.delta, grads.get(2 * last), true, false, 1.0, 0.0);
-        Nd4j.gemm(b.ones, b.delta, grads.get(2 * last + 1), true, false, 1.0, 0.0);
+        Level3.gemm(top, b.delta, grads.get(2 * last), true, false, 1.0, 0.0);
+        Level3.gemm(b.ones, b.delta, grads.get(2 * last + 1), true, false, 1.0, 0.0);
         if (last == 0) {
             return loss;
         }
-        Nd4j.gemm(b.delta, v, b.gradHidden.get(last - 1), false, true, 1.0, 0.0);
+        Level3.gemm(b.delta, v, b.gradHidden.get(last - 1), false, true, 1.0, 0.0);
         for (int l = last - 1; l >= 0; l--) {
             INDArray dU = b.gradHidden.get(l);
             activations.get(l).multiplyDerivative(b.hidden.get(l), dU, b.scratch.get(l));
             INDArray below = l == 0 ? x : b.hidden.get(l - 1);
-            Nd4j.gemm(below, dU, grads.get(2 * l), true, false, 1.0, 0.0);
-            Nd4j.gemm(b.ones, dU, grads.get(2 * l + 1), true, false, 1.0, 0.0);
+            Level3.gemm(below, dU, grads.get(2 * l), true, false, 1.0, 0.0);
+            Level3.gemm(b.ones, dU, grads.get(2 * l + 1), true, false, 1.0, 0.0);
             if (l > 0) {
-                Nd4j.gemm(dU, weights.get(l), b.gradHidden.get(l - 1), false, true, 1.0, 0.0);
+                Level3.gemm(dU, weights.get(l), b.gradHidden.get(l - 1), false, true, 1.0, 0.0);
             }
         }
         return loss;

@@ -2,6 +2,7 @@ package io.layerwise.model.rbm.internal;
 
 import io.layerwise.api.regularizer.Penalty;
 import io.layerwise.core.nn.Level1;
+import io.layerwise.core.nn.Level3;
 import io.layerwise.core.nn.NdArrays;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -31,7 +32,7 @@ import org.nd4j.linalg.factory.Nd4j;
  *   dbh = (1/B) 1^T (p(H|V_k) - p(H|V))
  * </pre>
  * plus the penalties' {@code dP/dW}, {@code dP/db} and, for penalties on the hidden activations {@code p(H|V)},
- * {@code V^T (dP/dH * H(1-H))}. All products are {@code Nd4j.gemm} into preallocated arrays; sampling draws into
+ * {@code V^T (dP/dH * H(1-H))}. All products are {@code Level3.gemm} into preallocated arrays; sampling draws into
  * them too. Parameters and gradients share the data type they were created with (float32 in training).
  */
 final class Rbm implements AutoCloseable {
@@ -119,7 +120,7 @@ final class Rbm implements AutoCloseable {
 
     /** {@code out <- p(h = 1 | v) = sigm(v W + bh)}. */
     INDArray hiddenProbabilities(INDArray v, INDArray out) {
-        Nd4j.gemm(v, w, out, false, false, 1.0, 0.0);
+        Level3.gemm(v, w, out, false, false, 1.0, 0.0);
         out.addiRowVector(bh);
         Nd4j.exec(new Sigmoid(out, out));
         return out;
@@ -127,7 +128,7 @@ final class Rbm implements AutoCloseable {
 
     /** {@code out <- h W^T + bv}, the visible pre-activation. */
     INDArray visiblePreActivation(INDArray h, INDArray out) {
-        Nd4j.gemm(h, w, out, false, true, 1.0, 0.0);
+        Level3.gemm(h, w, out, false, true, 1.0, 0.0);
         out.addiRowVector(bv);
         return out;
     }
@@ -170,7 +171,7 @@ final class Rbm implements AutoCloseable {
             sampler.bernoulli(b.hPos, b.hChain);
         }
         // step 1 and the reconstruction in one GEMM: [h_0 ; p(h|v0)] W^T + bv
-        Nd4j.gemm(b.hidden, w, b.visible, false, true, 1.0, 0.0);
+        Level3.gemm(b.hidden, w, b.visible, false, true, 1.0, 0.0);
         b.visible.addiRowVector(bv);
         double error = units.error(b.recon, v0, b.scratchVisible);
         for (int step = 1; step <= cd.k(); step++) {
@@ -191,9 +192,9 @@ final class Rbm implements AutoCloseable {
             }
         }
         Nd4j.exec(new ScalarMultiplication(v0, null, b.recon, -1.0)); // recon <- -v0
-        Nd4j.gemm(b.visible, b.hidden, gW, true, false, inv, 0.0);
-        Nd4j.gemm(b.onesStacked, b.visible, gBv, false, false, inv, 0.0);
-        Nd4j.gemm(b.signs, b.hidden, gBh, false, false, inv, 0.0);
+        Level3.gemm(b.visible, b.hidden, gW, true, false, inv, 0.0);
+        Level3.gemm(b.onesStacked, b.visible, gBv, false, false, inv, 0.0);
+        Level3.gemm(b.signs, b.hidden, gBh, false, false, inv, 0.0);
         return new BatchResult(error, penalties.isEmpty() ? 0 : applyPenalties(v0, b, penalties));
     }
 
@@ -209,8 +210,8 @@ final class Rbm implements AutoCloseable {
             Nd4j.exec(new ScalarReverseSubtraction(b.hPos, null, slope, 1.0));
             slope.muli(b.hPos); // h(1-h)
             gradHidden.muli(slope);
-            Nd4j.gemm(v0, gradHidden, gW, true, false, 1.0, 1.0);
-            Nd4j.gemm(b.ones, gradHidden, gBh, false, false, 1.0, 1.0);
+            Level3.gemm(v0, gradHidden, gW, true, false, 1.0, 1.0);
+            Level3.gemm(b.ones, gradHidden, gBh, false, false, 1.0, 1.0);
         }
         for (Penalty p : penalties) {
             penalty += p.onWeights(w, gW, b.hPos);
@@ -230,17 +231,17 @@ final class Rbm implements AutoCloseable {
         try (INDArray pre = Nd4j.createUninitialized(type, n, hidden);
                 INDArray f = Nd4j.createUninitialized(type, n, 1);
                 INDArray onesHidden = Nd4j.ones(type, hidden, 1)) {
-            Nd4j.gemm(v, w, pre, false, false, 1.0, 0.0);
+            Level3.gemm(v, w, pre, false, false, 1.0, 0.0);
             pre.addiRowVector(bh);
             Nd4j.exec(new SoftPlus(pre, pre));
-            Nd4j.gemm(pre, onesHidden, f, false, false, -1.0, 0.0);
+            Level3.gemm(pre, onesHidden, f, false, false, -1.0, 0.0);
             if (units == VisibleUnits.BERNOULLI) {
-                Nd4j.gemm(v, bv, f, false, true, -1.0, 1.0);
+                Level3.gemm(v, bv, f, false, true, -1.0, 1.0);
             } else {
                 try (INDArray d = v.dup('c'); INDArray onesVisible = Nd4j.ones(type, visible, 1)) {
                     d.subiRowVector(bv);
                     d.muli(d);
-                    Nd4j.gemm(d, onesVisible, f, false, false, 0.5, 1.0);
+                    Level3.gemm(d, onesVisible, f, false, false, 0.5, 1.0);
                 }
             }
             return f.toDoubleVector();
