@@ -19,6 +19,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalDouble;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
@@ -110,8 +111,15 @@ public class AutoencoderStage implements Stage {
         INDArray clean = train.get(batch);
         BatchBuffers b = buffers.computeIfAbsent((int) clean.rows(), ae::buffers);
         INDArray input = corruption.apply(clean, b.corruptedIfNeeded(corruption != Corruption.NONE));
-        DenseAutoencoder.Objective objective = ae.gradient(input, clean, b, spec.penalties());
-        optimizer.step(ae.parameters(), ae.gradients());
+        OptionalDouble plainRate = optimizer.plainRate();
+        DenseAutoencoder.Objective objective;
+        if (plainRate.isPresent()) { // plain SGD: the step rides on the gradient's products
+            objective = ae.descend(input, clean, b, spec.penalties(), plainRate.getAsDouble());
+            optimizer.stepTaken();
+        } else {
+            objective = ae.gradient(input, clean, b, spec.penalties());
+            optimizer.step(ae.parameters(), ae.gradients());
+        }
         return objective.sum(b.batch());
     }
 

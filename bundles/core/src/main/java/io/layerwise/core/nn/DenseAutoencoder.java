@@ -24,7 +24,7 @@ import org.nd4j.linalg.factory.Nd4j;
  *   dD  = (1/B) Delta^T Y                  (for tied weights this is the decoder's share of dW)
  *   dY  = (1/B) Delta D   (+ dP/dY: Penalty.onHidden, which also sees W)
  *   dU  = dY * f'(U)
- *   dW  = X~^T dU (+ dD when tied)  (+ dP/dW: Penalty.onWeights)
+ *   dW  = X~^T dU (+ dD when tied; both in one product, [Delta/B; X~]^T [Y; dU], see BatchBuffers)  (+ dP/dW)
  *   dbh = 1^T dU                    (+ dP/db: Penalty.onBias)
  * </pre>
  * All products are {@link Level3#gemm} into preallocated arrays. Parameters and gradients share the data type
@@ -119,8 +119,7 @@ public final class DenseAutoencoder implements AutoCloseable {
 
     /** {@code b.hidden <- f(x W + bh)}. */
     public INDArray encode(INDArray x, BatchBuffers b) {
-        Level3.gemm(x, w, b.hidden, false, false, 1.0, 0.0);
-        b.hidden.addiRowVector(bh);
+        Level3.gemmPlusRow(x, w, b.hidden, false, false, bh, b.ones);
         arch.encoder().applyInPlace(b.hidden);
         return b.hidden;
     }
@@ -149,36 +148,85 @@ public final class DenseAutoencoder implements AutoCloseable {
      * @param penalties called in the documented order: all onHidden, then all onWeights and onBias
      */
     public Objective gradient(INDArray input, INDArray target, BatchBuffers b, List<Penalty> penalties) {
-        double inv = 1.0 / b.batch();
+        return pass(input, target, b, penalties, 0.0);
+    }
+
+    /**
+     * {@link #gradient} and the plain SGD step {@code theta <- theta - lr g} of every parameter in one: the weight
+     * matrices are updated by the products that make their gradients (alpha {@code -lr}, beta 1), so neither
+     * {@code dW} nor the pass over {@code W} that applies it exists. The same parameters as {@code gradient} then
+     * {@code Sgd} without momentum, up to rounding. Afterwards {@link #gradients()} hold only the penalties' share of
+     * the weight gradients (zero without penalties) and the bias gradients.
+     *
+     * @param lr the learning rate, positive ({@code Optimizer.plainRate})
+     */
+    public Objective descend(INDArray input, INDArray target, BatchBuffers b, List<Penalty> penalties, double lr) {
+        if (!(lr > 0)) {
+            throw new IllegalArgumentException("lr must be positive, got " + lr);
+        }
+        return pass(input, target, b, penalties, lr);
+    }
+
+    /** The gradient when {@code lr} is 0; with {@code lr > 0}, also the SGD step. */
+    private Objective pass(INDArray input, INDArray target, BatchBuffers b, List<Penalty> penalties, double lr) {
+        boolean step = lr > 0;
         INDArray dec = wDec == null ? w : wDec;
-        INDArray gDec = wDec == null ? gW : gWDec;
 
         encode(input, b);
         decodePreActivation(b);
         double lossSum = arch.loss().lossAndDelta(b.out, target, arch.decoder(), b.delta, b.scratchOut);
+        Level1.scal(1.0 / b.batch(), b.delta); // every use below wants Delta / B
 
-        Level3.gemm(b.ones, b.delta, gBv, false, false, inv, 0.0);
-        Level3.gemm(b.delta, b.hidden, gDec, true, false, inv, 0.0);
-        Level3.gemm(b.delta, dec, b.gradHidden, false, false, inv, 0.0);
+        Level3.gemm(b.ones, b.delta, gBv, false, false, 1.0, 0.0);
+        Level3.gemm(b.delta, dec, b.gradHidden, false, false, 1.0, 0.0);
         double penalty = 0;
         for (Penalty p : penalties) {
             penalty += p.onHidden(b.hidden, b.gradHidden, w);
         }
         arch.encoder().multiplyDerivative(b.hidden, b.gradHidden, b.scratchHidden);
-        // tied: accumulate the encoder's share onto the decoder's share already in gW
-        Level3.gemm(input, b.gradHidden, gW, true, false, 1.0, wDec == null ? 1.0 : 0.0);
         Level3.gemm(b.ones, b.gradHidden, gBh, false, false, 1.0, 0.0);
-        for (Penalty p : penalties) {
+        if (step && !penalties.isEmpty()) {
+            gW.assign(0); // the penalties' share alone, applied below
+        }
+        if (!step) {
+            weightProducts(input, b, gW, gWDec, 1.0, 0.0);
+        }
+        for (Penalty p : penalties) { // before the step: penalties see the weights the loss was computed with
             penalty += p.onWeights(w, gW, b.hidden);
             penalty += p.onBias("bh", bh, gBh);
             penalty += p.onBias("bv", bv, gBv);
         }
+        if (step) {
+            weightProducts(input, b, w, wDec, -lr, 1.0);
+            if (!penalties.isEmpty()) {
+                Level1.axpy(-lr, gW, w);
+            }
+            Level1.axpy(-lr, gBh, bh);
+            Level1.axpy(-lr, gBv, bv);
+        }
         return new Objective(lossSum, penalty);
     }
 
+    /**
+     * {@code out <- alpha dW + beta out} (and {@code outDec} with {@code dWdec}) for the data's share of the weight
+     * gradients: into the gradients (alpha 1, beta 0) or onto the weights themselves (alpha -lr, beta 1).
+     */
+    private void weightProducts(INDArray input, BatchBuffers b, INDArray out, INDArray outDec, double alpha,
+            double beta) {
+        if (wDec == null) {
+            // dW = [Delta/B; X~]^T [Y; dU]: the decoder's and the encoder's share in one product
+            if (input != b.input) {
+                b.input.assign(input);
+            }
+            Level3.gemm(b.stackedInputs, b.stackedHidden, out, true, false, alpha, beta);
+        } else {
+            Level3.gemm(b.delta, b.hidden, outDec, true, false, alpha, beta);
+            Level3.gemm(input, b.gradHidden, out, true, false, alpha, beta);
+        }
+    }
+
     private void decodePreActivation(BatchBuffers b) {
-        Level3.gemm(b.hidden, wDec == null ? w : wDec, b.out, false, true, 1.0, 0.0);
-        b.out.addiRowVector(bv);
+        Level3.gemmPlusRow(b.hidden, wDec == null ? w : wDec, b.out, false, true, bv, b.ones);
     }
 
     @Override

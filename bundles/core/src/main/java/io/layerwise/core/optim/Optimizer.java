@@ -1,6 +1,7 @@
 package io.layerwise.core.optim;
 
 import java.util.List;
+import java.util.OptionalDouble;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.osgi.annotation.versioning.ProviderType;
 
@@ -65,6 +66,26 @@ public interface Optimizer extends AutoCloseable {
 
     /** One update of every parameter with its gradient; both lists in the order of construction. */
     void step(List<INDArray> parameters, List<INDArray> gradients);
+
+    /**
+     * The rate {@code r} when the update is {@code theta <- theta - r g} for every parameter, with no state (plain
+     * SGD): a trainer may then apply it itself inside the product that computes {@code g} (a GEMM with beta 1 into
+     * the parameter, which saves writing {@code g} and one pass over each weight matrix) and report it with
+     * {@link #stepTaken()} instead of calling {@link #step}. Empty for every other rule.
+     *
+     * @since 1.2
+     */
+    default OptionalDouble plainRate() {
+        return OptionalDouble.empty();
+    }
+
+    /**
+     * Counts an update that the trainer applied itself at {@link #plainRate()}, as {@link #step} would have.
+     *
+     * @throws IllegalStateException when {@link #plainRate()} is empty
+     * @since 1.2
+     */
+    void stepTaken();
 
     /** Zeroes every moment and velocity, the step count, and the epoch (back to -1, base rate). */
     void reset();

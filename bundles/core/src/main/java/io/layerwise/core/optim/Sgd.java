@@ -2,6 +2,7 @@ package io.layerwise.core.optim;
 
 import io.layerwise.core.nn.Level1;
 import java.util.List;
+import java.util.OptionalDouble;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
@@ -63,6 +64,12 @@ public final class Sgd extends SlotOptimizer {
 
     public Options options() {
         return options;
+    }
+
+    /** The learning rate when there is no momentum. */
+    @Override
+    public OptionalDouble plainRate() {
+        return velocity.isEmpty() ? OptionalDouble.of(learningRate()) : OptionalDouble.empty();
     }
 
     @Override

@@ -100,6 +100,14 @@ abstract class SlotOptimizer implements Optimizer {
     }
 
     @Override
+    public final void stepTaken() {
+        if (plainRate().isEmpty()) {
+            throw new IllegalStateException(kind + " keeps state or scales its steps: call step, not stepTaken");
+        }
+        steps++;
+    }
+
+    @Override
     public final void startEpoch(int epoch) {
         if (epoch < 0) {
             throw new IllegalArgumentException("epoch must be >= 0, got " + epoch);

@@ -110,4 +110,52 @@ class Level3Test {
         INDArray t = random(DataType.FLOAT, 6, 4).transpose(); // 4 x 6 with column stride 4: not row-major
         check(t, random(DataType.FLOAT, 6, 3), random(DataType.FLOAT, 4, 3), false, false, 1.0, 0.0, false);
     }
+
+    @Test
+    void gemmPlusRowAddsTheBiasToEveryRow() {
+        for (DataType type : new DataType[] {DataType.FLOAT, DataType.DOUBLE}) {
+            INDArray a = random(type, 5, 7);
+            INDArray b = random(type, 3, 7);
+            INDArray bias = random(type, 1, 3);
+            INDArray c = random(type, 5, 3); // overwritten, whatever it held
+            INDArray want = a.mmul(b.transpose()).addiRowVector(bias);
+            for (INDArray ones : new INDArray[] {Nd4j.ones(type, 1, 5), Nd4j.ones(type, 5, 1)}) {
+                c.assign(7);
+                Level3.gemmPlusRow(a, b, c, false, true, bias, ones);
+                for (int i = 0; i < 5; i++) {
+                    for (int j = 0; j < 3; j++) {
+                        assertEquals(want.getDouble(i, j), c.getDouble(i, j), 1e-5,
+                                "C[" + i + "][" + j + "] " + type + " ones " + ones.shapeInfoToString());
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
+    void level1UpdatesOnWholeArraysViewsAndFloat64() {
+        INDArray stacked = random(DataType.FLOAT, 6, 4);
+        INDArray lower = stacked.get(NDArrayIndex.interval(3, 6), NDArrayIndex.all()); // contiguous, offset 12
+        INDArray cols = stacked.get(NDArrayIndex.all(), NDArrayIndex.interval(1, 3)); // not contiguous
+        INDArray dbl = random(DataType.DOUBLE, 3, 4);
+        assertEquals(true, Level1.direct(lower));
+        assertEquals(false, Level1.direct(cols));
+        assertEquals(false, Level1.direct(dbl));
+        for (INDArray y : new INDArray[] {lower, cols, dbl, random(DataType.FLOAT, 1, 9)}) {
+            INDArray before = stacked.dup();
+            INDArray x = random(y.dataType(), (int) y.rows(), (int) y.columns());
+            INDArray want = y.dup().muli(-0.5).addi(x.mul(2.0));
+            Level1.scal(-0.5, y);
+            Level1.axpy(2.0, x, y);
+            for (int i = 0; i < y.rows(); i++) {
+                for (int j = 0; j < y.columns(); j++) {
+                    assertEquals(want.getDouble(i, j), y.getDouble(i, j), 1e-5, "y[" + i + "][" + j + "] of " + y.dataType() + " " + y.shapeInfoToString());
+                }
+            }
+            if (y == lower) {
+                assertEquals(before.get(NDArrayIndex.interval(0, 3), NDArrayIndex.all()),
+                        stacked.get(NDArrayIndex.interval(0, 3), NDArrayIndex.all()), "the rows before the view");
+            }
+        }
+    }
 }

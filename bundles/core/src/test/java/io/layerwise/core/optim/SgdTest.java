@@ -3,6 +3,7 @@ package io.layerwise.core.optim;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.layerwise.core.nn.Level1;
 import java.util.List;
@@ -43,6 +44,27 @@ class SgdTest {
                 }
             }
             assertArrayEquals(q.data().asFloat(), p.data().asFloat());
+        }
+    }
+
+    @Test
+    void onlyPlainSgdOffersItsRateForAStepTheTrainerTakes() {
+        try (INDArray p = Nd4j.zeros(DataType.FLOAT, 2, 3);
+                Sgd plain = new Sgd(new Sgd.Options(0.1, 0), new Schedule.Step(1, 0.1), List.of(p));
+                Sgd momentum = new Sgd(new Sgd.Options(0.1, 0.5), List.of(p));
+                Optimizer adam = new Adam.Options(0.1, 0.9, 0.999, 1e-8).create(List.of(p), new Schedule.Constant())) {
+            assertEquals(0.1, plain.plainRate().getAsDouble());
+            plain.stepTaken();
+            plain.stepTaken();
+            assertEquals(2, plain.steps());
+            plain.beginBatch(0);
+            plain.beginBatch(0); // epoch 1: the scheduled rate
+            assertEquals(0.1 * 0.1, plain.plainRate().getAsDouble(), 1e-12);
+            assertTrue(momentum.plainRate().isEmpty());
+            assertTrue(adam.plainRate().isEmpty());
+            assertEquals("adam keeps state or scales its steps: call step, not stepTaken",
+                    assertThrows(IllegalStateException.class, adam::stepTaken).getMessage());
+            assertEquals(0, adam.steps());
         }
     }
 

@@ -110,13 +110,11 @@ final class Mlp implements AutoCloseable {
         INDArray in = x;
         for (int l = 0; l < weights.size(); l++) {
             INDArray h = b.hidden.get(l);
-            Level3.gemm(in, weights.get(l), h, false, false, 1.0, 0.0);
-            h.addiRowVector(biases.get(l));
+            Level3.gemmPlusRow(in, weights.get(l), h, false, false, biases.get(l), b.ones);
             activations.get(l).applyInPlace(h);
             in = h;
         }
-        Level3.gemm(in, v, b.logits, false, false, 1.0, 0.0);
-        b.logits.addiRowVector(c);
+        Level3.gemmPlusRow(in, v, b.logits, false, false, c, b.ones);
         return b.logits;
     }
 

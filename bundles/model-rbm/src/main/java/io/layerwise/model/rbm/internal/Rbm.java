@@ -4,7 +4,9 @@ import io.layerwise.api.regularizer.Penalty;
 import io.layerwise.core.nn.Level1;
 import io.layerwise.core.nn.Level3;
 import io.layerwise.core.nn.NdArrays;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.SplittableRandom;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -45,6 +47,8 @@ final class Rbm implements AutoCloseable {
     private final INDArray gW;
     private final INDArray gBh;
     private final INDArray gBv;
+    /** Rows of ones by length, for the bias rows of {@link Level3#gemmPlusRow}. */
+    private final Map<Long, INDArray> ones = new HashMap<>();
 
     private Rbm(VisibleUnits units, INDArray w) {
         this.units = units;
@@ -120,17 +124,19 @@ final class Rbm implements AutoCloseable {
 
     /** {@code out <- p(h = 1 | v) = sigm(v W + bh)}. */
     INDArray hiddenProbabilities(INDArray v, INDArray out) {
-        Level3.gemm(v, w, out, false, false, 1.0, 0.0);
-        out.addiRowVector(bh);
+        Level3.gemmPlusRow(v, w, out, false, false, bh, ones(out.rows()));
         Nd4j.exec(new Sigmoid(out, out));
         return out;
     }
 
     /** {@code out <- h W^T + bv}, the visible pre-activation. */
     INDArray visiblePreActivation(INDArray h, INDArray out) {
-        Level3.gemm(h, w, out, false, true, 1.0, 0.0);
-        out.addiRowVector(bv);
+        Level3.gemmPlusRow(h, w, out, false, true, bv, ones(out.rows()));
         return out;
+    }
+
+    private INDArray ones(long rows) {
+        return ones.computeIfAbsent(rows, n -> Nd4j.ones(w.dataType(), 1, n));
     }
 
     /** {@code out <- E[v | h]}. */
@@ -162,6 +168,27 @@ final class Rbm implements AutoCloseable {
      */
     BatchResult gradient(INDArray v0, GibbsBuffers b, ContrastiveDivergence cd, PersistentChains chains,
             Sampler sampler, List<Penalty> penalties) {
+        return pass(v0, b, cd, chains, sampler, penalties, 0.0);
+    }
+
+    /**
+     * {@link #gradient} and the plain SGD step {@code theta <- theta - lr g} in one: {@code W} is updated by the
+     * product that makes its gradient (alpha {@code -lr/B}, beta 1), as the PyTorch loop's {@code addmm_} does.
+     * Afterwards {@link #gradients()} hold only the penalties' share of {@code dW} (zero without penalties) and the
+     * bias gradients.
+     */
+    BatchResult descend(INDArray v0, GibbsBuffers b, ContrastiveDivergence cd, PersistentChains chains,
+            Sampler sampler, List<Penalty> penalties, double lr) {
+        if (!(lr > 0)) {
+            throw new IllegalArgumentException("lr must be positive, got " + lr);
+        }
+        return pass(v0, b, cd, chains, sampler, penalties, lr);
+    }
+
+    /** The gradient when {@code lr} is 0; with {@code lr > 0}, also the SGD step. */
+    private BatchResult pass(INDArray v0, GibbsBuffers b, ContrastiveDivergence cd, PersistentChains chains,
+            Sampler sampler, List<Penalty> penalties, double lr) {
+        boolean step = lr > 0;
         double inv = 1.0 / b.batch();
         hiddenProbabilities(v0, b.hPos);
         INDArray persistent = chains == null ? null : chains.rows(b.batch());
@@ -171,19 +198,18 @@ final class Rbm implements AutoCloseable {
             sampler.bernoulli(b.hPos, b.hChain);
         }
         // step 1 and the reconstruction in one GEMM: [h_0 ; p(h|v0)] W^T + bv
-        Level3.gemm(b.hidden, w, b.visible, false, true, 1.0, 0.0);
-        b.visible.addiRowVector(bv);
+        Level3.gemmPlusRow(b.hidden, w, b.visible, false, true, bv, b.onesStacked);
         double error = units.error(b.recon, v0, b.scratchVisible);
-        for (int step = 1; step <= cd.k(); step++) {
-            boolean last = step == cd.k();
-            if (step > 1) {
+        for (int k = 1; k <= cd.k(); k++) {
+            boolean last = k == cd.k();
+            if (k > 1) {
                 visiblePreActivation(b.hChain, b.vNeg);
             }
             units.meanInPlace(b.vNeg);
             if (!last || cd.sampleVisible()) {
                 units.sample(b.vNeg, b.vNeg, sampler, b.scratchVisible);
             }
-            hiddenProbabilities(b.vNeg, b.hChain); // p(h | v_step), over the sample it came from
+            hiddenProbabilities(b.vNeg, b.hChain); // p(h | v_k), over the sample it came from
             if (!last) {
                 sampler.bernoulli(b.hChain, b.hChain);
             } else if (persistent != null) {
@@ -192,10 +218,24 @@ final class Rbm implements AutoCloseable {
             }
         }
         Nd4j.exec(new ScalarMultiplication(v0, null, b.recon, -1.0)); // recon <- -v0
-        Level3.gemm(b.visible, b.hidden, gW, true, false, inv, 0.0);
         Level3.gemm(b.onesStacked, b.visible, gBv, false, false, inv, 0.0);
         Level3.gemm(b.signs, b.hidden, gBh, false, false, inv, 0.0);
-        return new BatchResult(error, penalties.isEmpty() ? 0 : applyPenalties(v0, b, penalties));
+        if (!step) {
+            Level3.gemm(b.visible, b.hidden, gW, true, false, inv, 0.0);
+            return new BatchResult(error, penalties.isEmpty() ? 0 : applyPenalties(v0, b, penalties));
+        }
+        double penalty = 0;
+        if (!penalties.isEmpty()) { // before the step: penalties see the weights the gradient was computed with
+            gW.assign(0);
+            penalty = applyPenalties(v0, b, penalties);
+        }
+        Level3.gemm(b.visible, b.hidden, w, true, false, -lr * inv, 1.0);
+        if (!penalties.isEmpty()) {
+            Level1.axpy(-lr, gW, w);
+        }
+        Level1.axpy(-lr, gBh, bh);
+        Level1.axpy(-lr, gBv, bv);
+        return new BatchResult(error, penalty);
     }
 
     private double applyPenalties(INDArray v0, GibbsBuffers b, List<Penalty> penalties) {
@@ -251,5 +291,6 @@ final class Rbm implements AutoCloseable {
     @Override
     public void close() {
         NdArrays.close(w, bh, bv, gW, gBh, gBv);
+        NdArrays.close(ones.values().toArray(INDArray[]::new));
     }
 }

@@ -4,12 +4,14 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.layerwise.api.regularizer.Penalty;
+import io.layerwise.core.optim.Sgd;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -348,6 +350,52 @@ class RbmTest {
                     + c / 2 * rbm.weights().mul(rbm.weights()).sumNumber().doubleValue()
                     + d / 2 * rbm.hiddenBias().mul(rbm.hiddenBias()).sumNumber().doubleValue();
             assertEquals(expectedP, penalised.penalty(), 1e-12);
+        }
+    }
+
+    /**
+     * {@code descend} (the weight update inside the gradient's product) against {@code gradient} and then the plain
+     * SGD step, in float32 as training runs: CD-1 and PCD-2 with sampled visibles, with and without penalties, over
+     * three minibatches so that the chains and the parameters carry over.
+     */
+    @ParameterizedTest(name = "penalty={0}")
+    @ValueSource(booleans = {false, true})
+    void descendEqualsGradientThenPlainSgd(boolean penalty) {
+        double lr = 0.2;
+        int batch = 6;
+        int visible = 10;
+        List<Penalty> penalties = penalty ? List.of(new QuadraticTestPenalty(0.3, 0.05, 0.2)) : List.of();
+        for (ContrastiveDivergence cd : List.of(new ContrastiveDivergence(1, false, false),
+                new ContrastiveDivergence(2, true, true))) {
+            try (Rbm fused = Rbm.initialise(visible, H, VisibleUnits.BERNOULLI, 0.3, 4, DataType.FLOAT);
+                    Rbm reference = Rbm.initialise(visible, H, VisibleUnits.BERNOULLI, 0.3, 4, DataType.FLOAT);
+                    GibbsBuffers bf = fused.buffers(batch);
+                    GibbsBuffers br = reference.buffers(batch);
+                    PersistentChains cf = cd.persistent() ? new PersistentChains(H, DataType.FLOAT) : null;
+                    PersistentChains cr = cd.persistent() ? new PersistentChains(H, DataType.FLOAT) : null;
+                    Sampler sf = new Sampler(21);
+                    Sampler sr = new Sampler(21);
+                    Sgd sgd = new Sgd(new Sgd.Options(lr, 0), reference.parameters())) {
+                Random r = new Random(8);
+                for (int step = 0; step < 3; step++) {
+                    double[][] data = new double[batch][visible];
+                    for (double[] row : data) {
+                        for (int i = 0; i < visible; i++) {
+                            row[i] = r.nextDouble() < 0.4 ? 1 : 0;
+                        }
+                    }
+                    INDArray v = rows(data).castTo(DataType.FLOAT);
+                    BatchResult f = fused.descend(v, bf, cd, cf, sf, penalties, lr);
+                    BatchResult g = reference.gradient(v, br, cd, cr, sr, penalties);
+                    sgd.step(reference.parameters(), reference.gradients());
+                    assertEquals(g.errorSum(), f.errorSum(), 1e-5 * Math.abs(g.errorSum()), cd + " error, step " + step);
+                    assertEquals(g.penalty(), f.penalty(), 1e-6, cd + " penalty, step " + step);
+                }
+                for (int p = 0; p < 3; p++) {
+                    assertTrue(reference.parameters().get(p).equalsWithEps(fused.parameters().get(p), 1e-6),
+                            cd + " parameter " + p);
+                }
+            }
         }
     }
 
