@@ -14,7 +14,6 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * The float32 training path (OpenBLAS called directly, the tied weight gradient as one stacked product, biases added
@@ -109,14 +108,7 @@ class FusedStepTest {
     }
 
     private static INDArray data(long seed) {
-        Random r = new Random(seed);
-        INDArray x = Nd4j.create(DataType.DOUBLE, B, N);
-        for (int i = 0; i < B; i++) {
-            for (int j = 0; j < N; j++) {
-                x.putScalar(i, j, r.nextDouble());
-            }
-        }
-        return x;
+        return GradientCheckTest.unitData(seed, B, N);
     }
 
     private static void assertClose(INDArray expected, INDArray actual, double relative, String what) {

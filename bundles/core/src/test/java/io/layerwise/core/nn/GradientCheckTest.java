@@ -116,10 +116,15 @@ class GradientCheckTest {
     }
 
     static INDArray unitData(long seed) {
+        return unitData(seed, B, N);
+    }
+
+    /** Uniform values in [0, 1), float64, drawn row by row from {@code seed}. */
+    static INDArray unitData(long seed, int rows, int cols) {
         Random r = new Random(seed);
-        INDArray x = Nd4j.create(DataType.DOUBLE, B, N);
-        for (int i = 0; i < B; i++) {
-            for (int j = 0; j < N; j++) {
+        INDArray x = Nd4j.create(DataType.DOUBLE, rows, cols);
+        for (int i = 0; i < rows; i++) {
+            for (int j = 0; j < cols; j++) {
                 x.putScalar(i, j, r.nextDouble());
             }
         }
