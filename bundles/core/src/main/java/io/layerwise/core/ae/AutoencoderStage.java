@@ -19,7 +19,6 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.OptionalDouble;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
@@ -111,15 +110,9 @@ public class AutoencoderStage implements Stage {
         INDArray clean = train.get(batch);
         BatchBuffers b = buffers.computeIfAbsent((int) clean.rows(), ae::buffers);
         INDArray input = corruption.apply(clean, b.corruptedIfNeeded(corruption != Corruption.NONE));
-        OptionalDouble plainRate = optimizer.plainRate();
-        DenseAutoencoder.Objective objective;
-        if (plainRate.isPresent()) { // plain SGD: the step rides on the gradient's products
-            objective = ae.descend(input, clean, b, spec.penalties(), plainRate.getAsDouble());
-            optimizer.stepTaken();
-        } else {
-            objective = ae.gradient(input, clean, b, spec.penalties());
-            optimizer.step(ae.parameters(), ae.gradients());
-        }
+        DenseAutoencoder.Objective objective = optimizer.minibatch(ae.parameters(), ae.gradients(),
+                rate -> ae.descend(input, clean, b, spec.penalties(), rate), // plain SGD: the step rides on the products
+                () -> ae.gradient(input, clean, b, spec.penalties()));
         return objective.sum(b.batch());
     }
 

@@ -2,6 +2,8 @@ package io.layerwise.core.optim;
 
 import java.util.List;
 import java.util.OptionalDouble;
+import java.util.function.DoubleFunction;
+import java.util.function.Supplier;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.osgi.annotation.versioning.ProviderType;
 
@@ -86,6 +88,30 @@ public interface Optimizer extends AutoCloseable {
      * @since 1.2
      */
     void stepTaken();
+
+    /**
+     * One minibatch's update, either way: {@code fused} with the {@link #plainRate()} when there is one (then counted
+     * by {@link #stepTaken()}), else {@code gradient} followed by {@link #step}.
+     *
+     * @param parameters the parameters, as for {@link #step}
+     * @param gradients  where {@code gradient} writes the gradients, as for {@link #step}
+     * @param fused      computes the gradient and applies {@code theta <- theta - rate g} itself
+     * @param gradient   computes the gradient into {@code gradients}
+     * @return what the function that ran returned (the minibatch's objective)
+     * @since 1.2
+     */
+    default <R> R minibatch(List<INDArray> parameters, List<INDArray> gradients, DoubleFunction<R> fused,
+            Supplier<R> gradient) {
+        OptionalDouble rate = plainRate();
+        if (rate.isPresent()) {
+            R result = fused.apply(rate.getAsDouble());
+            stepTaken();
+            return result;
+        }
+        R result = gradient.get();
+        step(parameters, gradients);
+        return result;
+    }
 
     /** Zeroes every moment and velocity, the step count, and the epoch (back to -1, base rate). */
     void reset();

@@ -69,6 +69,23 @@ class SgdTest {
     }
 
     @Test
+    void minibatchTakesTheFusedPathOnlyForPlainSgd() {
+        try (INDArray p = Nd4j.ones(DataType.FLOAT, 1, 3);
+                INDArray g = Nd4j.ones(DataType.FLOAT, 1, 3);
+                Sgd plain = new Sgd(new Sgd.Options(0.25, 0), List.of(p));
+                Sgd momentum = new Sgd(new Sgd.Options(0.25, 0.5), List.of(p))) {
+            String fused = plain.minibatch(List.of(p), List.of(g), rate -> "fused at " + rate, () -> "gradient");
+            assertEquals("fused at 0.25", fused);
+            assertEquals(1, plain.steps());
+            assertArrayEquals(new float[] {1, 1, 1}, p.data().asFloat(), "the fused function owns the update");
+            String stepped = momentum.minibatch(List.of(p), List.of(g), rate -> "fused", () -> "gradient");
+            assertEquals("gradient", stepped);
+            assertEquals(1, momentum.steps());
+            assertArrayEquals(new float[] {0.75f, 0.75f, 0.75f}, p.data().asFloat(), "step applied the gradient");
+        }
+    }
+
+    @Test
     void optionsNameTheOffendingField() {
         assertEquals("lr must be positive, got 0.0",
                 assertThrows(IllegalArgumentException.class, () -> new Sgd.Options(0, 0)).getMessage());

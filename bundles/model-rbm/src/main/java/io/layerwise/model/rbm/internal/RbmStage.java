@@ -19,7 +19,6 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.OptionalDouble;
 import java.util.SplittableRandom;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -123,15 +122,9 @@ final class RbmStage implements Stage {
         optimizer.beginBatch(batch);
         INDArray v0 = train.get(batch);
         GibbsBuffers b = buffers.computeIfAbsent((int) v0.rows(), rbm::buffers);
-        OptionalDouble plainRate = optimizer.plainRate();
-        BatchResult result;
-        if (plainRate.isPresent()) { // plain SGD: the step rides on the gradient's product
-            result = rbm.descend(v0, b, spec.cd(), chains, sampler, spec.penalties(), plainRate.getAsDouble());
-            optimizer.stepTaken();
-        } else {
-            result = rbm.gradient(v0, b, spec.cd(), chains, sampler, spec.penalties());
-            optimizer.step(rbm.parameters(), rbm.gradients());
-        }
+        BatchResult result = optimizer.minibatch(rbm.parameters(), rbm.gradients(),
+                rate -> rbm.descend(v0, b, spec.cd(), chains, sampler, spec.penalties(), rate), // plain SGD, fused
+                () -> rbm.gradient(v0, b, spec.cd(), chains, sampler, spec.penalties()));
         return result.sum(b.batch());
     }
 
