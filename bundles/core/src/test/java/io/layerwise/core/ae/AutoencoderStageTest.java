@@ -12,6 +12,7 @@ import io.layerwise.api.spec.Spec;
 import io.layerwise.api.regularizer.Penalty;
 import io.layerwise.api.stage.Parameter;
 import io.layerwise.api.stage.TrainingState;
+import io.layerwise.core.testing.TestContext;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -29,14 +30,14 @@ class AutoencoderStageTest {
     static AutoencoderStage stage(boolean tied, int batch, double lr, long seed) {
         Spec spec = new Spec("stages[0]", Map.of("hidden", 7, "tied", tied,
                 "train", Map.of("batch", batch, "optimizer", Map.of("lr", lr))));
-        return new AutoencoderStage(AutoencoderSpec.read(spec, new TestContext(INPUTS, Dataset.UNIT, seed)), seed,
+        return new AutoencoderStage(AutoencoderSpec.read(spec, TestContext.withNoOpPenalties(INPUTS, Dataset.UNIT, seed)), seed,
                 Corruption.NONE);
     }
 
     static AutoencoderStage stage(Map<String, ?> optimizer, int epochs, long seed) {
         Spec spec = new Spec("stages[0]", Map.of("hidden", 7, "train", Map.of("epochs", epochs, "batch", 10,
                 "optimizer", optimizer)));
-        AutoencoderStage s = new AutoencoderStage(AutoencoderSpec.read(spec, new TestContext(INPUTS, Dataset.UNIT, seed)),
+        AutoencoderStage s = new AutoencoderStage(AutoencoderSpec.read(spec, TestContext.withNoOpPenalties(INPUTS, Dataset.UNIT, seed)),
                 seed, Corruption.NONE);
         spec.rejectUnknownFields();
         return s;
@@ -240,7 +241,7 @@ class AutoencoderStageTest {
     static AutoencoderStage momentumStage(long seed) {
         Spec spec = new Spec("stages[0]", Map.of("hidden", 7, "train", Map.of("epochs", 3, "batch", 20,
                 "optimizer", Map.of("kind", "sgd", "lr", 0.1, "momentum", 0.9))));
-        AutoencoderSpec read = AutoencoderSpec.read(spec, new TestContext(INPUTS, Dataset.UNIT, seed));
+        AutoencoderSpec read = AutoencoderSpec.read(spec, TestContext.withNoOpPenalties(INPUTS, Dataset.UNIT, seed));
         AutoencoderSpec withPenalties = new AutoencoderSpec(read.architecture(), read.training(),
                 List.of(new L2(1e-3), new Counting()));
         return new AutoencoderStage(withPenalties, seed, Corruption.NONE);

@@ -12,6 +12,7 @@ import io.layerwise.api.spec.SpecException;
 import io.layerwise.api.stage.Parameter;
 import io.layerwise.api.stage.Stage;
 import io.layerwise.api.stage.TrainingState;
+import io.layerwise.core.testing.TestContext;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;

@@ -6,6 +6,8 @@ import io.layerwise.api.data.Dataset;
 import io.layerwise.api.data.FloatMatrix;
 import io.layerwise.api.spec.Spec;
 import io.layerwise.api.stage.Stage;
+import io.layerwise.core.testing.MnistSample;
+import io.layerwise.core.testing.TestContext;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Map;

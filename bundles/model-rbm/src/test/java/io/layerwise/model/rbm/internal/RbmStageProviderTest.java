@@ -9,6 +9,7 @@ import io.layerwise.api.regularizer.Penalty;
 import io.layerwise.api.spec.Spec;
 import io.layerwise.api.spec.SpecException;
 import io.layerwise.api.stage.Stage;
+import io.layerwise.core.testing.TestContext;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -105,7 +106,7 @@ class RbmStageProviderTest {
         List<String> seen = new ArrayList<>();
         Penalty l2 = () -> "l2";
         Penalty l1 = () -> "l1";
-        TestContext ctx = new TestContext(20, Dataset.UNIT, 1, Map.of("l2", l2, "l1", l1), seen);
+        TestContext ctx = new TestContext(20, Dataset.UNIT, 1, TestContext.fixed(Map.of("l2", l2, "l1", l1)), seen);
         Spec spec = new Spec("stages[0]", Map.of("hidden", 4,
                 "regularizers", List.of(Map.of("name", "l2"), Map.of("name", "l1"))));
         try (RbmStage s = (RbmStage) provider.create(spec, ctx)) {

@@ -13,6 +13,7 @@ import io.layerwise.api.spec.Spec;
 import io.layerwise.api.stage.Parameter;
 import io.layerwise.api.stage.Picture;
 import io.layerwise.api.stage.TrainingState;
+import io.layerwise.core.testing.TestContext;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -311,8 +312,8 @@ class RbmStageTest {
     void trainingStepsCreateNoArrays(boolean persistent, boolean penalty) {
         Map<String, Object> fields = new HashMap<>(Map.of("hidden", 64, "persistent", persistent, "k", 2,
                 "train", Map.of("batch", 20, "optimizer", Map.of("lr", 0.01, "momentum", 0.5))));
-        TestContext ctx = new TestContext(INPUTS, Dataset.UNIT, 3, Map.of("in-place", new InPlacePenalty()),
-                new ArrayList<>());
+        TestContext ctx = new TestContext(INPUTS, Dataset.UNIT, 3,
+                TestContext.fixed(Map.of("in-place", new InPlacePenalty())));
         if (penalty) {
             fields.put("regularizers", List.of(Map.of("name", "in-place")));
         }

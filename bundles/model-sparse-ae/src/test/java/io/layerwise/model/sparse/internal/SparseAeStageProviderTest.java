@@ -13,17 +13,26 @@ import io.layerwise.api.spec.SpecException;
 import io.layerwise.api.stage.Parameter;
 import io.layerwise.api.stage.Stage;
 import io.layerwise.api.stage.TrainingState;
+import io.layerwise.core.testing.TestContext;
+import io.layerwise.regularizers.internal.KlSparsityRegularizer;
+import io.layerwise.regularizers.internal.L1ActivityRegularizer;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 class SparseAeStageProviderTest {
+    /** The built-in sparsity regularizers, configured from each entry as the framework would. */
+    private static TestContext context(int inputSize, String inputRange, long seed) {
+        return new TestContext(inputSize, inputRange, seed, TestContext.byName(Map.of(
+                "kl-sparsity", new KlSparsityRegularizer()::configure, "l1-activity", new L1ActivityRegularizer()::configure)));
+    }
+
     final SparseAeStageProvider provider = new SparseAeStageProvider();
 
     @Test
     void defaultRegularizerIsKlSparsityWithTheTextbookParametersAndOvercompleteCodesAreFine() {
-        TestContext ctx = new TestContext(20, Dataset.UNIT, 1);
+        TestContext ctx = context(20, Dataset.UNIT, 1);
         Spec spec = new Spec("stages[0]", Map.of("hidden", 50));
         try (Stage s = provider.create(spec, ctx)) {
             spec.rejectUnknownFields();
@@ -38,14 +47,14 @@ class SparseAeStageProviderTest {
     void anExplicitListReplacesTheDefault() {
         Spec spec = new Spec("stages[1]", Map.of("hidden", 10,
                 "regularizers", List.of(Map.of("name", "l1-activity", "lambda", 0.01))));
-        provider.create(spec, new TestContext(20, Dataset.UNIT, 1)).close();
+        provider.create(spec, context(20, Dataset.UNIT, 1)).close();
         spec.rejectUnknownFields();
         assertEquals(List.of(Map.of("name", "l1-activity", "lambda", 0.01)), spec.resolved().get("regularizers"));
     }
 
     @Test
     void anEmptyListWithAnOvercompleteCodeWarnsAboutTheIdentity() {
-        TestContext ctx = new TestContext(20, Dataset.UNIT, 1);
+        TestContext ctx = context(20, Dataset.UNIT, 1);
         provider.create(new Spec("stages[0]", Map.of("hidden", 30, "regularizers", List.of())), ctx).close();
         assertEquals(1, ctx.logged().size());
         assertTrue(ctx.logged().get(0).startsWith("warning: stages[0].hidden = 30 >= 20 inputs with no regularizer:"),
@@ -56,7 +65,7 @@ class SparseAeStageProviderTest {
     void klSparsityNeedsTheSigmoidEncoder() {
         SpecException e = assertThrows(SpecException.class, () -> provider.create(
                 new Spec("stages[2]", Map.of("hidden", 10, "encoder", "tanh", "loss", "squared", "decoder", "identity")),
-                new TestContext(20, Dataset.UNIT, 1)));
+                context(20, Dataset.UNIT, 1)));
         assertEquals("stages[2].encoder must be \"sigmoid\" with kl-sparsity (stages[2].regularizers[0]), which needs"
                 + " activations in (0, 1); got \"tanh\"", e.getMessage());
     }
@@ -64,7 +73,7 @@ class SparseAeStageProviderTest {
     @Test
     void badKlParametersAreNamedByTheirJsonPath() {
         Spec spec = new Spec("stages[0]", Map.of("regularizers", List.of(Map.of("name", "kl-sparsity", "rho", 1.5))));
-        SpecException e = assertThrows(SpecException.class, () -> provider.create(spec, new TestContext(20, Dataset.UNIT, 1)));
+        SpecException e = assertThrows(SpecException.class, () -> provider.create(spec, context(20, Dataset.UNIT, 1)));
         assertEquals("stages[0].regularizers[0].rho must be in (0, 1), got 1.5", e.getMessage());
     }
 
@@ -90,7 +99,7 @@ class SparseAeStageProviderTest {
         Spec spec = new Spec("stages[0]", Map.of("hidden", 100,
                 "regularizers", List.of(Map.of("name", "kl-sparsity", "rho", 0.05, "beta", beta, "lambda", 0.9)),
                 "train", Map.of("epochs", 40, "batch", 20, "optimizer", Map.of("kind", "sgd", "lr", 0.1))));
-        try (Stage s = provider.create(spec, new TestContext(64, Dataset.UNIT, 3))) {
+        try (Stage s = provider.create(spec, context(64, Dataset.UNIT, 3))) {
             int batches = s.prepareTraining(x);
             Map<String, Double> metrics = null;
             for (int epoch = 0; epoch < s.epochs(); epoch++) {
@@ -126,7 +135,7 @@ class SparseAeStageProviderTest {
         return provider.create(new Spec("stages[0]", Map.of("hidden", 30,
                 "regularizers", List.of(Map.of("name", "kl-sparsity", "rho", 0.05, "beta", 3.0, "lambda", 0.9)),
                 "train", Map.of("epochs", 3, "batch", 20, "optimizer", Map.of("kind", "sgd", "lr", 0.1)))),
-                new TestContext(64, Dataset.UNIT, 3));
+                context(64, Dataset.UNIT, 3));
     }
 
     static double epoch(Stage s, int batches, FloatMatrix x, Map<String, Double> metrics) {

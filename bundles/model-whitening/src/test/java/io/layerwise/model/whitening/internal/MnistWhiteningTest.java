@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.layerwise.api.data.FloatMatrix;
+import io.layerwise.core.testing.MnistSample;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;

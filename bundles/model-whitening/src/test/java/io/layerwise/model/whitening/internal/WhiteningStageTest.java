@@ -15,6 +15,7 @@ import io.layerwise.api.stage.Parameter;
 import io.layerwise.api.stage.Picture;
 import io.layerwise.api.stage.Stage;
 import io.layerwise.api.stage.StageProvider;
+import io.layerwise.core.testing.TestContext;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;

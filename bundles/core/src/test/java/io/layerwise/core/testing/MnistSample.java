@@ -1,4 +1,4 @@
-package io.layerwise.model.whitening.internal;
+package io.layerwise.core.testing;
 
 import io.layerwise.api.data.FloatMatrix;
 import java.io.DataInputStream;
@@ -8,18 +8,21 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.zip.GZIPInputStream;
 
-/** Just enough of the IDX format for the reference check: gzip'd unsigned-byte images as pixels / 255. */
-final class MnistSample {
+/**
+ * Just enough of the IDX format for the reference checks of core and the model bundles (core's test jar): gzip'd
+ * unsigned-byte images as pixels / 255.
+ */
+public final class MnistSample {
     private MnistSample() {
     }
 
     /** The data directory: {@code -Dlayerwise.mnist=DIR}, else {@code ../shared/data/mnist-sample} of the checkout. */
-    static Path directory() {
+    public static Path directory() {
         String dir = System.getProperty("layerwise.mnist");
         return dir != null ? Path.of(dir) : Path.of("../../../shared/data/mnist-sample");
     }
 
-    static FloatMatrix images(Path file) throws IOException {
+    public static FloatMatrix images(Path file) throws IOException {
         try (InputStream raw = Files.newInputStream(file);
                 DataInputStream in = new DataInputStream(new GZIPInputStream(raw, 1 << 16))) {
             int magic = in.readInt();
