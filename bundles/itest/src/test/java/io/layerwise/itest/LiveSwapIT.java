@@ -22,8 +22,6 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
 import org.osgi.framework.Bundle;
-import org.osgi.framework.FrameworkEvent;
-import org.osgi.framework.wiring.FrameworkWiring;
 
 /** The model bundle of a running stage is updated, or uninstalled, while the job trains. */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -64,7 +62,7 @@ class LiveSwapIT {
         Bundle dae = dae();
         Path jar = PlatformIT.DIST.resolve("bundle").resolve(Path.of(dae.getLocation().replaceFirst("^.*/", "")));
         dae.update(new ByteArrayInputStream(PlatformIT.withVersion(Files.readAllBytes(jar), "9.9.9")));
-        refresh(dae);
+        PlatformIT.refresh(platform, dae);
         String status = Jobs.awaitEnd(platform, id, 120_000);
         assertTrue(status.contains(" DONE "), status);
 
@@ -99,7 +97,7 @@ class LiveSwapIT {
             Path jar = PlatformIT.DIST.resolve("bundle").resolve(Path.of(dae.getLocation().replaceFirst("^.*/", "")));
             String version = "9.9." + (10 + cycle);
             dae.update(new ByteArrayInputStream(PlatformIT.withVersion(Files.readAllBytes(jar), version)));
-            refresh(dae);
+            PlatformIT.refresh(platform, dae);
             long deadline = System.currentTimeMillis() + 60_000;
             while (!Files.readString(log).contains(version + " takes over") && System.currentTimeMillis() < deadline) {
                 Thread.sleep(20);
@@ -148,7 +146,7 @@ class LiveSwapIT {
         Bundle blanking = platform.context().installBundle("test:blanking", new ByteArrayInputStream(jar));
         blanking.start();
         dae().uninstall(); // model-dae goes; the only dae provider left is the blanking one
-        refresh(null);
+        PlatformIT.refresh(platform, null);
         String status = Jobs.awaitEnd(platform, id, 120_000);
         assertTrue(status.contains(" DONE "), status);
 
@@ -177,7 +175,7 @@ class LiveSwapIT {
         Arrays.stream(platform.context().getBundles())
                 .filter(b -> b.getSymbolicName().equals("io.layerwise.itest.blanking")).findFirst().orElseThrow()
                 .uninstall();
-        refresh(null);
+        PlatformIT.refresh(platform, null);
         String status = Jobs.awaitEnd(platform, id, 120_000);
         assertTrue(status.contains(" FAILED "), status);
         assertTrue(status.contains("no provider of \"dae\" came back within 3 s")
@@ -196,16 +194,5 @@ class LiveSwapIT {
     private Bundle dae() {
         return Arrays.stream(platform.context().getBundles())
                 .filter(b -> "io.layerwise.model-dae".equals(b.getSymbolicName())).findFirst().orElseThrow();
-    }
-
-    private void refresh(Bundle b) throws InterruptedException {
-        java.util.concurrent.CountDownLatch done = new java.util.concurrent.CountDownLatch(1);
-        platform.context().getBundle(0).adapt(FrameworkWiring.class).refreshBundles(b == null ? null : java.util.List.of(b),
-                e -> {
-                    if (e.getType() == FrameworkEvent.PACKAGES_REFRESHED) {
-                        done.countDown();
-                    }
-                });
-        assertTrue(done.await(30, java.util.concurrent.TimeUnit.SECONDS));
     }
 }

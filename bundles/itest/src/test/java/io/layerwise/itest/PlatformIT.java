@@ -86,6 +86,18 @@ class PlatformIT {
         return JsonParser.parseString(Files.readString(p)).getAsJsonObject();
     }
 
+    /** Refreshes {@code b} (null: every bundle waiting for it) and waits until the framework says it is done. */
+    static void refresh(Platform platform, Bundle b) throws InterruptedException {
+        CountDownLatch done = new CountDownLatch(1);
+        platform.context().getBundle(0).adapt(FrameworkWiring.class)
+                .refreshBundles(b == null ? null : List.of(b), e -> {
+                    if (e.getType() == FrameworkEvent.PACKAGES_REFRESHED) {
+                        done.countDown();
+                    }
+                });
+        assertTrue(done.await(30, TimeUnit.SECONDS), "refresh finished");
+    }
+
     static List<ServiceReference<?>> services(BundleContext ctx, String type) throws Exception {
         ServiceReference<?>[] refs = ctx.getAllServiceReferences(type, null);
         return refs == null ? List.of() : Arrays.asList(refs);
@@ -463,7 +475,7 @@ class PlatformIT {
             Path jar = DIST.resolve("bundle").resolve(Path.of(dae.getLocation().replaceFirst("^.*/", "")));
             byte[] rebuilt = withVersion(Files.readAllBytes(Files.exists(jar) ? jar : locate(dae)), "9.9.9");
             dae.update(new java.io.ByteArrayInputStream(rebuilt));
-            refresh(dae);
+            refresh(platform, dae);
             awaitStageType("dae", "9.9.9");
             Shell.Result types = Shell.exec(platform, "layerwise:types");
             assertTrue(types.out().contains("9.9.9"), types.out());
@@ -479,7 +491,7 @@ class PlatformIT {
         @Order(2)
         void afterUninstallingDaeAPipelineNeedingItFailsClearlyAndTheFrameworkKeepsRunning() throws Exception {
             dae().uninstall();
-            refresh(null);
+            refresh(platform, null);
             Path out = work.resolve("runs/after-uninstall");
             Shell.Result r = Shell.exec(platform, "layerwise:run --out " + out + " " + pipeline(work, "tiny", TINY));
             assertNotEquals(0, r.exitCode());
@@ -504,17 +516,6 @@ class PlatformIT {
 
         private Path locate(Bundle b) {
             return Path.of(java.net.URI.create(b.getLocation()));
-        }
-
-        private void refresh(Bundle b) throws InterruptedException {
-            CountDownLatch done = new CountDownLatch(1);
-            platform.context().getBundle(0).adapt(FrameworkWiring.class)
-                    .refreshBundles(b == null ? null : List.of(b), e -> {
-                        if (e.getType() == FrameworkEvent.PACKAGES_REFRESHED) {
-                            done.countDown();
-                        }
-                    });
-            assertTrue(done.await(30, TimeUnit.SECONDS), "refresh finished");
         }
 
         private void awaitStageType(String type, String version) throws Exception {
