@@ -18,7 +18,9 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 /**
  * The float32 training path (OpenBLAS called directly, the tied weight gradient as one stacked product, biases added
  * by rank-one products) against the float64 path through ND4J that {@link GradientCheckTest} checks by finite
- * differences; and {@link DenseAutoencoder#descend} against {@code gradient} followed by {@link Sgd}.
+ * differences; and {@link DenseAutoencoder#descend} against {@code gradient} followed by {@link Sgd}. Tolerances are
+ * float32 rounding with room for other BLAS kernels (measured here: 0.1-0.2 of them); a wrong or missing term
+ * of an update is of the order {@code lr g}, 1e-3 and more.
  */
 class FusedStepTest {
     static final int B = 7;
@@ -68,14 +70,14 @@ class FusedStepTest {
                 double fusedLoss = fused.descend(corrupted, clean, bf, penalties, lr).mean(B);
                 double referenceLoss = reference.gradient(br.corrupted(), clean, br, penalties).mean(B);
                 sgd.step(reference.parameters(), reference.gradients());
-                assertEquals(referenceLoss, fusedLoss, 1e-6 * Math.abs(referenceLoss), "objective, step " + step);
+                assertEquals(referenceLoss, fusedLoss, 1e-5 * Math.abs(referenceLoss), "objective, step " + step);
             }
             // a plain autoencoder's input is the data itself, not the buffer: it is copied for the stacked product
             fused.descend(clean, clean, bf, penalties, lr);
             reference.gradient(clean, clean, br, penalties);
             sgd.step(reference.parameters(), reference.gradients());
             for (int p = 0; p < fused.parameters().size(); p++) {
-                assertClose(reference.parameters().get(p), fused.parameters().get(p), 1e-6, "parameter " + p);
+                assertClose(reference.parameters().get(p), fused.parameters().get(p), 5e-6, "parameter " + p);
             }
         }
     }

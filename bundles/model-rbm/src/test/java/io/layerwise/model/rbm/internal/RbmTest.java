@@ -389,10 +389,10 @@ class RbmTest {
                     BatchResult g = reference.gradient(v, br, cd, cr, sr, penalties);
                     sgd.step(reference.parameters(), reference.gradients());
                     assertEquals(g.errorSum(), f.errorSum(), 1e-5 * Math.abs(g.errorSum()), cd + " error, step " + step);
-                    assertEquals(g.penalty(), f.penalty(), 1e-6, cd + " penalty, step " + step);
+                    assertEquals(g.penalty(), f.penalty(), 1e-5 * Math.abs(g.penalty()) + 1e-9, cd + " penalty, step " + step);
                 }
                 for (int p = 0; p < 3; p++) {
-                    assertTrue(reference.parameters().get(p).equalsWithEps(fused.parameters().get(p), 1e-6),
+                    assertTrue(reference.parameters().get(p).equalsWithEps(fused.parameters().get(p), 5e-6),
                             cd + " parameter " + p);
                 }
             }
