@@ -441,6 +441,7 @@ class PlatformIT {
             Shell.Result r = Shell.exec(platform, "layerwise:backend --seconds 0.2");
             assertEquals(0, r.exitCode(), r.all());
             assertTrue(r.out().contains("linux-x86_64") && r.out().contains("GFLOP/s"), r.out());
+            assertTrue(r.out().contains("JIT compilers     C1 and C2 (tiered)"), r.out()); // the test JVM's defaults
         }
     }
 

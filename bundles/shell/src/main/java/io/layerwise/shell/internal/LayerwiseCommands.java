@@ -14,6 +14,7 @@ import io.layerwise.api.stage.StageProvider;
 import io.layerwise.report.RunReport;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -232,7 +233,7 @@ public final class LayerwiseCommands {
         listServices(DataSource.class, DataSource.NAME, "Source", DataSource::describe);
     }
 
-    @Descriptor("show the ND4J backend: flavour, why it was chosen, threads, and a GEMM self-test")
+    @Descriptor("show the ND4J backend: flavour, why it was chosen, threads, OPENBLAS_CORETYPE, the JIT compilers, and a GEMM self-test")
     public String backend(
             @Descriptor("seconds for the GEMM self-test (0 skips it)")
             @Parameter(names = {"-s", "--seconds"}, absentValue = "1") double seconds) {
@@ -245,7 +246,9 @@ public final class LayerwiseCommands {
         sb.append("chosen because    ").append(b.reason()).append('\n');
         sb.append("OpenMP threads    ").append(b.ompThreads()).append('\n');
         sb.append("BLAS threads      ").append(b.blasThreads()).append('\n');
-        sb.append("OPENBLAS_CORETYPE ").append(b.openblasCoretype());
+        sb.append("OPENBLAS_CORETYPE ").append(b.openblasCoretype()).append('\n');
+        sb.append("JIT compilers     ")
+                .append(JitMode.describe(ManagementFactory.getRuntimeMXBean().getInputArguments()));
         if (seconds > 0) {
             sb.append('\n').append(String.format(Locale.ROOT, "GEMM self-test    %.1f GFLOP/s (float32, 1024^3, %.1f s)",
                     b.gemmSelfTest(1024, seconds), seconds));

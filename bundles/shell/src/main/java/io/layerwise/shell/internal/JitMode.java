@@ -1,0 +1,35 @@
+package io.layerwise.shell.internal;
+
+import java.util.List;
+
+/**
+ * Which HotSpot compilers this JVM runs, read from its command line: {@code runtime/layerwise} turns C2 off
+ * ({@code -XX:TieredStopAtLevel=1}) and {@code LAYERWISE_JAVA_OPTS} may turn it back on, the last flag winning.
+ */
+final class JitMode {
+    private JitMode() {
+    }
+
+    /** A line for {@code layerwise:backend}, from the JVM's input arguments in order. */
+    static String describe(List<String> jvmArguments) {
+        boolean tiered = true;
+        int stopAt = 4;
+        for (String a : jvmArguments) {
+            if (a.equals("-XX:-TieredCompilation")) {
+                tiered = false;
+            } else if (a.equals("-XX:+TieredCompilation")) {
+                tiered = true;
+            } else if (a.startsWith("-XX:TieredStopAtLevel=")) {
+                try {
+                    stopAt = Integer.parseInt(a.substring("-XX:TieredStopAtLevel=".length()));
+                } catch (NumberFormatException e) {
+                    return "unknown (" + a + ")";
+                }
+            }
+        }
+        if (!tiered) {
+            return "C2 only (-XX:-TieredCompilation)";
+        }
+        return stopAt >= 4 ? "C1 and C2 (tiered)" : "C1 only (-XX:TieredStopAtLevel=" + stopAt + ")";
+    }
+}
