@@ -185,11 +185,10 @@ public final class DenseAutoencoder implements AutoCloseable {
         }
         arch.encoder().multiplyDerivative(b.hidden, b.gradHidden, b.scratchHidden);
         Level3.gemm(b.ones, b.gradHidden, gBh, false, false, 1.0, 0.0);
-        if (step && !penalties.isEmpty()) {
-            gW.assign(0); // the penalties' share alone, applied below
-        }
         if (!step) {
             weightProducts(input, b, gW, gWDec, 1.0, 0.0);
+        } else if (!penalties.isEmpty()) {
+            gW.assign(0); // the penalties' share alone, applied below
         }
         for (Penalty p : penalties) { // before the step: penalties see the weights the loss was computed with
             penalty += p.onWeights(w, gW, b.hidden);

@@ -1,6 +1,7 @@
 package io.layerwise.core.nn;
 
 import org.bytedeco.openblas.global.openblas_nolapack;
+import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
@@ -46,11 +47,18 @@ public final class Level1 {
 
     /** Whether OpenBLAS takes {@code x} as it is. */
     static boolean direct(INDArray x) {
-        return Level3.contiguousFloat(x) && Nd4j.getEnvironment().isCPU();
+        return x.dataType() == DataType.FLOAT && contiguous(x) && Nd4j.getEnvironment().isCPU();
     }
 
-    private static boolean contiguous(INDArray a) {
-        return a.isVector() || (a.rank() == 2 && a.stride(1) == 1 && a.stride(0) == a.size(1));
+    /** Rank 1 or 2, every element one after another: what a BLAS level-1 call can take as a vector. */
+    private static boolean contiguous(INDArray x) {
+        if (x.length() == 0 || x.rank() > 2) {
+            return false;
+        }
+        if (x.rank() == 1 || x.size(0) == 1) {
+            return x.size(x.rank() - 1) == 1 || x.stride(x.rank() - 1) == 1;
+        }
+        return (x.stride(1) == 1 || x.size(1) == 1) && x.stride(0) == x.size(1);
     }
 
     private static INDArray flat(INDArray a) {

@@ -58,17 +58,6 @@ public final class Level3 {
                 && (transB ? rows(b) : cols(b)) == cols(c);
     }
 
-    /** Rank 1 or 2, float32, every element one after another: what a BLAS level-1 call can take as a vector. */
-    static boolean contiguousFloat(INDArray x) {
-        if (x.dataType() != DataType.FLOAT || x.length() == 0 || x.rank() > 2) {
-            return false;
-        }
-        if (x.rank() == 1 || x.size(0) == 1) {
-            return x.size(x.rank() - 1) == 1 || x.stride(x.rank() - 1) == 1;
-        }
-        return (x.stride(1) == 1 || x.size(1) == 1) && x.stride(0) == x.size(1);
-    }
-
     /** Rank 2, float32, rows laid out one after another with unit stride along a row, as cblas row-major wants. */
     private static boolean rowMajorFloat(INDArray x) {
         return x.rank() == 2 && x.dataType() == DataType.FLOAT && x.length() > 0
