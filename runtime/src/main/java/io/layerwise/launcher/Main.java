@@ -2,19 +2,27 @@ package io.layerwise.launcher;
 
 import io.layerwise.launcher.internal.CommandLine;
 import io.layerwise.launcher.internal.Flavours;
+import io.layerwise.launcher.internal.OpenBlasCoretype;
 import java.io.IOException;
+import java.io.Reader;
 import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Properties;
 
 /**
  * {@code layerwise [--backend=F] [exec "CMD" | run|resume|bench|eval|encode|reconstruct ARGS | help]}; no command opens the
  * interactive Gogo shell. Started by the {@code runtime/layerwise} script.
  */
 public final class Main {
+
+    /** The backend's verdict file and this kernel's key in it, passed on by runtime/layerwise. */
+    static final String VERDICTS = "layerwise.blas.verdicts";
+    static final String VERDICT_KEY = "layerwise.blas.verdict.key";
+    private static final long VERDICT_WAIT_NS = 180_000_000_000L;
 
     private Main() {
     }
@@ -56,6 +64,9 @@ public final class Main {
                     platform.context().getProperty(Platform.FLAVOUR), platform.context().getProperty(Platform.REASON));
         }
         try {
+            if (kernelFailedItsSelfTest()) {
+                return OpenBlasCoretype.RETRY;
+            }
             if (cl.interactive()) {
                 platform.waitForStop();
                 return 0;
@@ -69,10 +80,56 @@ public final class Main {
         }
     }
 
+    /**
+     * Under a kernel not yet checked on this CPU ({@code layerwise.blas.verified=false}, set by runtime/layerwise),
+     * waits for the backend's BLAS self-test verdict in the verdict file. True when it failed: the caller exits with
+     * {@link OpenBlasCoretype#RETRY} and the script starts again under the next kernel, which the verdict now rules
+     * out. Once checked, later starts do not wait.
+     */
+    static boolean kernelFailedItsSelfTest() throws InterruptedException {
+        String file = System.getProperty(VERDICTS);
+        String key = System.getProperty(VERDICT_KEY);
+        if (file == null || key == null || !"false".equals(System.getProperty("layerwise.blas.verified"))) {
+            return false;
+        }
+        long deadline = System.nanoTime() + VERDICT_WAIT_NS;
+        while (System.nanoTime() < deadline) {
+            String verdict = verdict(Path.of(file), key);
+            if (verdict != null) {
+                if (verdict.equals("pass")) {
+                    return false;
+                }
+                System.err.println("layerwise: OpenBLAS kernel " + key.substring(key.indexOf('.') + 1)
+                        + " gets " + verdict.replaceFirst("^fail wrong: ", "")
+                        + " wrong on this CPU; starting again with the next kernel");
+                return true;
+            }
+            Thread.sleep(50);
+        }
+        return false; // no verdict (backend absent?): the engine still refuses to compute on a failed check
+    }
+
+    private static String verdict(Path file, String key) {
+        if (!Files.isRegularFile(file)) {
+            return null;
+        }
+        Properties p = new Properties();
+        try (Reader r = Files.newBufferedReader(file)) {
+            p.load(r);
+        } catch (IOException | IllegalArgumentException e) {
+            return null; // being replaced right now: read again
+        }
+        return p.getProperty(key);
+    }
+
     private static Map<String, String> extraProperties(CommandLine cl) throws IOException {
         Map<String, String> extra = new HashMap<>();
         copySystemProperty(extra, Platform.HOME);
         copySystemProperty(extra, Platform.CWD);
+        copySystemProperty(extra, VERDICTS);
+        copySystemProperty(extra, VERDICT_KEY);
+        copySystemProperty(extra, "layerwise.blas.fallback");
+        copySystemProperty(extra, "layerwise.blas.selftest.fault");
         if (cl.backend() != null) {
             Flavours.Choice choice = Flavours.choose(Files.readString(Path.of("/proc/cpuinfo")), cl.backend(), "--backend");
             extra.put(Platform.FLAVOUR, choice.flavour());

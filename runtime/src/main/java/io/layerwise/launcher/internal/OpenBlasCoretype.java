@@ -1,27 +1,44 @@
 package io.layerwise.launcher.internal;
 
 import java.io.IOException;
+import java.io.Reader;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
+import java.util.Properties;
 import java.util.Set;
 
 /**
- * The {@code OPENBLAS_CORETYPE} a CPU needs, where OpenBLAS's own detection picks the wrong kernels.
+ * The {@code OPENBLAS_CORETYPE} to start the framework with: the fastest kernel set that has not failed the backend's
+ * BLAS self-test on this CPU.
  *
- * <p>ND4J 1.0.0-M2.1 ships OpenBLAS 0.3.19, which predates AMD Zen 4 (cpu family 25 with AVX-512) and runs it with
- * its AVX2 "Zen" kernels. Its AVX-512 Cooperlake kernels, the ones later OpenBLAS releases pick on Zen 4, are 1.5
- * times faster at batch-20 shapes (runtime/PERFORMANCE-NOTES.md). The variable must be in the environment before
- * OpenBLAS is loaded, which a running JVM cannot arrange for itself, so {@code runtime/layerwise} asks this class
- * (its {@link #main}) before it starts the JVM that runs the framework.
+ * <p>Speed: ND4J 1.0.0-M2.1 ships OpenBLAS 0.3.19, which predates AMD Zen 4 and 5 and runs them with AVX2 or even
+ * SSE kernels; its AVX-512 Cooperlake / SkylakeX kernels are up to twice as fast. Correctness: on those CPUs the same
+ * release computes DTRMM wrongly with both AVX-512 kernel sets and DGEMM wrongly with Cooperlake's, which made the
+ * whitening stages return wrong results (docs/performance-notes.md). So the kernel is a list of candidates, fastest
+ * first, and the backend bundle checks every BLAS / LAPACK routine the platform calls at each start and remembers
+ * the verdict in a file ({@code key = pass | fail <why>}); a kernel that failed is skipped from then on, and a start
+ * under a kernel not yet checked waits for its verdict and starts again under the next one if it fails
+ * ({@code runtime/layerwise}, exit status {@link #RETRY}).
+ *
+ * <p>The variable must be in the environment before OpenBLAS is loaded, which a running JVM cannot arrange for
+ * itself, so {@code runtime/layerwise} asks this class (its {@link #main}) before it starts the framework's JVM.
  */
 public final class OpenBlasCoretype {
+    /** Exit status of a framework JVM whose kernel just failed the self-test: start again with the next one. */
+    public static final int RETRY = 75;
+    /** The candidate that leaves the choice to OpenBLAS (the variable unset). */
+    public static final String AUTO = "auto";
     private static final int ZEN_3_AND_LATER = 25;
 
     private OpenBlasCoretype() {
     }
 
-    /** The core type to force for this CPU, or empty where OpenBLAS 0.3.19's detection is right. */
+    /** The kernel to force for this CPU first, or empty where OpenBLAS 0.3.19's own detection is the fastest. */
     public static Optional<String> forCpu(String cpuinfo) {
         if (!"AuthenticAMD".equals(Flavours.field(cpuinfo, "vendor_id"))) {
             return Optional.empty();
@@ -39,14 +56,90 @@ public final class OpenBlasCoretype {
         return Optional.of(flags.contains("avx512_bf16") ? "Cooperlake" : "SkylakeX");
     }
 
-    /** Prints the core type this machine needs, or nothing. */
-    public static void main(String[] args) {
-        String cpuinfo;
+    /**
+     * Kernels to try in order: the user's setting if any, then the fastest for this CPU, slower ones that share
+     * fewer kernels with it, and OpenBLAS's own choice ({@link #AUTO}). Haswell (AVX2) is the fallback wherever AVX2
+     * exists: its kernels passed everywhere they were checked.
+     */
+    public static List<String> candidates(String cpuinfo, String userSetting) {
+        Set<String> list = new LinkedHashSet<>();
+        if (userSetting != null) {
+            list.add(userSetting.isBlank() ? AUTO : userSetting.trim());
+        }
+        boolean avx2 = Flavours.flags(cpuinfo).containsAll(Flavours.AVX2_FLAGS);
+        Optional<String> fastest = forCpu(cpuinfo);
+        if (fastest.isPresent()) {
+            list.add(fastest.get());
+            if (fastest.get().equals("Cooperlake")) {
+                list.add("SkylakeX");
+            }
+            list.add("Haswell");
+            list.add(AUTO);
+        } else {
+            list.add(AUTO);
+            if (avx2) {
+                list.add("Haswell");
+            }
+        }
+        return new ArrayList<>(list);
+    }
+
+    /** This CPU's part of a verdict key: its vendor, family, model and flags (a hash), so a new CPU checks again. */
+    public static String cpuKey(String cpuinfo) {
+        return "cpu-" + Integer.toHexString(Objects.hash(Flavours.field(cpuinfo, "vendor_id"),
+                Flavours.field(cpuinfo, "cpu family"), Flavours.field(cpuinfo, "model"), Flavours.flags(cpuinfo)));
+    }
+
+    /**
+     * The launcher's decision.
+     *
+     * @param coretype the kernel to start with ({@link #AUTO}: leave the variable unset)
+     * @param key      its key in the verdict file, for the backend to record the self-test under
+     * @param verified whether it already passed on this CPU; if not, the launcher waits for the verdict
+     * @param refused  the kernels skipped because they failed, each with why; "" if none
+     */
+    public record Choice(String coretype, String key, boolean verified, String refused) {
+    }
+
+    /** The first candidate not known to fail; when all did, the last one (and the backend then refuses to compute). */
+    public static Choice choose(List<String> candidates, String cpuKey, Properties verdicts) {
+        List<String> refused = new ArrayList<>();
+        for (int i = 0; i < candidates.size(); i++) {
+            String c = candidates.get(i);
+            String verdict = verdicts.getProperty(cpuKey + "." + c);
+            boolean last = i == candidates.size() - 1;
+            if (verdict == null || verdict.equals("pass") || last) {
+                return new Choice(c, cpuKey + "." + c, verdict != null, String.join("; ", refused));
+            }
+            refused.add(c + " (" + verdict.replaceFirst("^fail ", "") + ")");
+        }
+        throw new IllegalArgumentException("no candidate kernels");
+    }
+
+    /**
+     * Prints {@code coretype=}, {@code key=}, {@code verified=} and {@code refused=} lines for the launcher script.
+     * Arguments: the verdict file, then optionally the user's {@code OPENBLAS_CORETYPE} (present when it was set).
+     */
+    public static void main(String[] args) throws IOException {
+        String cpuinfo = "";
         try {
             cpuinfo = Files.readString(Path.of("/proc/cpuinfo"));
         } catch (IOException e) {
-            return; // not Linux, or hidden: OpenBLAS detects on its own
+            // not Linux, or hidden: only OpenBLAS's own choice is a candidate
         }
-        forCpu(cpuinfo).ifPresent(System.out::println);
+        Properties verdicts = new Properties();
+        Path file = Path.of(args[0]);
+        if (Files.isRegularFile(file)) {
+            try (Reader r = Files.newBufferedReader(file)) {
+                verdicts.load(r);
+            } catch (IOException | IllegalArgumentException e) {
+                System.err.println("layerwise: ignoring unreadable " + file + ": " + e.getMessage());
+            }
+        }
+        Choice choice = choose(candidates(cpuinfo, args.length > 1 ? args[1] : null), cpuKey(cpuinfo), verdicts);
+        System.out.println("coretype=" + choice.coretype());
+        System.out.println("key=" + choice.key());
+        System.out.println("verified=" + choice.verified());
+        System.out.println("refused=" + choice.refused().replace('\n', ' '));
     }
 }

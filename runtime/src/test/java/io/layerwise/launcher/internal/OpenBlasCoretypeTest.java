@@ -1,8 +1,13 @@
 package io.layerwise.launcher.internal;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.List;
 import java.util.Optional;
+import java.util.Properties;
 import org.junit.jupiter.api.Test;
 
 class OpenBlasCoretypeTest {
@@ -38,5 +43,61 @@ class OpenBlasCoretypeTest {
     void anUnreadableOrOddCpuinfoIsLeftToOpenBlas() {
         assertEquals(Optional.empty(), OpenBlasCoretype.forCpu(""));
         assertEquals(Optional.empty(), OpenBlasCoretype.forCpu("vendor_id\t: AuthenticAMD\ncpu family\t: ?\nflags\t: " + AVX512));
+    }
+
+    @Test
+    void zen4TriesTheAvx512KernelsThenHaswellThenOpenBlasItself() {
+        assertEquals(List.of("Cooperlake", "SkylakeX", "Haswell", "auto"),
+                OpenBlasCoretype.candidates(cpu("AuthenticAMD", 25, AVX512 + " avx512_bf16"), null));
+    }
+
+    @Test
+    void elsewhereOpenBlasChoosesFirstAndHaswellIsTheFallbackWhereAvx2Exists() {
+        assertEquals(List.of("auto", "Haswell"), OpenBlasCoretype.candidates(cpu("GenuineIntel", 6, AVX512), null));
+        assertEquals(List.of("auto"), OpenBlasCoretype.candidates(cpu("GenuineIntel", 6, "fpu sse sse2"), null));
+    }
+
+    @Test
+    void theUsersSettingIsTriedFirstAndAnEmptyOneMeansOpenBlasChooses() {
+        String zen4 = cpu("AuthenticAMD", 25, AVX512 + " avx512_bf16");
+        assertEquals(List.of("Haswell", "Cooperlake", "SkylakeX", "auto"), OpenBlasCoretype.candidates(zen4, "Haswell"));
+        assertEquals(List.of("auto", "Cooperlake", "SkylakeX", "Haswell"), OpenBlasCoretype.candidates(zen4, ""));
+    }
+
+    @Test
+    void anUncheckedKernelIsChosenUnverifiedAndAFailedOneIsSkippedWithItsReason() {
+        List<String> candidates = List.of("Cooperlake", "SkylakeX", "Haswell", "auto");
+        Properties verdicts = new Properties();
+        OpenBlasCoretype.Choice first = OpenBlasCoretype.choose(candidates, "cpu-1", verdicts);
+        assertEquals(new OpenBlasCoretype.Choice("Cooperlake", "cpu-1.Cooperlake", false, ""), first);
+
+        verdicts.setProperty("cpu-1.Cooperlake", "fail wrong: dgemm (16 of 32 checks, max error 4.33)");
+        verdicts.setProperty("cpu-1.SkylakeX", "fail wrong: dsyevd (max error 143)");
+        verdicts.setProperty("cpu-1.Haswell", "pass");
+        verdicts.setProperty("cpu-2.Cooperlake", "pass"); // another CPU's verdict does not count here
+        OpenBlasCoretype.Choice later = OpenBlasCoretype.choose(candidates, "cpu-1", verdicts);
+        assertEquals("Haswell", later.coretype());
+        assertTrue(later.verified());
+        assertEquals("Cooperlake (wrong: dgemm (16 of 32 checks, max error 4.33)); SkylakeX (wrong: dsyevd (max error 143))",
+                later.refused());
+    }
+
+    @Test
+    void whenEveryKernelFailedTheLastIsUsedAndNoRetryFollows() {
+        Properties verdicts = new Properties();
+        verdicts.setProperty("c.Haswell", "fail wrong: dgemm (max error 1)");
+        verdicts.setProperty("c.auto", "fail wrong: dgemm (max error 1)");
+        OpenBlasCoretype.Choice c = OpenBlasCoretype.choose(List.of("Haswell", "auto"), "c", verdicts);
+        assertEquals("auto", c.coretype());
+        assertTrue(c.verified(), "known to fail, so the launcher does not wait and retry; the engine refuses to compute");
+    }
+
+    @Test
+    void theCpuKeyChangesWithTheCpu() {
+        String a = OpenBlasCoretype.cpuKey(cpu("AuthenticAMD", 25, AVX512));
+        assertEquals(a, OpenBlasCoretype.cpuKey(cpu("AuthenticAMD", 25, AVX512)));
+        assertNotEquals(a, OpenBlasCoretype.cpuKey(cpu("AuthenticAMD", 26, AVX512)));
+        assertNotEquals(a, OpenBlasCoretype.cpuKey(cpu("AuthenticAMD", 25, AVX512 + " avx512_bf16")));
+        assertFalse(a.contains(" "));
     }
 }

@@ -29,4 +29,11 @@ public interface Backend {
      * {@code seconds} and returns the median GFLOP/s: the speed the training loops can hope for at that shape.
      */
     double gemmGflops(int m, int k, int n, double seconds);
+
+    /**
+     * Every BLAS and LAPACK routine the platform calls (GEMM in the layouts used, SYRK, the symmetric eigensolver),
+     * checked at start against a float64 reference on small random inputs; waits for ND4J to load. When it did not
+     * pass, the platform refuses to compute rather than return wrong numbers.
+     */
+    BlasCheck blasCheck();
 }

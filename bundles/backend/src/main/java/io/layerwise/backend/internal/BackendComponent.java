@@ -1,6 +1,9 @@
 package io.layerwise.backend.internal;
 
 import io.layerwise.api.backend.Backend;
+import io.layerwise.api.backend.BlasCheck;
+import java.io.IOException;
+import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -27,12 +30,26 @@ public final class BackendComponent implements Backend {
     static final String REASON = "layerwise.backend.reason";
     static final String OMP_THREADS = "layerwise.threads.omp";
     static final String BLAS_THREADS = "layerwise.threads.blas";
+    /** Set by the launcher: the file of remembered verdicts, this kernel's key in it, and the kernels refused. */
+    static final String VERDICTS = "layerwise.blas.verdicts";
+    static final String VERDICT_KEY = "layerwise.blas.verdict.key";
+    static final String FALLBACK = "layerwise.blas.fallback";
+    /**
+     * Test hook: a routine whose self-test result is corrupted on purpose, under any kernel ("dsyevd") or one
+     * ("Haswell:dsyevd"), so that tests see the fallback on any CPU.
+     */
+    static final String FAULT = "layerwise.blas.selftest.fault";
     private static final long LOAD_TIMEOUT_S = 120;
 
     private String flavour;
     private String reason;
     private ThreadRule threads;
     private CompletableFuture<String> loaded;
+    private volatile BlasCheck blasCheck;
+    private String verdicts;
+    private String verdictKey;
+    private String fallback;
+    private String fault;
 
     @Activate
     void activate(BundleContext context) {
@@ -40,6 +57,10 @@ public final class BackendComponent implements Backend {
         reason = valueOr(context.getProperty(REASON), "not set by the launcher");
         threads = ThreadRule.choose(Runtime.getRuntime().availableProcessors(),
                 context.getProperty(OMP_THREADS), context.getProperty(BLAS_THREADS));
+        verdicts = context.getProperty(VERDICTS);
+        verdictKey = context.getProperty(VERDICT_KEY);
+        fallback = valueOr(context.getProperty(FALLBACK), "");
+        fault = context.getProperty(FAULT);
         loaded = CompletableFuture.supplyAsync(this::load, task -> {
             Thread t = new Thread(task, "layerwise-backend-load");
             t.setDaemon(true);
@@ -67,11 +88,39 @@ public final class BackendComponent implements Backend {
         current.setContextClassLoader(ND4JClassLoading.getNd4jClassloader());
         Nd4j.getBackend();
         Nd4jThreads.apply(threads);
+        checkBlas();
         String natives = loadedNatives(Loader.getLoadedLibraries());
         if (!flavour.equals("unknown") && !natives.contains("/" + flavour + "/")) {
             System.err.println("layerwise-backend: expected " + flavour + " natives but loaded " + natives);
         }
         return natives;
+    }
+
+    /** Runs the BLAS self-test, reports a failure on stderr, and remembers the verdict for the launcher. */
+    private void checkBlas() {
+        String kernel = valueOr(System.getenv("OPENBLAS_CORETYPE"), "auto");
+        BlasSelfTest.Report report = BlasSelfTest.run(faultFor(fault, kernel));
+        blasCheck = new BlasCheck(kernel, report.passed(), report.summary(), fallback);
+        if (!report.passed() && verdictKey == null) { // under runtime/layerwise, the launcher reports it
+            System.err.println("layerwise-backend: OpenBLAS kernel " + kernel + " computes wrong results on this CPU, "
+                    + "so no job will run: " + report.summary());
+        }
+        if (verdicts != null && verdictKey != null) {
+            try {
+                BlasVerdicts.record(Path.of(verdicts), verdictKey, report.passed() ? "pass" : "fail " + report.summary());
+            } catch (IOException e) {
+                System.err.println("layerwise-backend: cannot remember the BLAS verdict in " + verdicts + ": " + e);
+            }
+        }
+    }
+
+    /** The test hook's routine when it applies to this kernel: "dgemm" (any kernel) or "Haswell:dgemm". */
+    static String faultFor(String fault, String kernel) {
+        if (fault == null || fault.isBlank()) {
+            return null;
+        }
+        int colon = fault.indexOf(':');
+        return colon < 0 ? fault : fault.substring(0, colon).equalsIgnoreCase(kernel) ? fault.substring(colon + 1) : null;
     }
 
     static String loadedNatives(Map<String, String> libraries) {
@@ -115,6 +164,12 @@ public final class BackendComponent implements Backend {
     public double gemmGflops(int m, int k, int n, double seconds) {
         awaitLoaded();
         return GemmBenchmark.run(m, k, n, seconds);
+    }
+
+    @Override
+    public BlasCheck blasCheck() {
+        awaitLoaded();
+        return blasCheck;
     }
 
     /** The nd4j natives file loaded, once ND4J is up. */

@@ -19,4 +19,12 @@ class BackendComponentTest {
     void noNativesLoadedReadsUnknown() {
         assertEquals("unknown", BackendComponent.loadedNatives(Map.of()));
     }
+
+    @Test
+    void theFaultHookAppliesToTheKernelItNames() {
+        assertEquals("dsyevd", BackendComponent.faultFor("dsyevd", "Haswell"));
+        assertEquals("dsyevd", BackendComponent.faultFor("haswell:dsyevd", "Haswell"));
+        assertEquals(null, BackendComponent.faultFor("Haswell:dsyevd", "Cooperlake"));
+        assertEquals(null, BackendComponent.faultFor(null, "Haswell"));
+    }
 }

@@ -1,5 +1,7 @@
 package io.layerwise.engine.internal;
 
+import io.layerwise.api.backend.Backend;
+import io.layerwise.api.backend.BlasCheck;
 import io.layerwise.api.data.DataSource;
 import io.layerwise.api.data.Dataset;
 import io.layerwise.api.data.FloatMatrix;
@@ -36,6 +38,9 @@ import org.osgi.framework.ServiceReference;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
 
 /**
  * The pipeline engine. {@link #submit} does everything that can fail on bad input before any output exists:
@@ -59,6 +64,9 @@ public final class PipelineEngine implements PipelineRunner {
     private SavedRunTools savedRuns;
     private ExecutorService executor;
     private Path workingDir;
+    /** Optional so that the engine starts without it (and in tests); when present, a failed BLAS check stops jobs. */
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
+    volatile Backend backend;
 
     @Activate
     void activate(BundleContext context) {
@@ -107,6 +115,7 @@ public final class PipelineEngine implements PipelineRunner {
 
     /** Validates and starts a pipeline; {@code resumeDir}: go on with the interrupted run in that directory. */
     private Job start(Path file, RunOptions options, ProgressListener listener, Path resumeDir) throws PipelineException {
+        requireRightBlas();
         PipelineFile pipeline = PipelineFile.read(file);
         DataSource source = null;
         ServiceReference<DataSource> sourceRef = sources.find(pipeline.dataSource).orElseThrow(() -> new PipelineException(
@@ -339,12 +348,14 @@ public final class PipelineEngine implements PipelineRunner {
 
     @Override
     public Evaluation evaluate(Path runDir, Path dataDir) throws PipelineException {
+        requireRightBlas();
         return savedRuns.evaluate(workingDir.resolve(runDir).normalize(),
                 dataDir == null ? null : workingDir.resolve(dataDir).normalize());
     }
 
     @Override
     public Encoding encode(Path runDir, Path input, Path output, int layer, boolean reconstruct) throws PipelineException {
+        requireRightBlas();
         return savedRuns.encode(workingDir.resolve(runDir).normalize(), workingDir.resolve(input).normalize(),
                 workingDir.resolve(output).normalize(), layer, reconstruct);
     }
@@ -366,6 +377,29 @@ public final class PipelineEngine implements PipelineRunner {
         List<PipelineJob> finished = jobs.stream().filter(j -> j.status().finished()).toList();
         for (int i = 0; i < finished.size() - FINISHED_JOBS_KEPT; i++) {
             jobs.remove(finished.get(i));
+        }
+    }
+
+    /**
+     * Refuses to compute when the backend's BLAS self-test failed: a kernel that gets DGEMM or the eigensolver wrong
+     * returns wrong whitening without a sign (runtime/layerwise falls back to a kernel that passes before it starts
+     * the framework; an embedding application or a forced {@code OPENBLAS_CORETYPE} can still land here).
+     */
+    private void requireRightBlas() throws PipelineException {
+        Backend b = backend;
+        if (b == null) {
+            return;
+        }
+        BlasCheck check;
+        try {
+            check = b.blasCheck();
+        } catch (IllegalStateException e) {
+            throw new PipelineException("the ND4J backend did not load: " + e.getMessage());
+        }
+        if (!check.passed()) {
+            throw new PipelineException("OpenBLAS kernel " + check.kernel() + " computes wrong results on this CPU, so"
+                    + " nothing runs (" + check.summary() + "); start through runtime/layerwise, which picks a kernel"
+                    + " that passes, or set OPENBLAS_CORETYPE=Haswell");
         }
     }
 }

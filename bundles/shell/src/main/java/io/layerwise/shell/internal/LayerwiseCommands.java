@@ -1,6 +1,7 @@
 package io.layerwise.shell.internal;
 
 import io.layerwise.api.backend.Backend;
+import io.layerwise.api.backend.BlasCheck;
 import io.layerwise.api.data.DataSource;
 import io.layerwise.api.pipeline.Encoding;
 import io.layerwise.api.pipeline.Evaluation;
@@ -233,7 +234,7 @@ public final class LayerwiseCommands {
         listServices(DataSource.class, DataSource.NAME, "Source", DataSource::describe);
     }
 
-    @Descriptor("show the ND4J backend: flavour, why it was chosen, threads, OPENBLAS_CORETYPE, the JIT compilers, and a GEMM self-test")
+    @Descriptor("show the ND4J backend: flavour, why it was chosen, threads, OPENBLAS_CORETYPE, the BLAS self-test and kernel fallback, the JIT compilers, and a GEMM self-test")
     public String backend(
             @Descriptor("seconds for the GEMM self-test (0 skips it)")
             @Parameter(names = {"-s", "--seconds"}, absentValue = "1") double seconds) {
@@ -247,6 +248,11 @@ public final class LayerwiseCommands {
         sb.append("OpenMP threads    ").append(b.ompThreads()).append('\n');
         sb.append("BLAS threads      ").append(b.blasThreads()).append('\n');
         sb.append("OPENBLAS_CORETYPE ").append(b.openblasCoretype()).append('\n');
+        BlasCheck check = b.blasCheck();
+        sb.append("BLAS self-test    ").append(check.summary()).append('\n');
+        if (!check.fallback().isEmpty()) {
+            sb.append("kernels refused   ").append(check.fallback()).append('\n');
+        }
         sb.append("JIT compilers     ")
                 .append(JitMode.describe(ManagementFactory.getRuntimeMXBean().getInputArguments()));
         if (seconds > 0) {
