@@ -442,6 +442,7 @@ class PlatformIT {
             assertEquals(0, r.exitCode(), r.all());
             assertTrue(r.out().contains("linux-x86_64") && r.out().contains("GFLOP/s"), r.out());
             assertTrue(r.out().contains("JIT compilers     C1 and C2 (tiered)"), r.out()); // the test JVM's defaults
+            assertTrue(r.out().contains("BLAS self-test    passed ("), r.out());
         }
     }
 

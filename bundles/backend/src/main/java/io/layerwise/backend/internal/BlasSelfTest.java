@@ -22,7 +22,8 @@ import org.nd4j.linalg.factory.Nd4j;
  * milliseconds.
  *
  * <p>Checked: {@code cblas_sgemm} of both library instances (training's {@code core.nn.Level3} calls the
- * {@code _nolapack} one, row-major), {@code cblas_dgemm} of both, ND4J's {@code Nd4j.gemm} in float32 and float64
+ * {@code _nolapack} one, row-major; "(full)" names the build with LAPACK), {@code cblas_dgemm} of both,
+ * ND4J's {@code Nd4j.gemm} in float32 and float64
  * (whitening's products), {@code cblas_ssyrk} and {@code cblas_dsyrk} (the covariance), and {@code LAPACKE_dsyevd}
  * (the eigendecomposition), each in the layouts the platform uses.
  */
@@ -144,13 +145,13 @@ final class BlasSelfTest {
         record("sgemm " + shape, want, doubles(cf), floatTolerance);
         cf = floats(c);
         openblas.cblas_sgemm(openblas.CblasRowMajor, ta, tb, m, n, k, 0.7f, floats(a), lda, floats(b), ldb, 0.3f, cf, n);
-        record("sgemm(lapack build) " + shape, want, doubles(cf), floatTolerance);
+        record("sgemm(full) " + shape, want, doubles(cf), floatTolerance);
         double[] cd = c.clone();
         openblas_nolapack.cblas_dgemm(openblas.CblasRowMajor, ta, tb, m, n, k, 0.7, a, lda, b, ldb, 0.3, cd, n);
         record("dgemm " + shape, want, cd, doubleTolerance);
         cd = c.clone();
         openblas.cblas_dgemm(openblas.CblasRowMajor, ta, tb, m, n, k, 0.7, a, lda, b, ldb, 0.3, cd, n);
-        record("dgemm(lapack build) " + shape, want, cd, doubleTolerance);
+        record("dgemm(full) " + shape, want, cd, doubleTolerance);
     }
 
     /** {@code Nd4j.gemm(A, B^T)} as whitening calls it (c-order operands, f-order or c-order result). */

@@ -1,0 +1,119 @@
+package io.layerwise.itest;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.layerwise.launcher.Platform;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The BLAS self-test and the kernel fallback: a kernel that computes wrong results never computes a job. In a real
+ * framework (the engine refuses), and through runtime/layerwise (it starts again under the next kernel). The
+ * {@code layerwise.blas.selftest.fault} hook corrupts one routine's check under one kernel, so the fallback is seen
+ * on any CPU; on AMD Zen 4 and later the real defect of OpenBLAS 0.3.19's Cooperlake kernels is seen as well.
+ */
+class BlasKernelIT {
+    private static final Path SCRIPT = PlatformIT.DIST.resolve("../../layerwise").normalize();
+
+    @Test
+    void aFrameworkWhoseKernelFailsTheSelfTestRefusesToRunAnything(@TempDir Path work) throws Exception {
+        Path data = SyntheticMnist.write(work.resolve("data"), 60, 20);
+        try (Platform platform = PlatformIT.startIn(work, data.toString(),
+                Map.of("layerwise.blas.selftest.fault", "dsyevd"))) {
+            Shell.Result backend = Shell.exec(platform, "layerwise:backend --seconds 0");
+            assertTrue(backend.out().contains("BLAS self-test    wrong: dsyevd (max error"), backend.all());
+
+            Path pipeline = PlatformIT.pipeline(work, "tiny", PlatformIT.TINY);
+            Shell.Result run = Shell.exec(platform, "layerwise:run " + pipeline);
+            assertEquals(1, run.exitCode(), run.all());
+            assertEquals(1, run.err().strip().lines().count(), run.err());
+            assertTrue(run.err().contains("OpenBLAS kernel") && run.err().contains("computes wrong results")
+                    && run.err().contains("dsyevd"), run.err());
+            try (Stream<Path> files = Files.list(work)) {
+                assertFalse(files.anyMatch(p -> p.getFileName().toString().equals("runs")), "nothing was written");
+            }
+        }
+    }
+
+    @Test
+    void theLauncherFallsBackFromAKernelThatFailsAndRemembersIt(@TempDir Path cacheHome) throws Exception {
+        Path cache = linkedJavaCppCache(cacheHome);
+        Map<String, String> env = Map.of("XDG_CACHE_HOME", cacheHome.toString(), "OPENBLAS_CORETYPE", "Haswell",
+                "LAYERWISE_JAVA_OPTS", "-Dlayerwise.blas.selftest.fault=Haswell:dsyevd");
+
+        Run first = launch(env, "layerwise:backend --seconds 0");
+        assertEquals(0, first.exit, first.err);
+        assertTrue(first.err.contains("OpenBLAS kernel Haswell gets dsyevd (max error"), first.err);
+        assertTrue(first.err.contains("starting again with the next kernel"), first.err);
+        assertTrue(first.out.contains("BLAS self-test    passed"), first.out);
+        assertTrue(first.out.contains("kernels refused   Haswell (wrong: dsyevd"), first.out);
+        String kernel = line(first.out, "OPENBLAS_CORETYPE ").replace("unset", "auto");
+        assertNotEquals("Haswell", kernel);
+        if (zen4OrLater()) { // the real defect, no hook involved
+            assertTrue(first.err.contains("OpenBLAS kernel Cooperlake gets dgemm"), first.err);
+        }
+        String verdicts = Files.readString(cache.resolve("blas-verdicts.properties"));
+        assertTrue(verdicts.contains(".Haswell=fail wrong\\: dsyevd"), verdicts);
+
+        Run second = launch(env, "layerwise:backend --seconds 0");
+        assertEquals(0, second.exit, second.err);
+        assertFalse(second.err.contains("starting again"), "the failure is remembered: " + second.err);
+        assertTrue(second.err.contains("using OpenBLAS kernel " + kernel + "; refused"), second.err);
+        assertEquals(kernel, line(second.out, "OPENBLAS_CORETYPE ").replace("unset", "auto"));
+    }
+
+    private record Run(int exit, String out, String err) {
+    }
+
+    private static Run launch(Map<String, String> env, String command) throws IOException, InterruptedException {
+        ProcessBuilder pb = new ProcessBuilder("bash", SCRIPT.toString(), "exec", command);
+        pb.environment().putAll(env);
+        pb.environment().put("LAYERWISE_NO_BUILD", "1");
+        pb.environment().remove("LAYERWISE_DEBUG");
+        Path err = Files.createTempFile("layerwise-launch", ".err");
+        pb.redirectError(err.toFile());
+        Process p = pb.start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(300, TimeUnit.SECONDS), "launcher did not finish");
+        String errText = Files.readString(err);
+        Files.delete(err);
+        return new Run(p.exitValue(), out, errText);
+    }
+
+    /** A cache folder of its own (for the verdict file) whose native libraries are those already extracted, if any. */
+    private static Path linkedJavaCppCache(Path cacheHome) throws IOException {
+        Path cache = Files.createDirectories(cacheHome.resolve("layerwise/javacpp-1.5.7"));
+        Path real = Path.of(System.getProperty("user.home"), ".cache/layerwise/javacpp-1.5.7");
+        if (Files.isDirectory(real)) {
+            try (Stream<Path> dirs = Files.list(real)) {
+                for (Path d : dirs.filter(Files::isDirectory).toList()) {
+                    Files.createSymbolicLink(cache.resolve(d.getFileName()), d);
+                }
+            }
+        }
+        return cache;
+    }
+
+    private static String line(String text, String prefix) {
+        return text.lines().filter(l -> l.startsWith(prefix)).findFirst().map(l -> l.substring(prefix.length()).trim())
+                .orElse("(no line " + prefix.trim() + ")");
+    }
+
+    private static boolean zen4OrLater() throws IOException {
+        String cpu = Files.readString(Path.of("/proc/cpuinfo"));
+        List<String> family = cpu.lines().filter(l -> l.startsWith("cpu family")).limit(1).toList();
+        return cpu.contains("AuthenticAMD") && cpu.contains(" avx512_bf16") && !family.isEmpty()
+                && Integer.parseInt(family.get(0).substring(family.get(0).indexOf(':') + 1).trim()) >= 25;
+    }
+}
