@@ -98,9 +98,7 @@ final class BlasSelfTest {
     static Report run(String fault) {
         BlasSelfTest t = new BlasSelfTest(fault == null || fault.isBlank() ? null : fault.trim());
         for (int[] s : GEMM_SHAPES) {
-            for (int layout = 0; layout < 4; layout++) {
-                t.gemm(s[0], s[1], s[2], (layout & 2) != 0, (layout & 1) != 0);
-            }
+            t.gemm(s[0], s[1], s[2]);
         }
         t.nd4jGemm(DataType.FLOAT);
         t.nd4jGemm(DataType.DOUBLE);
@@ -116,42 +114,65 @@ final class BlasSelfTest {
         System.exit(report.passed() ? 0 : 1);
     }
 
-    /** Row-major C = 0.7 op(A) op(B) + 0.3 C through both libraries, float32 and float64. */
-    private void gemm(int m, int n, int k, boolean transA, boolean transB) {
+    /**
+     * Row-major {@code C = 0.7 op(A) op(B) + 0.3 C} through both libraries, float32 and float64, in all four
+     * layouts; the reference is computed once, the transposed layouts get transposed copies of the operands.
+     */
+    private void gemm(int m, int n, int k) {
         double[] a = uniform(m * k);
         double[] b = uniform(k * n);
         double[] c = uniform(m * n);
         double[] want = new double[m * n];
         for (int i = 0; i < m; i++) {
-            for (int j = 0; j < n; j++) {
-                double s = 0;
-                for (int p = 0; p < k; p++) {
-                    s += (transA ? a[p * m + i] : a[i * k + p]) * (transB ? b[j * k + p] : b[p * n + j]);
+            for (int p = 0; p < k; p++) {
+                double aip = 0.7 * a[i * k + p];
+                for (int j = 0; j < n; j++) {
+                    want[i * n + j] += aip * b[p * n + j];
                 }
-                want[i * n + j] = 0.7 * s + 0.3 * c[i * n + j];
+            }
+            for (int j = 0; j < n; j++) {
+                want[i * n + j] += 0.3 * c[i * n + j];
             }
         }
-        int lda = transA ? m : k;
-        int ldb = transB ? k : n;
-        int ta = transA ? openblas.CblasTrans : openblas.CblasNoTrans;
-        int tb = transB ? openblas.CblasTrans : openblas.CblasNoTrans;
-        String shape = (transA ? "T" : "N") + (transB ? "T" : "N") + " " + m + "x" + n + "x" + k;
-        double floatTolerance = 1e-5 * k;
-        double doubleTolerance = 1e-13 * k;
+        for (int layout = 0; layout < 4; layout++) {
+            boolean transA = (layout & 2) != 0;
+            boolean transB = (layout & 1) != 0;
+            double[] sa = transA ? transpose(a, m, k) : a;
+            double[] sb = transB ? transpose(b, k, n) : b;
+            int lda = transA ? m : k;
+            int ldb = transB ? k : n;
+            int ta = transA ? openblas.CblasTrans : openblas.CblasNoTrans;
+            int tb = transB ? openblas.CblasTrans : openblas.CblasNoTrans;
+            String shape = (transA ? "T" : "N") + (transB ? "T" : "N") + " " + m + "x" + n + "x" + k;
+            double floatTolerance = 1e-5 * k;
+            double doubleTolerance = 1e-13 * k;
 
-        float[] cf = floats(c);
-        openblas_nolapack.cblas_sgemm(openblas.CblasRowMajor, ta, tb, m, n, k, 0.7f, floats(a), lda, floats(b), ldb,
-                0.3f, cf, n);
-        record("sgemm " + shape, want, doubles(cf), floatTolerance);
-        cf = floats(c);
-        openblas.cblas_sgemm(openblas.CblasRowMajor, ta, tb, m, n, k, 0.7f, floats(a), lda, floats(b), ldb, 0.3f, cf, n);
-        record("sgemm(full) " + shape, want, doubles(cf), floatTolerance);
-        double[] cd = c.clone();
-        openblas_nolapack.cblas_dgemm(openblas.CblasRowMajor, ta, tb, m, n, k, 0.7, a, lda, b, ldb, 0.3, cd, n);
-        record("dgemm " + shape, want, cd, doubleTolerance);
-        cd = c.clone();
-        openblas.cblas_dgemm(openblas.CblasRowMajor, ta, tb, m, n, k, 0.7, a, lda, b, ldb, 0.3, cd, n);
-        record("dgemm(full) " + shape, want, cd, doubleTolerance);
+            float[] fa = floats(sa);
+            float[] fb = floats(sb);
+            float[] cf = floats(c);
+            openblas_nolapack.cblas_sgemm(openblas.CblasRowMajor, ta, tb, m, n, k, 0.7f, fa, lda, fb, ldb, 0.3f, cf, n);
+            record("sgemm " + shape, want, doubles(cf), floatTolerance);
+            cf = floats(c);
+            openblas.cblas_sgemm(openblas.CblasRowMajor, ta, tb, m, n, k, 0.7f, fa, lda, fb, ldb, 0.3f, cf, n);
+            record("sgemm(full) " + shape, want, doubles(cf), floatTolerance);
+            double[] cd = c.clone();
+            openblas_nolapack.cblas_dgemm(openblas.CblasRowMajor, ta, tb, m, n, k, 0.7, sa, lda, sb, ldb, 0.3, cd, n);
+            record("dgemm " + shape, want, cd, doubleTolerance);
+            cd = c.clone();
+            openblas.cblas_dgemm(openblas.CblasRowMajor, ta, tb, m, n, k, 0.7, sa, lda, sb, ldb, 0.3, cd, n);
+            record("dgemm(full) " + shape, want, cd, doubleTolerance);
+        }
+    }
+
+    /** The row-major {@code cols x rows} transpose of a row-major {@code rows x cols} array. */
+    private static double[] transpose(double[] x, int rows, int cols) {
+        double[] t = new double[x.length];
+        for (int i = 0; i < rows; i++) {
+            for (int j = 0; j < cols; j++) {
+                t[j * rows + i] = x[i * cols + j];
+            }
+        }
+        return t;
     }
 
     /** {@code Nd4j.gemm(A, B^T)} as whitening calls it (c-order operands, f-order or c-order result). */
