@@ -67,7 +67,9 @@ final class Whitening implements AutoCloseable {
             vectors.assign(cov);
         }
         try {
+            double[] covariance = vectors.data().asDouble();
             double[] ascending = SymmetricEigen.decompose(vectors, portable);
+            FitCheck.eigen(covariance, vectors.data().asDouble(), ascending);
             double[] d = new double[n];
             for (int i = 0; i < n; i++) {
                 d[i] = Math.max(0, ascending[n - 1 - i]);
@@ -78,6 +80,14 @@ final class Whitening implements AutoCloseable {
             checkRank(d, k, options.epsilon(), type);
             INDArray p = options.kind() == Kind.PCA ? pcaRows(vectors, d, k, options.epsilon(), -0.5)
                     : zca(vectors, d, options.epsilon(), -0.5);
+            if (options.kind() == Kind.ZCA) {
+                try {
+                    FitCheck.symmetric(p.data().asDouble(), n);
+                } catch (RuntimeException e) {
+                    p.close();
+                    throw e;
+                }
+            }
             return new Whitening(options.kind(), options.epsilon(), mean, as(p, type), null, vectors, d);
         } catch (RuntimeException e) {
             vectors.close();
