@@ -99,7 +99,7 @@ public final class Main {
                 if (verdict.equals("pass")) {
                     return false;
                 }
-                System.err.println("layerwise: OpenBLAS kernel " + key.substring(key.indexOf('.') + 1)
+                System.err.println("layerwise: OpenBLAS kernel " + key.substring(key.lastIndexOf('.') + 1)
                         + " gets " + verdict.replaceFirst("^fail wrong: ", "")
                         + " wrong on this CPU; starting again with the next kernel");
                 return true;

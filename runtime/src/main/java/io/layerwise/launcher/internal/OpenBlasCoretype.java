@@ -2,6 +2,7 @@ package io.layerwise.launcher.internal;
 
 import java.io.IOException;
 import java.io.Reader;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -11,18 +12,23 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipFile;
 
 /**
  * The {@code OPENBLAS_CORETYPE} to start the framework with: the fastest kernel set that has not failed the backend's
  * BLAS self-test on this CPU.
  *
- * <p>Speed: ND4J 1.0.0-M2.1 ships OpenBLAS 0.3.19, which predates AMD Zen 4 and 5 and runs them with AVX2 or even
- * SSE kernels; its AVX-512 Cooperlake / SkylakeX kernels are up to twice as fast. Correctness: on those CPUs the same
- * release computes DTRMM wrongly with both AVX-512 kernel sets and DGEMM wrongly with Cooperlake's, which made the
- * whitening stages return wrong results (docs/performance-notes.md). So the kernel is a list of candidates, fastest
- * first, and the backend bundle checks every BLAS / LAPACK routine the platform calls at each start and remembers
- * the verdict in a file ({@code key = pass | fail <why>}); a kernel that failed is skipped from then on, and a start
- * under a kernel not yet checked waits for its verdict and starts again under the next one if it fails
+ * <p>Speed: OpenBLAS 0.3.19 and 0.3.21 predate AMD Zen 4 and 5 and run them with AVX2 or even SSE kernels; their
+ * AVX-512 Cooperlake / SkylakeX kernels are up to twice as fast. Correctness: on those CPUs 0.3.19 (ND4J's own)
+ * computes DTRMM wrongly with both AVX-512 kernel sets and DGEMM wrongly with Cooperlake's, which made the whitening
+ * stages return wrong results (tools/blas-kernels); the distribution now carries 0.3.21, which gets them right, but
+ * no kernel is trusted unchecked. So the kernel is a list of candidates, fastest first, and the backend bundle
+ * checks every BLAS / LAPACK routine the platform calls at each start and remembers the verdict per CPU and OpenBLAS
+ * build in a file ({@code key = pass | fail <why>}); a kernel that failed is skipped from then on, and a start under
+ * a kernel not yet checked waits for its verdict and starts again under the next one if it fails
  * ({@code runtime/layerwise}, exit status {@link #RETRY}).
  *
  * <p>The variable must be in the environment before OpenBLAS is loaded, which a running JVM cannot arrange for
@@ -34,11 +40,12 @@ public final class OpenBlasCoretype {
     /** The candidate that leaves the choice to OpenBLAS (the variable unset). */
     public static final String AUTO = "auto";
     private static final int ZEN_3_AND_LATER = 25;
+    private static final Pattern EMBEDDED_OPENBLAS = Pattern.compile("lib/openblas-(.+)-linux-x86_64\\.jar");
 
     private OpenBlasCoretype() {
     }
 
-    /** The kernel to force for this CPU first, or empty where OpenBLAS 0.3.19's own detection is the fastest. */
+    /** The kernel to force for this CPU first, or empty where OpenBLAS's own detection is the fastest. */
     public static Optional<String> forCpu(String cpuinfo) {
         if (!"AuthenticAMD".equals(Flavours.field(cpuinfo, "vendor_id"))) {
             return Optional.empty();
@@ -51,7 +58,7 @@ public final class OpenBlasCoretype {
         }
         Set<String> flags = Flavours.flags(cpuinfo);
         if (family < ZEN_3_AND_LATER || !flags.containsAll(Flavours.AVX512_FLAGS)) {
-            return Optional.empty(); // Zen 3 has no AVX-512, and OpenBLAS 0.3.19 knows it
+            return Optional.empty(); // Zen 3 has no AVX-512, and OpenBLAS knows it
         }
         return Optional.of(flags.contains("avx512_bf16") ? "Cooperlake" : "SkylakeX");
     }
@@ -91,6 +98,28 @@ public final class OpenBlasCoretype {
     }
 
     /**
+     * The OpenBLAS build the distribution carries ({@code openblas-VERSION-linux-x86_64.jar} inside the ND4J
+     * runtime bundle), part of every verdict key: another build gets its kernels checked again.
+     */
+    public static String openBlasBuild(Path dist) {
+        try (DirectoryStream<Path> bundles = Files.newDirectoryStream(dist.resolve("bundle"), "layerwise-nd4j-runtime-*.jar")) {
+            for (Path jar : bundles) {
+                try (ZipFile zip = new ZipFile(jar.toFile())) {
+                    Optional<String> build = zip.stream().map(ZipEntry::getName)
+                            .map(name -> EMBEDDED_OPENBLAS.matcher(name))
+                            .filter(Matcher::matches).map(m -> m.group(1)).findFirst();
+                    if (build.isPresent()) {
+                        return "openblas-" + build.get();
+                    }
+                }
+            }
+        } catch (IOException e) {
+            // no distribution to read: a key without the build
+        }
+        return "openblas-unknown";
+    }
+
+    /**
      * The launcher's decision.
      *
      * @param coretype the kernel to start with ({@link #AUTO}: leave the variable unset)
@@ -118,7 +147,7 @@ public final class OpenBlasCoretype {
 
     /**
      * Prints {@code coretype=}, {@code key=}, {@code verified=} and {@code refused=} lines for the launcher script.
-     * Arguments: the verdict file, then optionally the user's {@code OPENBLAS_CORETYPE} (present when it was set).
+     * Arguments: the distribution folder, the verdict file, then the user's {@code OPENBLAS_CORETYPE} if it was set.
      */
     public static void main(String[] args) throws IOException {
         String cpuinfo = "";
@@ -128,7 +157,7 @@ public final class OpenBlasCoretype {
             // not Linux, or hidden: only OpenBLAS's own choice is a candidate
         }
         Properties verdicts = new Properties();
-        Path file = Path.of(args[0]);
+        Path file = Path.of(args[1]);
         if (Files.isRegularFile(file)) {
             try (Reader r = Files.newBufferedReader(file)) {
                 verdicts.load(r);
@@ -136,7 +165,8 @@ public final class OpenBlasCoretype {
                 System.err.println("layerwise: ignoring unreadable " + file + ": " + e.getMessage());
             }
         }
-        Choice choice = choose(candidates(cpuinfo, args.length > 1 ? args[1] : null), cpuKey(cpuinfo), verdicts);
+        String machine = cpuKey(cpuinfo) + "." + openBlasBuild(Path.of(args[0]));
+        Choice choice = choose(candidates(cpuinfo, args.length > 2 ? args[2] : null), machine, verdicts);
         System.out.println("coretype=" + choice.coretype());
         System.out.println("key=" + choice.key());
         System.out.println("verified=" + choice.verified());

@@ -100,4 +100,17 @@ class OpenBlasCoretypeTest {
         assertNotEquals(a, OpenBlasCoretype.cpuKey(cpu("AuthenticAMD", 25, AVX512 + " avx512_bf16")));
         assertFalse(a.contains(" "));
     }
+
+    @Test
+    void theOpenBlasBuildIsReadFromTheNd4jRuntimeBundle(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dist)
+            throws java.io.IOException {
+        java.nio.file.Path bundle = java.nio.file.Files.createDirectories(dist.resolve("bundle"));
+        try (var zip = new java.util.zip.ZipOutputStream(
+                java.nio.file.Files.newOutputStream(bundle.resolve("layerwise-nd4j-runtime-0.1.0.jar")))) {
+            zip.putNextEntry(new java.util.zip.ZipEntry("lib/openblas-0.3.21-1.5.8.jar"));
+            zip.putNextEntry(new java.util.zip.ZipEntry("lib/openblas-0.3.21-1.5.8-linux-x86_64.jar"));
+        }
+        assertEquals("openblas-0.3.21-1.5.8", OpenBlasCoretype.openBlasBuild(dist));
+        assertEquals("openblas-unknown", OpenBlasCoretype.openBlasBuild(dist.resolve("nowhere")));
+    }
 }
