@@ -344,9 +344,10 @@ public final class PipelineEngine implements PipelineRunner {
     }
 
     @Override
-    public Encoding encode(Path runDir, Path input, Path output, int layer, boolean reconstruct) throws PipelineException {
+    public Encoding encode(Path runDir, Path input, Path output, int layer, boolean reconstruct, boolean header)
+            throws PipelineException {
         return savedRuns.encode(workingDir.resolve(runDir).normalize(), workingDir.resolve(input).normalize(),
-                workingDir.resolve(output).normalize(), layer, reconstruct);
+                workingDir.resolve(output).normalize(), layer, reconstruct, header);
     }
 
     @Override
