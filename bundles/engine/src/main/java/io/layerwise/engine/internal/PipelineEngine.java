@@ -218,7 +218,7 @@ public final class PipelineEngine implements PipelineRunner {
                 spec.text("type", null);
                 try (EngineStageContext context = new EngineStageContext(bundles, regularizers, inputSize, range,
                         pipeline.seed + i, line -> { });
-                        Stage stage = provider.create(spec, context)) {
+                        Stage stage = ProviderFailure.create(provider, ref, i, type, spec, context)) {
                     if (stage.trainable()) {
                         checkTrainControl(file, i, type, stage, TrainControl.read(spec), data);
                     }
@@ -240,6 +240,8 @@ public final class PipelineEngine implements PipelineRunner {
                     inputSize = stage.outputSize();
                     range = stage.outputRange();
                     break;
+                } catch (ProviderFailure e) {
+                    throw new PipelineException(file + ": " + e.getMessage(), e);
                 } finally {
                     bundles.ungetService(ref);
                 }
