@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.layerwise.itest.failing.FailingActivator;
 import io.layerwise.itest.throwing.ThrowingProviders;
 import io.layerwise.launcher.Platform;
 import java.io.ByteArrayOutputStream;
@@ -16,6 +17,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.function.Predicate;
+import java.util.jar.Attributes;
+import java.util.jar.JarOutputStream;
+import java.util.jar.Manifest;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipOutputStream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer.OrderAnnotation;
@@ -26,9 +32,10 @@ import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Hot deployment through the watched deploy/ folder of a real embedded framework, as a user sees it: a provider that
- * throws in {@code create} fails the run with one line naming stage, type and bundle. FileInstall scans every second
- * (conf/config.properties).
+ * Hot deployment through the watched deploy/ folder of a real embedded framework, as a user sees it on the console:
+ * a jar that is no bundle is named once with the reason, a bundle that fails to start is reported once per version
+ * of its file, and a provider that throws in {@code create} fails the run with one line naming stage, type and
+ * bundle. FileInstall scans every second (conf/config.properties).
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(OrderAnnotation.class)
@@ -67,6 +74,79 @@ class DeployIT {
 
     @Test
     @Order(1)
+    void aJarThatIsNoZipIsNamedOnceWithTheReasonAndAgainOnlyForANewVersion() throws Exception {
+        Path jar = deploy.resolve("x.jar");
+        Files.writeString(jar, "this is not a zip file");
+        String line = awaitLine(l -> l.contains(jar.toString()), 10_000);
+        assertTrue(line.contains("not a jar (zip) file"), line);
+        Thread.sleep(SCANS_MS);
+        assertEquals(1, lines(jar.toString()).size(), "once, not on every scan: " + lines(jar.toString()));
+
+        Files.writeString(jar, "other garbage, and longer than the first");
+        await(() -> lines(jar.toString()).size() == 2, 10_000);
+        Thread.sleep(SCANS_MS);
+        assertEquals(2, lines(jar.toString()).size(), "once for each version of the file: " + lines(jar.toString()));
+    }
+
+    @Test
+    @Order(2)
+    void aJarWithoutManifestOrSymbolicNameIsNamedOnceWithTheReason() throws Exception {
+        Path bare = deploy.resolve("no-manifest.jar");
+        try (ZipOutputStream zip = new ZipOutputStream(Files.newOutputStream(bare))) {
+            zip.putNextEntry(new ZipEntry("hello.txt"));
+            zip.write("hello".getBytes(StandardCharsets.UTF_8));
+            zip.closeEntry();
+        }
+        Path plain = deploy.resolve("plain.jar");
+        Manifest m = new Manifest();
+        m.getMainAttributes().put(Attributes.Name.MANIFEST_VERSION, "1.0");
+        try (JarOutputStream jar = new JarOutputStream(Files.newOutputStream(plain), m)) {
+            jar.putNextEntry(new ZipEntry("hello.txt"));
+            jar.closeEntry();
+        }
+        assertTrue(awaitLine(l -> l.contains(bare.toString()), 10_000).contains("no META-INF/MANIFEST.MF"));
+        assertTrue(awaitLine(l -> l.contains(plain.toString()), 10_000).contains("no Bundle-SymbolicName"));
+        Thread.sleep(SCANS_MS);
+        assertEquals(1, lines(bare.toString()).size(), lines(bare.toString()).toString());
+        assertEquals(1, lines(plain.toString()).size(), lines(plain.toString()).toString());
+    }
+
+    @Test
+    @Order(3)
+    void aBundleThatFailsToStartIsReportedOncePerVersionOfItsFile() throws Exception {
+        Path jar = deploy.resolve("failing.jar");
+        Files.write(jar, TestBundles.of("io.layerwise.itest.failing", "1.0.0", FailingActivator.class, "org.osgi.framework"));
+        String line = awaitLine(l -> l.contains(FailingActivator.MESSAGE), 10_000);
+        assertTrue(line.contains(jar.toString()) && line.contains("io.layerwise.itest.failing 1.0.0"), line);
+        // more bundles come and go: FileInstall tries the failing one again each time
+        deployThrowingBundle();
+        Thread.sleep(SCANS_MS);
+        Files.deleteIfExists(deploy.resolve("no-manifest.jar"));
+        Thread.sleep(SCANS_MS);
+        assertEquals(1, lines(FailingActivator.MESSAGE).size(), "one line, once: " + console());
+        assertFalse(console().contains("\tat io.layerwise.itest.failing"), "no stack trace: " + console());
+
+        Files.write(jar, TestBundles.of("io.layerwise.itest.failing", "1.0.1", FailingActivator.class, "org.osgi.framework"));
+        awaitLine(l -> l.contains("io.layerwise.itest.failing 1.0.1") && l.contains(FailingActivator.MESSAGE), 10_000);
+        Thread.sleep(SCANS_MS);
+        assertEquals(2, lines(FailingActivator.MESSAGE).size(), "once more for the new version: " + console());
+    }
+
+    @Test
+    @Order(4)
+    void aBundleThatCannotResolveIsReportedOnceWithTheMissingPackage() throws Exception {
+        Path jar = deploy.resolve("unresolved.jar");
+        Files.write(jar, TestBundles.of("io.layerwise.itest.unresolved", "1.0.0", FailingActivator.class,
+                "org.osgi.framework,org.example.missing"));
+        String line = awaitLine(l -> l.contains(jar.toString()), 10_000);
+        assertTrue(line.contains(": bundle io.layerwise.itest.unresolved 1.0.0 did not start: Unable to resolve")
+                && line.contains("org.example.missing"), line);
+        Thread.sleep(SCANS_MS);
+        assertEquals(1, lines(jar.toString()).size(), lines(jar.toString()).toString());
+    }
+
+    @Test
+    @Order(5)
     void aProviderThatThrowsInCreateFailsValidationWithOneLineNamingStageTypeAndBundle() throws Exception {
         deployThrowingBundle();
         awaitType("throwing");
@@ -79,7 +159,7 @@ class DeployIT {
     }
 
     @Test
-    @Order(2)
+    @Order(6)
     void aProviderThatThrowsWhenItsStageStartsFailsTheRunWithOneLineAndTheTraceInRunLog() throws Exception {
         deployThrowingBundle();
         awaitType("throwing-later");
