@@ -3,6 +3,7 @@ package io.layerwise.launcher;
 import io.layerwise.launcher.internal.DistProperties;
 import io.layerwise.launcher.internal.Flavours;
 import io.layerwise.launcher.internal.Gogo;
+import io.layerwise.launcher.internal.HotDeploy;
 import io.layerwise.launcher.internal.Natives;
 import io.layerwise.launcher.internal.StorageDirs;
 import java.io.IOException;
@@ -64,6 +65,7 @@ public final class Platform implements AutoCloseable {
     private final PrintStream stdout = System.out;
     private final PrintStream stderr = System.err;
     private Thread cleanup;
+    private HotDeploy hotDeploy;
 
     private Platform(Framework framework, Path storage, Path cwd, boolean debug) {
         this.framework = framework;
@@ -100,6 +102,8 @@ public final class Platform implements AutoCloseable {
         Runtime.getRuntime().addShutdownHook(platform.cleanup);
         try {
             framework.start();
+            platform.hotDeploy = HotDeploy.start(framework.getBundleContext(), props, platform::notice,
+                    platform::trace);
             platform.installAndStart(bundles(dist.resolve("bundle")), fragment);
         } catch (IOException | BundleException | RuntimeException e) {
             platform.stop();
@@ -153,8 +157,28 @@ public final class Platform implements AutoCloseable {
         stop();
     }
 
+    /** A line of the launcher's own on the process's standard error, e.g. a jar in deploy/ that is no bundle. */
+    private void notice(String line) {
+        synchronized (stderr) {
+            stderr.println("layerwise: " + line);
+            stderr.flush();
+        }
+    }
+
+    /** The stack trace behind a notice: printed with {@code LAYERWISE_DEBUG=1} only. */
+    private void trace(Throwable e) {
+        if (debug) {
+            synchronized (stderr) {
+                e.printStackTrace(stderr);
+            }
+        }
+    }
+
     /** Stops the framework and removes its storage directory. Idempotent. */
     public synchronized void stop() {
+        if (hotDeploy != null) {
+            hotDeploy.close();
+        }
         try {
             if ((framework.getState() & (Bundle.STARTING | Bundle.ACTIVE)) != 0) {
                 framework.stop();
@@ -246,6 +270,7 @@ public final class Platform implements AutoCloseable {
         props.put("felix.fileinstall.dir", watchedDirs(dist, home));
         props.put("gosh.args", "--nointeractive");
         props.put("gosh.home", dist.toString()); // etc/gosh_profile
+        props.put(HotDeploy.LOG_DEFAULT, "jul"); // FileInstall's messages, one line each (internal.FileInstallLog)
         props.putAll(DistProperties.load(dist.resolve("conf").resolve("config.properties"),
                 name -> props.getOrDefault(name, System.getProperty(name))));
         props.putAll(extra);

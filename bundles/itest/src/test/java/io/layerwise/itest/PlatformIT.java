@@ -225,6 +225,66 @@ class PlatformIT {
             assertFalse(Files.exists(work.resolve("x.csv")), "nothing written from a damaged model");
         }
 
+        /**
+         * CSV input to encode: a byte-order mark, a signed first cell, NaN, and a header. Every data row gives a code (3
+         * rows in, 3 codes out, in order), a header line is skipped only with --header, and the command says which.
+         */
+        @Test
+        void csvInputKeepsEveryDataRowAndTheCommandSaysHowItReadTheFile() throws Exception {
+            Path out = work.resolve("runs/csv-input");
+            assertEquals(0, Shell.exec(platform, "layerwise:run --out " + out + " " + pipeline(work, "tiny", TINY)).exitCode());
+            StringBuilder rows = new StringBuilder();
+            for (int r = 0; r < 3; r++) {
+                for (int c = 0; c < 784; c++) {
+                    rows.append(c == 0 ? "" : ",").append((r * 784 + c) % 7 / 6.0f);
+                }
+                rows.append('\n');
+            }
+            String plain = "0.5" + rows.substring(rows.indexOf(","));
+            Path reference = work.resolve("plain.csv");
+            Files.writeString(reference, plain);
+            Path marked = work.resolve("marked.csv");
+            Files.writeString(marked, "\ufeff+" + plain);
+            Path headed = work.resolve("headed.csv");
+            StringBuilder names = new StringBuilder("pixel0");
+            for (int c = 1; c < 784; c++) {
+                names.append(",pixel").append(c);
+            }
+            Files.writeString(headed, "\ufeff" + names + "\n" + plain);
+
+            Shell.Result ref = Shell.exec(platform, "layerwise:encode " + out + " " + reference + " " + work.resolve("ref.csv"));
+            assertEquals(0, ref.exitCode(), ref.all());
+            assertTrue(ref.out().contains("read " + reference + ": CSV, 3 rows of 784 values, no header line (the first line"
+                    + " is data)\nwrote 3 codes of 16 values (stage 1)"), ref.out());
+            List<String> expected = Files.readAllLines(work.resolve("ref.csv"));
+            assertEquals(3, expected.size());
+
+            Shell.Result m = Shell.exec(platform, "layerwise:encode " + out + " " + marked + " " + work.resolve("marked-codes.csv"));
+            assertEquals(0, m.exitCode(), m.all());
+            assertTrue(m.out().contains(": CSV, 3 rows of 784 values, no header line (the first line is data), UTF-8"
+                    + " byte-order mark removed"), m.out());
+            assertEquals(expected, Files.readAllLines(work.resolve("marked-codes.csv")), "the same 3 codes, none shifted");
+
+            Shell.Result h = Shell.exec(platform, "layerwise:encode --header " + out + " " + headed + " "
+                    + work.resolve("headed-codes.csv"));
+            assertEquals(0, h.exitCode(), h.all());
+            assertTrue(h.out().contains(": CSV, 3 rows of 784 values, header line 1 skipped (--header), UTF-8 byte-order"
+                    + " mark removed"), h.out());
+            assertEquals(expected, Files.readAllLines(work.resolve("headed-codes.csv")));
+
+            Shell.Result noFlag = Shell.exec(platform, "layerwise:encode " + out + " " + headed + " " + work.resolve("x.csv"));
+            assertNotEquals(0, noFlag.exitCode());
+            assertEquals(headed + ": line 1, column 1: not a finite number: \"pixel0\"; if line 1 is a header, give --header",
+                    noFlag.err().strip());
+
+            Shell.Result rec = Shell.exec(platform, "layerwise:reconstruct -H " + out + " " + headed + " " + work.resolve("r.csv"));
+            assertEquals(0, rec.exitCode(), rec.all());
+            assertEquals(3, Files.readAllLines(work.resolve("r.csv")).size());
+
+            Shell.Result help = Shell.exec(platform, "help layerwise:encode");
+            assertTrue(help.out().contains("--header") && help.out().contains("first line is a header"), help.out());
+        }
+
         @Test
         void anAutoencoderAfterZcaDefaultsToIdentityOutputAndSquaredError() throws Exception {
             Path p = pipeline(work, "zca-ae", """

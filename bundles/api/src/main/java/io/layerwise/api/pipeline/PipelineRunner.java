@@ -44,7 +44,17 @@ public interface PipelineRunner {
     /**
      * Encodes the rows of {@code input} (IDX images or CSV) through stages {@code 1..layer} of a saved run
      * ({@code layer} 0: all) and writes them as CSV; with {@code reconstruct}, stage {@code layer}'s reconstruction
-     * of its own input instead (pixels for layer 1).
+     * of its own input instead (pixels for layer 1). A CSV file's first line is a header, skipped, exactly when
+     * {@code header} says so; otherwise every line is data and a first line that is not all numbers fails. A UTF-8
+     * byte-order mark is removed. {@link Encoding#input()} says how the input was read.
+     *
+     * @since 1.4
      */
-    Encoding encode(Path runDir, Path input, Path output, int layer, boolean reconstruct) throws PipelineException;
+    Encoding encode(Path runDir, Path input, Path output, int layer, boolean reconstruct, boolean header)
+            throws PipelineException;
+
+    /** {@link #encode(Path, Path, Path, int, boolean, boolean)} of input without a header line. */
+    default Encoding encode(Path runDir, Path input, Path output, int layer, boolean reconstruct) throws PipelineException {
+        return encode(runDir, input, output, layer, reconstruct, false);
+    }
 }

@@ -19,32 +19,48 @@ import java.util.zip.ZipException;
 
 /**
  * Sample matrices in files: IDX images (gzipped or not; pixels / 255, one row per image) or CSV (one row per line,
- * comma-separated numbers, an optional header line of non-numbers). Written as CSV with every float32 printed so
- * that it reads back to the same bits.
+ * comma-separated finite numbers; a UTF-8 byte-order mark is removed; a header line only when the caller says there
+ * is one, never guessed, so that no row of data is ever dropped as a header). Written as CSV with every float32
+ * printed so that it reads back to the same bits.
  */
 public final class MatrixFiles {
     private static final int IDX_IMAGES_MAGIC = 2051;
     private static final int IDX_LABELS_MAGIC = 2049;
     /** The largest Java array. */
     private static final int MAX_VALUES = Integer.MAX_VALUE - 8;
+    /** U+FEFF at the start of a file: the UTF-8 byte-order mark some editors and spreadsheets write. */
+    private static final String BYTE_ORDER_MARK = "\ufeff";
 
     private MatrixFiles() {
     }
 
-    /** Reads IDX images or CSV, told apart by the IDX magic number; a defect names the file and line or offset. */
+    /** {@link #read(Path, boolean)} of a file without a header line: its matrix. */
     public static FloatMatrix read(Path file) throws IOException {
+        return read(file, false).matrix();
+    }
+
+    /**
+     * Reads IDX images or CSV, told apart by the IDX magic number; a defect names the file and line or offset. With
+     * {@code header}, the first non-blank line of a CSV file is a header and skipped (whatever it holds); without, every
+     * line is data, and a first line that is not all numbers is an error that suggests {@code --header}. The result
+     * says what was decided.
+     */
+    public static MatrixInput read(Path file, boolean header) throws IOException {
         if (!Files.isRegularFile(file)) {
             throw new IOException(file + ": no such file");
         }
         int magic = idxMagic(file);
         if (magic == IDX_IMAGES_MAGIC) {
-            return IdxReader.readImages(file);
+            if (header) {
+                throw new IOException(file + ": IDX images have no header line; --header is for CSV input");
+            }
+            return new MatrixInput(file, IdxReader.readImages(file), MatrixInput.Format.IDX_IMAGES, 0, false, null);
         }
         if (magic >= 0) {
             throw new IOException(file + ": an IDX file with magic number " + magic + (magic == IDX_LABELS_MAGIC
                     ? " (labels)" : "") + " at offset 0, not images (magic " + IDX_IMAGES_MAGIC + "); give IDX images or CSV");
         }
-        return readCsv(file);
+        return readCsv(file, header);
     }
 
     /**
@@ -70,27 +86,35 @@ public final class MatrixFiles {
         return -1;
     }
 
-    static FloatMatrix readCsv(Path file) throws IOException {
+    static MatrixInput readCsv(Path file, boolean header) throws IOException {
         float[] values = new float[1024];
         int count = 0;
         int rows = 0;
         int cols = -1;
         int lineNo = 0;
+        int headerLine = 0;
+        int firstDataLine = 0;
+        boolean byteOrderMark = false;
         try (Lines in = new Lines(file)) {
             String line;
             while ((line = in.next(lineNo + 1)) != null) {
                 lineNo++;
+                if (lineNo == 1 && line.startsWith(BYTE_ORDER_MARK)) {
+                    line = line.substring(1);
+                    byteOrderMark = true;
+                }
                 if (line.isBlank()) {
                     continue;
                 }
                 String[] cells = line.split(",", -1);
-                if (rows == 0 && cols < 0 && !Character.isDigit(firstChar(cells[0])) && firstChar(cells[0]) != '-'
-                        && firstChar(cells[0]) != '.') {
-                    cols = cells.length; // a header
+                if (header && headerLine == 0) {
+                    headerLine = lineNo;
+                    cols = cells.length;
                     continue;
                 }
                 if (cols >= 0 && cells.length != cols) {
-                    throw new IOException(file + ": line " + lineNo + " has " + cells.length + " values, expected " + cols);
+                    throw new IOException(file + ": line " + lineNo + " has " + cells.length + " values, expected " + cols
+                            + (rows == 0 ? " (the header, line " + headerLine + ", has " + cols + ")" : ""));
                 }
                 cols = cells.length;
                 if ((long) count + cols > MAX_VALUES) {
@@ -100,25 +124,46 @@ public final class MatrixFiles {
                 if (count + cols > values.length) {
                     values = Arrays.copyOf(values, (int) Math.min(MAX_VALUES, Math.max(2L * values.length, count + cols)));
                 }
+                if (rows == 0) {
+                    firstDataLine = lineNo;
+                }
                 for (int c = 0; c < cols; c++) {
+                    String cell = cells[c].strip();
+                    float v;
                     try {
-                        float v = Float.parseFloat(cells[c].strip());
-                        if (!Float.isFinite(v)) {
-                            throw new NumberFormatException();
-                        }
-                        values[count++] = v;
+                        v = Float.parseFloat(cell);
                     } catch (NumberFormatException e) {
+                        // text where the first row should be numbers: most likely a header the caller did not announce
                         throw new IOException(file + ": line " + lineNo + ", column " + (c + 1) + ": not a finite number: \""
-                                + cells[c].strip() + "\"");
+                                + cell + "\"" + (rows == 0 && !header ? "; if line " + lineNo + " is a header, give --header" : ""));
                     }
+                    if (!Float.isFinite(v)) {
+                        throw new IOException(file + ": line " + lineNo + ", column " + (c + 1) + ": not a finite number: \""
+                                + cell + "\"");
+                    }
+                    values[count++] = v;
                 }
                 rows++;
             }
         }
         if (rows == 0) {
-            throw new IOException(file + ": no rows of numbers (expected IDX images or CSV)");
+            throw new IOException(file + ": no rows of numbers" + (headerLine > 0 ? " after the header line " + headerLine
+                    : "") + " (expected IDX images or CSV)");
         }
-        return new FloatMatrix(rows, cols, Arrays.copyOf(values, count));
+        FloatMatrix m = new FloatMatrix(rows, cols, Arrays.copyOf(values, count));
+        String note = !header && cols > 1 && countsUp(m) ? "line " + firstDataLine + " reads 0, 1, ..., " + (cols - 1)
+                + " like the column names pandas writes; if it is a header, give --header" : null;
+        return new MatrixInput(file, m, MatrixInput.Format.CSV, headerLine, byteOrderMark, note);
+    }
+
+    /** Whether the first row is 0, 1, ..., cols - 1. */
+    private static boolean countsUp(FloatMatrix m) {
+        for (int c = 0; c < m.cols(); c++) {
+            if (m.get(0, c) != c) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** The lines of a UTF-8 text file, each decoded strictly, so that binary input is named by its line. */
@@ -162,11 +207,6 @@ public final class MatrixFiles {
         public void close() throws IOException {
             in.close();
         }
-    }
-
-    private static char firstChar(String cell) {
-        String s = cell.strip();
-        return s.isEmpty() ? ' ' : s.charAt(0);
     }
 
     /** Writes one CSV line per row, atomically. */

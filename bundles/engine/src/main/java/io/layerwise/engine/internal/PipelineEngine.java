@@ -227,7 +227,7 @@ public final class PipelineEngine implements PipelineRunner {
                 spec.text("type", null);
                 try (EngineStageContext context = new EngineStageContext(bundles, regularizers, inputSize, range,
                         pipeline.seed + i, line -> { });
-                        Stage stage = provider.create(spec, context)) {
+                        Stage stage = ProviderFailure.create(provider, ref, i, type, spec, context)) {
                     if (stage.trainable()) {
                         checkTrainControl(file, i, type, stage, TrainControl.read(spec), data);
                     }
@@ -249,6 +249,8 @@ public final class PipelineEngine implements PipelineRunner {
                     inputSize = stage.outputSize();
                     range = stage.outputRange();
                     break;
+                } catch (ProviderFailure e) {
+                    throw new PipelineException(file + ": " + e.getMessage(), e);
                 } finally {
                     bundles.ungetService(ref);
                 }
@@ -354,10 +356,11 @@ public final class PipelineEngine implements PipelineRunner {
     }
 
     @Override
-    public Encoding encode(Path runDir, Path input, Path output, int layer, boolean reconstruct) throws PipelineException {
+    public Encoding encode(Path runDir, Path input, Path output, int layer, boolean reconstruct, boolean header)
+            throws PipelineException {
         requireRightBlas();
         return savedRuns.encode(workingDir.resolve(runDir).normalize(), workingDir.resolve(input).normalize(),
-                workingDir.resolve(output).normalize(), layer, reconstruct);
+                workingDir.resolve(output).normalize(), layer, reconstruct, header);
     }
 
     @Override

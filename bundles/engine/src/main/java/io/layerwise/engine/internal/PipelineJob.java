@@ -175,7 +175,7 @@ final class PipelineJob implements Job, Runnable {
                 Spec spec = new Spec("stages[" + i + "]", raw);
                 try (EngineStageContext context = new EngineStageContext(bundles, regularizers, train.cols(), range,
                         pipeline.seed + i, this::log);
-                        Stage stage = provider.create(spec, context)) {
+                        Stage stage = ProviderFailure.create(provider, ref, i, type, spec, context)) {
                     log("stage " + (i + 1) + "/" + stageSpecs.size() + ": " + type + " " + stage.inputSize() + " -> "
                             + stage.outputSize() + " from " + bundle + " " + version);
                     Map<String, Object> info = new LinkedHashMap<>();
@@ -241,6 +241,14 @@ final class PipelineJob implements Job, Runnable {
                     break;
                 } catch (ProviderGone e) {
                     logProviderGone(i, type, bundle, version, "in " + e.getMessage());
+                } catch (ProviderFailure e) {
+                    if (ref.getBundle() != null) {
+                        StringWriter trace = new StringWriter();
+                        e.getCause().printStackTrace(new PrintWriter(trace));
+                        run.log(trace.toString());
+                        throw new StageFailure(e.getMessage());
+                    }
+                    logProviderGone(i, type, bundle, version, "while its stage was created (" + e.getCause() + ")");
                 } catch (RuntimeException | LinkageError e) {
                     if (ref.getBundle() != null) {
                         throw e;

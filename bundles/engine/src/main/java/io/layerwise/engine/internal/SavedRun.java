@@ -155,7 +155,12 @@ final class SavedRun {
                 }
                 @SuppressWarnings("unchecked")
                 Map<String, Object> spec = (Map<String, Object>) rawSpec;
-                Stage stage = provider.create(new Spec("stages[" + i + "]", spec), context);
+                Stage stage;
+                try {
+                    stage = ProviderFailure.create(provider, ref, i, type, new Spec("stages[" + i + "]", spec), context);
+                } catch (ProviderFailure e) {
+                    throw new PipelineException(model + ": " + e.getMessage(), e);
+                }
                 restored.stages.add(stage);
                 if (stage.inputSize() != inputSize) {
                     throw new PipelineException(model + ": the stage takes " + stage.inputSize() + " inputs, the model "

@@ -15,6 +15,7 @@ import io.layerwise.api.stage.DenseLayer;
 import io.layerwise.api.stage.Stage;
 import io.layerwise.api.stage.StageProvider;
 import io.layerwise.data.files.MatrixFiles;
+import io.layerwise.data.files.MatrixInput;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -127,19 +128,21 @@ final class SavedRunTools {
         }
     }
 
-    Encoding encode(Path runDir, Path input, Path output, int layer, boolean reconstruct) throws PipelineException {
+    Encoding encode(Path runDir, Path input, Path output, int layer, boolean reconstruct, boolean header)
+            throws PipelineException {
         SavedRun saved = SavedRun.open(runDir);
         int count = saved.stages.size();
         int top = layer == 0 ? (reconstruct ? 1 : count) : layer;
         if (top < 1 || top > count) {
             throw new PipelineException("--layer must be in [1, " + count + "] for " + runDir + ", got " + layer);
         }
-        FloatMatrix x;
+        MatrixInput read;
         try {
-            x = MatrixFiles.read(input);
+            read = MatrixFiles.read(input, header);
         } catch (IOException e) {
             throw new PipelineException(e.getMessage(), e);
         }
+        FloatMatrix x = read.matrix();
         try (SavedRun.Restored restored = saved.restore(bundles, providers, regularizers, top)) {
             Stage first = restored.stages.get(0);
             if (x.cols() != first.inputSize()) {
@@ -156,7 +159,7 @@ final class SavedRunTools {
                         + ") of " + runDir + " has no decoder to reconstruct with");
             }
             MatrixFiles.writeCsv(out, output);
-            return new Encoding(output, out.rows(), out.cols(), top, reconstruct);
+            return new Encoding(output, out.rows(), out.cols(), top, reconstruct, read.describe());
         } catch (IOException e) {
             throw new PipelineException(output + ": cannot write: " + e.getMessage(), e);
         }

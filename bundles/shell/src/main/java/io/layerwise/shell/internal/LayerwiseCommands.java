@@ -58,6 +58,11 @@ public final class LayerwiseCommands {
      * running epoch's line in place; otherwise it prints one plain line per epoch.
      */
     static final String TTY = "layerwise.tty";
+    /** The {@code --header} flag of encode and reconstruct. */
+    private static final String HEADER = "the CSV input's first line is a header: skip it (without this flag every line"
+            + " is data, and a first line that is not all numbers is an error)";
+    private static final String INPUT = "input: IDX images (gzipped or not) or CSV (comma-separated finite numbers, one"
+            + " row per line; a UTF-8 byte-order mark is removed)";
 
     @Reference
     PipelineRunner runner;
@@ -180,28 +185,34 @@ public final class LayerwiseCommands {
                         + " (sampled metrics such as pseudoLogLikelihood are drawn afresh)");
     }
 
-    @Descriptor("encode IDX images or CSV rows through a saved stack; writes CSV")
+    @Descriptor("encode IDX images or CSV rows through a saved stack; writes CSV and says how it read the input")
     public String encode(
             @Descriptor("the stage whose code to write (default: the top one)")
             @Parameter(names = {"-l", "--layer"}, absentValue = "0") int layer,
+            @Descriptor(HEADER)
+            @Parameter(names = {"-H", "--header"}, presentValue = "true", absentValue = "false") boolean header,
             @Descriptor("run directory") String runDir,
-            @Descriptor("input: IDX images (gzipped or not) or CSV") String input,
+            @Descriptor(INPUT) String input,
             @Descriptor("output CSV file") String output) throws PipelineException {
-        Encoding e = runner.encode(Path.of(runDir), Path.of(input), Path.of(output), layer, false);
-        return "wrote " + e.rows() + " codes of " + e.cols() + " values (stage " + e.layer() + ") to " + e.output();
+        Encoding e = runner.encode(Path.of(runDir), Path.of(input), Path.of(output), layer, false, header);
+        return "read " + e.input() + "\nwrote " + e.rows() + " codes of " + e.cols() + " values (stage " + e.layer()
+                + ") to " + e.output();
     }
 
-    @Descriptor("reconstruct IDX images or CSV rows with a saved stage's decoder; writes CSV")
+    @Descriptor("reconstruct IDX images or CSV rows with a saved stage's decoder; writes CSV and says how it read the input")
     public String reconstruct(
             @Descriptor("the stage that reconstructs its own input (default 1: pixels)")
             @Parameter(names = {"-l", "--layer"}, absentValue = "1") int layer,
+            @Descriptor(HEADER)
+            @Parameter(names = {"-H", "--header"}, presentValue = "true", absentValue = "false") boolean header,
             @Descriptor("run directory") String runDir,
-            @Descriptor("input: IDX images (gzipped or not) or CSV") String input,
+            @Descriptor(INPUT) String input,
             @Descriptor("output CSV file") String output) throws PipelineException {
-        Encoding e = runner.encode(Path.of(runDir), Path.of(input), Path.of(output), layer, true);
-        return "wrote " + e.rows() + " reconstructions of " + e.cols() + " values (stage " + e.layer() + ") to "
-                + e.output();
+        Encoding e = runner.encode(Path.of(runDir), Path.of(input), Path.of(output), layer, true, header);
+        return "read " + e.input() + "\nwrote " + e.rows() + " reconstructions of " + e.cols() + " values (stage "
+                + e.layer() + ") to " + e.output();
     }
+
 
     @Descriptor("summarise a run directory: stages, epochs, final loss and metrics, pictures; (re)writes its report.html")
     public String show(@Descriptor("run directory") String runDir) throws IOException {
