@@ -8,8 +8,8 @@ import io.layerwise.launcher.Platform;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -144,15 +144,7 @@ class ResumeIT {
     }
 
     private Process launch(Path cwd, String... args) throws Exception {
-        Path script = PlatformIT.DIST.toAbsolutePath().normalize().getParent().getParent().resolve("layerwise");
-        List<String> command = new ArrayList<>(List.of(script.toString()));
-        command.addAll(List.of(args));
-        ProcessBuilder pb = new ProcessBuilder(command).directory(cwd.toFile());
-        pb.environment().put("LAYERWISE_NO_BUILD", "1");
-        pb.environment().put("LAYERWISE_DATA", work.resolve("data").toString());
-        pb.environment().remove("PWD");
-        return pb.redirectOutput(cwd.resolve("launch.out").toFile()).redirectError(cwd.resolve("launch.err").toFile())
-                .start();
+        return Launcher.start(cwd, work.resolve("data"), Map.of(), args);
     }
 
     private static void assertSameParameters(Path expected, Path actual) throws Exception {
