@@ -16,6 +16,7 @@ import io.layerwise.api.stage.StageProvider;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -399,11 +400,17 @@ final class PipelineJob implements Job, Runnable {
             }
         };
         Checkpoints.Checkpoint from = null;
-        if (again && history.get("epochs") instanceof List<?> done && !done.isEmpty()) {
+        if (again) {
+            // Every checkpoint counts, those inside the first epoch too: a run killed there has no finished epoch (and
+            // perhaps no entry in history.json yet), but a checkpoint after minibatch N of epoch 1 to go on from.
+            boolean begun = history.get("epochs") instanceof List<?> d && !d.isEmpty() || history.containsKey("resumed")
+                    || Files.isDirectory(stageDir.resolve(Checkpoints.FOLDER));
             from = Checkpoints.latest(stageDir, this::log).orElse(null);
             int keep = from == null ? 0 : from.epoch();
-            done.removeIf(e -> !(e instanceof Map<?, ?> m && m.get("epoch") instanceof Number n && n.intValue() <= keep));
-            if (from == null) {
+            if (history.get("epochs") instanceof List<?> done) {
+                done.removeIf(e -> !(e instanceof Map<?, ?> m && m.get("epoch") instanceof Number n && n.intValue() <= keep));
+            }
+            if (from == null && begun) {
                 log("stage " + (index + 1) + " (" + type + ") has no usable checkpoint; it trains again from the start");
             }
         }
