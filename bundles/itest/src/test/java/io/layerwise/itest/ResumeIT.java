@@ -197,6 +197,8 @@ class ResumeIT {
         assertEquals(0, resumed.waitFor(), Files.readString(cwd.resolve("launch.err")));
         String out = Files.readString(cwd.resolve("launch.out"));
         assertTrue(out.contains("stage 2 (sparse-ae): resumed after epoch " + kept), out);
+        // the killed process could not release its run.lock; the OS released the lock on it: stale, taken over
+        assertTrue(out.contains("took over the stale lock of " + dir + ": job 1 (pid " + p.pid()), out);
         assertSameParameters(whole, dir);
     }
 

@@ -115,6 +115,9 @@ final class PipelineJob implements Job, Runnable {
         Ending end;
         try {
             log("run " + id + " of " + pipeline.file + " into " + run.dir + " (data: " + data.description() + ")");
+            if (run.lockNote() != null) {
+                log(run.lockNote());
+            }
             runStages();
             end = new Ending(State.DONE, null, "done");
         } catch (Cancelled e) {
@@ -168,9 +171,10 @@ final class PipelineJob implements Job, Runnable {
 
     /**
      * Every way out of the job comes here exactly once: the run's own pictures (report.html), then history.json with
-     * the final status, and only then the job's status, so that whoever sees the job finished finds its record
-     * complete. Each step is guarded, so that none can keep the job from ending: an Error while drawing the run's
-     * pictures fails a run that was done, and is logged beside an earlier failure.
+     * the final status, then the run directory's lock is released, and only then the job's status changes, so that
+     * whoever sees the job finished finds its record complete and the directory free. Each step is guarded, so that
+     * none can keep the job from ending: an Error while drawing the run's pictures fails a run that was done, and is
+     * logged beside an earlier failure.
      */
     private void finish(Ending end) {
         try {
@@ -199,6 +203,7 @@ final class PipelineJob implements Job, Runnable {
         } catch (Throwable e) {
             quietly(() -> log("could not write history.json: " + oneLine(e)));
         }
+        quietly(run::close); // before the status says finished: whoever sees that may resume the run at once
         JobStatus s = status;
         status = new JobStatus(id, pipeline.name, run.dir, ending.state(), s.stage(), s.stageCount(), s.stageType(),
                 s.epoch(), s.epochs(), s.lastLoss(), ending.message(), s.done(), s.total(), s.meanLoss(), Double.NaN,
