@@ -8,8 +8,8 @@ import io.layerwise.launcher.Platform;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -39,16 +39,32 @@ class ResumeIT {
                 "train": {"epochs": 3, "batch": 20}}]}
             """;
 
+    /**
+     * One stage whose first epoch is long (6,000 minibatches of one row, a checkpoint every 100 of them), so that a
+     * run stopped soon after its first checkpoint surely stops inside epoch 1.
+     */
+    static final String FIRST_EPOCH = """
+            {"name": "first-epoch", "seed": 23, "data": {"source": "mnist", "dir": "DATA"},
+             "stages": [{"type": "dae", "hidden": 20, "noise": {"kind": "mask", "level": 0.3},
+                         "train": {"epochs": 2, "batch": 1, "checkpointEvery": 100,
+                                   "optimizer": {"kind": "sgd", "lr": 0.01, "momentum": 0.5}}}]}
+            """;
+
     @TempDir
     static Path work;
     Platform platform;
     Path pipeline;
+    Path firstEpoch;
 
     @BeforeAll
     void start() throws Exception {
         platform = PlatformIT.start(work);
         pipeline = PlatformIT.pipeline(work, "resume", PIPELINE.replace("EPOCHS", "300"));
         Shell.Result r = Shell.exec(platform, "layerwise:run --out " + work.resolve("whole") + " " + pipeline);
+        assertEquals(0, r.exitCode(), r.all());
+        Path rows = SyntheticMnist.write(work.resolve("data-6000"), 6000, 50);
+        firstEpoch = PlatformIT.pipeline(work, "first-epoch", FIRST_EPOCH.replace("DATA", rows.toString()));
+        r = Shell.exec(platform, "layerwise:run --out " + work.resolve("first-epoch-whole") + " " + firstEpoch);
         assertEquals(0, r.exitCode(), r.all());
     }
 
@@ -106,6 +122,47 @@ class ResumeIT {
     }
 
     @Test
+    void aRunCancelledInsideItsFirstEpochResumesFromThatEpochsNewestCheckpoint() throws Exception {
+        Path dir = work.resolve("first-epoch-cancelled");
+        int batch = stopInsideTheFirstEpoch(dir);
+        Shell.Result resumed = Shell.exec(platform, "layerwise:resume " + dir);
+        assertEquals(0, resumed.exitCode(), resumed.all());
+        assertTrue(resumed.out().contains("stage 1 (dae): resumed after " + batch + " minibatches of epoch 1 from "),
+                resumed.out());
+        assertSameStage(work.resolve("first-epoch-whole"), dir, "stage-1-dae");
+    }
+
+    /**
+     * As a process killed inside epoch 1 leaves it: history.json written at the start, without the stage (its entry
+     * is written with the first finished epoch), and the stage's checkpoints inside epoch 1.
+     */
+    @Test
+    void aRunKilledInsideItsFirstEpochResumesFromThatEpochsNewestCheckpoint() throws Exception {
+        Path dir = work.resolve("first-epoch-killed");
+        int batch = stopInsideTheFirstEpoch(dir);
+        Files.writeString(dir.resolve("history.json"), "{\"pipeline\": \"first-epoch\", \"status\": \"running\", \"stages\": []}");
+        Shell.Result resumed = Shell.exec(platform, "layerwise:resume " + dir);
+        assertEquals(0, resumed.exitCode(), resumed.all());
+        assertTrue(resumed.out().contains("stage 1 (dae): resumed after " + batch + " minibatches of epoch 1 from "),
+                resumed.out());
+        assertSameStage(work.resolve("first-epoch-whole"), dir, "stage-1-dae");
+    }
+
+    /** Starts the long-first-epoch pipeline, cancels it after its first checkpoint; returns the newest one's minibatch. */
+    private int stopInsideTheFirstEpoch(Path dir) throws Exception {
+        String id = Jobs.start(platform, dir, firstEpoch);
+        Jobs.awaitCheckpoint(dir.resolve("stage-1-dae"), 0);
+        Shell.exec(platform, "layerwise:cancel " + id);
+        Jobs.awaitEnd(platform, id, 60_000);
+        try (var dirs = Files.list(dir.resolve("stage-1-dae/checkpoints"))) {
+            String newest = dirs.map(d -> d.getFileName().toString()).filter(n -> n.matches("epoch-\\d+(-\\d+)?"))
+                    .max(String::compareTo).orElseThrow();
+            assertTrue(newest.matches("epoch-0000-\\d{6}"), "stopped inside epoch 1: newest checkpoint " + newest);
+            return Integer.parseInt(newest.substring("epoch-0000-".length()));
+        }
+    }
+
+    @Test
     void aDamagedNewestCheckpointIsReportedAndTheOneBeforeItIsUsed() throws Exception {
         Path dir = work.resolve("damaged");
         String id = Jobs.start(platform, dir, pipeline);
@@ -140,26 +197,24 @@ class ResumeIT {
         assertEquals(0, resumed.waitFor(), Files.readString(cwd.resolve("launch.err")));
         String out = Files.readString(cwd.resolve("launch.out"));
         assertTrue(out.contains("stage 2 (sparse-ae): resumed after epoch " + kept), out);
+        // the killed process could not release its run.lock; the OS released the lock on it: stale, taken over
+        assertTrue(out.contains("took over the stale lock of " + dir + ": job 1 (pid " + p.pid()), out);
         assertSameParameters(whole, dir);
     }
 
     private Process launch(Path cwd, String... args) throws Exception {
-        Path script = PlatformIT.DIST.toAbsolutePath().normalize().getParent().getParent().resolve("layerwise");
-        List<String> command = new ArrayList<>(List.of(script.toString()));
-        command.addAll(List.of(args));
-        ProcessBuilder pb = new ProcessBuilder(command).directory(cwd.toFile());
-        pb.environment().put("LAYERWISE_NO_BUILD", "1");
-        pb.environment().put("LAYERWISE_DATA", work.resolve("data").toString());
-        pb.environment().remove("PWD");
-        return pb.redirectOutput(cwd.resolve("launch.out").toFile()).redirectError(cwd.resolve("launch.err").toFile())
-                .start();
+        return Launcher.start(cwd, work.resolve("data"), Map.of(), args);
     }
 
     private static void assertSameParameters(Path expected, Path actual) throws Exception {
         for (String stage : List.of("stage-1-dae", "stage-2-sparse-ae", "stage-3-rbm")) {
-            assertArrayEquals(Files.readAllBytes(expected.resolve(stage).resolve("params.bin")),
-                    Files.readAllBytes(actual.resolve(stage).resolve("params.bin")), stage + " differs after resume");
+            assertSameStage(expected, actual, stage);
         }
+    }
+
+    private static void assertSameStage(Path expected, Path actual, String stage) throws Exception {
+        assertArrayEquals(Files.readAllBytes(expected.resolve(stage).resolve("params.bin")),
+                Files.readAllBytes(actual.resolve(stage).resolve("params.bin")), stage + " differs after resume");
     }
 
     private static Path newestCheckpoint(Path stageDir) throws Exception {

@@ -35,9 +35,13 @@ final class Checkpoints {
     /** A checkpoint read back. */
     record Checkpoint(int epoch, int batch, Path dir, List<Parameter> parameters, TrainingState state,
             List<Parameter> best, Map<String, Object> loop) {
-        /** Where training goes on, e.g. {@code epoch 3} or {@code epoch 4 at minibatch 121}. */
+        /**
+         * Where training goes on: {@code epoch 3}, {@code epoch 3 and 120 minibatches of epoch 4}, or inside the first
+         * epoch {@code 120 minibatches of epoch 1}.
+         */
         String position() {
-            return batch == 0 ? "epoch " + epoch : "epoch " + epoch + " and " + batch + " minibatches of epoch " + (epoch + 1);
+            String inside = batch + " minibatches of epoch " + (epoch + 1);
+            return batch == 0 ? "epoch " + epoch : epoch == 0 ? inside : "epoch " + epoch + " and " + inside;
         }
     }
 

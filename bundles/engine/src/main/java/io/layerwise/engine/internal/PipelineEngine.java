@@ -105,10 +105,10 @@ public final class PipelineEngine implements PipelineRunner {
         if (!Files.isRegularFile(file)) {
             throw new PipelineException(file + ": missing; " + dir + " is not a run directory");
         }
-        for (PipelineJob j : jobs) {
-            if (!j.status().finished() && j.status().runDir().equals(dir)) {
-                throw new PipelineException(dir + ": job " + j.id() + " is still running in it");
-            }
+        try {
+            RunLock.refuseIfHeldHere(dir); // at once; the lock itself is taken when the run directory is reopened
+        } catch (IOException e) {
+            throw new PipelineException(e.getMessage(), e);
         }
         return start(file, new RunOptions(null, 0, null), listener, dir);
     }
@@ -161,21 +161,29 @@ public final class PipelineEngine implements PipelineRunner {
             if (resolvedFineTune != null) {
                 resolved.put("finetune", resolvedFineTune);
             }
-            RunDirectory run = resumeDir != null ? RunDirectory.reopen(resumeDir)
+            String id = Integer.toString(ids.incrementAndGet());
+            // the run directory is locked for the job from here until the job has ended (RunLock)
+            RunDirectory run = resumeDir != null ? RunDirectory.reopen(resumeDir, id)
                     : options.outDir() != null
-                    ? RunDirectory.create(workingDir.resolve(options.outDir()).normalize(), pipeline.name, Json.toJson(resolved))
-                    : RunDirectory.createUnder(workingDir.resolve("runs"), pipeline.name, Json.toJson(resolved));
-            PipelineJob job = new PipelineJob(Integer.toString(ids.incrementAndGet()), pipeline, stageSpecs, data, run,
-                    listener, bundles, providers, regularizers);
+                    ? RunDirectory.create(workingDir.resolve(options.outDir()).normalize(), pipeline.name,
+                            Json.toJson(resolved), id)
+                    : RunDirectory.createUnder(workingDir.resolve("runs"), pipeline.name, Json.toJson(resolved), id);
+            PipelineJob job = new PipelineJob(id, pipeline, stageSpecs, data, run, listener, bundles, providers,
+                    regularizers);
             if (fineTune != null) {
                 job.fineTuneAfterStages(fineTune, tuners, labelled);
             }
             if (resumeDir != null) {
                 job.resuming();
             }
+            try {
+                executor.execute(job);
+            } catch (RuntimeException e) { // the engine is going away
+                run.close();
+                throw new PipelineException(run.dir + ": the engine is stopping; the job did not start", e);
+            }
             jobs.add(job);
             forgetOldJobs();
-            executor.execute(job);
             return job;
         } catch (SpecException e) {
             throw new PipelineException(file + ": " + e.getMessage(), e);

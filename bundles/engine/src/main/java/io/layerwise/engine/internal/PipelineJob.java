@@ -16,6 +16,7 @@ import io.layerwise.api.stage.StageProvider;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -55,6 +56,8 @@ final class PipelineJob implements Job, Runnable {
     /** The provider of the stage in training, watched between minibatches. */
     private volatile ServiceReference<StageProvider> currentProvider;
     private volatile JobStatus status;
+    /** What the job is doing, for the message when something it did not expect stops it ("drawing pictures"). */
+    private volatile String phase = "starting";
 
     PipelineJob(String id, PipelineFile pipeline, List<Map<String, Object>> stageSpecs, Dataset data, RunDirectory run,
             ProgressListener listener, BundleContext bundles, Installed<StageProvider> providers,
@@ -109,33 +112,110 @@ final class PipelineJob implements Job, Runnable {
     public void run() {
         String threadName = Thread.currentThread().getName();
         Thread.currentThread().setName("layerwise-job-" + id);
+        Ending end;
         try {
             log("run " + id + " of " + pipeline.file + " into " + run.dir + " (data: " + data.description() + ")");
-            runStages();
-            finish(State.DONE, null, "done");
-        } catch (Cancelled e) {
-            finish(State.CANCELLED, "cancelled by request in " + e.getMessage(), "cancelled");
-        } catch (StageFailure e) {
-            finish(State.FAILED, e.getMessage(), "failed");
-        } catch (Throwable e) {
-            // A plug-in's bug: name the stage and bundle, keep the trace in run.log only.
-            StringWriter trace = new StringWriter();
-            e.printStackTrace(new PrintWriter(trace));
-            run.log(trace.toString());
-            finish(State.FAILED, where() + ": " + e, "failed");
-        } finally {
-            data = null;
-            labelled = null;
-            pictures = null; // it holds up to 2,500 test rows and their codes
-            if (status.state() != State.DONE) {
-                run.removeIncompleteFolders();
+            if (run.lockNote() != null) {
+                log(run.lockNote());
             }
+            runStages();
+            end = new Ending(State.DONE, null, "done");
+        } catch (Cancelled e) {
+            end = new Ending(State.CANCELLED, "cancelled by request in " + e.getMessage(), "cancelled");
+        } catch (StageFailure e) {
+            end = new Ending(State.FAILED, e.getMessage(), "failed");
+        } catch (Throwable e) {
+            // A plug-in's bug, or an Error (out of memory, a class gone, an assertion): name the stage and what the job
+            // was doing, keep the trace in run.log only.
+            end = new Ending(State.FAILED, unexpected(e), "failed");
+        }
+        try {
+            finish(end);
+        } finally {
             // The job's ND4J arrays live in native memory that is freed only when the GC finds their small Java
             // handles dead. With a heap this quiet that can take dozens of jobs, and the native allocator keeps the
             // high-water mark: ask for the collection now (measured in the soak test: +40 MiB RSS over 40 runs without).
             System.gc();
             Thread.currentThread().setName(threadName);
             done.countDown();
+        }
+    }
+
+    /** How a job ended: its final state, the one-line reason (null when done), and the word history.json records. */
+    private record Ending(State state, String message, String word) {
+    }
+
+    /**
+     * One line for a Throwable the job did not expect: where it was ({@code stage 2 (rbm) epoch 3}), what it was doing
+     * ({@link #phase}) and the Throwable itself; its trace goes to run.log. Never throws, whatever the Throwable.
+     */
+    private String unexpected(Throwable e) {
+        try {
+            StringWriter trace = new StringWriter();
+            e.printStackTrace(new PrintWriter(trace));
+            run.log(trace.toString());
+        } catch (Throwable again) {
+            // the run's log cannot take it (a full disk, no memory left): the message below still says what happened
+        }
+        try {
+            return where() + " while " + phase + ": " + oneLine(e);
+        } catch (Throwable again) {
+            return "pipeline " + pipeline.name + ": " + e.getClass().getName();
+        }
+    }
+
+    /** {@code e}'s class and message on one line (a message may hold line breaks). */
+    static String oneLine(Throwable e) {
+        return String.valueOf(e).strip().replaceAll("\\s*\\R\\s*", " ");
+    }
+
+    /**
+     * Every way out of the job comes here exactly once: the run's own pictures (report.html), then history.json with
+     * the final status, then the run directory's lock is released, and only then the job's status changes, so that
+     * whoever sees the job finished finds its record complete and the directory free. Each step is guarded, so that
+     * none can keep the job from ending: an Error while drawing the run's pictures fails a run that was done, and is
+     * logged beside an earlier failure.
+     */
+    private void finish(Ending end) {
+        try {
+            if (pictures != null) {
+                phase = "drawing the run's pictures";
+                pictures.afterJob(end.word()); // before the status says finished, so a finished run has its report
+            }
+        } catch (Throwable e) {
+            String message = unexpected(e);
+            if (end.state() == State.DONE) {
+                end = new Ending(State.FAILED, message, "failed");
+            } else {
+                quietly(() -> log("also: " + message));
+            }
+        }
+        Ending ending = end;
+        data = null;
+        labelled = null;
+        pictures = null; // it holds up to 2,500 test rows and their codes
+        if (ending.state() != State.DONE) {
+            quietly(run::removeIncompleteFolders);
+        }
+        quietly(() -> log(ending.message() == null ? "finished: " + ending.word() : ending.word() + ": " + ending.message()));
+        try {
+            run.finish(ending.word(), ending.message());
+        } catch (Throwable e) {
+            quietly(() -> log("could not write history.json: " + oneLine(e)));
+        }
+        quietly(run::close); // before the status says finished: whoever sees that may resume the run at once
+        JobStatus s = status;
+        status = new JobStatus(id, pipeline.name, run.dir, ending.state(), s.stage(), s.stageCount(), s.stageType(),
+                s.epoch(), s.epochs(), s.lastLoss(), ending.message(), s.done(), s.total(), s.meanLoss(), Double.NaN,
+                s.valLoss());
+    }
+
+    /** Runs a step of the job's ending that must not keep the others from running. */
+    private static void quietly(Runnable step) {
+        try {
+            step.run();
+        } catch (Throwable e) {
+            // nothing more can be done about it here; the job's state and history.json come first
         }
     }
 
@@ -149,6 +229,7 @@ final class PipelineJob implements Job, Runnable {
         FloatMatrix train = data.train();
         FloatMatrix test = data.test();
         String range = data.valueRange();
+        phase = "setting up";
         pictures = new RunPictures(run.dir, data, stageSpecs.size(), fineTune != null && fineTune.unroll(), this::log);
         List<DenseLayer> encoders = new ArrayList<>();
         List<DenseLayer> decoders = new ArrayList<>();
@@ -173,6 +254,7 @@ final class PipelineJob implements Job, Runnable {
                 String bundle = from.getSymbolicName();
                 String version = from.getVersion().toString();
                 Spec spec = new Spec("stages[" + i + "]", raw);
+                phase = "creating the stage";
                 try (EngineStageContext context = new EngineStageContext(bundles, regularizers, train.cols(), range,
                         pipeline.seed + i, this::log);
                         Stage stage = ProviderFailure.create(provider, ref, i, type, spec, context)) {
@@ -193,6 +275,7 @@ final class PipelineJob implements Job, Runnable {
                     boolean kept = previous != null && previous.containsKey("finished");
                     Map<String, Object> history = null;
                     if (kept) {
+                        phase = "loading its saved model";
                         stage.restore(ModelFiles.read(stageDir).parameters());
                         log("stage " + (i + 1) + " (" + type + ") finished before the interruption; its saved model is used");
                     } else {
@@ -206,11 +289,14 @@ final class PipelineJob implements Job, Runnable {
                         header.put("spec", raw);
                         if (stage.trainable() && fineTune != null && !fineTune.pretrain()) {
                             log("stage " + (i + 1) + " (" + type + ") keeps its random initialisation (finetune.pretrain false)");
+                            phase = "saving its model";
                             save(stage, stageDir, header);
                         } else if (stage.trainable()) {
+                            phase = "training";
                             train(i, type, stage, TrainControl.read(spec), train, test, history, stageDir, header, context, again);
                         } else {
                             ((List<?>) history.get("epochs")).clear(); // a fit interrupted by resume starts over
+                            phase = "fitting";
                             long t0 = System.nanoTime();
                             stage.fit(train);
                             double seconds = (System.nanoTime() - t0) / 1e9;
@@ -222,18 +308,22 @@ final class PipelineJob implements Job, Runnable {
                             epoch.put("seconds", seconds);
                             epoch.put("metrics", test == null ? Map.of() : stage.evaluate(test));
                             run.addEpoch(history, epoch);
+                            phase = "saving its model";
                             save(stage, stageDir, header);
                         }
+                        phase = "drawing pictures";
                         pictures.afterStage(i, stage, stageDir, test != null ? test : train);
                     }
                     if (fineTune != null) {
                         encoders.add(stage.encoderLayer());
                         decoders.add(stage.decoderLayer());
                     }
+                    phase = "encoding its output for the next stage";
                     train = stage.encode(train);
                     test = test == null ? null : stage.encode(test);
                     range = stage.outputRange();
                     if (!kept) {
+                        phase = "writing history.json";
                         history.put("finished", Instant.now().toString());
                         run.writeHistory();
                         Checkpoints.removeAll(stageDir); // the saved model is complete: nothing left to resume
@@ -269,6 +359,7 @@ final class PipelineJob implements Job, Runnable {
         if (fineTune != null) {
             setStatus(stageSpecs.size(), "finetune", 0, 0, Double.NaN);
             int index = stageSpecs.size();
+            phase = "fine-tuning";
             new FineTuneStep(bundles, tuners, providers, regularizers, run, listener, () -> cancelRequested, this::log,
                     (epoch, epochs, done, total, mean, eta, last, val) -> progress(index, "finetune", epoch, epochs, done,
                             total, mean, eta, last, val))
@@ -311,7 +402,9 @@ final class PipelineJob implements Job, Runnable {
 
             @Override
             public void epochDone(int epoch) {
+                phase = "drawing pictures";
                 pictures.afterEpoch(index, stage, stageDir, epoch);
+                phase = "training";
             }
 
             @Override
@@ -320,11 +413,17 @@ final class PipelineJob implements Job, Runnable {
             }
         };
         Checkpoints.Checkpoint from = null;
-        if (again && history.get("epochs") instanceof List<?> done && !done.isEmpty()) {
+        if (again) {
+            // Every checkpoint counts, those inside the first epoch too: a run killed there has no finished epoch (and
+            // perhaps no entry in history.json yet), but a checkpoint after minibatch N of epoch 1 to go on from.
+            boolean begun = history.get("epochs") instanceof List<?> d && !d.isEmpty() || history.containsKey("resumed")
+                    || Files.isDirectory(stageDir.resolve(Checkpoints.FOLDER));
             from = Checkpoints.latest(stageDir, this::log).orElse(null);
             int keep = from == null ? 0 : from.epoch();
-            done.removeIf(e -> !(e instanceof Map<?, ?> m && m.get("epoch") instanceof Number n && n.intValue() <= keep));
-            if (from == null) {
+            if (history.get("epochs") instanceof List<?> done) {
+                done.removeIf(e -> !(e instanceof Map<?, ?> m && m.get("epoch") instanceof Number n && n.intValue() <= keep));
+            }
+            if (from == null && begun) {
                 log("stage " + (index + 1) + " (" + type + ") has no usable checkpoint; it trains again from the start");
             }
         }
@@ -404,21 +503,6 @@ final class PipelineJob implements Job, Runnable {
             double etaSeconds, double lastLoss, double valLoss) {
         status = new JobStatus(id, pipeline.name, run.dir, State.RUNNING, stage, stageSpecs.size(), type, epoch, epochs,
                 lastLoss, null, done, total, meanLoss, etaSeconds, valLoss);
-    }
-
-    private void finish(State state, String message, String word) {
-        if (pictures != null) {
-            pictures.afterJob(word); // before the status says finished, so a finished run has its report
-        }
-        JobStatus s = status;
-        status = new JobStatus(id, pipeline.name, run.dir, state, s.stage(), s.stageCount(), s.stageType(), s.epoch(),
-                s.epochs(), s.lastLoss(), message, s.done(), s.total(), s.meanLoss(), Double.NaN, s.valLoss());
-        log(message == null ? "finished: " + word : word + ": " + message);
-        try {
-            run.finish(word, message);
-        } catch (IOException e) {
-            log("could not write history.json: " + e.getMessage());
-        }
     }
 
     private void log(String line) {

@@ -22,7 +22,8 @@ import java.util.regex.Pattern;
 
 /**
  * A run's output directory: {@code pipeline.json} (the resolved spec), {@code history.json} (rewritten
- * atomically after every epoch), {@code run.log}, and one folder per stage.
+ * atomically after every epoch), {@code run.log}, and one folder per stage. Whoever creates or reopens it holds its
+ * {@link RunLock} until {@link #close}: one writer at a time.
  */
 final class RunDirectory {
     private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss");
@@ -33,9 +34,11 @@ final class RunDirectory {
     final Path dir;
     private final Map<String, Object> history = new LinkedHashMap<>();
     private final List<Map<String, Object>> stages = new ArrayList<>();
+    private final RunLock lock;
 
-    private RunDirectory(Path dir) {
+    private RunDirectory(Path dir, RunLock lock) {
         this.dir = dir;
+        this.lock = lock;
     }
 
     /** The default location {@code <runsDir>/<name>-<yyyyMMdd-HHmmss>}, with a suffix if taken (a link counts as taken). */
@@ -56,7 +59,8 @@ final class RunDirectory {
      * pipeline file, so the directory must end up directly inside {@code runsDir} (itself possibly a link, e.g. to a
      * larger disk): a name with separators or {@code ..}, or a link planted where the directory would go, is refused.
      */
-    static RunDirectory createUnder(Path runsDir, String pipelineName, String resolvedPipelineJson) throws IOException {
+    static RunDirectory createUnder(Path runsDir, String pipelineName, String resolvedPipelineJson, String job)
+            throws IOException {
         Path runs;
         try {
             runs = Files.createDirectories(runsDir).toRealPath();
@@ -67,26 +71,25 @@ final class RunDirectory {
         if (!runs.equals(dir.getParent())) {
             throw new IOException(dir + ": the run name \"" + pipelineName + "\" leads out of " + runs);
         }
-        return create(dir, pipelineName, resolvedPipelineJson);
+        return create(dir, pipelineName, resolvedPipelineJson, job);
     }
 
     /**
      * Creates the directory ({@code --out}, or one from {@link #createUnder}); refuses one that exists and is not
      * empty, so no earlier run is overwritten, and a symbolic link, so nothing is written where the path does not
-     * say. A directory this call made is removed again if writing its first files fails.
+     * say. A directory this call made is removed again if writing its first files fails. The directory is locked for
+     * {@code job} before anything is written into it.
      */
-    static RunDirectory create(Path dir, String pipelineName, String resolvedPipelineJson) throws IOException {
+    static RunDirectory create(Path dir, String pipelineName, String resolvedPipelineJson, String job) throws IOException {
         if (Files.isSymbolicLink(dir)) {
             throw new IOException(dir + ": is a symbolic link; give the output directory itself");
         }
         boolean made = false;
+        RunLock lock = null;
+        boolean ours = false; // locked, and empty but for the lock: what is in it from now on is this run's
         try {
             if (Files.isDirectory(dir)) {
-                try (var entries = Files.list(dir)) {
-                    if (entries.findAny().isPresent()) {
-                        throw new IOException(dir + ": output directory exists and is not empty; choose another --out");
-                    }
-                }
+                requireEmpty(dir);
             } else if (Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) {
                 throw new IOException(dir + ": exists and is not a directory");
             } else {
@@ -94,42 +97,77 @@ final class RunDirectory {
                 Files.createDirectory(dir);
                 made = true;
             }
-            RunDirectory run = new RunDirectory(dir);
+            lock = RunLock.acquire(dir, job);
+            requireEmpty(dir); // still: another writer may have filled it before the lock was taken
+            ours = true;
+            RunDirectory run = new RunDirectory(dir, lock);
             run.history.put("pipeline", pipelineName);
             run.history.put("status", "running");
             run.history.put("stages", run.stages);
             AtomicFiles.writeString(dir.resolve("pipeline.json"), resolvedPipelineJson);
             run.writeHistory();
+            lock = null; // the run holds it now
             return run;
         } catch (IOException e) {
-            if (made) {
-                removeQuietly(dir);
+            if (made && ours) {
+                removeQuietly(dir); // its lock file too, while still locked
             }
             if (e.getMessage() != null && e.getMessage().startsWith(dir + ": ")) {
                 throw e;
             }
             throw new IOException(dir + ": cannot create the run directory: " + reason(e), e);
+        } finally {
+            if (lock != null) {
+                lock.release();
+            }
+        }
+    }
+
+    /** Refuses a directory holding anything but its own lock file. */
+    private static void requireEmpty(Path dir) throws IOException {
+        try (var entries = Files.list(dir)) {
+            if (entries.anyMatch(p -> !p.getFileName().toString().equals(RunLock.FILE))) {
+                throw new IOException(dir + ": output directory exists and is not empty; choose another --out");
+            }
         }
     }
 
     /**
-     * Opens the directory of an interrupted run to go on with it ({@code resume}): history.json as it was, its
-     * status back to running, and an entry in its {@code resumed} list.
+     * Opens the directory of an interrupted run to go on with it ({@code resume}) for {@code job}: locks it (nothing
+     * is written before), then history.json as it was, its status back to running, and an entry in its
+     * {@code resumed} list.
      */
-    @SuppressWarnings("unchecked")
-    static RunDirectory reopen(Path dir) throws IOException {
+    static RunDirectory reopen(Path dir, String job) throws IOException {
+        readInterrupted(dir); // what can be refused is refused before the folder is touched
+        RunLock lock = RunLock.acquire(dir, job);
+        try {
+            return reopen(dir, lock, readInterrupted(dir)); // again: a writer that held it may have finished the run
+        } catch (IOException | RuntimeException | Error e) {
+            lock.release();
+            throw e;
+        }
+    }
+
+    /** The history.json of a run that can be resumed: present, with a stages list, and not done. */
+    private static Map<String, Object> readInterrupted(Path dir) throws IOException {
         Path file = dir.resolve("history.json");
         if (!Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)) {
             throw new IOException(file + ": missing; " + dir + " is not a run directory");
         }
         Map<String, Object> old = Json.parseObject(Files.readString(file), file);
-        if (!(old.get("stages") instanceof List<?> stages)) {
+        if (!(old.get("stages") instanceof List<?>)) {
             throw new IOException(file + ": has no stages list");
         }
         if ("done".equals(old.get("status"))) {
             throw new IOException(dir + ": the run finished; there is nothing to resume");
         }
-        RunDirectory run = new RunDirectory(dir);
+        return old;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static RunDirectory reopen(Path dir, RunLock lock, Map<String, Object> old) throws IOException {
+        List<?> stages = (List<?>) old.get("stages");
+        RunDirectory run = new RunDirectory(dir, lock);
         run.history.putAll(old);
         for (Object s : stages) {
             run.stages.add((Map<String, Object>) s);
@@ -146,6 +184,16 @@ final class RunDirectory {
         run.history.put("resumed", resumed);
         run.writeHistory();
         return run;
+    }
+
+    /** A line saying whose stale lock this run took over, or null when its directory was free. */
+    String lockNote() {
+        return lock.tookOver();
+    }
+
+    /** Gives the directory up for another writer: releases its lock. */
+    void close() {
+        lock.release();
     }
 
     /** Stage {@code index}'s entry in history.json, or null when the run has not reached it. */

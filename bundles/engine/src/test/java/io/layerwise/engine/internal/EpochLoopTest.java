@@ -115,7 +115,7 @@ class EpochLoopTest {
     final List<String> printed = new ArrayList<>();
 
     private Map<String, Object> train(ScriptedStage stage, TrainControl control) throws Exception {
-        RunDirectory run = RunDirectory.create(dir.resolve("run"), "p", "{}");
+        RunDirectory run = RunDirectory.create(dir.resolve("run"), "p", "{}", "1");
         Map<String, Object> history = run.beginStage(Map.of("index", 1, "type", "scripted"));
         ProgressListener listener = new ProgressListener() {
             @Override

@@ -23,7 +23,7 @@ class RunDirectoryTest {
         Path out = dir.resolve("run");
         Files.createDirectories(out);
         Files.writeString(out.resolve("keep.txt"), "precious");
-        var e = assertThrows(java.io.IOException.class, () -> RunDirectory.create(out, "x", "{}"));
+        var e = assertThrows(java.io.IOException.class, () -> RunDirectory.create(out, "x", "{}", "1"));
         assertTrue(e.getMessage().contains("exists and is not empty"));
         assertEquals("precious", Files.readString(out.resolve("keep.txt")));
     }
@@ -38,7 +38,7 @@ class RunDirectoryTest {
 
     @Test
     void historyRecordsEpochsAndStatus() throws Exception {
-        RunDirectory run = RunDirectory.create(dir.resolve("r"), "x", "{\"name\":\"x\"}");
+        RunDirectory run = RunDirectory.create(dir.resolve("r"), "x", "{\"name\":\"x\"}", "1");
         Map<String, Object> stage = run.beginStage(Map.of("type", "dae"));
         run.addEpoch(stage, Map.of("epoch", 1, "loss", 80.5));
         run.finish("done", null);
@@ -74,7 +74,7 @@ class RunDirectoryTest {
             String stamp = now.plusSeconds(s).format(java.time.format.DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
             Files.createSymbolicLink(runs.resolve("tiny-" + stamp), outside);
         }
-        RunDirectory run = RunDirectory.createUnder(runs, "tiny", "{}");
+        RunDirectory run = RunDirectory.createUnder(runs, "tiny", "{}", "1");
         assertEquals(runs.toRealPath(), run.dir.getParent());
         assertTrue(Files.isDirectory(run.dir, java.nio.file.LinkOption.NOFOLLOW_LINKS), run.dir.toString());
         try (var entries = Files.list(outside)) {
@@ -86,7 +86,7 @@ class RunDirectoryTest {
     void aRunsDirectoryThatIsALinkIsFollowedOnceAndRunsStayInsideIt() throws Exception {
         Path disk = Files.createDirectories(dir.resolve("bigdisk"));
         Path runs = Files.createSymbolicLink(dir.resolve("runs"), disk);
-        RunDirectory run = RunDirectory.createUnder(runs, "tiny", "{}");
+        RunDirectory run = RunDirectory.createUnder(runs, "tiny", "{}", "1");
         assertEquals(disk.toRealPath(), run.dir.getParent());
     }
 
@@ -101,7 +101,7 @@ class RunDirectoryTest {
     void anOutputDirectoryThatIsASymbolicLinkIsRefused() throws Exception {
         Path target = Files.createDirectories(dir.resolve("target"));
         Path link = Files.createSymbolicLink(dir.resolve("out"), target);
-        var e = assertThrows(java.io.IOException.class, () -> RunDirectory.create(link, "x", "{}"));
+        var e = assertThrows(java.io.IOException.class, () -> RunDirectory.create(link, "x", "{}", "1"));
         assertEquals(link + ": is a symbolic link; give the output directory itself", e.getMessage());
         try (var entries = Files.list(target)) {
             assertEquals(0, entries.count());
@@ -110,7 +110,7 @@ class RunDirectoryTest {
 
     @Test
     void stageFoldersNeedAPlainTypeNameAndMayNotBeLinks() throws Exception {
-        RunDirectory run = RunDirectory.create(dir.resolve("r"), "x", "{}");
+        RunDirectory run = RunDirectory.create(dir.resolve("r"), "x", "{}", "1");
         var e = assertThrows(java.io.IOException.class, () -> run.stageDir(0, "../../evil"));
         assertTrue(e.getMessage().contains("\"../../evil\" is not a plain name"), e.getMessage());
         Files.createSymbolicLink(dir.resolve("r/stage-2-dae"), dir);
@@ -122,14 +122,14 @@ class RunDirectoryTest {
     void anOutputDirectoryThatCannotBeCreatedSaysWhyAndLeavesNothing() throws Exception {
         Files.writeString(dir.resolve("file"), "x");
         Path out = dir.resolve("file/run");
-        var e = assertThrows(java.io.IOException.class, () -> RunDirectory.create(out, "x", "{}"));
+        var e = assertThrows(java.io.IOException.class, () -> RunDirectory.create(out, "x", "{}", "1"));
         assertTrue(e.getMessage().startsWith(out + ": cannot create the run directory: "), e.getMessage());
         assertEquals("x", Files.readString(dir.resolve("file")));
     }
 
     @Test
     void emptyFoldersOfAFailedRunAreRemovedCompleteModelsStay() throws Exception {
-        RunDirectory run = RunDirectory.create(dir.resolve("r"), "x", "{}");
+        RunDirectory run = RunDirectory.create(dir.resolve("r"), "x", "{}", "1");
         Path kept = run.stageDir(0, "dae");
         ModelFiles.write(kept, Map.of("type", "dae"), List.of(new Parameter("b", new int[] {1}, new float[] {1})));
         Path empty = run.stageDir(1, "rbm");
@@ -137,5 +137,33 @@ class RunDirectoryTest {
         assertTrue(Files.exists(kept.resolve("model.json")));
         assertTrue(!Files.exists(empty));
         assertTrue(Files.exists(dir.resolve("r/history.json")), "the record of the failure stays");
+    }
+
+    @Test
+    void aSecondWriterOfARunDirectoryIsRefusedAndWritesNothing() throws Exception {
+        RunDirectory first = RunDirectory.create(dir.resolve("r"), "x", "{}", "1");
+        first.log("first");
+        String history = Files.readString(dir.resolve("r/history.json"));
+        var e = assertThrows(java.io.IOException.class, () -> RunDirectory.reopen(dir.resolve("r"), "2"));
+        assertTrue(e.getMessage().startsWith(dir.resolve("r") + ": in use by job 1 (pid "), e.getMessage());
+        assertEquals(history, Files.readString(dir.resolve("r/history.json")));
+        first.close();
+        assertTrue(Files.notExists(dir.resolve("r/" + RunLock.FILE)), "released: the lock file goes");
+        RunDirectory second = RunDirectory.reopen(dir.resolve("r"), "2");
+        assertTrue(Files.exists(dir.resolve("r/" + RunLock.FILE)));
+        second.close();
+    }
+
+    @Test
+    void resumingAFinishedRunIsRefusedAndLeavesNoLockBehind() throws Exception {
+        RunDirectory run = RunDirectory.create(dir.resolve("r"), "x", "{}", "1");
+        run.finish("done", null);
+        run.close();
+        var e = assertThrows(java.io.IOException.class, () -> RunDirectory.reopen(dir.resolve("r"), "2"));
+        assertEquals(dir.resolve("r") + ": the run finished; there is nothing to resume", e.getMessage());
+        try (var entries = Files.list(dir.resolve("r"))) {
+            assertEquals(List.of("history.json", "pipeline.json"),
+                    entries.map(p -> p.getFileName().toString()).sorted().toList());
+        }
     }
 }
