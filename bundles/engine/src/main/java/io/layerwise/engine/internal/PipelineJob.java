@@ -8,6 +8,7 @@ import io.layerwise.api.pipeline.JobStatus.State;
 import io.layerwise.api.pipeline.ProgressListener;
 import io.layerwise.api.regularizer.Regularizer;
 import io.layerwise.api.spec.Spec;
+import io.layerwise.api.spec.SpecException;
 import io.layerwise.api.finetune.FineTuner;
 import io.layerwise.api.stage.DenseLayer;
 import io.layerwise.api.stage.Parameter;
@@ -16,6 +17,7 @@ import io.layerwise.api.stage.StageProvider;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -55,6 +57,10 @@ final class PipelineJob implements Job, Runnable {
     /** The provider of the stage in training, watched between minibatches. */
     private volatile ServiceReference<StageProvider> currentProvider;
     private volatile JobStatus status;
+    /** What the job is doing, for a failure's message (running out of memory names it). */
+    private volatile String doing = "starting";
+    /** The folder of the stage in progress, to say whether a model of it is kept when the job fails. */
+    private volatile Path stageDir;
 
     PipelineJob(String id, PipelineFile pipeline, List<Map<String, Object>> stageSpecs, Dataset data, RunDirectory run,
             ProgressListener listener, BundleContext bundles, Installed<StageProvider> providers,
@@ -117,6 +123,15 @@ final class PipelineJob implements Job, Runnable {
             finish(State.CANCELLED, "cancelled by request in " + e.getMessage(), "cancelled");
         } catch (StageFailure e) {
             finish(State.FAILED, e.getMessage(), "failed");
+        } catch (SpecException e) {
+            // a stage's fields (or its memory estimate) refused when the stage was made again: a new provider, a resume
+            finish(State.FAILED, pipeline.file + ": " + e.getMessage(), "failed");
+        } catch (OutOfMemoryError e) {
+            String message = where() + ": " + MemoryBudget.outOfMemory(doing, e) + kept();
+            StringWriter trace = new StringWriter();
+            e.printStackTrace(new PrintWriter(trace));
+            run.log(trace.toString());
+            finish(State.FAILED, message, "failed");
         } catch (Throwable e) {
             // A plug-in's bug: name the stage and bundle, keep the trace in run.log only.
             StringWriter trace = new StringWriter();
@@ -139,6 +154,18 @@ final class PipelineJob implements Job, Runnable {
         }
     }
 
+    /** Where the model of the stage in progress is kept, when one was saved before the failure. */
+    private String kept() {
+        Path dir = stageDir;
+        return dir != null && Files.isRegularFile(dir.resolve("model.json"))
+                ? "; the model of the last finished epoch is kept in " + dir : "";
+    }
+
+    /** Says what the job does now (for the message of a failure such as running out of memory). */
+    private void doing(String what) {
+        doing = what;
+    }
+
     private String where() {
         JobStatus s = status;
         return s.stage() < 0 ? "pipeline " + pipeline.name
@@ -152,6 +179,8 @@ final class PipelineJob implements Job, Runnable {
         pictures = new RunPictures(run.dir, data, stageSpecs.size(), fineTune != null && fineTune.unroll(), this::log);
         List<DenseLayer> encoders = new ArrayList<>();
         List<DenseLayer> decoders = new ArrayList<>();
+        long dataBytes = MemoryBudget.bytes(data.train(), data.test());
+        long keptBytes = 0; // encoders and decoders kept for fine-tuning
         for (int i = 0; i < stageSpecs.size(); i++) {
             Map<String, Object> raw = stageSpecs.get(i);
             String type = PipelineFile.stageType(raw);
@@ -173,8 +202,14 @@ final class PipelineJob implements Job, Runnable {
                 String bundle = from.getSymbolicName();
                 String version = from.getVersion().toString();
                 Spec spec = new Spec("stages[" + i + "]", raw);
+                int rows = Math.max(train.rows(), test == null ? 0 : test.rows());
+                MemoryBudget budget = new MemoryBudget(MemoryBudget.Limits.ofThisJvm(), "stage " + stageNo + " (" + type
+                        + ")", MemoryBudget.Held.training(dataBytes + (i == 0 ? 0 : MemoryBudget.bytes(train, test)),
+                        MemoryBudget.restoreBest(raw), fineTune != null, keptBytes));
+                doing("creating stage " + stageNo + " (" + type + ")");
+                stageDir = null;
                 try (EngineStageContext context = new EngineStageContext(bundles, regularizers, train.cols(), range,
-                        pipeline.seed + i, this::log);
+                        pipeline.seed + i, this::log).withMemory(rows, budget);
                         Stage stage = provider.create(spec, context)) {
                     log("stage " + (i + 1) + "/" + stageSpecs.size() + ": " + type + " " + stage.inputSize() + " -> "
                             + stage.outputSize() + " from " + bundle + " " + version);
@@ -190,9 +225,11 @@ final class PipelineJob implements Job, Runnable {
                     info.put("started", Instant.now().toString());
                     Map<String, Object> previous = again ? run.stageEntry(i) : null;
                     Path stageDir = run.stageDir(i, type);
+                    this.stageDir = stageDir;
                     boolean kept = previous != null && previous.containsKey("finished");
                     Map<String, Object> history = null;
                     if (kept) {
+                        doing("loading the saved model of stage " + stageNo);
                         stage.restore(ModelFiles.read(stageDir).parameters());
                         log("stage " + (i + 1) + " (" + type + ") finished before the interruption; its saved model is used");
                     } else {
@@ -212,6 +249,7 @@ final class PipelineJob implements Job, Runnable {
                         } else {
                             ((List<?>) history.get("epochs")).clear(); // a fit interrupted by resume starts over
                             long t0 = System.nanoTime();
+                            doing("fitting stage " + stageNo + " (" + type + ")");
                             stage.fit(train);
                             double seconds = (System.nanoTime() - t0) / 1e9;
                             // a fitted stage may choose its width from the data (pca's retainedVariance)
@@ -222,14 +260,18 @@ final class PipelineJob implements Job, Runnable {
                             epoch.put("seconds", seconds);
                             epoch.put("metrics", test == null ? Map.of() : stage.evaluate(test));
                             run.addEpoch(history, epoch);
+                            doing("saving the model of stage " + stageNo);
                             save(stage, stageDir, header);
                         }
+                        doing("drawing the pictures of stage " + stageNo);
                         pictures.afterStage(i, stage, stageDir, test != null ? test : train);
                     }
                     if (fineTune != null) {
                         encoders.add(stage.encoderLayer());
                         decoders.add(stage.decoderLayer());
+                        keptBytes += context.reserved() == null ? 0 : 2 * context.reserved().parameterBytes();
                     }
+                    doing("encoding the data for " + (i + 1 < stageSpecs.size() ? "stage " + (stageNo + 1) : "the pictures"));
                     train = stage.encode(train);
                     test = test == null ? null : stage.encode(test);
                     range = stage.outputRange();
@@ -260,6 +302,8 @@ final class PipelineJob implements Job, Runnable {
         }
         if (fineTune != null) {
             setStatus(stageSpecs.size(), "finetune", 0, 0, Double.NaN);
+            doing("fine-tuning");
+            stageDir = null;
             int index = stageSpecs.size();
             new FineTuneStep(bundles, tuners, providers, regularizers, run, listener, () -> cancelRequested, this::log,
                     (epoch, epochs, done, total, mean, eta, last, val) -> progress(index, "finetune", epoch, epochs, done,
@@ -309,6 +353,11 @@ final class PipelineJob implements Job, Runnable {
             @Override
             public void log(String line) {
                 PipelineJob.this.log(line);
+            }
+
+            @Override
+            public void doing(String what) {
+                PipelineJob.this.doing(what);
             }
         };
         Checkpoints.Checkpoint from = null;
