@@ -45,9 +45,12 @@ final class MemoryBudget {
             return new Held(rowBytes, restoreBest, fineTune, keptBytes, -1);
         }
 
-        /** For a stage rebuilt from a saved model whose parameters take {@code savedParameterBytes}. */
-        static Held restoring(long rowBytes, long savedParameterBytes) {
-            return new Held(rowBytes, false, false, 0, savedParameterBytes);
+        /**
+         * For a stage rebuilt from a saved model whose parameters take {@code savedParameterBytes}; with
+         * {@code fineTune}, its encoder and decoder are kept (beside {@code keptBytes} of earlier stages').
+         */
+        static Held restoring(long rowBytes, long savedParameterBytes, boolean fineTune, long keptBytes) {
+            return new Held(rowBytes, false, fineTune, keptBytes, savedParameterBytes);
         }
     }
 
@@ -143,15 +146,16 @@ final class MemoryBudget {
         add(parts, "the rows of the run", held.rowBytes());
         if (held.savedParameterBytes() >= 0) {
             add(parts, "the saved parameters read", held.savedParameterBytes());
-            return parts;
+        } else {
+            add(parts, "a copy of the parameters to save them", e.parameterBytes());
+            if (held.restoreBest()) {
+                add(parts, "the best epoch's parameters (restoreBest)", e.parameterBytes());
+            }
+            add(parts, "the training state of a checkpoint", e.stateBytes());
         }
-        add(parts, "a copy of the parameters to save them", e.parameterBytes());
-        if (held.restoreBest()) {
-            add(parts, "the best epoch's parameters (restoreBest)", e.parameterBytes());
-        }
-        add(parts, "the training state of a checkpoint", e.stateBytes());
+        // the encoder's and the decoder's copies, and the copy the decoder is transposed from
         add(parts, "encoders and decoders kept for fine-tuning", held.keptBytes()
-                + (held.fineTune() ? 2 * e.parameterBytes() : 0));
+                + (held.fineTune() ? 3 * e.parameterBytes() : 0));
         return parts;
     }
 

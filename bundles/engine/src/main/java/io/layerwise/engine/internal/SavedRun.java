@@ -137,12 +137,14 @@ final class SavedRun {
      *
      * @param rows     the most rows a stage will be given at once
      * @param rowBytes the bytes of the rows the caller holds
+     * @param fineTune whether the caller keeps each stage's encoder and decoder (to rebuild the fine-tuned network)
      */
     @SuppressWarnings("unchecked")
     Restored restore(BundleContext bundles, Installed<StageProvider> providers, Installed<Regularizer> regularizers,
-            int count, int rows, long rowBytes) throws PipelineException {
+            int count, int rows, long rowBytes, boolean fineTune) throws PipelineException {
         Restored restored = new Restored(bundles);
         Path model = null;
+        long kept = 0; // encoders and decoders of earlier stages
         try {
             for (int i = 0; i < count; i++) {
                 ModelFiles.Header saved = stages.get(i);
@@ -161,7 +163,8 @@ final class SavedRun {
                 int inputSize = ((Number) h.get("inputSize")).intValue();
                 String inputRange = String.valueOf(h.getOrDefault("inputRange", Dataset.UNIT));
                 MemoryBudget budget = new MemoryBudget(MemoryBudget.Limits.ofThisJvm(), "stage " + (i + 1) + " (" + type
-                        + ")", MemoryBudget.Held.restoring(rowBytes, saved.parameterBytes()));
+                        + ")", MemoryBudget.Held.restoring(rowBytes, saved.parameterBytes(), fineTune, kept));
+                kept += fineTune ? 2 * saved.parameterBytes() : 0;
                 EngineStageContext context = new EngineStageContext(bundles, regularizers, inputSize, inputRange,
                         pipeline.seed + i, line -> { }).withMemory(rows, budget);
                 restored.contexts.add(context);

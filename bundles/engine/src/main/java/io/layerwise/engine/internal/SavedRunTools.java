@@ -66,7 +66,7 @@ final class SavedRunTools {
         List<Evaluation.Entry> entries = new ArrayList<>();
         int rows = Math.max(train.rows(), data.test().rows());
         try (SavedRun.Restored restored = saved.restore(bundles, providers, regularizers, saved.stages.size(), rows,
-                MemoryBudget.bytes(data.train(), data.test()))) {
+                MemoryBudget.bytes(data.train(), data.test()), saved.finetune != null)) {
             FloatMatrix trainCodes = train;
             FloatMatrix testCodes = data.test();
             List<DenseLayer> encoders = new ArrayList<>();
@@ -84,8 +84,10 @@ final class SavedRunTools {
                     entries.add(new Evaluation.Entry(where, m.getKey(), m.getValue(),
                             r instanceof Number n ? n.doubleValue() : Double.NaN));
                 }
-                encoders.add(stage.encoderLayer());
-                decoders.add(stage.decoderLayer());
+                if (saved.finetune != null) { // copies of the weights, for the fine-tuned network only
+                    encoders.add(stage.encoderLayer());
+                    decoders.add(stage.decoderLayer());
+                }
                 trainCodes = stage.encode(trainCodes);
                 testCodes = stage.encode(testCodes);
             }
@@ -170,7 +172,7 @@ final class SavedRunTools {
             throw new PipelineException(e.getMessage(), e);
         }
         try (SavedRun.Restored restored = saved.restore(bundles, providers, regularizers, top, x.rows(),
-                MemoryBudget.bytes(x))) {
+                MemoryBudget.bytes(x), false)) {
             Stage first = restored.stages.get(0);
             if (x.cols() != first.inputSize()) {
                 throw new PipelineException(input + ": rows have " + x.cols() + " values, stage 1 of " + runDir + " takes "

@@ -72,7 +72,7 @@ class MemoryBudgetTest {
 
     @Test
     void aRestoredStageWhoseSpecMakesOtherParametersThanTheSavedOnesIsRefusedBeforeMemoryIsCounted() {
-        MemoryBudget restoring = new MemoryBudget(LIMITS, "stage 1 (dae)", MemoryBudget.Held.restoring(0, 4 * 7064));
+        MemoryBudget restoring = new MemoryBudget(LIMITS, "stage 1 (dae)", MemoryBudget.Held.restoring(0, 4 * 7064, false, 0));
         SpecException e = assertThrows(SpecException.class, () -> restoring.check(dae(1048576)));
         assertEquals("stages[0].hidden 1048576 makes parameters of 823132944 values, but the saved model holds 7064 (the"
                 + " spec and the saved parameters do not match); nothing was loaded", e.getMessage());
