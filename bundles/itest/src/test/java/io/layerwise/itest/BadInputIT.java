@@ -59,6 +59,9 @@ class BadInputIT {
                          "train": {"epochs": 1, "batch": 20, "optimizer": {"kind": "sgd", "lr": 0.1}}}]}
             """;
 
+    /** In a command case, {@code {saved:RECIPE}} stands for a copy of the good run broken by a saved-run recipe. */
+    static final java.util.regex.Pattern SAVED = java.util.regex.Pattern.compile("\\{saved:([a-z0-9-]+)}");
+
     /** One line of cases.txt. */
     record Case(String kind, String input, String fragment) {
         @Override
@@ -178,7 +181,12 @@ class BadInputIT {
                 return "layerwise:eval " + brokenRun(c.input());
             }
             case "command" -> {
-                return c.input().replace("{good}", good.toString()).replace("{run}", goodRun.toString())
+                String line = c.input();
+                java.util.regex.Matcher saved = SAVED.matcher(line);
+                while (saved.find()) { // {saved:RECIPE}: a copy of the good run broken as the recipe says
+                    line = line.replace(saved.group(), brokenRun(saved.group(1)).toString());
+                }
+                return line.replace("{good}", good.toString()).replace("{run}", goodRun.toString())
                         .replace("{work}", work.toString());
             }
             default -> throw new AssertionError("unknown kind " + c.kind());
@@ -227,9 +235,12 @@ class BadInputIT {
         return d;
     }
 
-    /** A copy of the good two-stage run, broken as the recipe says. */
+    /** A copy of the good two-stage run, broken as the recipe says (made once; a later case may use it again). */
     private Path brokenRun(String recipe) throws IOException {
         Path d = work.resolve("saved-" + recipe);
+        if (Files.exists(d)) {
+            return d;
+        }
         copyTree(goodRun, d);
         Path stage1 = d.resolve("stage-1-dae");
         Path params = stage1.resolve("params.bin");
@@ -258,6 +269,13 @@ class BadInputIT {
             case "stage-type-path" -> edit(d.resolve("pipeline.json"),
                     m -> m.getAsJsonArray("stages").get(0).getAsJsonObject().addProperty("type", "../../dae"));
             case "pipeline-json-missing" -> Files.delete(d.resolve("pipeline.json"));
+            case "model-spec-hidden-max" -> edit(model, m -> ((JsonObject) m.get("spec")).addProperty("hidden", 1048576));
+            case "pipeline-json-no-data" -> edit(d.resolve("pipeline.json"), m -> m.remove("data"));
+            case "pipeline-json-seed-text" -> edit(d.resolve("pipeline.json"), m -> m.addProperty("seed", "x"));
+            case "model-json-duplicate-key" -> Files.writeString(model,
+                    Files.readString(model).replaceFirst("\"count\": (\\d+),", "\"count\": $1, \"count\": 1,"));
+            case "pipeline-json-duplicate-key" -> Files.writeString(d.resolve("pipeline.json"),
+                    Files.readString(d.resolve("pipeline.json")).replaceFirst("\"hidden\": 8,", "\"hidden\": 8, \"hidden\": 100000,"));
             default -> throw new AssertionError("unknown saved-run recipe " + recipe);
         }
         return d;

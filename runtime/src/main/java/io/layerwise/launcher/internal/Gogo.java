@@ -55,9 +55,9 @@ public final class Gogo {
                 out.flush();
             }
         } catch (InvocationTargetException e) {
-            return fail(e.getCause(), err);
+            return fail(line, e.getCause(), err);
         } catch (Exception e) {
-            return fail(e, err);
+            return fail(line, e, err);
         }
     }
 
@@ -93,13 +93,36 @@ public final class Gogo {
         }
     }
 
-    private int fail(Throwable e, PrintStream err) {
+    private int fail(String line, Throwable e, PrintStream err) {
         if (debug) {
             e.printStackTrace(err);
         } else {
-            err.println(e.getMessage() != null ? e.getMessage() : e.toString());
+            err.println(message(line, e));
         }
         err.flush();
         return 1;
+    }
+
+    /**
+     * The one line a failed command prints. Gogo hands an {@link Error} thrown by a command on wrapped in an
+     * {@link InvocationTargetException} without a message; unwrapped, running out of memory names the command and the
+     * heap's limit rather than printing a class name.
+     */
+    static String message(String line, Throwable e) {
+        Throwable t = e;
+        while (t instanceof InvocationTargetException && t.getCause() != null) {
+            t = t.getCause();
+        }
+        if (t instanceof OutOfMemoryError) {
+            String reason = String.valueOf(t.getMessage()).lines().findFirst().orElse("");
+            return "out of memory while running \"" + line.strip() + "\"" + (reason.equals("null") ? "" : ": " + reason)
+                    + "; the Java heap's limit is " + (Runtime.getRuntime().maxMemory() >> 20) + " MiB (-Xmx; more with"
+                    + " LAYERWISE_JAVA_OPTS=-Xmx...)";
+        }
+        if (t.getMessage() != null) {
+            return t.getMessage();
+        }
+        String name = t.getClass().getSimpleName();
+        return "\"" + line.strip() + "\" failed: " + (name.isEmpty() ? t.getClass().getName() : name);
     }
 }

@@ -112,13 +112,21 @@ public final class Spec {
         return List.copyOf(v);
     }
 
-    /** A long (e.g. a seed), {@code dflt} when absent. */
+    /**
+     * A long (e.g. a seed), {@code dflt} when absent. A whole number beyond the long range (JSON parses it as a double)
+     * is refused rather than clamped.
+     */
     public long longInteger(String key, long dflt) {
         long v = dflt;
         if (has(key)) {
             Object raw = values.get(key);
             if (!(raw instanceof Number n) || n.doubleValue() != Math.rint(n.doubleValue())) {
                 throw new SpecException(pathOf(key), "must be an integer, got " + show(raw));
+            }
+            if (!(raw instanceof Long || raw instanceof Integer || raw instanceof Short || raw instanceof Byte)
+                    && !(n.doubleValue() >= -0x1p63 && n.doubleValue() < 0x1p63)) {
+                throw new SpecException(pathOf(key), "must be an integer in [" + Long.MIN_VALUE + ", " + Long.MAX_VALUE
+                        + "], got " + show(raw));
             }
             v = n.longValue();
         }

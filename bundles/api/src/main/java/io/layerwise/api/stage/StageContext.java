@@ -25,4 +25,28 @@ public interface StageContext {
 
     /** A line for the run log (warnings about the configuration, for example). */
     void log(String message);
+
+    /**
+     * The most rows this stage is given at once: its training rows, or the held-out rows or those the engine encodes
+     * through it, whichever are more. A {@link MemoryEstimate} multiplies the stage's per-row arrays by it; 0 when
+     * unknown (then only the fixed parts count).
+     *
+     * @since 1.4
+     */
+    default int rows() {
+        return 0;
+    }
+
+    /**
+     * Checks, before the stage allocates anything, that what it states fits in memory beside what the engine holds for
+     * it (a copy of its parameters to save them, its training state for checkpoints, the rows of data); throws a
+     * {@link io.layerwise.api.spec.SpecException} at {@code estimate.field()} naming the sizes and the limit they
+     * exceed when not. When the engine restores a saved model, it also checks that the parameters the spec makes are
+     * as large as the saved ones, before anything is allocated. Providers call it after reading their fields and
+     * before allocating arrays. By default (contexts of tests and tools) it checks nothing.
+     *
+     * @since 1.4
+     */
+    default void reserve(MemoryEstimate estimate) {
+    }
 }

@@ -15,7 +15,9 @@ public interface StageProvider {
     /**
      * Reads and validates the stage's fields from {@code spec} (throwing {@link io.layerwise.api.spec.SpecException}
      * with the JSON path of a bad value) and creates the stage with freshly initialised parameters. Must be
-     * cheap enough to call once per stage just to validate a pipeline: no training, no file access.
+     * cheap enough to call once per stage just to validate a pipeline: no training, no file access. Before
+     * allocating its arrays it states their sizes to {@link StageContext#reserve}, which refuses a stage that would
+     * not fit in memory.
      */
     Stage create(Spec spec, StageContext context);
 

@@ -44,6 +44,17 @@ class SpecTest {
     }
 
     @Test
+    void aSeedBeyondTheLongRangeIsRefusedNotClamped() {
+        Spec s = new Spec("", Map.of("seed", 1e20, "low", -1e19, "edge", 0x1p63, "big", 9.2e18, "exact", Long.MAX_VALUE));
+        assertEquals("seed must be an integer in [-9223372036854775808, 9223372036854775807], got 1.0E20",
+                assertThrows(SpecException.class, () -> s.longInteger("seed", 1234)).getMessage());
+        assertThrows(SpecException.class, () -> s.longInteger("low", 1234));
+        assertThrows(SpecException.class, () -> s.longInteger("edge", 1234));
+        assertEquals(9_200_000_000_000_000_000L, s.longInteger("big", 1234));
+        assertEquals(Long.MAX_VALUE, s.longInteger("exact", 1234));
+    }
+
+    @Test
     void nonFiniteNumbersAreRejectedEvenWithoutBounds() {
         Spec s = stage(Map.of("lr", Double.NaN));
         assertThrows(SpecException.class, () -> s.number("lr", 0.1, Range.positive()));

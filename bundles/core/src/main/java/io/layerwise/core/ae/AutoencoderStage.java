@@ -3,9 +3,11 @@ package io.layerwise.core.ae;
 import io.layerwise.api.data.Dataset;
 import io.layerwise.api.data.FloatMatrix;
 import io.layerwise.api.regularizer.Penalty;
+import io.layerwise.api.spec.Spec;
 import io.layerwise.api.stage.DenseLayer;
 import io.layerwise.api.stage.Parameter;
 import io.layerwise.api.stage.Stage;
+import io.layerwise.api.stage.StageContext;
 import io.layerwise.api.stage.TrainingState;
 import io.layerwise.core.nn.Architecture;
 import io.layerwise.core.nn.BatchBuffers;
@@ -52,6 +54,23 @@ public class AutoencoderStage implements Stage {
         this.ae = DenseAutoencoder.initialise(spec.architecture(), seed, DataType.FLOAT);
         this.optimizer = spec.training().optimizer().create(ae.parameters());
         this.corruption = corruption;
+    }
+
+    /**
+     * States the stage's memory to {@code context} ({@link StageContext#reserve}, {@link AutoencoderMemory}) and, when
+     * the context accepts it, creates the stage: nothing is allocated for a stage that would not fit. The corruption is
+     * closed when the stage is refused.
+     *
+     * @param json the stage's JSON, for the paths a refusal names
+     */
+    public static AutoencoderStage create(AutoencoderSpec spec, Spec json, StageContext context, Corruption corruption) {
+        try {
+            context.reserve(AutoencoderMemory.estimate(spec, json, context.rows(), corruption != Corruption.NONE));
+        } catch (RuntimeException e) {
+            corruption.close();
+            throw e;
+        }
+        return new AutoencoderStage(spec, context.seed(), corruption);
     }
 
     public AutoencoderSpec spec() {
@@ -191,7 +210,13 @@ public class AutoencoderStage implements Stage {
 
     @Override
     public void restore(List<Parameter> saved) {
-        ParameterLoad.into(parameters(), ae.parameters(), saved); // same order: W, bh, bv, Wdec
+        List<ParameterLoad.Expected> expected = new ArrayList<>(List.of(
+                new ParameterLoad.Expected("W", inputSize(), outputSize()),
+                new ParameterLoad.Expected("bh", outputSize()), new ParameterLoad.Expected("bv", inputSize())));
+        if (ae.decoderWeights() != null) {
+            expected.add(new ParameterLoad.Expected("Wdec", inputSize(), outputSize()));
+        }
+        ParameterLoad.intoShapes(expected, ae.parameters(), saved); // the order of parameters(): W, bh, bv, Wdec
         optimizer.reset();
     }
 

@@ -49,6 +49,11 @@ public final class BatchBuffers implements AutoCloseable {
         this.ones = Nd4j.ones(type, 1, batch);
     }
 
+    /** Bytes of the arrays of one instance, by element size: {@code batch (3 hidden + 4 inputs + 1)} elements. */
+    public static long bytes(int batch, int inputs, int hidden, DataType type) {
+        return (long) batch * (3L * hidden + 4L * inputs + 1) * type.width();
+    }
+
     private INDArray top(INDArray stacked) {
         return stacked.get(NDArrayIndex.interval(0, batch), NDArrayIndex.all());
     }

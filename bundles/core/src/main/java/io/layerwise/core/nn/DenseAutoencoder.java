@@ -59,15 +59,16 @@ public final class DenseAutoencoder implements AutoCloseable {
         SplittableRandom rng = new SplittableRandom(seed);
         int n = arch.inputs();
         int h = arch.hidden();
-        INDArray w = upload(UniformInit.uniform(n, h, UniformInit.radius(n, h, arch.encoder()), rng), n, h, type);
+        INDArray w = UniformInit.uniformArray(n, h, UniformInit.radius(n, h, arch.encoder()), rng, type);
         INDArray wDec = arch.tied() ? null
-                : upload(UniformInit.uniform(n, h, UniformInit.radius(h, n, arch.decoder()), rng), n, h, type);
+                : UniformInit.uniformArray(n, h, UniformInit.radius(h, n, arch.decoder()), rng, type);
         return new DenseAutoencoder(arch, w, wDec);
     }
 
-    private static INDArray upload(float[] values, int rows, int cols, DataType type) {
-        INDArray a = Nd4j.create(values, new long[] {rows, cols}, DataType.FLOAT);
-        return type == DataType.FLOAT ? a : a.castTo(type);
+    /** Values in the parameters (and as many in the gradients): {@code W}, {@code bh}, {@code bv} and, untied, {@code Wdec}. */
+    public static long parameterValues(Architecture arch) {
+        long weights = (long) arch.inputs() * arch.hidden();
+        return (arch.tied() ? weights : 2 * weights) + arch.hidden() + arch.inputs();
     }
 
     public Architecture architecture() {

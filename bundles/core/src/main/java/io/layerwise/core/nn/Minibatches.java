@@ -26,6 +26,14 @@ public final class Minibatches implements AutoCloseable {
         }
     }
 
+    /**
+     * The sizes of the minibatches of {@code rows} rows, each once: a stage makes work buffers for each (the batch
+     * size, and a shorter last batch).
+     */
+    public static List<Integer> batchSizes(int rows, int batchSize) {
+        return RowChunks.sizes(rows, batchSize);
+    }
+
     /** Minibatches per epoch. */
     public int count() {
         return batches.size();

@@ -1,10 +1,44 @@
 package io.layerwise.core.nn;
 
+import java.util.function.DoubleSupplier;
+import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
 
-/** Frees off-heap arrays now rather than when the garbage collector gets round to it. */
+/**
+ * Frees off-heap arrays now rather than when the garbage collector gets round to it, and fills large ones without a
+ * heap copy of the whole.
+ */
 public final class NdArrays {
+    /** Values a {@link #draw} passes through the heap at once: 4 MiB of floats. */
+    public static final int DRAW_BLOCK = 1 << 20;
+
     private NdArrays() {
+    }
+
+    /**
+     * A new c-order {@code rows x cols} array of {@code type} holding {@code next}'s values in row-major order, each
+     * rounded to float32 (as a float32 array cast to {@code type} would hold them). The values pass through the heap a
+     * block of whole rows (at most {@link #DRAW_BLOCK} values, or one row) at a time: a weight matrix of a gigabyte
+     * costs the heap megabytes while it is drawn.
+     */
+    public static INDArray draw(int rows, int cols, DataType type, DoubleSupplier next) {
+        INDArray out = Nd4j.create(type, new long[] {rows, cols}, 'c');
+        int blockRows = Math.max(1, Math.min(rows, DRAW_BLOCK / Math.max(1, cols)));
+        for (int from = 0; from < rows; from += blockRows) {
+            int to = Math.min(rows, from + blockRows);
+            float[] block = new float[(to - from) * cols];
+            for (int i = 0; i < block.length; i++) {
+                block[i] = (float) next.getAsDouble();
+            }
+            try (INDArray src = Nd4j.create(block, new long[] {to - from, cols}, DataType.FLOAT);
+                    INDArray cast = type == DataType.FLOAT ? null : src.castTo(type)) {
+                INDArray rowsView = rows == to - from ? out : out.get(NDArrayIndex.interval(from, to), NDArrayIndex.all());
+                rowsView.assign(cast == null ? src : cast);
+            }
+        }
+        return out;
     }
 
     /** Closes every non-null array that owns its buffer; views and nulls are skipped. */

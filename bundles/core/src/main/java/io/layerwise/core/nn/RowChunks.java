@@ -2,6 +2,7 @@ package io.layerwise.core.nn;
 
 import io.layerwise.api.data.FloatMatrix;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.function.IntFunction;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -18,6 +19,25 @@ public final class RowChunks {
     public static final int CHUNK = 1000;
 
     private RowChunks() {
+    }
+
+    /**
+     * The sizes of the chunks of a matrix of {@code rows} rows, each once: {@link #sum} makes work buffers for each
+     * size ({@link #CHUNK}, and a shorter last one).
+     */
+    public static List<Integer> chunkSizes(int rows) {
+        return sizes(rows, CHUNK);
+    }
+
+    /** The distinct sizes of the consecutive pieces of at most {@code size} rows that {@code rows} rows make. */
+    static List<Integer> sizes(int rows, int size) {
+        if (rows <= 0) {
+            return List.of();
+        }
+        if (rows <= size) {
+            return List.of(rows);
+        }
+        return rows % size == 0 ? List.of(size) : List.of(size, rows % size);
     }
 
     /** What to do with one chunk: {@code rows} are rows {@code [from, from + rows.rows())} of the matrix. */

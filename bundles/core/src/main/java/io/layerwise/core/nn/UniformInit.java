@@ -1,6 +1,8 @@
 package io.layerwise.core.nn;
 
 import java.util.SplittableRandom;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
  * Weight initialisation of the Theano tutorials: {@code W ~ U(-r, r)} with {@code r = sqrt(6 / (n_in + n_out))},
@@ -15,6 +17,14 @@ public final class UniformInit {
     public static double radius(int nIn, int nOut, Activation activation) {
         double r = Math.sqrt(6.0 / (nIn + nOut));
         return activation == Activation.SIGMOID ? 4 * r : r;
+    }
+
+    /**
+     * The values of {@link #uniform} in a new native {@code rows x cols} array of {@code type}, drawn a block of rows
+     * at a time ({@link NdArrays#draw}), so the heap never holds the whole matrix.
+     */
+    public static INDArray uniformArray(int rows, int cols, double r, SplittableRandom rng, DataType type) {
+        return NdArrays.draw(rows, cols, type, () -> (2 * rng.nextDouble() - 1) * r);
     }
 
     /** {@code rows x cols} row-major values in [-r, r). */

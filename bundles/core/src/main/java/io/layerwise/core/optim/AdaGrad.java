@@ -31,6 +31,17 @@ public final class AdaGrad extends SlotOptimizer {
         public AdaGrad create(List<INDArray> parameters, Schedule schedule) {
             return new AdaGrad(this, schedule, parameters);
         }
+
+        /** The sum of squares. */
+        @Override
+        public int stateArrays() {
+            return 1;
+        }
+
+        @Override
+        public int workArrays() {
+            return 1;
+        }
     }
 
     public AdaGrad(Options options, Schedule schedule, List<INDArray> parameters) {

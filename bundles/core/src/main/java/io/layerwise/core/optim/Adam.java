@@ -41,6 +41,17 @@ public final class Adam extends SlotOptimizer {
         public Adam create(List<INDArray> parameters, Schedule schedule) {
             return new Adam(this, schedule, parameters);
         }
+
+        /** The moments m and v. */
+        @Override
+        public int stateArrays() {
+            return 2;
+        }
+
+        @Override
+        public int workArrays() {
+            return 1;
+        }
     }
 
     public Adam(Options options, Schedule schedule, List<INDArray> parameters) {

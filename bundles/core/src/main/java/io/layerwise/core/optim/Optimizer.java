@@ -41,6 +41,21 @@ public interface Optimizer extends AutoCloseable {
 
         /** A fresh optimizer for these parameters. */
         Optimizer create(List<INDArray> parameters, Schedule schedule);
+
+        /**
+         * Arrays shaped like the parameters that the optimizer keeps as its state (velocities, moments), saved with
+         * every checkpoint: the memory estimate of a stage counts them once natively and once on the heap.
+         *
+         * @since 1.3
+         */
+        int stateArrays();
+
+        /**
+         * Further arrays shaped like the parameters that the optimizer allocates as work space, never saved.
+         *
+         * @since 1.3
+         */
+        int workArrays();
     }
 
     /** Sets the learning rate of {@code epoch} (0 = the first) from the schedule. */

@@ -34,6 +34,17 @@ public final class RmsProp extends SlotOptimizer {
         public RmsProp create(List<INDArray> parameters, Schedule schedule) {
             return new RmsProp(this, schedule, parameters);
         }
+
+        /** The mean square. */
+        @Override
+        public int stateArrays() {
+            return 1;
+        }
+
+        @Override
+        public int workArrays() {
+            return 1;
+        }
     }
 
     public RmsProp(Options options, Schedule schedule, List<INDArray> parameters) {

@@ -49,6 +49,17 @@ public final class Sgd extends SlotOptimizer {
         public Sgd create(List<INDArray> parameters, Schedule schedule) {
             return new Sgd(this, schedule, parameters);
         }
+
+        /** The velocity, with momentum. */
+        @Override
+        public int stateArrays() {
+            return momentum > 0 ? 1 : 0;
+        }
+
+        @Override
+        public int workArrays() {
+            return 0;
+        }
     }
 
     public Sgd(Options options, Schedule schedule, List<INDArray> parameters) {

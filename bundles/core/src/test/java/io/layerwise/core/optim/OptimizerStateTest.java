@@ -55,6 +55,14 @@ class OptimizerStateTest {
         return v;
     }
 
+    /** The count a memory estimate multiplies the parameters by is the state's own: two parameters, so twice it. */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("optimizers")
+    void stateArraysCountsTheArraysOfTheState(Optimizer.Options options, Schedule schedule, List<String> arrays) {
+        assertEquals(arrays.size(), 2 * options.stateArrays());
+        assertEquals(options.kind().equals("sgd") || options.kind().equals("nesterov") ? 0 : 1, options.workArrays());
+    }
+
     @ParameterizedTest(name = "{0} {1}")
     @MethodSource("optimizers")
     void restoredStateContinuesBitIdentically(Optimizer.Options options, Schedule schedule, List<String> arrays) {

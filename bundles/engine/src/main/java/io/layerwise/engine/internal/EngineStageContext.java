@@ -4,6 +4,7 @@ import io.layerwise.api.regularizer.Penalty;
 import io.layerwise.api.regularizer.Regularizer;
 import io.layerwise.api.spec.Spec;
 import io.layerwise.api.spec.SpecException;
+import io.layerwise.api.stage.MemoryEstimate;
 import io.layerwise.api.stage.StageContext;
 import java.util.ArrayList;
 import java.util.List;
@@ -24,6 +25,9 @@ final class EngineStageContext implements StageContext, AutoCloseable {
     private final Consumer<String> log;
     private final List<ServiceReference<Regularizer>> taken = new ArrayList<>();
     private final List<String> penalties = new ArrayList<>();
+    private int rows;
+    private MemoryBudget budget;
+    private MemoryEstimate reserved;
 
     EngineStageContext(BundleContext bundles, Installed<Regularizer> regularizers, int inputSize, String inputRange,
             long seed, Consumer<String> log) {
@@ -33,6 +37,35 @@ final class EngineStageContext implements StageContext, AutoCloseable {
         this.inputRange = inputRange;
         this.seed = seed;
         this.log = log;
+    }
+
+    /**
+     * Checks the memory the stage reserves against {@code budget} (none: nothing is checked, a tool's context).
+     *
+     * @param rows the most rows the stage is given at once
+     */
+    EngineStageContext withMemory(int rows, MemoryBudget budget) {
+        this.rows = rows;
+        this.budget = budget;
+        return this;
+    }
+
+    @Override
+    public int rows() {
+        return rows;
+    }
+
+    @Override
+    public void reserve(MemoryEstimate estimate) {
+        if (budget != null) {
+            budget.check(estimate);
+        }
+        reserved = estimate;
+    }
+
+    /** What the stage reserved; null when its provider reserved nothing (a plug-in built before reserve existed). */
+    MemoryEstimate reserved() {
+        return reserved;
     }
 
     @Override

@@ -10,6 +10,7 @@ import io.layerwise.engine.internal.PipelineJob.StageFailure;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -43,8 +44,12 @@ final class EpochLoop {
         /** A line for run.log and the listener. */
         void log(String line);
 
-        /** Epoch {@code epoch}'s record and model are written (a frame of filters.gif). */
+        /** Epoch {@code epoch}'s record, model and checkpoint are written (a frame of filters.gif). */
         default void epochDone(int epoch) {
+        }
+
+        /** What the loop does now, in words (a failure such as running out of memory names it). */
+        default void doing(String what) {
         }
     }
 
@@ -135,11 +140,13 @@ final class EpochLoop {
         }
         for (int epoch = first; epoch <= epochs && !stop; epoch++) {
             host.progress(epoch, epochs, 0, n, Double.NaN, Double.NaN, lastLoss, lastVal);
+            host.doing("training");
             long t0 = System.nanoTime();
             double loss = batches(epoch, epochs, batches, n, t0, lastLoss, lastVal, startBatch, startSum) / n;
             startBatch = 0;
             startSum = 0;
             double seconds = (System.nanoTime() - t0) / 1e9; // training only, as the benchmarks count it
+            host.doing("evaluating");
             double val = validation.any() ? validationLoss(rows.val(), epoch) : Double.NaN;
             Map<String, Double> metrics;
             try {
@@ -157,9 +164,9 @@ final class EpochLoop {
             record.put("seconds", seconds);
             record.put("metrics", metrics);
             run.addEpoch(history, record);
+            host.doing("saving its model");
             List<Parameter> parameters = stage.parameters(); // one copy serves the model, best epoch and checkpoint
             host.save(parameters);
-            host.epochDone(epoch);
             last = epoch;
             lastLoss = loss;
             lastVal = val;
@@ -176,7 +183,11 @@ final class EpochLoop {
                 }
                 stop = d == EarlyStopping.Decision.STOP;
             }
+            host.doing("writing a checkpoint");
             checkpoint(epoch, 0, parameters, stop, loss, val, 0);
+            parameters = null; // the heap holds one copy at a time (and the best epoch's): the pictures take their own
+            host.doing("drawing pictures");
+            host.epochDone(epoch);
         }
         if (stopping != null) {
             finishEarlyStopping(stopping, best, last, history);
@@ -218,7 +229,8 @@ final class EpochLoop {
             }
             if (host.cancelRequested()) {
                 throw new Cancelled("stage " + (index + 1) + " (" + type + ") epoch " + epoch + " at minibatch "
-                        + (b + 1) + "; the model of the last finished epoch is kept in " + stageDir);
+                        + (b + 1) + (Files.isRegularFile(stageDir.resolve("model.json"))
+                        ? "; the model of the last finished epoch is kept in " + stageDir : ""));
             }
             double loss;
             try {
@@ -230,13 +242,13 @@ final class EpochLoop {
                 throw new StageFailure("stage " + (index + 1) + " (" + type + ") diverged in epoch " + epoch
                         + ", minibatch " + (b + 1) + ": the loss is " + loss + "; regularizers: "
                         + (penalties.isEmpty() ? "none" : String.join(", ", penalties))
-                        + "; lower the learning rate (stages[" + index + "].train.optimizer.lr)"
-                        + (epoch > 1 ? "; the model of epoch " + (epoch - 1) + " is kept in " + stageDir
-                        : "; no epoch finished, so no model was saved"));
+                        + "; lower the learning rate (stages[" + index + "].train.optimizer.lr)" + kept(epoch));
             }
             sum += loss;
             if (every > 0 && (b + 1) % every == 0 && b + 1 < batches) {
+                host.doing("writing a checkpoint at minibatch " + (b + 1));
                 checkpoint(epoch - 1, b + 1, stage.parameters(), false, lastLoss, lastVal, sum);
+                host.doing("training");
             }
             long now = System.nanoTime();
             if ((now - lastReport) / 1e9 >= PROGRESS_INTERVAL_S) {
@@ -263,8 +275,7 @@ final class EpochLoop {
         }
         if (!Double.isFinite(v)) {
             throw new StageFailure("stage " + (index + 1) + " (" + type + ") epoch " + epoch + ": val_loss is " + v
-                    + " on " + val.rows() + " validation rows" + (epoch > 1 ? "; the model of epoch " + (epoch - 1)
-                    + " is kept in " + stageDir : ""));
+                    + " on " + val.rows() + " validation rows" + kept(epoch));
         }
         return v;
     }
@@ -286,6 +297,7 @@ final class EpochLoop {
         String where = "stage " + (index + 1) + " (" + type + ")";
         boolean restore = best != null && stopping.bestEpoch() != last;
         if (restore) {
+            host.doing("saving the best epoch's model");
             stage.restore(best);
             host.save(best);
             history.put("restoredEpoch", stopping.bestEpoch());
@@ -309,15 +321,24 @@ final class EpochLoop {
             run.log(trace.toString());
         }
         return new StageFailure("stage " + (index + 1) + " (" + type + ") epoch " + epoch + ", " + at + ": "
-                + e.getMessage() + (epoch > 1 ? "; the model of epoch " + (epoch - 1) + " is kept in " + stageDir
-                : "; no epoch finished, so no model was saved"));
+                + e.getMessage() + kept(epoch));
+    }
+
+    /**
+     * What a failure in {@code epoch} leaves: the model of the epoch before, when one was saved (epoch 1 saves none; a
+     * resumed run's folder holds the model of the epoch it resumed after).
+     */
+    private String kept(int epoch) {
+        return epoch > 1 && Files.isRegularFile(stageDir.resolve("model.json"))
+                ? "; the model of epoch " + (epoch - 1) + " is kept in " + stageDir
+                : "; no epoch finished, so no model was saved";
     }
 
     private void checkFinite(int epoch, Map<String, Double> metrics) throws StageFailure {
         for (var e : metrics.entrySet()) {
             if (e.getValue() == null || !Double.isFinite(e.getValue())) {
                 throw new StageFailure("stage " + (index + 1) + " (" + type + ") epoch " + epoch + ": metric "
-                        + e.getKey() + " is " + e.getValue() + "; the model of the previous epoch is kept in " + stageDir);
+                        + e.getKey() + " is " + e.getValue() + kept(epoch));
             }
         }
     }

@@ -5,9 +5,11 @@ import io.layerwise.data.files.AtomicFiles;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
@@ -28,14 +30,20 @@ final class ModelFiles {
     static final int FORMAT_VERSION = 1;
     /** model.json lists shapes and checksums; a few KiB in practice. */
     static final long MAX_JSON_BYTES = 16L << 20;
-    /** params.bin is read into one array. */
-    static final long MAX_PARAMS_BYTES = Integer.MAX_VALUE - 8;
+    /** Each parameter is read into one array. */
+    static final long MAX_ARRAY = Integer.MAX_VALUE - 8;
+    /** Floats that pass through the heap at once when a model is written or read: 4 MiB. */
+    static final int CHUNK = 1 << 20;
     private static final Pattern PLAIN_FILE_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,99}");
     private static final Pattern SHA256_HEX = Pattern.compile("[0-9a-f]{64}");
 
     private ModelFiles() {
     }
 
+    /**
+     * Writes {@code params.bin}, then {@code model.json}. The values pass through one buffer of {@link #CHUNK} floats
+     * (for the SHA-256 and for the file), so saving needs no heap beyond the parameters themselves.
+     */
     static void write(Path dir, Map<String, Object> header, List<Parameter> parameters) throws IOException {
         List<Map<String, Object>> entries = new ArrayList<>();
         long offset = 0;
@@ -50,10 +58,15 @@ final class ModelFiles {
             offset += 4L * p.values().length;
         }
         AtomicFiles.write(dir.resolve("params.bin"), out -> {
+            ByteBuffer buf = chunkBuffer();
             for (Parameter p : parameters) {
-                ByteBuffer buf = ByteBuffer.allocate(4 * p.values().length).order(ByteOrder.LITTLE_ENDIAN);
-                buf.asFloatBuffer().put(p.values());
-                out.write(buf.array());
+                float[] v = p.values();
+                for (int from = 0; from < v.length; from += CHUNK) {
+                    int n = Math.min(CHUNK, v.length - from);
+                    buf.clear();
+                    buf.asFloatBuffer().put(v, from, n);
+                    out.write(buf.array(), 0, 4 * n);
+                }
             }
         });
         Map<String, Object> model = new LinkedHashMap<>();
@@ -70,12 +83,32 @@ final class ModelFiles {
     }
 
     /**
-     * Reads a model directory written by {@link #write}. Every defect (missing or incomplete files, another format
-     * or version, a size or checksum that does not match) is an {@link IOException} naming the file and the
-     * expected and found values. Every size in {@code model.json} is checked against the real length of
-     * {@code params.bin} before anything is allocated from it, so a file claiming 10^12 values costs nothing.
+     * A model's description read and checked, its arrays not yet read: what {@link #load} reads. Every size in it has
+     * been checked against the real length of the parameter file.
      */
+    record Header(Path json, Path bin, Map<String, Object> model, List<Entry> entries) {
+        /** Bytes of all parameters (float32). */
+        long parameterBytes() {
+            long sum = 0;
+            for (Entry e : entries) {
+                sum += 4L * e.count();
+            }
+            return sum;
+        }
+    }
+
+    /** {@link #readHeader} then {@link #load}. */
     static Saved read(Path dir) throws IOException {
+        return load(readHeader(dir));
+    }
+
+    /**
+     * Reads a model directory's {@code model.json} written by {@link #write}, without its arrays. Every defect (missing
+     * or incomplete files, another format or version, a size that does not match) is an {@link IOException} naming the
+     * file and the expected and found values. Every size in {@code model.json} is checked against the real length of
+     * {@code params.bin}, so a file claiming 10^12 values costs nothing.
+     */
+    static Header readHeader(Path dir) throws IOException {
         Path json = dir.resolve("model.json");
         if (!Files.isRegularFile(json)) {
             throw new IOException(json + ": missing; the model in " + dir + " was never completed");
@@ -101,28 +134,51 @@ final class ModelFiles {
         if (!Files.isRegularFile(bin, LinkOption.NOFOLLOW_LINKS)) {
             throw new IOException(bin + ": missing or not a plain file (named by " + json + ")");
         }
-        long size = Files.size(bin);
-        List<Entry> entries = entries(model, json, bin, size);
-        byte[] bytes = Files.readAllBytes(bin); // size checked above: exactly what the entries describe
-        if (bytes.length != size) {
-            throw new IOException(bin + ": changed while it was read (" + size + " then " + bytes.length + " bytes)");
-        }
+        return new Header(json, bin, model, entries(model, json, bin, Files.size(bin)));
+    }
+
+    /**
+     * The parameters a {@link #readHeader} describes, each checked against its SHA-256. The file is read a chunk at a
+     * time into each parameter's array: the heap holds the parameters and one chunk.
+     */
+    static Saved load(Header h) throws IOException {
         List<Parameter> parameters = new ArrayList<>();
-        for (Entry e : entries) {
-            float[] values = new float[e.count];
-            ByteBuffer.wrap(bytes, (int) e.offset, 4 * e.count).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(values);
-            String found = sha256(values);
-            if (!found.equals(e.sha256)) {
-                throw new IOException(bin + ": parameter " + e.name + " has SHA-256 " + found + ", " + json + " records "
-                        + e.sha256 + " (the file was changed or damaged)");
+        try (FileChannel in = FileChannel.open(h.bin(), StandardOpenOption.READ)) {
+            long size = in.size();
+            if (size != h.entries().stream().mapToLong(e -> 4L * e.count()).sum()) {
+                throw new IOException(h.bin() + ": changed since " + h.json() + " was checked (" + size + " bytes now)");
             }
-            parameters.add(new Parameter(e.name, e.shape, values));
+            ByteBuffer buf = chunkBuffer();
+            MessageDigest md = sha256();
+            for (Entry e : h.entries()) {
+                float[] values = new float[e.count()];
+                long at = e.offset();
+                for (int from = 0; from < values.length; from += CHUNK) {
+                    int n = Math.min(CHUNK, values.length - from);
+                    buf.clear().limit(4 * n);
+                    while (buf.hasRemaining()) {
+                        if (in.read(buf, at + buf.position()) < 0) {
+                            throw new IOException(h.bin() + ": ends before byte " + (at + 4L * n) + " (changed while it was read)");
+                        }
+                    }
+                    md.update(buf.array(), 0, 4 * n);
+                    buf.flip();
+                    buf.asFloatBuffer().get(values, from, n);
+                    at += 4L * n;
+                }
+                String found = HexFormat.of().formatHex(md.digest());
+                if (!found.equals(e.sha256())) {
+                    throw new IOException(h.bin() + ": parameter " + e.name() + " has SHA-256 " + found + ", " + h.json()
+                            + " records " + e.sha256() + " (the file was changed or damaged)");
+                }
+                parameters.add(new Parameter(e.name(), e.shape(), values));
+            }
         }
-        return new Saved(model, parameters);
+        return new Saved(h.model(), parameters);
     }
 
     /** One parameter as model.json describes it, checked against the parameter file's real size. */
-    private record Entry(String name, int[] shape, long offset, int count, String sha256) {
+    record Entry(String name, int[] shape, long offset, int count, String sha256) {
     }
 
     /**
@@ -133,10 +189,6 @@ final class ModelFiles {
         if (!(model.get("parameters") instanceof List<?> list)) {
             throw new IOException(json + ": parameters must be a list of {name, shape, offset, count, sha256}, got "
                     + model.get("parameters"));
-        }
-        if (binSize > MAX_PARAMS_BYTES) {
-            throw new IOException(bin + ": " + binSize + " bytes, more than the " + MAX_PARAMS_BYTES
-                    + " one parameter file can hold");
         }
         List<Entry> entries = new ArrayList<>();
         long expectedSize = 0;
@@ -174,6 +226,9 @@ final class ModelFiles {
                 long end = count > (Long.MAX_VALUE - Math.max(0, offset)) / 4 ? Long.MAX_VALUE : offset + 4 * count;
                 throw new IOException(bin + ": " + binSize + " bytes, but parameter " + name + " of shape " + dims
                         + " (named by " + json + ") needs bytes " + offset + " to " + describeProduct(end) + " (truncated?)");
+            }
+            if (count > MAX_ARRAY) {
+                throw new IOException(where + ": " + count + " values, more than one array can hold (" + MAX_ARRAY + ")");
             }
             if (offset != expectedSize) {
                 throw new IOException(where + ": offset is " + offset + ", expected " + expectedSize
@@ -213,14 +268,28 @@ final class ModelFiles {
         return n == Long.MAX_VALUE ? "more than 2^63" : Long.toString(n);
     }
 
+    /** The SHA-256 of the values as little-endian float32, computed a chunk at a time. */
     static String sha256(float[] values) {
+        MessageDigest md = sha256();
+        ByteBuffer buf = chunkBuffer();
+        for (int from = 0; from < values.length; from += CHUNK) {
+            int n = Math.min(CHUNK, values.length - from);
+            buf.clear();
+            buf.asFloatBuffer().put(values, from, n);
+            md.update(buf.array(), 0, 4 * n);
+        }
+        return HexFormat.of().formatHex(md.digest());
+    }
+
+    private static MessageDigest sha256() {
         try {
-            MessageDigest md = MessageDigest.getInstance("SHA-256");
-            ByteBuffer buf = ByteBuffer.allocate(4 * values.length).order(ByteOrder.LITTLE_ENDIAN);
-            buf.asFloatBuffer().put(values);
-            return HexFormat.of().formatHex(md.digest(buf.array()));
+            return MessageDigest.getInstance("SHA-256");
         } catch (NoSuchAlgorithmException e) {
             throw new AssertionError("SHA-256 is required of every JVM", e);
         }
+    }
+
+    private static ByteBuffer chunkBuffer() {
+        return ByteBuffer.allocate(4 * CHUNK).order(ByteOrder.LITTLE_ENDIAN);
     }
 }

@@ -189,6 +189,8 @@ public final class PipelineEngine implements PipelineRunner {
             throw new PipelineException(file + ": " + e.getMessage(), e);
         } catch (IOException e) {
             throw new PipelineException(e.getMessage(), e);
+        } catch (OutOfMemoryError e) {
+            throw new PipelineException(file + ": " + MemoryBudget.outOfMemory("loading the data and checking the stages", e));
         } finally {
             if (source != null) {
                 bundles.ungetService(sourceRef);
@@ -218,6 +220,9 @@ public final class PipelineEngine implements PipelineRunner {
         List<Map<String, Object>> resolved = new ArrayList<>();
         int inputSize = data.train().cols();
         String range = data.valueRange();
+        int rows = Math.max(data.train().rows(), data.test() == null ? 0 : data.test().rows());
+        long dataBytes = MemoryBudget.bytes(data.train(), data.test());
+        long kept = 0; // encoders and decoders of earlier stages, kept for fine-tuning
         for (int i = 0; i < specs.size(); i++) {
             Map<String, Object> raw = specs.get(i);
             Map<String, Object> stageResolved = null;
@@ -233,8 +238,12 @@ public final class PipelineEngine implements PipelineRunner {
                 }
                 Spec spec = new Spec("stages[" + i + "]", raw);
                 spec.text("type", null);
+                long inputBytes = i == 0 ? 0 : 4L * inputSize * (data.train().rows() + (data.test() == null ? 0 : data.test().rows()));
+                MemoryBudget budget = new MemoryBudget(MemoryBudget.Limits.ofThisJvm(), "stage " + (i + 1) + " (" + type
+                        + ")", MemoryBudget.Held.training(dataBytes + inputBytes, MemoryBudget.restoreBest(raw),
+                        pipeline.finetune != null, kept));
                 try (EngineStageContext context = new EngineStageContext(bundles, regularizers, inputSize, range,
-                        pipeline.seed + i, line -> { });
+                        pipeline.seed + i, line -> { }).withMemory(rows, budget);
                         Stage stage = ProviderFailure.create(provider, ref, i, type, spec, context)) {
                     if (stage.trainable()) {
                         checkTrainControl(file, i, type, stage, TrainControl.read(spec), data);
@@ -254,6 +263,9 @@ public final class PipelineEngine implements PipelineRunner {
                         encoders.add(layer);
                         decoders.add(stage.decoderLayer());
                     }
+                    if (pipeline.finetune != null && context.reserved() != null) {
+                        kept += 2 * context.reserved().parameterBytes();
+                    }
                     inputSize = stage.outputSize();
                     range = stage.outputRange();
                     break;
@@ -268,6 +280,11 @@ public final class PipelineEngine implements PipelineRunner {
         return resolved;
     }
 
+    /**
+     * {@code provider.create} for validation: a SpecException (a bad field, or a stage that would not fit in memory)
+     * passes as it is; running out of memory anyway, or a failure of the provider's own (an overflow, a bug), is one
+     * line naming the stage and its bundle.
+     */
     /**
      * A stage's validation rows must exist (the test split for {@code "test"}, at least one held-out and one training
      * row for a fraction), and the stage must compute a validation loss.

@@ -8,6 +8,7 @@ import io.layerwise.api.pipeline.JobStatus.State;
 import io.layerwise.api.pipeline.ProgressListener;
 import io.layerwise.api.regularizer.Regularizer;
 import io.layerwise.api.spec.Spec;
+import io.layerwise.api.spec.SpecException;
 import io.layerwise.api.finetune.FineTuner;
 import io.layerwise.api.stage.DenseLayer;
 import io.layerwise.api.stage.Parameter;
@@ -56,8 +57,13 @@ final class PipelineJob implements Job, Runnable {
     /** The provider of the stage in training, watched between minibatches. */
     private volatile ServiceReference<StageProvider> currentProvider;
     private volatile JobStatus status;
-    /** What the job is doing, for the message when something it did not expect stops it ("drawing pictures"). */
+    /**
+     * What the job is doing, for the message when something it did not expect stops it ("drawing pictures") and
+     * for running out of memory; with {@link #where()} it reads "stage 2 (rbm) epoch 3 while saving its model".
+     */
     private volatile String phase = "starting";
+    /** The folder of the stage in progress, to say whether a model of it is kept when the job fails. */
+    private volatile Path stageDir;
 
     PipelineJob(String id, PipelineFile pipeline, List<Map<String, Object>> stageSpecs, Dataset data, RunDirectory run,
             ProgressListener listener, BundleContext bundles, Installed<StageProvider> providers,
@@ -124,6 +130,11 @@ final class PipelineJob implements Job, Runnable {
             end = new Ending(State.CANCELLED, "cancelled by request in " + e.getMessage(), "cancelled");
         } catch (StageFailure e) {
             end = new Ending(State.FAILED, e.getMessage(), "failed");
+        } catch (SpecException e) {
+            // a stage's fields (or its memory estimate) refused when the stage was made again: a new provider, a resume
+            end = new Ending(State.FAILED, pipeline.file + ": " + e.getMessage(), "failed");
+        } catch (OutOfMemoryError e) {
+            end = new Ending(State.FAILED, outOfMemory(e), "failed");
         } catch (Throwable e) {
             // A plug-in's bug, or an Error (out of memory, a class gone, an assertion): name the stage and what the job
             // was doing, keep the trace in run.log only.
@@ -219,6 +230,34 @@ final class PipelineJob implements Job, Runnable {
         }
     }
 
+    /** One line for running out of memory anyway: where, doing what, the limits, and any model kept; trace to run.log. */
+    private String outOfMemory(OutOfMemoryError e) {
+        try {
+            StringWriter trace = new StringWriter();
+            e.printStackTrace(new PrintWriter(trace));
+            run.log(trace.toString());
+        } catch (Throwable again) {
+            // no memory left even for that: the message below still says what happened
+        }
+        try {
+            return where() + ": " + MemoryBudget.outOfMemory(phase, e) + kept();
+        } catch (Throwable again) {
+            return where() + ": " + oneLine(e);
+        }
+    }
+
+    /** Where the model of the stage in progress is kept, when one was saved before the failure. */
+    private String kept() {
+        Path dir = stageDir;
+        return dir != null && Files.isRegularFile(dir.resolve("model.json"))
+                ? "; the model of the last finished epoch is kept in " + dir : "";
+    }
+
+    /** Says what the job does now (the epoch loop tells it; a failure's message names it). */
+    private void doing(String what) {
+        phase = what;
+    }
+
     private String where() {
         JobStatus s = status;
         return s.stage() < 0 ? "pipeline " + pipeline.name
@@ -233,6 +272,8 @@ final class PipelineJob implements Job, Runnable {
         pictures = new RunPictures(run.dir, data, stageSpecs.size(), fineTune != null && fineTune.unroll(), this::log);
         List<DenseLayer> encoders = new ArrayList<>();
         List<DenseLayer> decoders = new ArrayList<>();
+        long dataBytes = MemoryBudget.bytes(data.train(), data.test());
+        long keptBytes = 0; // encoders and decoders kept for fine-tuning
         for (int i = 0; i < stageSpecs.size(); i++) {
             Map<String, Object> raw = stageSpecs.get(i);
             String type = PipelineFile.stageType(raw);
@@ -254,9 +295,14 @@ final class PipelineJob implements Job, Runnable {
                 String bundle = from.getSymbolicName();
                 String version = from.getVersion().toString();
                 Spec spec = new Spec("stages[" + i + "]", raw);
+                int rows = Math.max(train.rows(), test == null ? 0 : test.rows());
+                MemoryBudget budget = new MemoryBudget(MemoryBudget.Limits.ofThisJvm(), "stage " + stageNo + " (" + type
+                        + ")", MemoryBudget.Held.training(dataBytes + (i == 0 ? 0 : MemoryBudget.bytes(train, test)),
+                        MemoryBudget.restoreBest(raw), fineTune != null, keptBytes));
                 phase = "creating the stage";
+                stageDir = null;
                 try (EngineStageContext context = new EngineStageContext(bundles, regularizers, train.cols(), range,
-                        pipeline.seed + i, this::log);
+                        pipeline.seed + i, this::log).withMemory(rows, budget);
                         Stage stage = ProviderFailure.create(provider, ref, i, type, spec, context)) {
                     log("stage " + (i + 1) + "/" + stageSpecs.size() + ": " + type + " " + stage.inputSize() + " -> "
                             + stage.outputSize() + " from " + bundle + " " + version);
@@ -272,6 +318,7 @@ final class PipelineJob implements Job, Runnable {
                     info.put("started", Instant.now().toString());
                     Map<String, Object> previous = again ? run.stageEntry(i) : null;
                     Path stageDir = run.stageDir(i, type);
+                    this.stageDir = stageDir;
                     boolean kept = previous != null && previous.containsKey("finished");
                     Map<String, Object> history = null;
                     if (kept) {
@@ -317,6 +364,7 @@ final class PipelineJob implements Job, Runnable {
                     if (fineTune != null) {
                         encoders.add(stage.encoderLayer());
                         decoders.add(stage.decoderLayer());
+                        keptBytes += context.reserved() == null ? 0 : 2 * context.reserved().parameterBytes();
                     }
                     phase = "encoding its output for the next stage";
                     train = stage.encode(train);
@@ -358,6 +406,7 @@ final class PipelineJob implements Job, Runnable {
         }
         if (fineTune != null) {
             setStatus(stageSpecs.size(), "finetune", 0, 0, Double.NaN);
+            stageDir = null;
             int index = stageSpecs.size();
             phase = "fine-tuning";
             new FineTuneStep(bundles, tuners, providers, regularizers, run, listener, () -> cancelRequested, this::log,
@@ -410,6 +459,11 @@ final class PipelineJob implements Job, Runnable {
             @Override
             public void log(String line) {
                 PipelineJob.this.log(line);
+            }
+
+            @Override
+            public void doing(String what) {
+                PipelineJob.this.doing(what);
             }
         };
         Checkpoints.Checkpoint from = null;

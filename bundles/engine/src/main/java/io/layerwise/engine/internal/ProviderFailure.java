@@ -30,6 +30,9 @@ final class ProviderFailure extends Exception {
             return provider.create(spec, context);
         } catch (SpecException e) {
             throw e;
+        } catch (OutOfMemoryError e) {
+            throw new ProviderFailure("stage " + (index + 1) + " (" + type + "): "
+                    + MemoryBudget.outOfMemory("creating the stage", e), e);
         } catch (RuntimeException | LinkageError e) {
             throw new ProviderFailure("stage " + (index + 1) + " (" + type + "): its provider " + bundle
                     + " failed to create the stage: " + messageOf(e), e);

@@ -4,6 +4,7 @@ import io.layerwise.api.data.Dataset;
 import io.layerwise.api.pipeline.PipelineException;
 import io.layerwise.api.regularizer.Regularizer;
 import io.layerwise.api.spec.Spec;
+import io.layerwise.api.spec.SpecException;
 import io.layerwise.api.stage.Stage;
 import io.layerwise.api.stage.StageProvider;
 import java.io.IOException;
@@ -16,20 +17,22 @@ import org.osgi.framework.BundleContext;
 import org.osgi.framework.ServiceReference;
 
 /**
- * A finished run directory read back: {@code pipeline.json}, {@code history.json} and each stage's model, all
- * checked before any stage is built ({@link ModelFiles#read}). {@link #restore} builds the stages with the
- * providers installed now and loads the saved parameters into them.
+ * A finished run directory read back: {@code pipeline.json} (checked as a pipeline file is: {@link PipelineFile}),
+ * {@code history.json} and each stage's {@code model.json}, all checked before any stage is built or any array read
+ * ({@link ModelFiles#readHeader}). {@link #restore} builds the stages with the providers installed now, each after its
+ * provider has reserved its memory (and the saved parameters have been found the size the spec makes), and loads the
+ * saved parameters into them.
  */
 final class SavedRun {
     final Path dir;
-    final Map<String, Object> pipeline;
+    final PipelineFile pipeline;
     final Map<String, Object> history;
-    final List<ModelFiles.Saved> stages;
+    final List<ModelFiles.Header> stages;
     /** The fine-tuned network, or null when the pipeline had no finetune section. */
-    final ModelFiles.Saved finetune;
+    final ModelFiles.Header finetune;
 
-    private SavedRun(Path dir, Map<String, Object> pipeline, Map<String, Object> history, List<ModelFiles.Saved> stages,
-            ModelFiles.Saved finetune) {
+    private SavedRun(Path dir, PipelineFile pipeline, Map<String, Object> history, List<ModelFiles.Header> stages,
+            ModelFiles.Header finetune) {
         this.dir = dir;
         this.pipeline = pipeline;
         this.history = history;
@@ -37,38 +40,32 @@ final class SavedRun {
         this.finetune = finetune;
     }
 
-    @SuppressWarnings("unchecked")
     static SavedRun open(Path dir) throws PipelineException {
         if (!Files.isDirectory(dir)) {
             throw new PipelineException(dir + ": no such run directory");
         }
+        Path pipelineFile = dir.resolve("pipeline.json");
+        if (!Files.isRegularFile(pipelineFile)) {
+            throw new PipelineException(pipelineFile + ": missing; is " + dir + " a run directory?");
+        }
+        PipelineFile pipeline = PipelineFile.read(pipelineFile);
         try {
-            Path pipelineFile = dir.resolve("pipeline.json");
-            if (!Files.isRegularFile(pipelineFile)) {
-                throw new IOException(pipelineFile + ": missing; is " + dir + " a run directory?");
-            }
-            Map<String, Object> pipeline = Json.parseObject(Files.readString(pipelineFile), pipelineFile);
             Path historyFile = dir.resolve("history.json");
             Map<String, Object> history = Files.isRegularFile(historyFile)
                     ? Json.parseObject(Files.readString(historyFile), historyFile) : Map.of();
-            if (!(pipeline.get("stages") instanceof List<?> specs)) {
-                throw new IOException(pipelineFile + ": has no stages list");
-            }
-            List<ModelFiles.Saved> stages = new ArrayList<>();
-            for (int i = 0; i < specs.size(); i++) {
-                Object type = specs.get(i) instanceof Map<?, ?> spec ? spec.get("type") : null;
-                if (!(type instanceof String t) || !RunDirectory.SAFE_TYPE.matcher(t).matches()) {
-                    throw new IOException(pipelineFile + ": stages[" + i + "].type must be a stage type name, got " + type);
+            List<ModelFiles.Header> stages = new ArrayList<>();
+            for (int i = 0; i < pipeline.stages.size(); i++) {
+                String t = PipelineFile.stageType(pipeline.stages.get(i));
+                if (!RunDirectory.SAFE_TYPE.matcher(t).matches()) {
+                    throw new IOException(pipelineFile + ": stages[" + i + "].type must be a stage type name, got " + t);
                 }
-                ModelFiles.Saved saved = ModelFiles.read(dir.resolve(RunDirectory.stageFolder(i, t)));
-                checkSizes(dir.resolve(RunDirectory.stageFolder(i, t)).resolve("model.json"), saved.header(), t,
-                        stages.isEmpty() ? null : stages.get(stages.size() - 1).header());
+                ModelFiles.Header saved = ModelFiles.readHeader(dir.resolve(RunDirectory.stageFolder(i, t)));
+                checkSizes(saved.json(), saved.model(), t, stages.isEmpty() ? null : stages.get(stages.size() - 1).model());
                 stages.add(saved);
             }
-            ModelFiles.Saved finetune = pipeline.get("finetune") instanceof Map ? ModelFiles.read(dir.resolve("finetune"))
-                    : null;
+            ModelFiles.Header finetune = pipeline.finetune != null ? ModelFiles.readHeader(dir.resolve("finetune")) : null;
             return new SavedRun(dir, pipeline, history, stages, finetune);
-        } catch (IOException | ClassCastException e) {
+        } catch (IOException e) {
             throw new PipelineException(e.getMessage(), e);
         }
     }
@@ -88,6 +85,9 @@ final class SavedRun {
             throw new IOException(model + ": inputSize is " + in + ", but the previous stage's outputSize is "
                     + previous.get("outputSize") + " (the stages do not fit together)");
         }
+        if (!(header.get("spec") instanceof Map<?, ?>)) {
+            throw new IOException(model + ": spec must be the stage's JSON object, got " + header.get("spec"));
+        }
     }
 
     private static int size(Path model, Map<String, Object> header, String key) throws IOException {
@@ -105,15 +105,16 @@ final class SavedRun {
     @SuppressWarnings("unchecked")
     Map<String, Object> savedEpoch(int index) {
         if (history.get("stages") instanceof List<?> list && index < list.size()
-                && ((Map<String, Object>) list.get(index)).get("epochs") instanceof List<?> epochs && !epochs.isEmpty()) {
-            Object restored = ((Map<String, Object>) list.get(index)).get("restoredEpoch");
+                && list.get(index) instanceof Map<?, ?> stage && stage.get("epochs") instanceof List<?> epochs
+                && !epochs.isEmpty()) {
+            Object restored = stage.get("restoredEpoch");
             for (Object e : epochs) {
-                if (restored instanceof Number n && ((Map<String, Object>) e).get("epoch") instanceof Number m
-                        && m.intValue() == n.intValue()) {
-                    return (Map<String, Object>) e;
+                if (restored instanceof Number n && e instanceof Map<?, ?> m && m.get("epoch") instanceof Number k
+                        && k.intValue() == n.intValue()) {
+                    return (Map<String, Object>) m;
                 }
             }
-            return (Map<String, Object>) epochs.get(epochs.size() - 1);
+            return epochs.get(epochs.size() - 1) instanceof Map<?, ?> last ? (Map<String, Object>) last : Map.of();
         }
         return Map.of();
     }
@@ -123,20 +124,35 @@ final class SavedRun {
         return history.get("finetune") instanceof Map<?, ?> m ? (Map<String, Object>) m : Map.of();
     }
 
+    /** The type of stage {@code index} (checked by {@link #open}). */
+    String type(int index) {
+        return String.valueOf(stages.get(index).model().get("type"));
+    }
+
     /**
-     * Builds stages {@code 1..count} with today's providers and the saved parameters. The caller closes the result.
+     * Builds stages {@code 1..count} with today's providers and the saved parameters. Each provider reserves its
+     * stage's memory first: the engine refuses a spec whose parameters are not the size of the saved ones, or a stage
+     * that would not fit beside {@code rowBytes} of data, before anything is allocated or read. The caller closes the
+     * result.
+     *
+     * @param rows     the most rows a stage will be given at once
+     * @param rowBytes the bytes of the rows the caller holds
+     * @param fineTune whether the caller keeps each stage's encoder and decoder (to rebuild the fine-tuned network)
      */
+    @SuppressWarnings("unchecked")
     Restored restore(BundleContext bundles, Installed<StageProvider> providers, Installed<Regularizer> regularizers,
-            int count) throws PipelineException {
+            int count, int rows, long rowBytes, boolean fineTune) throws PipelineException {
         Restored restored = new Restored(bundles);
+        Path model = null;
+        long kept = 0; // encoders and decoders of earlier stages
         try {
             for (int i = 0; i < count; i++) {
-                ModelFiles.Saved saved = stages.get(i);
-                Map<String, Object> h = saved.header();
-                // open() checked that the type is a plain name and the one pipeline.json gives
-                Path model = dir.resolve("stage-" + (i + 1) + "-" + h.get("type")).resolve("model.json");
-                String type = String.valueOf(h.get("type"));
-                ServiceReference<StageProvider> ref = providers.find(type).orElseThrow(() -> new PipelineException(model
+                ModelFiles.Header saved = stages.get(i);
+                Map<String, Object> h = saved.model();
+                model = saved.json();
+                Path where = model;
+                String type = type(i);
+                ServiceReference<StageProvider> ref = providers.find(type).orElseThrow(() -> new PipelineException(where
                         + ": needs stage type \"" + type + "\" (trained by " + h.get("bundle") + " " + h.get("bundleVersion")
                         + "), which is not installed; install that bundle (installed types: " + providers.listing() + ")"));
                 StageProvider provider = bundles.getService(ref);
@@ -146,9 +162,11 @@ final class SavedRun {
                 restored.refs.add(ref);
                 int inputSize = ((Number) h.get("inputSize")).intValue();
                 String inputRange = String.valueOf(h.getOrDefault("inputRange", Dataset.UNIT));
-                long seed = ((Number) pipeline.getOrDefault("seed", 1234L)).longValue() + i;
-                EngineStageContext context = new EngineStageContext(bundles, regularizers, inputSize, inputRange, seed,
-                        line -> { });
+                MemoryBudget budget = new MemoryBudget(MemoryBudget.Limits.ofThisJvm(), "stage " + (i + 1) + " (" + type
+                        + ")", MemoryBudget.Held.restoring(rowBytes, saved.parameterBytes(), fineTune, kept));
+                kept += fineTune ? 2 * saved.parameterBytes() : 0;
+                EngineStageContext context = new EngineStageContext(bundles, regularizers, inputSize, inputRange,
+                        pipeline.seed + i, line -> { }).withMemory(rows, budget);
                 restored.contexts.add(context);
                 if (!(h.get("spec") instanceof Map<?, ?> rawSpec)) {
                     throw new PipelineException(model + ": spec must be the stage's JSON object, got " + h.get("spec"));
@@ -167,15 +185,25 @@ final class SavedRun {
                             + inputSize);
                 }
                 try {
-                    stage.restore(saved.parameters());
+                    stage.restore(ModelFiles.load(saved).parameters());
                 } catch (IllegalArgumentException e) {
                     throw new PipelineException(model + ": " + e.getMessage(), e);
                 }
             }
             return restored;
+        } catch (SpecException e) {
+            restored.close();
+            throw new PipelineException(model + ": " + e.getMessage(), e);
+        } catch (IOException e) {
+            restored.close();
+            throw new PipelineException(e.getMessage(), e);
+        } catch (OutOfMemoryError e) {
+            restored.close();
+            throw new PipelineException(model + ": " + MemoryBudget.outOfMemory("rebuilding its stage", e));
         } catch (PipelineException | RuntimeException e) {
             restored.close();
-            throw e instanceof PipelineException p ? p : new PipelineException(dir + ": cannot rebuild the stages: " + e, e);
+            throw e instanceof PipelineException p ? p : new PipelineException(dir + ": cannot rebuild the stages: "
+                    + (e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName()), e);
         }
     }
 

@@ -43,6 +43,14 @@ final class SavedRunTools {
     }
 
     Evaluation evaluate(Path runDir, Path dataDir) throws PipelineException {
+        try {
+            return evaluateSaved(runDir, dataDir);
+        } catch (OutOfMemoryError e) {
+            throw new PipelineException(runDir + ": " + MemoryBudget.outOfMemory("evaluating the saved run", e));
+        }
+    }
+
+    private Evaluation evaluateSaved(Path runDir, Path dataDir) throws PipelineException {
         SavedRun saved = SavedRun.open(runDir);
         Dataset data = load(saved, dataDir);
         if (data.test() == null) {
@@ -52,20 +60,21 @@ final class SavedRunTools {
         int[] trainLabels = data.trainLabels();
         if (saved.finetune != null) {
             // the rows the run trained on: validation rows were held out at the end
-            double v = ((Number) ((Map<?, ?>) saved.pipeline.get("finetune")).get("validation")).doubleValue();
-            int keep = train.rows() - (int) Math.round(v * train.rows());
+            int keep = train.rows() - fineTuneSection(saved).validationRows(train.rows());
             train = train.rows(0, keep);
             trainLabels = trainLabels == null ? null : java.util.Arrays.copyOf(trainLabels, keep);
         }
         List<Evaluation.Entry> entries = new ArrayList<>();
-        try (SavedRun.Restored restored = saved.restore(bundles, providers, regularizers, saved.stages.size())) {
+        int rows = Math.max(train.rows(), data.test().rows());
+        try (SavedRun.Restored restored = saved.restore(bundles, providers, regularizers, saved.stages.size(), rows,
+                MemoryBudget.bytes(data.train(), data.test()), saved.finetune != null)) {
             FloatMatrix trainCodes = train;
             FloatMatrix testCodes = data.test();
             List<DenseLayer> encoders = new ArrayList<>();
             List<DenseLayer> decoders = new ArrayList<>();
             for (int i = 0; i < restored.stages.size(); i++) {
                 Stage stage = restored.stages.get(i);
-                String where = "stage " + (i + 1) + " (" + saved.stages.get(i).header().get("type") + ")";
+                String where = "stage " + (i + 1) + " (" + saved.type(i) + ")";
                 if (stage.trainable()) {
                     // metrics such as the free-energy gap compare with the rows the stage trained on
                     stage.prepareTraining(trainingRows(saved, i, trainCodes));
@@ -76,8 +85,10 @@ final class SavedRunTools {
                     entries.add(new Evaluation.Entry(where, m.getKey(), m.getValue(),
                             r instanceof Number n ? n.doubleValue() : Double.NaN));
                 }
-                encoders.add(stage.encoderLayer());
-                decoders.add(stage.decoderLayer());
+                if (saved.finetune != null) { // copies of the weights, for the fine-tuned network only
+                    encoders.add(stage.encoderLayer());
+                    decoders.add(stage.decoderLayer());
+                }
                 trainCodes = stage.encode(trainCodes);
                 testCodes = stage.encode(testCodes);
             }
@@ -88,16 +99,24 @@ final class SavedRunTools {
         return new Evaluation(runDir, entries);
     }
 
+    /** The saved run's finetune section, read as a pipeline's is; a bad one names pipeline.json and the field. */
+    private static FineTuneSection fineTuneSection(SavedRun saved) throws PipelineException {
+        try {
+            return FineTuneSection.read(new Spec(FineTuneSection.PATH, saved.pipeline.finetune), saved.pipeline.finetune);
+        } catch (SpecException e) {
+            throw new PipelineException(saved.pipeline.file + ": " + e.getMessage(), e);
+        }
+    }
+
     /** The fine-tuned network's test error (classifier) or test squared error (unrolled autoencoder). */
     @SuppressWarnings("unchecked")
     private Evaluation.Entry fineTuned(SavedRun saved, List<DenseLayer> encoders, List<DenseLayer> decoders, Dataset data,
             int[] trainLabels) throws PipelineException {
-        @SuppressWarnings("unchecked")
-        Map<String, Object> section = (Map<String, Object>) saved.pipeline.get("finetune");
-        String head = String.valueOf(section.get("head"));
+        Map<String, Object> section = saved.pipeline.finetune;
+        String head = fineTuneSection(saved).head();
         ServiceReference<FineTuner> ref = tuners.find(head).orElseThrow(() -> new PipelineException(saved.dir
                 .resolve("finetune/model.json") + ": needs fine-tuning head \"" + head + "\" (from "
-                + saved.finetune.header().get("bundle") + "), which is not installed; installed: " + tuners.listing()));
+                + saved.finetune.model().get("bundle") + "), which is not installed; installed: " + tuners.listing()));
         FineTuner tuner = bundles.getService(ref);
         try {
             int classes = 0;
@@ -106,9 +125,9 @@ final class SavedRunTools {
             }
             Spec spec = new Spec(FineTuneSection.PATH, section);
             FineTuneSection.read(spec, section);
-            long seed = ((Number) saved.pipeline.getOrDefault("seed", 1234L)).longValue() + saved.stages.size();
+            long seed = saved.pipeline.seed + saved.stages.size();
             try (Network net = tuner.create(spec, encoders, decoders, data.train().cols(), classes, seed)) {
-                net.restore(saved.finetune.parameters());
+                net.restore(ModelFiles.load(saved.finetune).parameters());
                 Map<String, Object> recorded = saved.finetuneHistory();
                 if (!net.supervised()) {
                     double error = FineTuneStep.squaredError(data.test(), net.reconstruct(data.test()));
@@ -123,12 +142,24 @@ final class SavedRunTools {
             }
         } catch (IllegalArgumentException e) {
             throw new PipelineException(saved.dir.resolve("finetune/model.json") + ": " + e.getMessage(), e);
+        } catch (IOException e) {
+            throw new PipelineException(e.getMessage(), e);
         } finally {
             bundles.ungetService(ref);
         }
     }
 
     Encoding encode(Path runDir, Path input, Path output, int layer, boolean reconstruct, boolean header)
+            throws PipelineException {
+        try {
+            return encodeSaved(runDir, input, output, layer, reconstruct, header);
+        } catch (OutOfMemoryError e) {
+            throw new PipelineException(input + ": " + MemoryBudget.outOfMemory((reconstruct ? "reconstructing" : "encoding")
+                    + " it through " + runDir, e));
+        }
+    }
+
+    private Encoding encodeSaved(Path runDir, Path input, Path output, int layer, boolean reconstruct, boolean header)
             throws PipelineException {
         SavedRun saved = SavedRun.open(runDir);
         int count = saved.stages.size();
@@ -143,7 +174,8 @@ final class SavedRunTools {
             throw new PipelineException(e.getMessage(), e);
         }
         FloatMatrix x = read.matrix();
-        try (SavedRun.Restored restored = saved.restore(bundles, providers, regularizers, top)) {
+        try (SavedRun.Restored restored = saved.restore(bundles, providers, regularizers, top, x.rows(),
+                MemoryBudget.bytes(x), false)) {
             Stage first = restored.stages.get(0);
             if (x.cols() != first.inputSize()) {
                 throw new PipelineException(input + ": rows have " + x.cols() + " values, stage 1 of " + runDir + " takes "
@@ -155,8 +187,8 @@ final class SavedRunTools {
             Stage last = restored.stages.get(top - 1);
             FloatMatrix out = reconstruct ? last.reconstruct(x) : last.encode(x);
             if (out == null) {
-                throw new PipelineException("stage " + top + " (" + saved.stages.get(top - 1).header().get("type")
-                        + ") of " + runDir + " has no decoder to reconstruct with");
+                throw new PipelineException("stage " + top + " (" + saved.type(top - 1) + ") of " + runDir
+                        + " has no decoder to reconstruct with");
             }
             MatrixFiles.writeCsv(out, output);
             return new Encoding(output, out.rows(), out.cols(), top, reconstruct, read.describe());
@@ -165,10 +197,9 @@ final class SavedRunTools {
         }
     }
 
-    @SuppressWarnings("unchecked")
     private Dataset load(SavedRun saved, Path dataDir) throws PipelineException {
-        Map<String, Object> section = new LinkedHashMap<>((Map<String, Object>) saved.pipeline.get("data"));
-        String name = String.valueOf(section.remove("source"));
+        Map<String, Object> section = new LinkedHashMap<>(saved.pipeline.data);
+        String name = saved.pipeline.dataSource;
         if (dataDir != null) {
             section.put("dir", dataDir.toString());
         }
@@ -185,15 +216,14 @@ final class SavedRunTools {
     }
 
     /** A stage's input less the validation rows it held out ({@code train.validation} in pipeline.json). */
-    @SuppressWarnings("unchecked")
-    private static FloatMatrix trainingRows(SavedRun saved, int i, FloatMatrix input) {
-        if (!(saved.pipeline.get("stages") instanceof List<?> stages && stages.get(i) instanceof Map<?, ?> stage)) {
-            return input;
+    private static FloatMatrix trainingRows(SavedRun saved, int i, FloatMatrix input) throws PipelineException {
+        Spec spec = new Spec("stages[" + i + "]", saved.pipeline.stages.get(i));
+        try {
+            ValidationSplit v = spec.has("train") ? TrainControl.read(spec).validation() : ValidationSplit.NONE;
+            return v.split(input, null, saved.pipeline.seed + i).train();
+        } catch (SpecException e) {
+            throw new PipelineException(saved.pipeline.file + ": " + e.getMessage(), e);
         }
-        Spec spec = new Spec("stages[" + i + "]", (Map<String, Object>) stage);
-        ValidationSplit v = spec.has("train") ? TrainControl.read(spec).validation() : ValidationSplit.NONE;
-        long seed = ((Number) saved.pipeline.getOrDefault("seed", 1234L)).longValue() + i;
-        return v.split(input, null, seed).train();
     }
 
     @SuppressWarnings("unchecked")

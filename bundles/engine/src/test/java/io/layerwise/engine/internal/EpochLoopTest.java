@@ -159,6 +159,22 @@ class EpochLoopTest {
         return (List<Map<String, Object>>) stageOf(history).get("epochs");
     }
 
+    /** The divergence of a held-out metric in epoch 1 points to no model folder: none was saved. */
+    @Test
+    void aMetricThatDivergesInTheFirstEpochSaysNoModelWasSavedRatherThanNamingAFolder() {
+        ScriptedStage stage = new ScriptedStage(new double[] {9, 8}, new double[] {5, 4}) {
+            @Override
+            public Map<String, Double> evaluate(FloatMatrix heldOut) {
+                return Map.of("freeEnergyGap", Double.POSITIVE_INFINITY);
+            }
+        };
+        PipelineJob.StageFailure e = assertThrows(PipelineJob.StageFailure.class,
+                () -> train(stage, new TrainControl(ValidationSplit.NONE, null)));
+        assertEquals("stage 1 (scripted) epoch 1: metric freeEnergyGap is Infinity; no epoch finished, so no model was"
+                + " saved", e.getMessage());
+        assertTrue(saved.isEmpty());
+    }
+
     @Test
     void valLossStopsTrainingAfterPatienceEpochsAndHistorySaysWhy() throws Exception {
         ScriptedStage stage = new ScriptedStage(new double[] {9, 8, 7, 6, 5, 4, 3, 2, 1, 0.5},

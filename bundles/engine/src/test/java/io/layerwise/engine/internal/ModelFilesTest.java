@@ -29,6 +29,28 @@ class ModelFilesTest {
         assertEquals("dae", saved.header().get("type"));
     }
 
+    /**
+     * Parameters longer than the chunk the values pass through read back bit for bit, with the same SHA-256 as the whole
+     * array's, and the description can be read and sized before any array is.
+     */
+    @Test
+    void parametersLargerThanOneChunkRoundTripAndTheHeaderAloneSaysTheirSize() throws Exception {
+        float[] big = new float[2 * ModelFiles.CHUNK + 8]; // 419432 x 5
+        for (int i = 0; i < big.length; i++) {
+            big[i] = (float) Math.sin(i);
+        }
+        List<Parameter> params = List.of(new Parameter("W", new int[] {big.length / 5, 5}, big),
+                new Parameter("b", new int[] {2}, new float[] {1, 2}));
+        ModelFiles.write(dir, Map.of("type", "dae"), params);
+        ModelFiles.Header h = ModelFiles.readHeader(dir);
+        assertEquals(4L * (big.length + 2), h.parameterBytes());
+        assertEquals(params, ModelFiles.load(h).parameters());
+        java.nio.ByteBuffer whole = java.nio.ByteBuffer.allocate(4 * big.length).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        whole.asFloatBuffer().put(big);
+        assertEquals(java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
+                .digest(whole.array())), ModelFiles.sha256(big));
+    }
+
     @Test
     void aChangedByteIsCaughtByTheChecksumAndTheMessageNamesTheFileAndParameter() throws Exception {
         ModelFiles.write(dir, Map.of(), PARAMS);

@@ -55,9 +55,10 @@ public final class BenchCommand {
             @Descriptor("repeats of the whole workload (default 1; zca: 5, the first not counted)")
             @Parameter(names = {"-r", "--repeat"}, absentValue = "0") int repeat,
             @Descriptor("data directory (default: LAYERWISE_DATA or data/mnist)")
-            @Parameter(names = {"-d", "--data"}, absentValue = "") String data,
+            @Parameter(names = {"-d", "--data"}, absentValue = PathFlag.ABSENT) String data,
             @Descriptor("workload: dae, rbm, zca or gemm") String workload) throws Exception {
         BenchWorkload w = BenchWorkload.parse(workload);
+        PathFlag.parse("--data", data); // an empty --data is refused before any work
         if (batch < 1 || epochs < 2 || repeat < 0) {
             throw new IllegalArgumentException("need --batch >= 1, --epochs >= 2 (the first is warm-up), --repeat >= 0;"
                     + " got " + batch + ", " + epochs + ", " + repeat);
@@ -89,7 +90,7 @@ public final class BenchCommand {
             JsonObject lastStage = null;
             for (int r = 1; r <= repeats; r++) {
                 Path runDir = work.resolve("run-" + r);
-                Job job = runner.submit(pipeline, new RunOptions(runDir, 0, data.isEmpty() ? null : Path.of(data)), null);
+                Job job = runner.submit(pipeline, new RunOptions(runDir, 0, PathFlag.parse("--data", data)), null);
                 JobStatus end = job.await();
                 if (end.state() != JobStatus.State.DONE) {
                     throw new IllegalStateException("bench " + w.word + ": run " + r + " " + end.state() + ": " + end.message());

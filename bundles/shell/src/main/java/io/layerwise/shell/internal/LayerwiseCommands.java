@@ -80,18 +80,18 @@ public final class LayerwiseCommands {
     @Descriptor("run a pipeline; prints a line per epoch and fails with the reason if the run fails")
     public String run(
             @Descriptor("run directory (default runs/<name>-<yyyyMMdd-HHmmss>)")
-            @Parameter(names = {"-o", "--out"}, absentValue = "") String out,
+            @Parameter(names = {"-o", "--out"}, absentValue = PathFlag.ABSENT) String out,
             @Descriptor("epochs for every trainable stage, overriding the pipeline (0 keeps it)")
             @Parameter(names = {"-e", "--epochs"}, absentValue = "0") int epochs,
             @Descriptor("data directory for the data source (default: LAYERWISE_DATA or data/mnist)")
-            @Parameter(names = {"-d", "--data"}, absentValue = "") String data,
+            @Parameter(names = {"-d", "--data"}, absentValue = PathFlag.ABSENT) String data,
             @Descriptor("return the job id at once instead of waiting")
             @Parameter(names = {"-a", "--async"}, presentValue = "true", absentValue = "false") boolean async,
             @Descriptor("pipeline JSON file") String file) throws Exception {
         if (epochs < 0) {
             throw new IllegalArgumentException("--epochs must be >= 0, got " + epochs);
         }
-        RunOptions options = new RunOptions(out.isEmpty() ? null : Path.of(out), epochs, data.isEmpty() ? null : Path.of(data));
+        RunOptions options = new RunOptions(PathFlag.parse("--out", out), epochs, PathFlag.parse("--data", data));
         ProgressPrinter printer = new ProgressPrinter(!async && "true".equals(context.getProperty(TTY)));
         Job job;
         try {
@@ -170,9 +170,9 @@ public final class LayerwiseCommands {
     @Descriptor("reload a run directory's models and recompute its test metrics; compares them with history.json")
     public void eval(
             @Descriptor("data directory (default: the one the run used)")
-            @Parameter(names = {"-d", "--data"}, absentValue = "") String data,
+            @Parameter(names = {"-d", "--data"}, absentValue = PathFlag.ABSENT) String data,
             @Descriptor("run directory") String runDir) throws PipelineException {
-        Evaluation e = runner.evaluate(Path.of(runDir), data.isEmpty() ? null : Path.of(data));
+        Evaluation e = runner.evaluate(Path.of(runDir), PathFlag.parse("--data", data));
         Table t = new Table("Where", "Metric", "Recomputed", "history.json", "Match").rightAlign(2).rightAlign(3);
         for (Evaluation.Entry entry : e.entries()) {
             t.row(entry.where(), entry.metric(), String.format(Locale.ROOT, "%.6f", entry.recomputed()),

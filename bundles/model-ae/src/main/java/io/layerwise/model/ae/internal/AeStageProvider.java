@@ -28,7 +28,7 @@ public class AeStageProvider implements StageProvider {
                     + " inputs with no regularizer: this autoencoder can learn the identity map; use fewer hidden"
                     + " units, a regularizer, or a dae stage");
         }
-        return new AutoencoderStage(ae, context.seed(), Corruption.NONE);
+        return AutoencoderStage.create(ae, spec, context, Corruption.NONE);
     }
 
     @Override

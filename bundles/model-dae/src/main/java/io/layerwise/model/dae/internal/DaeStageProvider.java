@@ -24,7 +24,7 @@ public class DaeStageProvider implements StageProvider {
         AutoencoderSpec ae = AutoencoderSpec.read(spec, context);
         NoiseOptions noise = NoiseOptions.read(spec.object("noise"));
         ae.warnIfIdentityIsLearnable(spec, context, noise.amount() > 0);
-        return new AutoencoderStage(ae, context.seed(), noise.corruption(context.seed()));
+        return AutoencoderStage.create(ae, spec, context, noise.corruption(context.seed()));
     }
 
     @Override

@@ -56,6 +56,15 @@ final class GibbsBuffers implements AutoCloseable {
         this.signs.get(NDArrayIndex.point(0), NDArrayIndex.interval(batch, 2 * batch)).assign(-1);
     }
 
+    /**
+     * Bytes of the arrays of one instance: {@code batch (2 hidden + 3 visible + 5)} elements, and {@code 2 batch hidden}
+     * more once penalties on the hidden activations use {@link #gradHidden()} and its scratch.
+     */
+    static long bytes(int batch, int visible, int hidden, DataType type, boolean hiddenPenalties) {
+        long elements = (long) batch * (2L * hidden + 3L * visible + 5) + (hiddenPenalties ? 2L * batch * hidden : 0);
+        return elements * type.width();
+    }
+
     private INDArray top(INDArray stacked) {
         return stacked.get(NDArrayIndex.interval(0, batch), NDArrayIndex.all());
     }

@@ -64,20 +64,15 @@ final class Rbm implements AutoCloseable {
     }
 
     /**
-     * {@code W ~ N(0, initStd^2)}, biases 0, drawn with {@link SplittableRandom} on the heap, so the values depend on
-     * the seed only, not on the ND4J version or backend.
+     * {@code W ~ N(0, initStd^2)}, biases 0, drawn with {@link SplittableRandom} (a block at a time, through the heap:
+     * {@link NdArrays#draw}), so the values depend on the seed only, not on the ND4J version or backend.
      */
     static Rbm initialise(int visible, int hidden, VisibleUnits units, double initStd, long seed, DataType type) {
         if (visible < 1 || hidden < 1) {
             throw new IllegalArgumentException("visible and hidden must be positive, got " + visible + " and " + hidden);
         }
         SplittableRandom rng = new SplittableRandom(seed);
-        float[] values = new float[Math.multiplyExact(visible, hidden)];
-        for (int i = 0; i < values.length; i++) {
-            values[i] = (float) (initStd * rng.nextGaussian());
-        }
-        INDArray w = Nd4j.create(values, new long[] {visible, hidden}, DataType.FLOAT);
-        return new Rbm(units, type == DataType.FLOAT ? w : w.castTo(type));
+        return new Rbm(units, NdArrays.draw(visible, hidden, type, () -> initStd * rng.nextGaussian()));
     }
 
     int visible() {

@@ -3,10 +3,12 @@ package io.layerwise.model.rbm.internal;
 import io.layerwise.api.data.Dataset;
 import io.layerwise.api.data.FloatMatrix;
 import io.layerwise.api.regularizer.Penalty;
+import io.layerwise.api.spec.Spec;
 import io.layerwise.api.stage.DenseLayer;
 import io.layerwise.api.stage.Parameter;
 import io.layerwise.api.stage.Picture;
 import io.layerwise.api.stage.Stage;
+import io.layerwise.api.stage.StageContext;
 import io.layerwise.api.stage.TrainingState;
 import io.layerwise.core.ae.Matrices;
 import io.layerwise.core.ae.TrainingStates;
@@ -73,12 +75,28 @@ final class RbmStage implements Stage {
         this.chains = spec.cd().persistent() ? new PersistentChains(spec.hidden(), DataType.FLOAT) : null;
     }
 
+    /**
+     * States the stage's memory to {@code context} ({@link StageContext#reserve}, {@link RbmMemory}) and, when the
+     * context accepts it, creates the stage: nothing is allocated for a stage that would not fit.
+     *
+     * @param json the stage's JSON, for the paths a refusal names
+     */
+    static RbmStage create(RbmSpec spec, Spec json, StageContext context) {
+        context.reserve(RbmMemory.estimate(spec, json, context.rows()));
+        return new RbmStage(spec, context.seed());
+    }
+
     RbmSpec spec() {
         return spec;
     }
 
     Optimizer optimizer() {
         return optimizer;
+    }
+
+    /** The maths, for tests. */
+    Rbm rbm() {
+        return rbm;
     }
 
     @Override
@@ -282,7 +300,9 @@ final class RbmStage implements Stage {
 
     @Override
     public void restore(List<Parameter> saved) {
-        ParameterLoad.into(parameters(), rbm.parameters(), saved); // same order: W, bh, bv
+        ParameterLoad.intoShapes(List.of(new ParameterLoad.Expected("W", inputSize(), outputSize()),
+                new ParameterLoad.Expected("bh", outputSize()), new ParameterLoad.Expected("bv", inputSize())),
+                rbm.parameters(), saved); // the order of parameters(): W, bh, bv
         optimizer.reset();
         if (chains != null) {
             chains.reset();

@@ -17,7 +17,7 @@ public class RbmStageProvider implements StageProvider {
 
     @Override
     public Stage create(Spec spec, StageContext context) {
-        return new RbmStage(RbmSpec.read(spec, context), context.seed());
+        return RbmStage.create(RbmSpec.read(spec, context), spec, context);
     }
 
     @Override

@@ -54,7 +54,7 @@ public class SparseAeStageProvider implements StageProvider {
             }
         }
         ae.warnIfIdentityIsLearnable(spec, context, false);
-        return new AutoencoderStage(ae, context.seed(), Corruption.NONE);
+        return AutoencoderStage.create(ae, spec, context, Corruption.NONE);
     }
 
     @Override

@@ -1,0 +1,83 @@
+package io.layerwise.model.rbm.internal;
+
+import io.layerwise.api.spec.Spec;
+import io.layerwise.api.stage.MemoryEstimate;
+import io.layerwise.core.nn.Minibatches;
+import io.layerwise.core.nn.NdArrays;
+import io.layerwise.core.nn.RowChunks;
+import io.layerwise.core.nn.StageMemory;
+import io.layerwise.core.optim.Optimizer;
+import org.nd4j.linalg.api.buffer.DataType;
+
+/**
+ * What an {@link RbmStage} allocates, as a {@link MemoryEstimate}, from its spec alone. With {@code n} visible and
+ * {@code h} hidden units, {@code P = n h + h + n} parameter values, {@code R} rows, batch {@code B} and float32:
+ * <ul>
+ * <li>native: parameters and gradients {@code 2P}; the optimizer's state and work arrays, {@code P} each; one more
+ * weight matrix while parameters are restored; the {@link GibbsBuffers} and a row of ones of each minibatch size;
+ * PCD's chains {@code B h}; the training rows {@code R n}; the rows being evaluated or encoded {@code R n} with the
+ * larger of a chunk's Gibbs buffers (and its code's copy) and the free energy's work arrays; at most one weight matrix
+ * per regularizer;</li>
+ * <li>heap: the codes {@link RbmStage#encode} returns, {@code R h}; the rounded and flipped rows of the
+ * pseudo-likelihood {@code 2 R n} with their free energies; the block the initial weights are drawn through;</li>
+ * <li>copies the engine makes: the parameters {@code P}; the optimizer state and PCD's chains.</li>
+ * </ul>
+ */
+final class RbmMemory {
+    private static final DataType TYPE = DataType.FLOAT;
+
+    private RbmMemory() {
+    }
+
+    /**
+     * @param json the stage's JSON (for the paths of {@code hidden} and {@code train.batch})
+     * @param rows the most rows the stage is given at once (0 when unknown)
+     * @throws io.layerwise.api.spec.SpecException naming {@code hidden} when the weights or the codes would not fit
+     *                                             one Java array
+     */
+    static MemoryEstimate estimate(RbmSpec spec, Spec json, int rows) {
+        int n = spec.visible();
+        int h = spec.hidden();
+        int batch = spec.training().batch();
+        String hiddenField = json.pathOf("hidden");
+        StageMemory.requireOneArray(hiddenField, h, "the weight matrix W", n, h);
+        StageMemory.requireOneArray(hiddenField, h, "the codes (rows x hidden)", rows, h);
+        long weights = MemoryEstimate.floats(n, h);
+        long params = weights + MemoryEstimate.floats(h + n);
+        Optimizer.Options opt = spec.training().optimizer().options();
+        boolean hiddenPenalties = !spec.penalties().isEmpty();
+        long buffers = 0;
+        for (int b : Minibatches.batchSizes(Math.max(rows, 1), batch)) {
+            buffers += GibbsBuffers.bytes(b, n, h, TYPE, hiddenPenalties) + MemoryEstimate.floats(b);
+        }
+        long chains = spec.cd().persistent() ? MemoryEstimate.floats(Math.min(Math.max(rows, 1), batch), h) : 0;
+        long chunk = 0;
+        for (int c : RowChunks.chunkSizes(rows)) {
+            long gibbs = GibbsBuffers.bytes(c, n, h, TYPE, false) + MemoryEstimate.floats(c) + MemoryEstimate.floats(c, h);
+            long freeEnergy = MemoryEstimate.floats(c, h) + MemoryEstimate.floats(c) + MemoryEstimate.floats(h)
+                    + (spec.units() == VisibleUnits.GAUSSIAN ? MemoryEstimate.floats(c, n) + MemoryEstimate.floats(n) : 0);
+            chunk += Math.max(gibbs, freeEnergy);
+        }
+        long fixed = 2 * params + (long) (opt.stateArrays() + opt.workArrays()) * params + weights;
+        boolean batchField = buffers > fixed;
+        long pseudoLikelihood = spec.units() == VisibleUnits.BERNOULLI ? 2 * MemoryEstimate.floats(rows, n) + 16L * rows : 0;
+        return new StageMemory(batchField ? json.pathOf("train") + ".batch" : hiddenField, batchField ? batch : h)
+                .nativeArrays("parameters", params)
+                .nativeArrays("gradients", params)
+                .nativeArrays("optimizer " + opt.kind() + " state", (long) opt.stateArrays() * params)
+                .nativeArrays("optimizer " + opt.kind() + " work arrays", (long) opt.workArrays() * params)
+                .nativeArrays("a weight matrix restored or copied", weights)
+                .nativeArrays("Gibbs buffers (batch " + batch + ")", buffers)
+                .nativeArrays("persistent chains", chains)
+                .nativeArrays("training rows", MemoryEstimate.floats(rows, n))
+                .nativeArrays("rows evaluated or encoded, with their chunk buffers", MemoryEstimate.floats(rows, n) + chunk)
+                .nativeArrays("regularizers' work arrays (at most a weight matrix each)", spec.penalties().size() * weights)
+                .heapArrays("codes for the next stage", MemoryEstimate.floats(rows, h)
+                        + MemoryEstimate.floats(Math.min(rows, RowChunks.CHUNK), h))
+                .heapArrays("rows of the pseudo-likelihood", pseudoLikelihood)
+                .heapArrays("initial weights, a block at a time", 4L * Math.min(weights / 4, Math.max(NdArrays.DRAW_BLOCK, h)))
+                .parameterCopy(params)
+                .stateCopy((long) opt.stateArrays() * params + chains)
+                .build();
+    }
+}
