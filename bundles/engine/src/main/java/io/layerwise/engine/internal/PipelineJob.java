@@ -161,17 +161,22 @@ final class PipelineJob implements Job, Runnable {
      * ({@link #phase}) and the Throwable itself; its trace goes to run.log. Never throws, whatever the Throwable.
      */
     private String unexpected(Throwable e) {
+        logTrace(e);
+        try {
+            return where() + " while " + phase + ": " + oneLine(e);
+        } catch (Throwable again) {
+            return "pipeline " + pipeline.name + ": " + e.getClass().getName();
+        }
+    }
+
+    /** {@code e}'s stack trace into run.log, if the log can take it (a full disk, no memory left): never throws. */
+    private void logTrace(Throwable e) {
         try {
             StringWriter trace = new StringWriter();
             e.printStackTrace(new PrintWriter(trace));
             run.log(trace.toString());
         } catch (Throwable again) {
-            // the run's log cannot take it (a full disk, no memory left): the message below still says what happened
-        }
-        try {
-            return where() + " while " + phase + ": " + oneLine(e);
-        } catch (Throwable again) {
-            return "pipeline " + pipeline.name + ": " + e.getClass().getName();
+            // the one-line message still says what happened
         }
     }
 
@@ -232,13 +237,7 @@ final class PipelineJob implements Job, Runnable {
 
     /** One line for running out of memory anyway: where, doing what, the limits, and any model kept; trace to run.log. */
     private String outOfMemory(OutOfMemoryError e) {
-        try {
-            StringWriter trace = new StringWriter();
-            e.printStackTrace(new PrintWriter(trace));
-            run.log(trace.toString());
-        } catch (Throwable again) {
-            // no memory left even for that: the message below still says what happened
-        }
+        logTrace(e);
         try {
             return where() + ": " + MemoryBudget.outOfMemory(phase, e) + kept();
         } catch (Throwable again) {
