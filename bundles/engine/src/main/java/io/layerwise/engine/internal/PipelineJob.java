@@ -136,9 +136,17 @@ final class PipelineJob implements Job, Runnable {
         } catch (OutOfMemoryError e) {
             end = new Ending(State.FAILED, outOfMemory(e), "failed");
         } catch (Throwable e) {
-            // A plug-in's bug, or an Error (out of memory, a class gone, an assertion): name the stage and what the job
-            // was doing, keep the trace in run.log only.
-            end = new Ending(State.FAILED, unexpected(e), "failed");
+            if (cancelRequested) {
+                // asked to stop (the engine's bundle stopping invalidates the context the job works with) and stopped by
+                // that before the next minibatch noticed: a cancellation, resumable like any other
+                logTrace(e);
+                end = new Ending(State.CANCELLED, "cancelled by request in " + where() + " (" + oneLine(e) + ")",
+                        "cancelled");
+            } else {
+                // A plug-in's bug, or an Error (out of memory, a class gone, an assertion): name the stage and what the
+                // job was doing, keep the trace in run.log only.
+                end = new Ending(State.FAILED, unexpected(e), "failed");
+            }
         }
         try {
             finish(end);
