@@ -21,25 +21,14 @@ public interface Backend {
     /** The {@code OPENBLAS_CORETYPE} environment variable, or "unset". */
     String openblasCoretype();
 
-    /**
-     * Runs float32 GEMMs of {@code n x n x n} for about {@code seconds} and returns the median GFLOP/s, through
-     * {@link #gemmPath()}.
-     */
+    /** Runs float32 GEMMs of {@code n x n x n} for about {@code seconds} and returns the median GFLOP/s. */
     double gemmSelfTest(int n, double seconds);
 
     /**
      * Runs float32 GEMMs {@code C = A B} of {@code m x k} times {@code k x n} into a preallocated {@code C} for about
-     * {@code seconds} and returns the median GFLOP/s: the speed the training loops can hope for at that shape. Timed
-     * through {@link #gemmPath()}, the call the training loops make.
+     * {@code seconds} and returns the median GFLOP/s: the speed the training loops can hope for at that shape.
      */
     double gemmGflops(int m, int k, int n, double seconds);
-
-    /**
-     * The call {@link #gemmGflops} and {@link #gemmSelfTest} time, the one training's products make: {@code
-     * "cblas_sgemm direct"} (OpenBLAS, row-major, on the arrays' memory) on the CPU backend, {@code "Nd4j.gemm"} on
-     * others.
-     */
-    String gemmPath();
 
     /**
      * Every BLAS and LAPACK routine the platform calls (GEMM in the layouts used, SYRK, the symmetric eigensolver),

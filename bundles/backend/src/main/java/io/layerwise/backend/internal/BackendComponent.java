@@ -167,12 +167,6 @@ public final class BackendComponent implements Backend {
     }
 
     @Override
-    public String gemmPath() {
-        awaitLoaded();
-        return GemmBenchmark.path();
-    }
-
-    @Override
     public BlasCheck blasCheck() {
         awaitLoaded();
         return blasCheck;

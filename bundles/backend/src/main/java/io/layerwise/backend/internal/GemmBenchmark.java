@@ -1,27 +1,13 @@
 package io.layerwise.backend.internal;
 
 import java.util.Arrays;
-import org.bytedeco.javacpp.FloatPointer;
-import org.bytedeco.openblas.global.openblas_nolapack;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
-/**
- * Float32 {@code C = A B} ({@code m x k} times {@code k x n}) into a preallocated C: the hot-loop pattern of training,
- * timed through the call training makes. On the CPU backend that is OpenBLAS's {@code cblas_sgemm} in row-major form
- * straight on the arrays' memory, in the {@code libopenblas_nolapack} instance whose threads ND4J sets, as
- * {@code io.layerwise.core.nn.Level3.gemm} calls it (this bundle does not import core, so the call is made here the
- * same way). On any other backend (CUDA) it is {@code Nd4j.gemm}, where {@code Level3} also goes. Timing
- * {@code Nd4j.gemm} on the CPU would add libnd4j's matmul op, 50-70 us a call that training no longer pays, and make a
- * {@code peakFraction} against it read high at small shapes. {@link #path()} names the path timed.
- */
+/** Float32 {@code C = A B} ({@code m x k} times {@code k x n}) into a preallocated C: the hot-loop pattern of training. */
 public final class GemmBenchmark {
 
-    /** {@link #path()} on the CPU backend. */
-    static final String DIRECT = "cblas_sgemm direct";
-    /** {@link #path()} elsewhere. */
-    static final String ND4J = "Nd4j.gemm";
     private static final int MIN_REPEATS = 3;
 
     private GemmBenchmark() {
@@ -56,14 +42,13 @@ public final class GemmBenchmark {
         INDArray b = Nd4j.rand(DataType.FLOAT, k, n);
         INDArray c = Nd4j.create(DataType.FLOAT, m, n);
         try {
-            Runnable product = product(a, b, c);
-            product.run();
+            Nd4j.gemm(a, b, c, false, false, 1.0, 0.0);
             double[] times = new double[1 << 16];
             int count = 0;
             long deadline = System.nanoTime() + (long) (seconds * 1e9);
             while (count < times.length && (count < MIN_REPEATS || System.nanoTime() < deadline)) {
                 long t = System.nanoTime();
-                product.run();
+                Nd4j.gemm(a, b, c, false, false, 1.0, 0.0);
                 times[count++] = (System.nanoTime() - t) / 1e9;
             }
             double[] done = Arrays.copyOf(times, count);
@@ -75,38 +60,5 @@ public final class GemmBenchmark {
             b.close();
             c.close();
         }
-    }
-
-    /** The call {@link #run} times: {@value #DIRECT} on the CPU backend (as training), {@value #ND4J} elsewhere. */
-    static String path() {
-        return Nd4j.getEnvironment().isCPU() ? DIRECT : ND4J;
-    }
-
-    /**
-     * {@code c <- a b} through {@link #path()}, for float32 row-major ({@code 'c'}) arrays of whole buffers. The
-     * pointers are taken at each call, as {@code Level3} takes them.
-     */
-    static Runnable product(INDArray a, INDArray b, INDArray c) {
-        if (!Nd4j.getEnvironment().isCPU()) {
-            return () -> Nd4j.gemm(a, b, c, false, false, 1.0, 0.0);
-        }
-        for (INDArray x : new INDArray[] {a, b, c}) {
-            if (x.rank() != 2 || x.dataType() != DataType.FLOAT || x.ordering() != 'c' || x.isView()) {
-                throw new IllegalArgumentException("need whole float32 row-major matrices, got " + x.shapeInfoToString());
-            }
-        }
-        int m = (int) a.size(0);
-        int k = (int) a.size(1);
-        int n = (int) b.size(1);
-        if (b.size(0) != k || c.size(0) != m || c.size(1) != n) {
-            throw new IllegalArgumentException("shapes do not chain: " + Arrays.toString(a.shape()) + " x "
-                    + Arrays.toString(b.shape()) + " -> " + Arrays.toString(c.shape()));
-        }
-        return () -> openblas_nolapack.cblas_sgemm(openblas_nolapack.CblasRowMajor, openblas_nolapack.CblasNoTrans,
-                openblas_nolapack.CblasNoTrans, m, n, k, 1f, pointer(a), k, pointer(b), n, 0f, pointer(c), n);
-    }
-
-    private static FloatPointer pointer(INDArray x) {
-        return new FloatPointer(x.data().addressPointer());
     }
 }

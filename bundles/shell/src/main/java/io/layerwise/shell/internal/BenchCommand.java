@@ -30,9 +30,7 @@ import org.osgi.service.component.annotations.Reference;
 /**
  * {@code layerwise:bench}: times a reference workload through the engine and the installed model bundles, the
  * same path as {@code layerwise:run}, and prints a table and a last line {@code RESULT {json}}. Epoch times are
- * the engine's (minibatch loop only; evaluation and saving excluded); the first epoch of each repeat is warm-up. GEMM
- * rates, and the peak that {@code peakFraction} divides by, are timed through {@link Backend#gemmPath()}: the call
- * training's products make.
+ * the engine's (minibatch loop only; evaluation and saving excluded); the first epoch of each repeat is warm-up.
  */
 @Component(service = BenchCommand.class, property = {
     "osgi.command.scope=layerwise",
@@ -77,7 +75,6 @@ public final class BenchCommand {
         result.put("backend", backend.flavour());
         result.put("threads", Map.of("omp", backend.ompThreads(), "blas", backend.blasThreads()));
         result.put("openblasCoretype", backend.openblasCoretype());
-        result.put("gemmPath", backend.gemmPath());
         result.put("peakRssMiB", peakRssMiB());
         out.println("RESULT " + GSON.toJson(result));
     }
@@ -144,7 +141,6 @@ public final class BenchCommand {
                     String.format(Locale.ROOT, "%.0f%% of %.1f", 100 * gflops / peak, peak),
                     last.has("loss") ? String.format(Locale.ROOT, "%.4f", last.get("loss").getAsDouble()) : "-");
             t.print(out);
-            out.println("GEMM peak: the best of the step's shapes, timed through " + backend.gemmPath());
             out.println("metrics after the last epoch: " + metrics + "; " + s.count() + " timed, warm-up " + warmUp);
         } finally {
             deleteTree(work);
@@ -169,7 +165,6 @@ public final class BenchCommand {
             t.row(key, String.format(Locale.ROOT, "%.1f", g));
         }
         t.print(out);
-        out.println("timed through " + backend.gemmPath() + " (the call training's products make)");
         return rates;
     }
 

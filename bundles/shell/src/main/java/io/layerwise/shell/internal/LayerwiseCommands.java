@@ -267,8 +267,8 @@ public final class LayerwiseCommands {
         sb.append("JIT compilers     ")
                 .append(JitMode.describe(ManagementFactory.getRuntimeMXBean().getInputArguments()));
         if (seconds > 0) {
-            sb.append('\n').append(String.format(Locale.ROOT, "GEMM self-test    %.1f GFLOP/s (float32, 1024^3, %.1f s, %s)",
-                    b.gemmSelfTest(1024, seconds), seconds, b.gemmPath()));
+            sb.append('\n').append(String.format(Locale.ROOT, "GEMM self-test    %.1f GFLOP/s (float32, 1024^3, %.1f s)",
+                    b.gemmSelfTest(1024, seconds), seconds));
         }
         return sb.toString();
     }
