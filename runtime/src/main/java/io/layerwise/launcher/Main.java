@@ -4,14 +4,12 @@ import io.layerwise.launcher.internal.CommandLine;
 import io.layerwise.launcher.internal.Flavours;
 import io.layerwise.launcher.internal.OpenBlasCoretype;
 import java.io.IOException;
-import java.io.Reader;
 import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.Properties;
 
 /**
  * {@code layerwise [--backend=F] [exec "CMD" | run|resume|bench|eval|encode|reconstruct ARGS | help]}; no command opens the
@@ -94,7 +92,7 @@ public final class Main {
         }
         long deadline = System.nanoTime() + VERDICT_WAIT_NS;
         while (System.nanoTime() < deadline) {
-            String verdict = verdict(Path.of(file), key);
+            String verdict = OpenBlasCoretype.verdicts(Path.of(file)).map(p -> p.getProperty(key)).orElse(null);
             if (verdict != null) {
                 if (verdict.equals("pass")) {
                     return false;
@@ -107,19 +105,6 @@ public final class Main {
             Thread.sleep(50);
         }
         return false; // no verdict (backend absent?): the engine still refuses to compute on a failed check
-    }
-
-    private static String verdict(Path file, String key) {
-        if (!Files.isRegularFile(file)) {
-            return null;
-        }
-        Properties p = new Properties();
-        try (Reader r = Files.newBufferedReader(file)) {
-            p.load(r);
-        } catch (IOException | IllegalArgumentException e) {
-            return null; // being replaced right now: read again
-        }
-        return p.getProperty(key);
     }
 
     private static Map<String, String> extraProperties(CommandLine cl) throws IOException {

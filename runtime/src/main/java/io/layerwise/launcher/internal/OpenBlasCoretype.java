@@ -146,6 +146,23 @@ public final class OpenBlasCoretype {
     }
 
     /**
+     * The backend's remembered verdicts ({@code key = pass | fail <why>}): empty properties when there is no file yet,
+     * empty (no answer) when the file cannot be read, e.g. while the backend replaces it.
+     */
+    public static Optional<Properties> verdicts(Path file) {
+        Properties p = new Properties();
+        if (!Files.isRegularFile(file)) {
+            return Optional.of(p);
+        }
+        try (Reader r = Files.newBufferedReader(file)) {
+            p.load(r);
+            return Optional.of(p);
+        } catch (IOException | IllegalArgumentException e) {
+            return Optional.empty();
+        }
+    }
+
+    /**
      * Prints {@code coretype=}, {@code key=}, {@code verified=} and {@code refused=} lines for the launcher script.
      * Arguments: the distribution folder, the verdict file, then the user's {@code OPENBLAS_CORETYPE} if it was set.
      */
@@ -156,15 +173,7 @@ public final class OpenBlasCoretype {
         } catch (IOException e) {
             // not Linux, or hidden: only OpenBLAS's own choice is a candidate
         }
-        Properties verdicts = new Properties();
-        Path file = Path.of(args[1]);
-        if (Files.isRegularFile(file)) {
-            try (Reader r = Files.newBufferedReader(file)) {
-                verdicts.load(r);
-            } catch (IOException | IllegalArgumentException e) {
-                System.err.println("layerwise: ignoring unreadable " + file + ": " + e.getMessage());
-            }
-        }
+        Properties verdicts = verdicts(Path.of(args[1])).orElseGet(Properties::new);
         String machine = cpuKey(cpuinfo) + "." + openBlasBuild(Path.of(args[0]));
         Choice choice = choose(candidates(cpuinfo, args.length > 2 ? args[2] : null), machine, verdicts);
         System.out.println("coretype=" + choice.coretype());

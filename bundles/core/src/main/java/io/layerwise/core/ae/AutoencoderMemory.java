@@ -46,9 +46,6 @@ public final class AutoencoderMemory {
         int n = a.inputs();
         int h = a.hidden();
         int batch = spec.training().batch();
-        String hiddenField = json.pathOf("hidden");
-        StageMemory.requireOneArray(hiddenField, h, "the weight matrix W", n, h);
-        StageMemory.requireOneArray(hiddenField, h, "the codes (rows x hidden)", rows, h);
         long weights = MemoryEstimate.floats(n, h);
         long params = 4 * DenseAutoencoder.parameterValues(a);
         Optimizer.Options opt = spec.training().optimizer().options();
@@ -60,15 +57,7 @@ public final class AutoencoderMemory {
         for (int c : RowChunks.chunkSizes(rows)) {
             chunks += BatchBuffers.bytes(c, n, h, TYPE) + MemoryEstimate.floats(c, h); // + a code chunk's copy
         }
-        long fixed = 2 * params + (long) (opt.stateArrays() + opt.workArrays()) * params + weights;
-        String field = buffers > fixed ? json.pathOf("train") + ".batch" : hiddenField;
-        Object value = buffers > fixed ? batch : h;
-        return new StageMemory(field, value)
-                .nativeArrays("parameters", params)
-                .nativeArrays("gradients", params)
-                .nativeArrays("optimizer " + opt.kind() + " state", (long) opt.stateArrays() * params)
-                .nativeArrays("optimizer " + opt.kind() + " work arrays", (long) opt.workArrays() * params)
-                .nativeArrays("a weight matrix restored or copied", weights)
+        return StageMemory.trainableDense(json, n, h, rows, batch, params, opt, buffers)
                 .nativeArrays("minibatch buffers (batch " + batch + ")", buffers)
                 .nativeArrays("training rows", MemoryEstimate.floats(rows, n))
                 .nativeArrays("rows evaluated or encoded, with their chunk buffers", MemoryEstimate.floats(rows, n) + chunks)

@@ -1,9 +1,11 @@
 package io.layerwise.core.nn;
 
+import io.layerwise.api.spec.Spec;
 import io.layerwise.api.spec.SpecException;
 import io.layerwise.api.stage.MemoryEstimate;
 import io.layerwise.api.stage.MemoryEstimate.Part;
 import io.layerwise.api.stage.MemoryEstimate.Pool;
+import io.layerwise.core.optim.Optimizer;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -29,6 +31,32 @@ public final class StageMemory {
     public StageMemory(String field, Object value) {
         this.field = field;
         this.value = String.valueOf(value);
+    }
+
+    /**
+     * The parts every trainable dense stage of {@code n} inputs and {@code h} hidden units has: its parameters
+     * ({@code params} bytes), their gradients, the optimizer's state and work arrays, and one more weight matrix while
+     * parameters are restored or copied. Refuses, at {@code hidden}, a weight matrix or codes ({@code rows x h}) larger
+     * than one array. A refusal names {@code train.batch} when the minibatch buffers ({@code batchBuffers} bytes, added
+     * by the caller next) outweigh these parts, else {@code hidden}.
+     *
+     * @param json the stage's JSON (for the paths of {@code hidden} and {@code train.batch})
+     * @param rows the most rows the stage is given at once (0 when unknown)
+     */
+    public static StageMemory trainableDense(Spec json, int n, int h, int rows, int batch, long params,
+            Optimizer.Options opt, long batchBuffers) {
+        String hiddenField = json.pathOf("hidden");
+        requireOneArray(hiddenField, h, "the weight matrix W", n, h);
+        requireOneArray(hiddenField, h, "the codes (rows x hidden)", rows, h);
+        long weights = MemoryEstimate.floats(n, h);
+        long fixed = 2 * params + (long) (opt.stateArrays() + opt.workArrays()) * params + weights;
+        boolean batchField = batchBuffers > fixed;
+        return new StageMemory(batchField ? json.pathOf("train") + ".batch" : hiddenField, batchField ? batch : h)
+                .nativeArrays("parameters", params)
+                .nativeArrays("gradients", params)
+                .nativeArrays("optimizer " + opt.kind() + " state", (long) opt.stateArrays() * params)
+                .nativeArrays("optimizer " + opt.kind() + " work arrays", (long) opt.workArrays() * params)
+                .nativeArrays("a weight matrix restored or copied", weights);
     }
 
     /**

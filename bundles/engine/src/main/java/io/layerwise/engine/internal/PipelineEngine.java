@@ -281,11 +281,6 @@ public final class PipelineEngine implements PipelineRunner {
     }
 
     /**
-     * {@code provider.create} for validation: a SpecException (a bad field, or a stage that would not fit in memory)
-     * passes as it is; running out of memory anyway, or a failure of the provider's own (an overflow, a bug), is one
-     * line naming the stage and its bundle.
-     */
-    /**
      * A stage's validation rows must exist (the test split for {@code "test"}, at least one held-out and one training
      * row for a fraction), and the stage must compute a validation loss.
      */

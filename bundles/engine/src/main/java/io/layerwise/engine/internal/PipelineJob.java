@@ -260,11 +260,6 @@ final class PipelineJob implements Job, Runnable {
                 ? "; the model of the last finished epoch is kept in " + dir : "";
     }
 
-    /** Says what the job does now (the epoch loop tells it; a failure's message names it). */
-    private void doing(String what) {
-        phase = what;
-    }
-
     private String where() {
         JobStatus s = status;
         return s.stage() < 0 ? "pipeline " + pipeline.name
@@ -458,9 +453,7 @@ final class PipelineJob implements Job, Runnable {
 
             @Override
             public void epochDone(int epoch) {
-                phase = "drawing pictures";
-                pictures.afterEpoch(index, stage, stageDir, epoch);
-                phase = "training";
+                pictures.afterEpoch(index, stage, stageDir, epoch); // the loop said "drawing pictures" before
             }
 
             @Override
@@ -470,7 +463,7 @@ final class PipelineJob implements Job, Runnable {
 
             @Override
             public void doing(String what) {
-                PipelineJob.this.doing(what);
+                phase = what;
             }
         };
         Checkpoints.Checkpoint from = null;

@@ -22,6 +22,7 @@ final class ProviderFailure extends Exception {
     /**
      * {@code provider.create(spec, context)} for stage {@code index} (0-based) of type {@code type}. A
      * {@link SpecException} passes unchanged: it names the JSON path of a bad value, which is the pipeline's fault.
+     * Running out of memory while the stage is made is one line too, with the memory limits.
      */
     static Stage create(StageProvider provider, ServiceReference<StageProvider> ref, int index, String type, Spec spec,
             StageContext context) throws ProviderFailure {

@@ -39,9 +39,6 @@ final class RbmMemory {
         int n = spec.visible();
         int h = spec.hidden();
         int batch = spec.training().batch();
-        String hiddenField = json.pathOf("hidden");
-        StageMemory.requireOneArray(hiddenField, h, "the weight matrix W", n, h);
-        StageMemory.requireOneArray(hiddenField, h, "the codes (rows x hidden)", rows, h);
         long weights = MemoryEstimate.floats(n, h);
         long params = weights + MemoryEstimate.floats(h + n);
         Optimizer.Options opt = spec.training().optimizer().options();
@@ -58,15 +55,8 @@ final class RbmMemory {
                     + (spec.units() == VisibleUnits.GAUSSIAN ? MemoryEstimate.floats(c, n) + MemoryEstimate.floats(n) : 0);
             chunk += Math.max(gibbs, freeEnergy);
         }
-        long fixed = 2 * params + (long) (opt.stateArrays() + opt.workArrays()) * params + weights;
-        boolean batchField = buffers > fixed;
         long pseudoLikelihood = spec.units() == VisibleUnits.BERNOULLI ? 2 * MemoryEstimate.floats(rows, n) + 16L * rows : 0;
-        return new StageMemory(batchField ? json.pathOf("train") + ".batch" : hiddenField, batchField ? batch : h)
-                .nativeArrays("parameters", params)
-                .nativeArrays("gradients", params)
-                .nativeArrays("optimizer " + opt.kind() + " state", (long) opt.stateArrays() * params)
-                .nativeArrays("optimizer " + opt.kind() + " work arrays", (long) opt.workArrays() * params)
-                .nativeArrays("a weight matrix restored or copied", weights)
+        return StageMemory.trainableDense(json, n, h, rows, batch, params, opt, buffers)
                 .nativeArrays("Gibbs buffers (batch " + batch + ")", buffers)
                 .nativeArrays("persistent chains", chains)
                 .nativeArrays("training rows", MemoryEstimate.floats(rows, n))
