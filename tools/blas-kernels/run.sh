@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Runs check.c against the OpenBLAS library that ND4J brings (JavaCPP's openblas natives, the version in the
+# Runs check.c (right results) and alignment.c (same results wherever the values lie) against the OpenBLAS library that ND4J brings (JavaCPP's openblas natives, the version in the
 # parent pom), under each kernel set given (default: the ones runtime/layerwise may choose on x86-64).
 #   tools/blas-kernels/run.sh [KERNEL...]          e.g. tools/blas-kernels/run.sh Cooperlake SkylakeX Haswell
 #   OPENBLAS_VERSION=0.3.21-1.5.8 tools/blas-kernels/run.sh     another JavaCPP build, for comparison
@@ -15,10 +15,13 @@ if [[ ! -f "$work/lib/libopenblas.so.0" ]]; then
   (cd "$work" && unzip -q -o "openblas-$version-linux-x86_64.jar" 'org/bytedeco/openblas/linux-x86_64/*' \
     && mkdir -p lib && mv org/bytedeco/openblas/linux-x86_64/* lib/)
 fi
-gcc -O2 -o "$work/check" "$here/check.c" -L"$work/lib" -l:libopenblas.so.0 -lm -Wl,-rpath,"$work/lib"
+for program in check alignment; do
+  gcc -O2 -o "$work/$program" "$here/$program.c" -L"$work/lib" -l:libopenblas.so.0 -lm -Wl,-rpath,"$work/lib"
+done
 kernels=("$@")
 [[ ${#kernels[@]} -gt 0 ]] || kernels=(Cooperlake SkylakeX Haswell Zen)
 echo "OpenBLAS $version"
 for k in "${kernels[@]}"; do
   OPENBLAS_CORETYPE="$k" "$work/check"
+  OPENBLAS_CORETYPE="$k" "$work/alignment"
 done

@@ -12,6 +12,8 @@ import org.nd4j.linalg.factory.Nd4j;
  * nearly all of it fixed overhead.
  */
 public final class Level1 {
+    private static INDArray ones;
+
     private Level1() {
     }
 
@@ -20,9 +22,31 @@ public final class Level1 {
         return Nd4j.getBlasWrapper().dot(flat(a), flat(b));
     }
 
-    /** {@code sum_i |a_i|}. */
+    /**
+     * {@code sum_i a_i}, as a dot product with a vector of ones. Not {@code asum}: under OpenBLAS's Haswell and
+     * SkylakeX kernels {@code sasum} adds in an order set by the array's address, so the same loss came out one
+     * float ulp apart from two calls on equal values ({@code tools/blas-kernels/alignment.c} shows it);
+     * {@code sdot}'s order depends on the length only.
+     */
+    public static double sum(INDArray a) {
+        if (!direct(a)) {
+            return a.sumNumber().doubleValue();
+        }
+        int n = (int) a.length();
+        return openblas_nolapack.cblas_sdot(n, Level3.pointer(a), 1, Level3.pointer(ones(n)), 1);
+    }
+
+    /** {@code sum_i |a_i|}, in an order that may depend on the address (see {@link #sum}): for tests against 0. */
     public static double asum(INDArray a) {
         return Nd4j.getBlasWrapper().asum(flat(a));
+    }
+
+    /** A float32 vector of at least {@code n} ones, shared and only read: grown, never shrunk. */
+    private static synchronized INDArray ones(int n) {
+        if (ones == null || ones.length() < n) {
+            ones = Nd4j.ones(DataType.FLOAT, Math.max(n, ones == null ? 0 : 2 * ones.length()));
+        }
+        return ones;
     }
 
     /** {@code y <- y + alpha x}. */

@@ -90,9 +90,9 @@ public enum Loss {
         return this == MEAN_SQUARED ? sum / x.columns() : 0.5 * sum;
     }
 
-    /** {@code sum softplus(a) - x.a}: softplus is positive, so its sum is one BLAS asum, and x.a one dot. */
+    /** {@code sum softplus(a) - x.a}: two BLAS dot products. */
     private static double crossEntropy(INDArray a, INDArray x, INDArray scratch) {
         Nd4j.exec(new SoftPlus(a, scratch));
-        return Level1.asum(scratch) - Level1.dot(x, a);
+        return Level1.sum(scratch) - Level1.dot(x, a);
     }
 }

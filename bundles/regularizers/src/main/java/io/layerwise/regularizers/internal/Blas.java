@@ -5,7 +5,8 @@ import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * Whole-array BLAS level 1 (one pass, no result array). ND4J takes vectors only, so a contiguous matrix is passed
- * as a flat view of the same memory.
+ * as a flat view of the same memory. No {@code asum}: OpenBLAS's Haswell and SkylakeX kernels add in an order set
+ * by the array's address, so one value would differ by an ulp between runs; {@code sum |w|} is {@code sign(w).w}.
  */
 final class Blas {
     private Blas() {
@@ -14,11 +15,6 @@ final class Blas {
     /** {@code sum_i a_i b_i}. */
     static double dot(INDArray a, INDArray b) {
         return Nd4j.getBlasWrapper().dot(flat(a), flat(b));
-    }
-
-    /** {@code sum_i |a_i|}. */
-    static double asum(INDArray a) {
-        return Nd4j.getBlasWrapper().asum(flat(a));
     }
 
     /** {@code y <- y + alpha x}. */

@@ -73,7 +73,7 @@ final class KlSparsityPenalty implements Penalty {
         batches++;
         INDArray step = scratch.like("above", hidden);
         Nd4j.exec(new Step(hidden, step, 0.5)); // [y > 0.5]
-        above += Blas.asum(step);
+        above += Blas.dot(step, step); // a count of ones
         activations += hidden.length();
         if (o.beta() == 0) {
             return 0;

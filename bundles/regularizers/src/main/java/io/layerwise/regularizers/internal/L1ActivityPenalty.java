@@ -23,15 +23,15 @@ final class L1ActivityPenalty implements Penalty {
 
     @Override
     public double onHidden(INDArray hidden, INDArray gradHidden) {
-        double asum = Blas.asum(hidden);
+        INDArray sign = scratch.like("sign", hidden);
+        Nd4j.exec(new Sign(hidden, sign));
+        double asum = Blas.dot(sign, hidden);
         absSum += asum;
         count += hidden.length();
         if (lambda == 0) {
             return 0;
         }
         double scale = lambda / hidden.rows();
-        INDArray sign = scratch.like("sign", hidden);
-        Nd4j.exec(new Sign(hidden, sign));
         Blas.axpy(scale, sign, gradHidden);
         return scale * asum;
     }

@@ -7,7 +7,7 @@ import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * {@code P = lambda sum_ij |W_ij|}, {@code dP/dW = lambda sign(W)} (the subgradient 0 at 0), added once per minibatch
- * to the mean objective. Biases are not penalised. One asum, one sign into a reused array, one axpy.
+ * to the mean objective. Biases are not penalised. One sign into a reused array, one dot, one axpy.
  */
 final class L1Penalty implements Penalty {
     private final double lambda;
@@ -25,7 +25,7 @@ final class L1Penalty implements Penalty {
         INDArray sign = scratch.like("sign", weights);
         Nd4j.exec(new Sign(weights, sign));
         Blas.axpy(lambda, sign, gradWeights);
-        return lambda * Blas.asum(weights);
+        return lambda * Blas.dot(sign, weights);
     }
 
     @Override

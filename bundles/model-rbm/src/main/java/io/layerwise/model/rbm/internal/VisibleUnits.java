@@ -71,8 +71,8 @@ enum VisibleUnits {
      */
     double error(INDArray a, INDArray v, INDArray scratch) {
         if (this == BERNOULLI) {
-            Nd4j.exec(new SoftPlus(a, scratch)); // positive: its sum is one asum
-            return Level1.asum(scratch) - Level1.dot(v, a);
+            Nd4j.exec(new SoftPlus(a, scratch));
+            return Level1.sum(scratch) - Level1.dot(v, a);
         }
         a.sub(v, scratch);
         return Level1.dot(scratch, scratch);
