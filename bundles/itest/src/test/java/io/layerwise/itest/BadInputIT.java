@@ -180,6 +180,24 @@ class BadInputIT {
             case "saved" -> {
                 return "layerwise:eval " + brokenRun(c.input());
             }
+            case "table" -> { // "FILE {data fields}": a one-stage pipeline whose data source reads FILE of this folder
+                int brace = c.input().indexOf('{');
+                String file = (brace < 0 ? c.input() : c.input().substring(0, brace)).strip();
+                String fields = brace < 0 ? "" : c.input().substring(brace + 1, c.input().lastIndexOf('}')).strip();
+                Path p = Files.createDirectories(work.resolve("tables")).resolve(file);
+                Files.copy(CORPUS.resolve(file), p, StandardCopyOption.REPLACE_EXISTING);
+                if (file.equals("table-test-train.csv")) { // its held-out file, beside it
+                    Files.copy(CORPUS.resolve("table-test-unseen.csv"), p.resolveSibling("table-test-unseen.csv"),
+                            StandardCopyOption.REPLACE_EXISTING);
+                }
+                String source = file.endsWith(".csv") ? "\"source\": \"csv\", \"train\": " : "\"source\": \"idx\", \"trainImages\": ";
+                Path pipeline = PlatformIT.pipeline(work, "table-" + file, "{\"name\": \"t\", \"data\": {" + source
+                        + new com.google.gson.Gson().toJson(p.toString()) + ", \"dir\": "
+                        + new com.google.gson.Gson().toJson(p.getParent().toString())
+                        + (fields.isEmpty() ? "" : ", " + fields) + "}, \"stages\": [{\"type\": \"ae\", \"hidden\": 2,"
+                        + " \"train\": {\"epochs\": 1}}]}");
+                return "layerwise:run --out " + work.resolve("table-run") + " " + pipeline;
+            }
             case "command" -> {
                 String line = c.input();
                 java.util.regex.Matcher saved = SAVED.matcher(line);

@@ -62,6 +62,11 @@ final class IdxInput implements AutoCloseable {
         }
     }
 
+    /** Reads the 4-byte magic number at offset 0 as it is. */
+    int readMagic() throws IOException {
+        return readInt("magic number");
+    }
+
     /** Reads a 32-bit big-endian dimension and checks that it is at least {@code min}. */
     int dimension(String field, int min) throws IOException {
         long at = offset;

@@ -90,7 +90,7 @@ record MnistFiles(Path trainImages, Path trainLabels, Path testImages, Path test
                 + (n < train.count() || m < test.count() ? ", first of " + train.count() + " / " + test.count() : "")
                 + (note.isEmpty() ? "" : "; " + note);
         return new Dataset(description, train.toUnitMatrix(n), Arrays.copyOf(trainY, n), test.toUnitMatrix(m),
-                Arrays.copyOf(testY, m), Dataset.UNIT);
+                Arrays.copyOf(testY, m), Dataset.UNIT, null, null, new int[] {1, train.rows(), train.cols()}, null);
     }
 
     private static void sameCount(Path images, int imageCount, Path labels, int labelCount) throws IOException {

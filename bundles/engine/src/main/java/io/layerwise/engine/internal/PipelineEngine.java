@@ -149,8 +149,7 @@ public final class PipelineEngine implements PipelineRunner {
                 labelled = split(file, pipeline, data, fineTune);
                 validateFineTune(file, pipeline, fineTune, spec, encoders, decoders, labelled);
                 resolvedFineTune = spec.resolved();
-                data = new Dataset(data.description(), labelled.train(), labelled.trainLabels(), data.test(),
-                        data.testLabels(), data.valueRange());
+                data = data.withTrainRows(0, labelled.train().rows());
             }
             Map<String, Object> resolved = new LinkedHashMap<>(pipeline.root.resolved());
             Map<String, Object> dataSection = new LinkedHashMap<>();

@@ -205,6 +205,7 @@ final class PipelineJob implements Job, Runnable {
             if (pictures != null) {
                 phase = "drawing the run's pictures";
                 pictures.afterJob(end.word()); // before the status says finished, so a finished run has its report
+                pictures.trustworthiness().forEach(run::put);
             }
         } catch (Throwable e) {
             String message = unexpected(e);
@@ -271,6 +272,7 @@ final class PipelineJob implements Job, Runnable {
         FloatMatrix test = data.test();
         String range = data.valueRange();
         phase = "setting up";
+        ScalingFile.write(run.dir, data.scaling());
         pictures = new RunPictures(run.dir, data, stageSpecs.size(), fineTune != null && fineTune.unroll(), this::log);
         List<DenseLayer> encoders = new ArrayList<>();
         List<DenseLayer> decoders = new ArrayList<>();

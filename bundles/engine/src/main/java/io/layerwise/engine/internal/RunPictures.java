@@ -6,6 +6,7 @@ import io.layerwise.api.stage.DenseLayer;
 import io.layerwise.api.stage.Parameter;
 import io.layerwise.api.stage.Picture;
 import io.layerwise.api.stage.Stage;
+import io.layerwise.report.Colouring;
 import io.layerwise.report.FilterAnimation;
 import io.layerwise.report.FilterTiles;
 import io.layerwise.report.ImageTiles;
@@ -37,6 +38,9 @@ final class RunPictures {
     static final int ANIMATED_FILTERS = 64;
     /** Rows drawn in latent.png; the first ones of the test set (MNIST's test set is in no particular order). */
     static final int LATENT_ROWS = 2500;
+    /** Trustworthiness is O(n^2 log n): the first 1,000 of the latent rows take about a second. */
+    static final int TRUSTWORTHINESS_ROWS = 1000;
+    static final int TRUSTWORTHINESS_K = 10;
     static final int RECONSTRUCTIONS = 10;
 
     private final Path runDir;
@@ -49,9 +53,11 @@ final class RunPictures {
     private final List<String> decoderActivations = new ArrayList<>();
     /** The rows whose codes latent.png draws, their labels, and their top codes once the last stage is done. */
     private final FloatMatrix latentRows;
-    private final int[] latentLabels;
+    private final Colouring latentColours;
     private FloatMatrix topCodes;
     private String topTitle;
+    /** Of the top code when it has at most 3 units (see {@link #trustworthiness}); null until then. */
+    private Map<String, Object> trustworthiness;
 
     /** @param unrolled the pipeline fine-tunes the stack unrolled into a deep autoencoder */
     RunPictures(Path runDir, Dataset data, int stageCount, boolean unrolled, Consumer<String> log) {
@@ -60,11 +66,15 @@ final class RunPictures {
         this.stageCount = stageCount;
         this.unrolled = unrolled;
         this.log = log;
-        FloatMatrix rows = data.test() != null ? data.test() : data.train();
-        int[] labels = data.test() != null ? data.testLabels() : data.trainLabels();
+        boolean heldOut = data.test() != null;
+        FloatMatrix rows = heldOut ? data.test() : data.train();
         int n = Math.min(LATENT_ROWS, rows.rows());
         this.latentRows = rows.rows(0, n);
-        this.latentLabels = labels == null ? null : java.util.Arrays.copyOf(labels, n);
+        int[] labels = heldOut ? data.testLabels() : data.trainLabels();
+        float[] values = data.targets() == null ? null : heldOut ? data.targets().test() : data.targets().train();
+        Colouring c = labels != null ? Colouring.byClass(labels, data.classNames())
+                : values != null ? Colouring.byValue(values, data.targets().name()) : Colouring.NONE;
+        this.latentColours = c.length() < 0 ? c : c.first(n);
     }
 
     /** One frame of filters.gif for stage {@code index} (0-based) after epoch {@code epoch}. */
@@ -147,7 +157,19 @@ final class RunPictures {
         }
         guard("latent.png", () -> {
             if (topCodes != null) {
-                LatentPicture.write(runDir.resolve("latent.png"), topCodes, latentLabels, topTitle);
+                LatentPicture.write(runDir.resolve("latent.png"), topCodes, latentColours, topTitle);
+            }
+        });
+        guard("the top code's trustworthiness", () -> {
+            if (topCodes != null && topCodes.cols() <= 3 && "done".equals(status)) {
+                int n = Math.min(TRUSTWORTHINESS_ROWS, topCodes.rows());
+                if (2 * n - 3 * TRUSTWORTHINESS_K - 1 > 0) {
+                    double t = Trustworthiness.of(latentRows.rows(0, n), topCodes.rows(0, n), TRUSTWORTHINESS_K);
+                    trustworthiness = new java.util.LinkedHashMap<>();
+                    trustworthiness.put("trustworthiness", t);
+                    trustworthiness.put("trustworthinessOf", Map.of("code", topTitle, "rows", n,
+                            "k", TRUSTWORTHINESS_K));
+                }
             }
         });
         guard("report.html", () -> {
@@ -194,10 +216,19 @@ final class RunPictures {
         return y;
     }
 
+    /**
+     * {@code trustworthiness} (k = 10) of the top code on the first held-out rows, and what it was measured on, for
+     * history.json; empty unless the job finished with a code of at most 3 units.
+     */
+    Map<String, Object> trustworthiness() {
+        return trustworthiness == null ? Map.of() : trustworthiness;
+    }
+
     /** Row indices of one example of each label 0..9 (the first of each), or the first ten rows without labels. */
     int[] examples(int rows) {
         int n = Math.min(RECONSTRUCTIONS, rows);
         int[] out = new int[n];
+        int[] latentLabels = latentColours.classes();
         if (latentLabels == null) {
             for (int i = 0; i < n; i++) {
                 out[i] = i;

@@ -174,6 +174,18 @@ final class SavedRunTools {
             throw new PipelineException(e.getMessage(), e);
         }
         FloatMatrix x = read.matrix();
+        try {
+            Dataset.Scaling scaling = ScalingFile.read(runDir);
+            if (scaling != null) {
+                if (x.cols() != scaling.offset().length) {
+                    throw new PipelineException(input + ": rows have " + x.cols() + " values, the data of " + runDir
+                            + " had " + scaling.offset().length);
+                }
+                x = scaling.apply(x); // as the run's data source scaled its rows
+            }
+        } catch (IOException e) {
+            throw new PipelineException(e.getMessage(), e);
+        }
         try (SavedRun.Restored restored = saved.restore(bundles, providers, regularizers, top, x.rows(),
                 MemoryBudget.bytes(x), false)) {
             Stage first = restored.stages.get(0);

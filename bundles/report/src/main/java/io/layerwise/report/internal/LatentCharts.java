@@ -1,5 +1,6 @@
 package io.layerwise.report.internal;
 
+import io.layerwise.report.Colouring;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -8,7 +9,8 @@ import org.knowm.xchart.XYSeries;
 import org.knowm.xchart.style.markers.SeriesMarkers;
 
 /**
- * Scatter plots of codes coloured by label, one series (and legend entry) per label: a code of 2 units is drawn as
+ * Scatter plots of codes coloured by label (one series and legend entry per label) or by a continuous value (one per
+ * tenth of its range, on a dark-to-light colour scale, so the legend reads as a colour bar): a code of 2 units is drawn as
  * is; one of 3 units as its three 2-D projections; a wider one on its two leading principal components.
  */
 public final class LatentCharts {
@@ -17,11 +19,25 @@ public final class LatentCharts {
     private LatentCharts() {
     }
 
+    /** Ten bands of a continuous value, from dark blue through green to yellow (viridis' stops). */
+    private static final java.awt.Color[] SCALE = {
+        new java.awt.Color(68, 1, 84), new java.awt.Color(72, 40, 120), new java.awt.Color(62, 74, 137),
+        new java.awt.Color(49, 104, 142), new java.awt.Color(38, 130, 142), new java.awt.Color(31, 158, 137),
+        new java.awt.Color(53, 183, 121), new java.awt.Color(109, 205, 89), new java.awt.Color(180, 222, 44),
+        new java.awt.Color(253, 231, 37)};
+
     /**
      * @param codes  {@code n x d} row-major
      * @param labels one per row, or null (one series)
      */
     public static List<XYChart> charts(float[] codes, int n, int d, int[] labels, String title) {
+        return charts(codes, n, d, Colouring.byClass(labels, null), title);
+    }
+
+    /** @param colouring classes or values, one per row, or {@link Colouring#NONE} */
+    public static List<XYChart> charts(float[] codes, int n, int d, Colouring colouring, String title) {
+        Series series = Series.of(colouring);
+        int[] labels = series.groups();
         if (d < 1 || n < 1 || (long) n * d != codes.length) {
             throw new IllegalArgumentException(n + " x " + d + " codes do not match " + codes.length + " values");
         }
@@ -31,14 +47,14 @@ public final class LatentCharts {
             for (int i = 0; i < n; i++) {
                 xy[i] = new double[] {codes[i], labels == null ? 0 : labels[i] + jitter(i)};
             }
-            charts.add(scatter(title + ": the 1-unit code", "unit 1", labels == null ? "" : "label", xy, labels));
+            charts.add(scatter(title + ": the 1-unit code", "unit 1", labels == null ? "" : "label", xy, series));
         } else if (d == 2) {
-            charts.add(scatter(title + ": the 2-unit code", "unit 1", "unit 2", columns(codes, n, d, 0, 1), labels));
+            charts.add(scatter(title + ": the 2-unit code", "unit 1", "unit 2", columns(codes, n, d, 0, 1), series));
         } else if (d == 3) {
             int[][] pairs = {{0, 1}, {0, 2}, {1, 2}};
             for (int[] p : pairs) {
                 XYChart c = scatter(title + ": units " + (p[0] + 1) + " and " + (p[1] + 1), "unit " + (p[0] + 1),
-                        "unit " + (p[1] + 1), columns(codes, n, d, p[0], p[1]), labels);
+                        "unit " + (p[1] + 1), columns(codes, n, d, p[0], p[1]), series);
                 if (p[0] == 0) { // one legend, beside the last panel
                     c.getStyler().setLegendVisible(false);
                 }
@@ -52,7 +68,7 @@ public final class LatentCharts {
             }
             charts.add(scatter(String.format(Locale.ROOT, "%s: the %d-unit code, PCA to 2-D", title, d),
                     String.format(Locale.ROOT, "PC 1 (%.0f%% of variance)", 100 * pca.variance()[0]),
-                    String.format(Locale.ROOT, "PC 2 (%.0f%% of variance)", 100 * pca.variance()[1]), xy, labels));
+                    String.format(Locale.ROOT, "PC 2 (%.0f%% of variance)", 100 * pca.variance()[1]), xy, series));
         }
         return charts;
     }
@@ -97,27 +113,74 @@ public final class LatentCharts {
         return xy;
     }
 
-    private static XYChart scatter(String title, String xTitle, String yTitle, double[][] xy, int[] labels) {
-        XYChart chart = Charts.xy(title, xTitle, yTitle, SIZE + (labels == null ? 0 : 50), SIZE, true);
+    private static XYChart scatter(String title, String xTitle, String yTitle, double[][] xy, Series series) {
+        int[] labels = series.groups();
+        XYChart chart = Charts.xy(title, xTitle, yTitle, SIZE + (labels == null ? 0 : 50 + series.extraWidth()), SIZE,
+                true);
         zoom(chart, xy);
-        int classes = 0;
-        if (labels != null) {
-            for (int y : labels) {
-                classes = Math.max(classes, y + 1);
-            }
-        }
-        if (classes == 0) {
-            add(chart, "test rows", xy, null, -1, 0);
+        if (labels == null) {
+            add(chart, "test rows", xy, null, -1, Charts.classColour(0, 150));
             chart.getStyler().setLegendVisible(false);
             return chart;
         }
-        for (int c = 0; c < classes; c++) {
-            add(chart, Integer.toString(c), xy, labels, c, c);
+        for (int c = 0; c < series.names().size(); c++) {
+            add(chart, series.names().get(c), xy, labels, c, series.colour(c));
         }
         return chart;
     }
 
-    private static void add(XYChart chart, String name, double[][] xy, int[] labels, int label, int colour) {
+    /** The legend's entries: one per class, or one per band of a continuous value; each point's entry. */
+    private record Series(int[] groups, List<String> names, boolean bands) {
+        static Series of(Colouring c) {
+            if (c.classes() != null) {
+                int classes = 0;
+                for (int y : c.classes()) {
+                    classes = Math.max(classes, y + 1);
+                }
+                List<String> names = new ArrayList<>();
+                for (int k = 0; k < classes; k++) {
+                    names.add(c.names() != null && k < c.names().size() ? c.names().get(k) : Integer.toString(k));
+                }
+                return new Series(c.classes(), names, false);
+            }
+            if (c.values() == null || c.values().length == 0) {
+                return new Series(null, List.of(), false);
+            }
+            float lo = Float.POSITIVE_INFINITY;
+            float hi = Float.NEGATIVE_INFINITY;
+            for (float v : c.values()) {
+                lo = Math.min(lo, v);
+                hi = Math.max(hi, v);
+            }
+            int bands = SCALE.length;
+            double width = hi > lo ? (hi - (double) lo) / bands : 1;
+            int[] groups = new int[c.values().length];
+            for (int i = 0; i < groups.length; i++) {
+                groups[i] = (int) Math.min(bands - 1, Math.floor((c.values()[i] - lo) / width));
+            }
+            List<String> names = new ArrayList<>();
+            for (int k = 0; k < bands; k++) {
+                names.add(String.format(Locale.ROOT, "%s %.3g\u2013%.3g", c.valueName(), lo + k * width,
+                        lo + (k + 1) * width));
+            }
+            return new Series(groups, names, true);
+        }
+
+        java.awt.Color colour(int group) {
+            if (!bands) {
+                return Charts.classColour(group, 150);
+            }
+            java.awt.Color s = SCALE[group];
+            return new java.awt.Color(s.getRed(), s.getGreen(), s.getBlue(), 190);
+        }
+
+        /** Band names are longer than class numbers. */
+        int extraWidth() {
+            return bands ? 60 : 0;
+        }
+    }
+
+    private static void add(XYChart chart, String name, double[][] xy, int[] labels, int label, java.awt.Color colour) {
         int count = 0;
         for (int i = 0; i < xy.length; i++) {
             if (labels == null || labels[i] == label) {
@@ -138,6 +201,6 @@ public final class LatentCharts {
         }
         XYSeries s = chart.addSeries(name, x, y);
         s.setMarker(SeriesMarkers.CIRCLE);
-        s.setMarkerColor(Charts.classColour(colour, 150));
+        s.setMarkerColor(colour);
     }
 }

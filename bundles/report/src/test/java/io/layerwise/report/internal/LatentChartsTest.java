@@ -3,6 +3,7 @@ package io.layerwise.report.internal;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.layerwise.report.Colouring;
 import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
@@ -54,8 +55,44 @@ class LatentChartsTest {
     @Test
     void withoutLabelsThereIsOneSeries() {
         int[] labels = new int[100];
-        List<XYChart> charts = LatentCharts.charts(clusters(100, 2, labels), 100, 2, null, "t");
+        List<XYChart> charts = LatentCharts.charts(clusters(100, 2, labels), 100, 2, (int[]) null, "t");
         assertEquals(1, charts.get(0).getSeriesMap().size());
+    }
+
+    @Test
+    void namedClassesNameTheLegend() {
+        int[] labels = new int[100];
+        float[] codes = clusters(100, 2, labels);
+        for (int i = 0; i < 100; i++) {
+            labels[i] = i % 2;
+        }
+        List<XYChart> charts = LatentCharts.charts(codes, 100, 2, Colouring.byClass(labels, List.of("cat", "dog")), "t");
+        assertEquals(List.of("cat", "dog"), List.copyOf(charts.get(0).getSeriesMap().keySet()));
+    }
+
+    /** A continuous value in ten equal bands of its range, named by their bounds, each point in its own band. */
+    @Test
+    void aContinuousValueIsDrawnInTenBandsOfItsRange() {
+        int n = 200;
+        float[] codes = new float[2 * n];
+        float[] t = new float[n];
+        for (int i = 0; i < n; i++) {
+            t[i] = 5 + 10f * i / (n - 1); // 5 .. 15
+            codes[2 * i] = t[i];
+        }
+        List<XYChart> charts = LatentCharts.charts(codes, n, 2, Colouring.byValue(t, "t"), "roll");
+        List<String> names = List.copyOf(charts.get(0).getSeriesMap().keySet());
+        assertEquals(10, names.size());
+        assertEquals("t 5.00\u20136.00", names.get(0));
+        assertEquals("t 14.0\u201315.0", names.get(9));
+        for (String name : names) {
+            double[] x = charts.get(0).getSeriesMap().get(name).getXData();
+            double lo = Double.parseDouble(name.substring(2, name.indexOf('\u2013')));
+            for (double v : x) {
+                assertTrue(v >= lo - 1e-3 && v <= lo + 1.0 + 1e-3, name + " holds " + v);
+            }
+            assertEquals(20, x.length, name);
+        }
     }
 
     @Test
