@@ -52,7 +52,8 @@ public class SparseAeStageProvider implements StageProvider {
     public Stage create(Spec spec, StageContext context) {
         if (!spec.has("regularizers")) {
             Object kind = spec.object("train").object("optimizer").raw("kind");
-            spec.set("regularizers", defaultRegularizers(OptimizerSpec.OBJECTIVE_KINDS.contains(kind)));
+            boolean fullBatch = kind instanceof String k && OptimizerSpec.OBJECTIVE_KINDS.contains(k);
+            spec.set("regularizers", defaultRegularizers(fullBatch));
         }
         AutoencoderSpec ae = AutoencoderSpec.read(spec, context);
         if (ae.architecture().encoder() != Activation.SIGMOID) {

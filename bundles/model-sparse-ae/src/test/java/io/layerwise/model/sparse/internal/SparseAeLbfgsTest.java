@@ -1,22 +1,17 @@
 package io.layerwise.model.sparse.internal;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.layerwise.api.data.Dataset;
 import io.layerwise.api.data.FloatMatrix;
 import io.layerwise.api.spec.Spec;
 import io.layerwise.api.spec.SpecException;
 import io.layerwise.api.stage.Stage;
-import io.layerwise.core.testing.MnistSample;
 import io.layerwise.core.testing.TestContext;
 import io.layerwise.regularizers.internal.KlSparsityRegularizer;
 import io.layerwise.regularizers.internal.L2Regularizer;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
