@@ -8,8 +8,8 @@ import org.osgi.annotation.versioning.ConsumerType;
  * A configured penalty {@code P} added to a stage's minibatch objective {@code E} (the mean over the batch of the
  * per-sample loss). Each hook adds {@code dP/d(argument)} in place into the gradient buffer it is given and
  * returns its share of {@code P}; hooks a penalty does not need keep their defaults. Called once per
- * minibatch, in this order: {@link #onHidden(INDArray, INDArray, INDArray)}, then {@link #onWeights} and
- * {@link #onBias}. Buffers are the
+ * minibatch, in this order: {@link #onHidden(INDArray, INDArray, INDArray)}, then {@link #onWeights},
+ * {@link #onDecoderWeights} and {@link #onBias}. Buffers are the
  * stage's own preallocated arrays: do not keep references to them between calls.
  */
 @ConsumerType
@@ -46,6 +46,30 @@ public interface Penalty {
      */
     default double onWeights(INDArray weights, INDArray gradWeights, INDArray hidden) {
         return 0;
+    }
+
+    /**
+     * Penalties on an untied autoencoder's decoder weights ({@code weights}: inputs x hidden, used as
+     * {@code y W'^T}), adding {@code dP/dW'} into {@code gradWeights}; called after {@link #onWeights}, only where
+     * there are such weights. Default: none (so {@code l2} decays the decoder only when asked to).
+     *
+     * @return this penalty's value for the batch
+     * @since 1.3
+     */
+    default double onDecoderWeights(INDArray weights, INDArray gradWeights) {
+        return 0;
+    }
+
+    /**
+     * True when the value or gradient depends on earlier minibatches, not only on the arguments of the current call
+     * (kl-sparsity's running average {@code rho^} with {@code lambda > 0}). A full-batch optimiser such as L-BFGS
+     * evaluates the objective several times per iteration at different parameters and needs it to be a function of
+     * them, so a stage trained that way refuses such a penalty. Default: false.
+     *
+     * @since 1.3
+     */
+    default boolean dependsOnEarlierBatches() {
+        return false;
     }
 
     /** Penalties on a bias vector, adding {@code dP/db} into {@code gradBias}. */

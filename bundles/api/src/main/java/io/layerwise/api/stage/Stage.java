@@ -49,6 +49,16 @@ public interface Stage extends AutoCloseable {
     double trainBatch(int batch);
 
     /**
+     * Why training should end before {@link #epochs()}, asked by the engine after every epoch: a full-batch
+     * optimiser that converged, or whose line search can go no lower. Null (the default) to go on.
+     *
+     * @since 1.5
+     */
+    default String stopReason() {
+        return null;
+    }
+
+    /**
      * The validation objective: the mean over {@code rows} of the per-sample data term of the training objective,
      * that is the reconstruction error {@link #trainBatch} reports, without penalties and without corrupting the
      * input. The engine records it as {@code val_loss} and early stopping may watch it. It changes nothing: no

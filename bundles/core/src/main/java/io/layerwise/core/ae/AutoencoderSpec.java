@@ -15,7 +15,8 @@ import java.util.List;
  * The fields an autoencoder stage shares with its variants, read and validated from the stage's JSON:
  * {@code hidden} (500), {@code tied} (true), {@code encoder} ("sigmoid"), {@code decoder} ("sigmoid" for unit
  * input, else "identity"), {@code loss} ("cross-entropy" for unit input, else "squared"), {@code train} (see
- * {@link TrainingOptions}) and {@code regularizers} (each resolved through {@link StageContext#penalty}).
+ * {@link TrainingOptions}, full-batch optimizers allowed) and {@code regularizers} (each resolved through
+ * {@link StageContext#penalty}; with a full-batch optimizer none may depend on earlier minibatches).
  */
 public record AutoencoderSpec(Architecture architecture, TrainingOptions training, List<Penalty> penalties) {
 
@@ -42,10 +43,17 @@ public record AutoencoderSpec(Architecture architecture, TrainingOptions trainin
             throw new SpecException(spec.pathOf("loss"), "\"cross-entropy\" needs inputs in [0, 1], but this stage's"
                     + " input range is \"" + context.inputRange() + "\"; use loss \"squared\"");
         }
-        TrainingOptions training = TrainingOptions.read(spec.object("train"));
+        TrainingOptions training = TrainingOptions.read(spec.object("train"), true);
         List<Penalty> penalties = new ArrayList<>();
         for (Spec r : spec.objects("regularizers")) {
-            penalties.add(context.penalty(r));
+            Penalty p = context.penalty(r);
+            if (training.fullBatch() && p.dependsOnEarlierBatches()) {
+                throw new SpecException(r.path(), p.describe() + " depends on earlier minibatches (a running"
+                        + " average), but optimizer \"" + training.optimizer().options().kind() + "\" evaluates the"
+                        + " objective several times per iteration and needs a function of the parameters alone;"
+                        + " configure it on the current batch only (kl-sparsity: \"lambda\": 0)");
+            }
+            penalties.add(p);
         }
         Architecture arch = new Architecture(context.inputSize(), hidden, tied, encoder, decoder, loss);
         return new AutoencoderSpec(arch, training, penalties);

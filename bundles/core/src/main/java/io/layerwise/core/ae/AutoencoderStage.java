@@ -4,6 +4,7 @@ import io.layerwise.api.data.Dataset;
 import io.layerwise.api.data.FloatMatrix;
 import io.layerwise.api.regularizer.Penalty;
 import io.layerwise.api.spec.Spec;
+import io.layerwise.api.spec.SpecException;
 import io.layerwise.api.stage.DenseLayer;
 import io.layerwise.api.stage.Parameter;
 import io.layerwise.api.stage.Stage;
@@ -15,6 +16,7 @@ import io.layerwise.core.nn.DenseAutoencoder;
 import io.layerwise.core.nn.Minibatches;
 import io.layerwise.core.nn.ParameterLoad;
 import io.layerwise.core.nn.RowChunks;
+import io.layerwise.core.optim.Lbfgs;
 import io.layerwise.core.optim.Optimizer;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -32,7 +34,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * size has its own preallocated {@link BatchBuffers}. The training rows are uploaded once per
  * {@link #prepareTraining} and batches are row views of that array. Parameters: {@code W} (inputs x hidden),
  * {@code bh} (hidden), {@code bv} (inputs) and, when untied, {@code Wdec} (inputs x hidden, the decoder computes
- * {@code y Wdec^T}). Its {@link #trainingState()}: the optimizer under {@code optimizer.}, the corruption's generator
+ * {@code y Wdec^T}). With {@link Lbfgs} an epoch is one iteration on a fixed batch (see {@link #trainBatch}). Its {@link #trainingState()}: the optimizer under {@code optimizer.}, the corruption's generator
  * under {@code corruption.} (a denoising autoencoder's) and each penalty's state under {@code penalty.<i>.} (see
  * {@link TrainingStates}).
  */
@@ -44,6 +46,10 @@ public class AutoencoderStage implements Stage {
     private final Corruption corruption;
     private final Map<Integer, BatchBuffers> buffers = new HashMap<>();
     private Minibatches train;
+    /** Training rows of the epoch: the engine divides {@link #trainBatch}'s sums by it. */
+    private int trainRows;
+    /** Why a full-batch optimizer stops (converged, no lower point), null while it goes on. */
+    private String stopReason;
 
     /**
      * @param seed       initialises the parameters ({@link io.layerwise.core.nn.UniformInit})
@@ -65,6 +71,11 @@ public class AutoencoderStage implements Stage {
      */
     public static AutoencoderStage create(AutoencoderSpec spec, Spec json, StageContext context, Corruption corruption) {
         try {
+            if (spec.training().fullBatch() && corruption != Corruption.NONE) {
+                throw new SpecException(json.object("train").object("optimizer").pathOf("kind"), "\""
+                        + spec.training().optimizer().options().kind() + "\" needs the same objective at every"
+                        + " evaluation, but this stage draws new noise for each; use a minibatch optimizer");
+            }
             context.reserve(AutoencoderMemory.estimate(spec, json, context.rows(), corruption != Corruption.NONE));
         } catch (RuntimeException e) {
             corruption.close();
@@ -117,7 +128,9 @@ public class AutoencoderStage implements Stage {
         checkWidth(data, "training data");
         releaseTraining();
         train = new Minibatches(data, spec.training().batch());
-        return train.count();
+        trainRows = data.rows();
+        stopReason = null;
+        return spec.training().fullBatch() ? 1 : train.count();
     }
 
     @Override
@@ -126,6 +139,9 @@ public class AutoencoderStage implements Stage {
             throw new IllegalStateException("batch " + batch + " before prepareTraining");
         }
         optimizer.beginBatch(batch);
+        if (optimizer instanceof Lbfgs lbfgs) {
+            return iterate(lbfgs);
+        }
         INDArray clean = train.get(batch);
         BatchBuffers b = buffers.computeIfAbsent((int) clean.rows(), ae::buffers);
         INDArray input = corruption.apply(clean, b.corruptedIfNeeded(corruption != Corruption.NONE));
@@ -133,6 +149,33 @@ public class AutoencoderStage implements Stage {
                 rate -> ae.descend(input, clean, b, spec.penalties(), rate), // plain SGD: the step rides on the products
                 () -> ae.gradient(input, clean, b, spec.penalties()));
         return objective.sum(b.batch());
+    }
+
+    /**
+     * One L-BFGS iteration on the fixed batch (the first {@code train.batch} rows). The penalties' counters are reset
+     * before every evaluation, so that the epoch's metrics (kl-sparsity's {@code meanActivation}) describe the
+     * parameters the iteration ends at, not the line search's trial points.
+     *
+     * @return the objective at the new parameters times the training rows, so that the engine's mean is the objective
+     */
+    private double iterate(Lbfgs lbfgs) {
+        INDArray x = train.get(0);
+        int rows = (int) x.rows();
+        BatchBuffers b = buffers.computeIfAbsent(rows, ae::buffers);
+        Lbfgs.Iteration it = lbfgs.iterate(ae.parameters(), ae.gradients(), () -> {
+            for (Penalty p : spec.penalties()) {
+                p.epochMetrics();
+            }
+            return ae.gradient(x, x, b, spec.penalties()).mean(rows);
+        });
+        stopReason = it.stop() == null ? null : "lbfgs " + it.stop();
+        return it.value() * trainRows;
+    }
+
+    /** Set by a full-batch optimizer when it converged or can go no lower. */
+    @Override
+    public String stopReason() {
+        return stopReason;
     }
 
     /** The mean reconstruction loss of the clean rows: no corruption, no penalties. */

@@ -22,6 +22,7 @@ import org.nd4j.linalg.factory.Nd4j;
  * <pre>
  *   dbv = (1/B) 1^T Delta
  *   dD  = (1/B) Delta^T Y                  (for tied weights this is the decoder's share of dW)
+ *                                      (+ dP/dWdec when untied: Penalty.onDecoderWeights)
  *   dY  = (1/B) Delta D   (+ dP/dY: Penalty.onHidden, which also sees W)
  *   dU  = dY * f'(U)
  *   dW  = X~^T dU (+ dD when tied; both in one product, [Delta/B; X~]^T [Y; dU], see BatchBuffers)  (+ dP/dW)
@@ -190,9 +191,15 @@ public final class DenseAutoencoder implements AutoCloseable {
             weightProducts(input, b, gW, gWDec, 1.0, 0.0);
         } else if (!penalties.isEmpty()) {
             gW.assign(0); // the penalties' share alone, applied below
+            if (gWDec != null) {
+                gWDec.assign(0);
+            }
         }
         for (Penalty p : penalties) { // before the step: penalties see the weights the loss was computed with
             penalty += p.onWeights(w, gW, b.hidden);
+            if (wDec != null) {
+                penalty += p.onDecoderWeights(wDec, gWDec);
+            }
             penalty += p.onBias("bh", bh, gBh);
             penalty += p.onBias("bv", bv, gBv);
         }
@@ -200,6 +207,9 @@ public final class DenseAutoencoder implements AutoCloseable {
             weightProducts(input, b, w, wDec, -lr, 1.0);
             if (!penalties.isEmpty()) {
                 Level1.axpy(-lr, gW, w);
+                if (wDec != null) {
+                    Level1.axpy(-lr, gWDec, wDec);
+                }
             }
             Level1.axpy(-lr, gBh, bh);
             Level1.axpy(-lr, gBv, bv);

@@ -31,9 +31,9 @@ public interface Optimizer extends AutoCloseable {
      * Hyper-parameters of one algorithm: a record that validates itself and names the offending field. {@link #lr}
      * is the base rate that a {@link Schedule} scales.
      */
-    sealed interface Options permits Sgd.Options, Adam.Options, RmsProp.Options, AdaGrad.Options {
+    sealed interface Options permits Sgd.Options, Adam.Options, RmsProp.Options, AdaGrad.Options, Lbfgs.Options {
 
-        /** The JSON {@code kind}: {@code sgd}, {@code nesterov}, {@code adam}, {@code rmsprop}, {@code adagrad}. */
+        /** The JSON {@code kind}: {@code sgd}, {@code nesterov}, {@code adam}, {@code rmsprop}, {@code adagrad}, {@code lbfgs}. */
         String kind();
 
         /** The base learning rate. */

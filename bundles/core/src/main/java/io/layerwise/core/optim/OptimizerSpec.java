@@ -21,6 +21,9 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * <tr><td>{@code adam}</td><td>{@code lr} (0.001), {@code beta1} (0.9), {@code beta2} (0.999), {@code eps} (1e-8)</td></tr>
  * <tr><td>{@code rmsprop}</td><td>{@code lr} (0.001), {@code rho} (0.9), {@code eps} (1e-8)</td></tr>
  * <tr><td>{@code adagrad}</td><td>{@code lr} (0.01), {@code eps} (1e-8)</td></tr>
+ * <tr><td>{@code lbfgs}</td><td>{@code history} (10), {@code gradientTolerance} (1e-5), {@code functionTolerance}
+ * (2.2e-9), {@code maxLineSearch} (20); no {@code lr}, no schedule; only where {@link #read(Spec, int, boolean)} is
+ * told the trainer has an objective</td></tr>
  * </table>
  * {@code schedule.kind}: {@code constant} (the default), {@code step} ({@code every} epochs, required;
  * {@code factor}, 0.1), {@code exponential} ({@code gamma}, required), {@code cosine} ({@code minLr}, 0; over the
@@ -30,6 +33,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 public record OptimizerSpec(Optimizer.Options options, Schedule schedule) {
 
     public static final List<String> KINDS = List.of("sgd", "nesterov", "adam", "rmsprop", "adagrad");
+    /** Full-batch kinds: they need the objective's value, not only a minibatch gradient. */
+    public static final List<String> OBJECTIVE_KINDS = List.of("lbfgs");
     public static final List<String> SCHEDULES = List.of("constant", "step", "exponential", "cosine");
 
     /** The fields each kind reads besides {@code kind} and {@code schedule}, to name the owners of a misplaced one. */
@@ -38,7 +43,8 @@ public record OptimizerSpec(Optimizer.Options options, Schedule schedule) {
             "nesterov", List.of("lr", "momentum"),
             "adam", List.of("lr", "beta1", "beta2", "eps"),
             "rmsprop", List.of("lr", "rho", "eps"),
-            "adagrad", List.of("lr", "eps"));
+            "adagrad", List.of("lr", "eps"),
+            "lbfgs", List.of("history", "gradientTolerance", "functionTolerance", "maxLineSearch"));
     private static final Map<String, List<String>> SCHEDULE_FIELDS = Map.of(
             "constant", List.of(),
             "step", List.of("every", "factor"),
@@ -74,8 +80,36 @@ public record OptimizerSpec(Optimizer.Options options, Schedule schedule) {
      * @param epochs the stage's epochs, over which {@code cosine} runs
      */
     public static OptimizerSpec read(Spec opt, int epochs) {
-        String kind = opt.choice("kind", "sgd", KINDS.toArray(String[]::new));
+        return read(opt, epochs, false);
+    }
+
+    /**
+     * As {@link #read(Spec, int)}; {@code objective} allows the full-batch kinds ({@link #OBJECTIVE_KINDS}), for
+     * trainers that can evaluate their objective on a fixed batch. Elsewhere such a kind is an error that says so.
+     */
+    public static OptimizerSpec read(Spec opt, int epochs, boolean objective) {
+        if (!objective && OBJECTIVE_KINDS.contains(opt.text("kind", "sgd"))) {
+            throw new SpecException(opt.pathOf("kind"), "\"" + opt.text("kind", "sgd") + "\" needs an objective"
+                    + " evaluated on a fixed batch, which this stage does not have; use one of " + KINDS);
+        }
+        List<String> kinds = new java.util.ArrayList<>(KINDS);
+        if (objective) {
+            kinds.addAll(OBJECTIVE_KINDS);
+        }
+        String kind = opt.choice("kind", "sgd", kinds.toArray(String[]::new));
         rejectForeign(opt, kind, FIELDS, Set.of("kind", "schedule"));
+        if (kind.equals("lbfgs")) {
+            if (opt.has("schedule")) {
+                throw new SpecException(opt.pathOf("schedule"), "does not apply to kind \"lbfgs\", whose line search"
+                        + " chooses every step");
+            }
+            return new OptimizerSpec(new Lbfgs.Options(
+                    opt.integer("history", Lbfgs.Options.DEFAULT_HISTORY, 1, 1000),
+                    opt.number("gradientTolerance", Lbfgs.Options.DEFAULT_GRADIENT_TOLERANCE, Range.nonNegative()),
+                    opt.number("functionTolerance", Lbfgs.Options.DEFAULT_FUNCTION_TOLERANCE, Range.nonNegative()),
+                    opt.integer("maxLineSearch", Lbfgs.Options.DEFAULT_MAX_LINE_SEARCH, 1, 1000)),
+                    new Schedule.Constant());
+        }
         Optimizer.Options options = switch (kind) {
             case "sgd" -> new Sgd.Options(opt.number("lr", 0.1, Range.positive()),
                     opt.number("momentum", 0.0, UNIT_OPEN_END));

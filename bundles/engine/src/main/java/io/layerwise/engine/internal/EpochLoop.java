@@ -150,7 +150,7 @@ final class EpochLoop {
             double val = validation.any() ? validationLoss(rows.val(), epoch) : Double.NaN;
             Map<String, Double> metrics;
             try {
-                metrics = test == null ? Map.of() : stage.evaluate(test);
+                metrics = FilterConcentration.addTo(test == null ? Map.of() : stage.evaluate(test), stage);
             } catch (GuardedPenalty.Failure e) {
                 throw penaltyFailure(e, epoch, "evaluation");
             }
@@ -182,6 +182,15 @@ final class EpochLoop {
                     best = parameters;
                 }
                 stop = d == EarlyStopping.Decision.STOP;
+            }
+            String converged = stage.stopReason(); // a full-batch optimizer that converged or can go no lower
+            if (converged != null && epoch < epochs && !stop) {
+                stop = true;
+                Map<String, Object> stopped = new LinkedHashMap<>();
+                stopped.put("epoch", epoch);
+                stopped.put("reason", converged);
+                history.put("stopped", stopped);
+                host.log("stage " + (index + 1) + " (" + type + "): stopped after epoch " + epoch + ": " + converged);
             }
             host.doing("writing a checkpoint");
             checkpoint(epoch, 0, parameters, stop, loss, val, 0);

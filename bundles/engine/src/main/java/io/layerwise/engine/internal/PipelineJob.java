@@ -357,7 +357,7 @@ final class PipelineJob implements Job, Runnable {
                             Map<String, Object> epoch = new LinkedHashMap<>();
                             epoch.put("epoch", 1);
                             epoch.put("seconds", seconds);
-                            epoch.put("metrics", test == null ? Map.of() : stage.evaluate(test));
+                            epoch.put("metrics", FilterConcentration.addTo(test == null ? Map.of() : stage.evaluate(test), stage));
                             run.addEpoch(history, epoch);
                             phase = "saving its model";
                             save(stage, stageDir, header);

@@ -80,7 +80,7 @@ final class SavedRunTools {
                     stage.prepareTraining(trainingRows(saved, i, trainCodes));
                 }
                 Map<String, Object> recorded = metricsOf(saved.savedEpoch(i));
-                for (Map.Entry<String, Double> m : stage.evaluate(testCodes).entrySet()) {
+                for (Map.Entry<String, Double> m : FilterConcentration.addTo(stage.evaluate(testCodes), stage).entrySet()) {
                     Object r = recorded.get(m.getKey());
                     entries.add(new Evaluation.Entry(where, m.getKey(), m.getValue(),
                             r instanceof Number n ? n.doubleValue() : Double.NaN));

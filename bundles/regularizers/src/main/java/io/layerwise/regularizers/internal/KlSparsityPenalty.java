@@ -82,6 +82,12 @@ final class KlSparsityPenalty implements Penalty {
         return o.beta() * kl;
     }
 
+    /** With {@code lambda > 0} the running estimate carries earlier minibatches; with 0 it is the batch's own mean. */
+    @Override
+    public boolean dependsOnEarlierBatches() {
+        return o.lambda() > 0;
+    }
+
     @Override
     public Map<String, Double> epochMetrics() {
         if (batches == 0) {

@@ -6,13 +6,21 @@ import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * Weight decay {@code P = (lambda/2) ||W||^2}, {@code dP/dW = lambda W}, added once per minibatch to the mean
- * objective. Biases are not decayed. One BLAS dot and one axpy per call: no temporaries.
+ * objective; with {@code decoder} also {@code (lambda/2) ||W'||^2} on an untied autoencoder's decoder weights. Biases
+ * are not decayed. One BLAS dot and one axpy per matrix: no temporaries.
  */
 final class L2Penalty implements Penalty {
     private final double lambda;
+    private final boolean decoder;
 
-    L2Penalty(double lambda) {
+    L2Penalty(double lambda, boolean decoder) {
         this.lambda = lambda;
+        this.decoder = decoder;
+    }
+
+    @Override
+    public double onDecoderWeights(INDArray weights, INDArray gradWeights) {
+        return decoder ? onWeights(weights, gradWeights, null) : 0;
     }
 
     @Override
@@ -27,7 +35,7 @@ final class L2Penalty implements Penalty {
 
     @Override
     public String describe() {
-        return "l2(lambda=" + lambda + ")";
+        return "l2(lambda=" + lambda + (decoder ? ", decoder=true" : "") + ")";
     }
 
     /** BLAS level 1 in ND4J takes vectors: a flat view of the same memory. */

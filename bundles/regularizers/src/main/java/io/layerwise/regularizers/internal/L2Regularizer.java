@@ -7,7 +7,10 @@ import io.layerwise.api.spec.Range;
 import io.layerwise.api.spec.Spec;
 import org.osgi.service.component.annotations.Component;
 
-/** Regularizer {@code l2}: weight decay {@code P = (lambda/2) ||W||^2} on weight matrices; {@code lambda} defaults to 1e-4. */
+/**
+ * Regularizer {@code l2}: weight decay {@code P = (lambda/2) ||W||^2} on the encoder weights; {@code lambda} defaults
+ * to 1e-4; {@code "decoder": true} decays an untied autoencoder's decoder weights too (default false).
+ */
 @Component(service = Regularizer.class)
 @RegularizerService(name = "l2")
 public class L2Regularizer implements Regularizer {
@@ -15,11 +18,12 @@ public class L2Regularizer implements Regularizer {
 
     @Override
     public Penalty configure(Spec params) {
-        return new L2Penalty(params.number("lambda", DEFAULT_LAMBDA, Range.nonNegative()));
+        return new L2Penalty(params.number("lambda", DEFAULT_LAMBDA, Range.nonNegative()), params.flag("decoder", false));
     }
 
     @Override
     public String describe() {
-        return "weight decay (lambda/2)*||W||^2 on weight matrices; lambda >= 0, default " + DEFAULT_LAMBDA;
+        return "weight decay (lambda/2)*||W||^2 on the encoder weights (decoder: true adds an untied decoder's);"
+                + " lambda >= 0, default " + DEFAULT_LAMBDA;
     }
 }

@@ -26,7 +26,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * with each built-in regularizer, and with all of them at once, differentiated by the engine's code path
  * ({@link DenseAutoencoder#gradient}) and by central differences in float64 ({@code eps = 1e-5}, batch of 5):
  * {@code |g - g_fd| / max(|g|, |g_fd|, 1e-3) < 1e-6} for every entry of W, bh, bv (and Wdec). kl-sparsity runs with
- * {@code lambda = 0}, so that {@code rho^} is the batch mean and {@code P} a function of the parameters alone.
+ * {@code lambda = 0}, so that {@code rho^} is the batch mean and {@code P} a function of the parameters alone;
+ * {@code l2} with {@code decoder} also decays an untied decoder's weights (the sparse sweep's recipe).
  */
 class AutoencoderGradientCheckTest {
     static final double EPS = 1e-5;
@@ -39,9 +40,11 @@ class AutoencoderGradientCheckTest {
         Map<String, Object> l1 = Map.of("name", "l1", "lambda", 0.05);
         Map<String, Object> l1a = Map.of("name", "l1-activity", "lambda", 0.3);
         Map<String, Object> l2 = Map.of("name", "l2", "lambda", 0.2);
+        Map<String, Object> l2Decoder = Map.of("name", "l2", "lambda", 0.2, "decoder", true); // the sparse sweep's
         List<Arguments> cases = new ArrayList<>();
         for (boolean tied : new boolean[] {true, false}) {
-            for (List<Map<String, Object>> list : List.of(List.of(kl), List.of(l1), List.of(l1a), List.of(kl, l1, l1a, l2))) {
+            for (List<Map<String, Object>> list : List.of(List.of(kl), List.of(l1), List.of(l1a), List.of(kl, l1, l1a, l2),
+                    List.of(kl, l2Decoder))) {
                 cases.add(Arguments.of(tied, list));
             }
         }
