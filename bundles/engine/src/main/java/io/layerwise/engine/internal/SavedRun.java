@@ -103,6 +103,16 @@ final class SavedRun {
      * early stopping's {@code restoreBest} put back ({@code restoredEpoch}); an empty map when none.
      */
     @SuppressWarnings("unchecked")
+    /** The {@code metrics} of stage {@code index}'s entry (its {@code Stage.finalMetrics}); empty when none. */
+    @SuppressWarnings("unchecked")
+    Map<String, Object> stageMetrics(int index) {
+        if (history.get("stages") instanceof List<?> list && index < list.size()
+                && list.get(index) instanceof Map<?, ?> stage && stage.get("metrics") instanceof Map<?, ?> m) {
+            return (Map<String, Object>) m;
+        }
+        return Map.of();
+    }
+
     Map<String, Object> savedEpoch(int index) {
         if (history.get("stages") instanceof List<?> list && index < list.size()
                 && list.get(index) instanceof Map<?, ?> stage && stage.get("epochs") instanceof List<?> epochs
