@@ -20,6 +20,7 @@ final class VaeMemory {
     private VaeMemory() {
     }
 
+    /** Bytes of {@link VaeStage#parameters()}. */
     static long parameterBytes(VaeSpec spec) {
         long values = 0;
         int in = spec.inputs();
@@ -33,8 +34,12 @@ final class VaeMemory {
             values += (long) in * h + h;
             in = h;
         }
-        values += (long) in * spec.inputs() + spec.inputs() + spec.inputs(); // output layer, logVarX at most
-        return 4 * values;
+        values += (long) in * spec.inputs() + spec.inputs();
+        if (spec.likelihood() == Likelihood.GAUSSIAN && Double.isNaN(spec.variance())) {
+            values += spec.inputs(); // a learned logVarX
+        }
+        return 4 * values; // exactly what parameters() hands out: the engine checks a saved model against it
+
     }
 
     static MemoryEstimate estimate(VaeSpec spec, Spec json, int rows) {

@@ -156,4 +156,19 @@ class VaeStageTest {
                     "stages[0].train.optimizer.lr"), e.getMessage());
         }
     }
+
+    @Test
+    void theMemoryEstimateCountsExactlyTheParametersHandedOut() {
+        for (Map<String, Object> extra : List.<Map<String, Object>>of(Map.of(), Map.of("likelihood", "gaussian", "variance", 0.1))) {
+            try (VaeStage s = stage(extra)) {
+                long values = s.parameters().stream().mapToLong(p -> p.values().length).sum();
+                assertEquals(4 * values, VaeMemory.parameterBytes(s.spec()), extra.toString());
+            }
+        }
+        Spec spec = new Spec("stages[0]", Map.of("hidden", List.of(7), "latent", 3));
+        try (VaeStage s = (VaeStage) new VaeStageProvider().create(spec, new TestContext(5, Dataset.REAL, 1))) {
+            long values = s.parameters().stream().mapToLong(p -> p.values().length).sum();
+            assertEquals(4 * values, VaeMemory.parameterBytes(s.spec()), "with a learned variance");
+        }
+    }
 }
