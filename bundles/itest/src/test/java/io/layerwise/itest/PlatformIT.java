@@ -134,7 +134,7 @@ class PlatformIT {
             BundleContext ctx = platform.context();
             List<String> types = services(ctx, "io.layerwise.api.stage.StageProvider").stream()
                     .map(r -> (String) r.getProperty("layerwise.stage.type")).sorted().toList();
-            assertEquals(List.of("ae", "dae", "pca", "rbm", "sparse-ae", "zca"), types);
+            assertEquals(List.of("ae", "dae", "pca", "rbm", "sparse-ae", "vae", "zca"), types);
             List<String> regularizers = services(ctx, "io.layerwise.api.regularizer.Regularizer").stream()
                     .map(r -> (String) r.getProperty("layerwise.regularizer.name")).sorted().toList();
             assertEquals(List.of("kl-sparsity", "l1", "l1-activity", "l2"), regularizers);

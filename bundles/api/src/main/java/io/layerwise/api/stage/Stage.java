@@ -74,6 +74,19 @@ public interface Stage extends AutoCloseable {
     /** Metrics on held-out data after an epoch, e.g. {@code testReconstructionCE}; names are stable keys of history.json. */
     Map<String, Double> evaluate(FloatMatrix heldOut);
 
+    /**
+     * Metrics on held-out data computed once, when the stage's training has ended (after early stopping restored the
+     * best epoch), for figures too costly to compute every epoch, e.g. a VAE's importance-weighted log-likelihood
+     * {@code testLogLikelihoodIW}. The engine records them in the stage's entry of history.json under
+     * {@code metrics}, and {@code layerwise:eval} recomputes them. Changes no parameter or training stream. Empty by
+     * default.
+     *
+     * @since 1.5
+     */
+    default Map<String, Double> finalMetrics(FloatMatrix heldOut) {
+        return Map.of();
+    }
+
     /** The code (mean activations) of each row. */
     FloatMatrix encode(FloatMatrix input);
 

@@ -201,6 +201,23 @@ final class EpochLoop {
         if (stopping != null) {
             finishEarlyStopping(stopping, best, last, history);
         }
+        finalMetrics(test, last, history);
+    }
+
+    /** {@link Stage#finalMetrics} of the trained stage on the test rows, into its entry of history.json. */
+    private void finalMetrics(FloatMatrix test, int last, Map<String, Object> history) throws IOException, StageFailure {
+        if (test == null) {
+            return;
+        }
+        host.doing("computing its final metrics");
+        Map<String, Double> end = stage.finalMetrics(test);
+        if (end.isEmpty()) {
+            return;
+        }
+        checkFinite(last, end);
+        history.put("metrics", end);
+        run.writeHistory();
+        host.log("stage " + (index + 1) + " (" + type + ") at the end: " + end);
     }
 
     /**

@@ -98,6 +98,16 @@ final class SavedRun {
                 + header.get(key));
     }
 
+    /** The {@code metrics} of stage {@code index}'s entry (its {@code Stage.finalMetrics}); empty when none. */
+    @SuppressWarnings("unchecked")
+    Map<String, Object> stageMetrics(int index) {
+        if (history.get("stages") instanceof List<?> list && index < list.size()
+                && list.get(index) instanceof Map<?, ?> stage && stage.get("metrics") instanceof Map<?, ?> m) {
+            return (Map<String, Object>) m;
+        }
+        return Map.of();
+    }
+
     /**
      * The record in history.json of the epoch whose parameters stage {@code index} saved: the last one, or the one
      * early stopping's {@code restoreBest} put back ({@code restoredEpoch}); an empty map when none.

@@ -85,6 +85,12 @@ final class SavedRunTools {
                     entries.add(new Evaluation.Entry(where, m.getKey(), m.getValue(),
                             r instanceof Number n ? n.doubleValue() : Double.NaN));
                 }
+                Map<String, Object> recordedEnd = saved.stageMetrics(i);
+                for (Map.Entry<String, Double> m : stage.finalMetrics(testCodes).entrySet()) {
+                    Object r = recordedEnd.get(m.getKey());
+                    entries.add(new Evaluation.Entry(where, m.getKey(), m.getValue(),
+                            r instanceof Number n ? n.doubleValue() : Double.NaN));
+                }
                 if (saved.finetune != null) { // copies of the weights, for the fine-tuned network only
                     encoders.add(stage.encoderLayer());
                     decoders.add(stage.decoderLayer());

@@ -48,7 +48,7 @@ public final class BenchCommand {
 
     @Descriptor("time a reference workload (../shared/bench/README.md) inside this runtime; last line: RESULT {json}")
     public void bench(
-            @Descriptor("minibatch size (dae, rbm; also the batch shapes of gemm)")
+            @Descriptor("minibatch size (dae, rbm, vae; also the batch shapes of gemm)")
             @Parameter(names = {"-b", "--batch"}, absentValue = "128") int batch,
             @Descriptor("epochs per repeat; the first of each repeat is warm-up and not counted")
             @Parameter(names = {"-e", "--epochs"}, absentValue = "5") int epochs,
@@ -56,7 +56,7 @@ public final class BenchCommand {
             @Parameter(names = {"-r", "--repeat"}, absentValue = "0") int repeat,
             @Descriptor("data directory (default: LAYERWISE_DATA or data/mnist)")
             @Parameter(names = {"-d", "--data"}, absentValue = PathFlag.ABSENT) String data,
-            @Descriptor("workload: dae, rbm, zca or gemm") String workload) throws Exception {
+            @Descriptor("workload: dae, rbm, vae, zca or gemm") String workload) throws Exception {
         BenchWorkload w = BenchWorkload.parse(workload);
         PathFlag.parse("--data", data); // an empty --data is refused before any work
         if (batch < 1 || epochs < 2 || repeat < 0) {
@@ -111,7 +111,7 @@ public final class BenchCommand {
             int inputs = lastStage.get("inputSize").getAsInt();
             Stats s = Stats.of(counted);
             double gflops = w.flops(samples, inputs) / s.median() / 1e9;
-            double peak = w.minibatched ? batchGemmPeak(batch, inputs) : backend.gemmGflops(inputs, samples, inputs, GEMM_SECONDS);
+            double peak = w.minibatched ? batchGemmPeak(batch, inputs, w.hidden()) : backend.gemmGflops(inputs, samples, inputs, GEMM_SECONDS);
             Map<String, Object> seconds = new LinkedHashMap<>();
             seconds.put("median", s.median());
             seconds.put("min", s.min());
@@ -147,9 +147,8 @@ public final class BenchCommand {
         }
     }
 
-    /** The best rate of the three GEMM shapes of a W1/W2 step: forward, weight gradient, backward to the input. */
-    private double batchGemmPeak(int batch, int inputs) {
-        int h = BenchWorkload.HIDDEN;
+    /** The best rate of the three GEMM shapes of a W1/W2/W6 step: forward, weight gradient, backward to the input. */
+    private double batchGemmPeak(int batch, int inputs, int h) {
         return Math.max(backend.gemmGflops(batch, inputs, h, GEMM_SECONDS),
                 Math.max(backend.gemmGflops(inputs, batch, h, GEMM_SECONDS), backend.gemmGflops(batch, h, inputs, GEMM_SECONDS)));
     }

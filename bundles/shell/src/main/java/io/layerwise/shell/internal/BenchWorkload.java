@@ -26,6 +26,21 @@ enum BenchWorkload {
                     HIDDEN, epochs, batch);
         }
     },
+    /** W6: Kingma and Welling's MLP VAE 784-400-20, ReLU, Bernoulli, Adam 1e-3, shuffled; no IW estimate. */
+    VAE("vae", true) {
+        @Override
+        String stageJson(int batch, int epochs) {
+            return String.format(Locale.ROOT, "{\"type\": \"vae\", \"hidden\": [%d], \"latent\": %d, \"activation\": \"relu\","
+                    + " \"likelihood\": \"bernoulli\", \"shuffle\": true, \"iwSamples\": 0,"
+                    + " \"train\": {\"epochs\": %d, \"batch\": %d, \"optimizer\": {\"kind\": \"adam\", \"lr\": 0.001}}}",
+                    VAE_HIDDEN, VAE_LATENT, epochs, batch);
+        }
+
+        @Override
+        int hidden() {
+            return VAE_HIDDEN;
+        }
+    },
     /** W3: ZCA whitening fit, epsilon 0.1. */
     ZCA("zca", false) {
         @Override
@@ -42,9 +57,11 @@ enum BenchWorkload {
     };
 
     static final int HIDDEN = 500;
+    static final int VAE_HIDDEN = 400;
+    static final int VAE_LATENT = 20;
 
     final String word;
-    /** True when an epoch is 5 GEMMs of B x inputs x hidden per batch (W1, W2). */
+    /** True when an epoch is minibatches of GEMMs of B x inputs x hidden (W1, W2, W6). */
     final boolean minibatched;
 
     BenchWorkload(String word, boolean minibatched) {
@@ -54,18 +71,26 @@ enum BenchWorkload {
 
     abstract String stageJson(int batch, int epochs);
 
+    /** The width of the large GEMMs of a step (the hidden layer), for the GEMM peak the epoch is compared with. */
+    int hidden() {
+        return HIDDEN;
+    }
+
     String pipelineJson(int batch, int epochs) {
         return "{\"name\": \"bench-" + word + "\", \"seed\": 1234, \"data\": {\"source\": \"mnist\"}, \"stages\": ["
                 + stageJson(batch, epochs) + "]}";
     }
 
     /**
-     * Floating-point operations of one epoch (or one fit): 5 GEMMs of 2 B n h per batch for W1/W2, the
+     * Floating-point operations of one epoch (or one fit): 5 GEMMs of 2 B n h per batch for W1/W2; for W6 the same 5
+     * (the first layer forward and its weight gradient, the output layer forward, its weight gradient and the
+     * gradient to its input) and 9 of 2 B h L (the two heads and the decoder's first layer, 3 each); the
      * {@code n x N x n} covariance GEMM for ZCA (the eigendecomposition is not counted).
      */
     double flops(int samples, int inputs) {
         return switch (this) {
             case DAE, RBM -> 10.0 * samples * inputs * HIDDEN;
+            case VAE -> 2.0 * samples * (5.0 * inputs * VAE_HIDDEN + 9.0 * VAE_HIDDEN * VAE_LATENT);
             case ZCA -> 2.0 * samples * inputs * inputs;
             case GEMM -> 0;
         };
@@ -77,6 +102,6 @@ enum BenchWorkload {
                 return w;
             }
         }
-        throw new IllegalArgumentException("unknown workload \"" + word + "\"; one of dae, rbm, zca, gemm");
+        throw new IllegalArgumentException("unknown workload \"" + word + "\"; one of dae, rbm, vae, zca, gemm");
     }
 }

@@ -27,9 +27,21 @@ class BenchWorkloadTest {
     }
 
     @Test
+    void theVaePipelineIsW6AndItsEpochCountsItsGemms() {
+        String json = BenchWorkload.VAE.pipelineJson(128, 5);
+        for (String part : List.of("\"type\": \"vae\"", "\"hidden\": [400]", "\"latent\": 20", "\"bernoulli\"",
+                "\"batch\": 128", "\"kind\": \"adam\"", "\"lr\": 0.001", "\"shuffle\": true")) {
+            assertTrue(json.contains(part), part + " in " + json);
+        }
+        // 5 GEMMs of B x 784 x 400 and 9 of B x 400 x 20 per batch, 8,000 samples
+        assertEquals(2.0 * 8000 * (5 * 784 * 400 + 9 * 400 * 20), BenchWorkload.VAE.flops(8000, 784), 1e3);
+        assertEquals(400, BenchWorkload.VAE.hidden());
+    }
+
+    @Test
     void anUnknownWorkloadNamesTheKnownOnes() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> BenchWorkload.parse("dea"));
-        assertEquals("unknown workload \"dea\"; one of dae, rbm, zca, gemm", e.getMessage());
+        assertEquals("unknown workload \"dea\"; one of dae, rbm, vae, zca, gemm", e.getMessage());
     }
 
     @Test
