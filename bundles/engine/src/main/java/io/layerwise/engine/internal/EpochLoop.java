@@ -164,9 +164,7 @@ final class EpochLoop {
             record.put("seconds", seconds);
             record.put("metrics", metrics);
             run.addEpoch(history, record);
-            host.doing("saving its model");
-            List<Parameter> parameters = stage.parameters(); // one copy serves the model, best epoch and checkpoint
-            host.save(parameters);
+            List<Parameter> parameters = null; // one copy serves the model, best epoch and checkpoint
             last = epoch;
             lastLoss = loss;
             lastVal = val;
@@ -179,7 +177,7 @@ final class EpochLoop {
             if (stopping != null) {
                 EarlyStopping.Decision d = stopping.observe(epoch, stopping.options().monitor().equals("loss") ? loss : val);
                 if (d == EarlyStopping.Decision.IMPROVED && keepBest) {
-                    best = parameters;
+                    best = parameters = stage.parameters();
                 }
                 stop = d == EarlyStopping.Decision.STOP;
             }
@@ -192,8 +190,13 @@ final class EpochLoop {
                 history.put("stopped", stopped);
                 host.log("stage " + (index + 1) + " (" + type + "): stopped after epoch " + epoch + ": " + converged);
             }
-            host.doing("writing a checkpoint");
-            checkpoint(epoch, 0, parameters, stop, loss, val, 0);
+            if (stop || epoch == epochs || epoch % control.saveEvery() == 0) {
+                host.doing("saving its model");
+                parameters = parameters != null ? parameters : stage.parameters();
+                host.save(parameters);
+                host.doing("writing a checkpoint");
+                checkpoint(epoch, 0, parameters, stop, loss, val, 0);
+            }
             parameters = null; // the heap holds one copy at a time (and the best epoch's): the pictures take their own
             host.doing("drawing pictures");
             host.epochDone(epoch);

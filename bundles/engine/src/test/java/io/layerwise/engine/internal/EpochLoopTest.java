@@ -252,6 +252,15 @@ class EpochLoopTest {
         assertFalse(stageOf(h).containsKey("stopped") || stageOf(h).containsKey("restoredEpoch"));
     }
 
+    /** saveEvery 2 over 5 epochs: the model and a checkpoint after epochs 2, 4 and the last, 5; every epoch recorded. */
+    @Test
+    void saveEverySavesEveryNthEpochAndTheLast() throws Exception {
+        ScriptedStage stage = new ScriptedStage(new double[] {9, 8, 7, 6, 5}, new double[] {1, 2, 3, 4, 5});
+        Map<String, Object> h = train(stage, new TrainControl(ValidationSplit.NONE, null, 0, 2));
+        assertEquals(5, epochsOf(h).size());
+        assertEquals(List.of(2f, 4f, 5f), saved);
+    }
+
     @Test
     void aStageWithoutAValidationLossFailsNamingTheField() {
         ScriptedStage stage = new ScriptedStage(new double[] {3}, new double[] {1}) {
