@@ -47,7 +47,10 @@ public final class Platform implements AutoCloseable {
     public static final String HOME = "layerwise.home";
     /** Framework property: the distribution directory. */
     public static final String DIST = "layerwise.dist";
-    /** Framework property: the MNIST directory (env LAYERWISE_DATA, default {@code <home>/data/mnist}). */
+    /**
+     * Framework property: the MNIST directory, set from env LAYERWISE_DATA only; it overrides {@code dir} of
+     * {@code config/io.layerwise.data.mnist.cfg.json} (default {@code <home>/data/mnist}).
+     */
     public static final String DATA_DIR = "layerwise.data.dir";
     /** Framework property: the user's working directory, against which relative paths in commands resolve. */
     public static final String CWD = "layerwise.cwd";
@@ -266,7 +269,10 @@ public final class Platform implements AutoCloseable {
         props.put(DIST, dist.toString());
         props.put(HOME, home.toString());
         props.put(CWD, extra.getOrDefault(CWD, System.getProperty(CWD, System.getProperty("user.dir"))));
-        props.put(DATA_DIR, env.getOrDefault("LAYERWISE_DATA", home.resolve("data").resolve("mnist").toString()));
+        String data = env.get("LAYERWISE_DATA");
+        if (data != null && !data.isBlank()) {
+            props.put(DATA_DIR, data);
+        }
         props.put("felix.fileinstall.dir", watchedDirs(dist, home));
         props.put("gosh.args", "--nointeractive");
         props.put("gosh.home", dist.toString()); // etc/gosh_profile
