@@ -1,5 +1,6 @@
 package io.layerwise.launcher;
 
+import io.layerwise.launcher.internal.ConfigFiles;
 import io.layerwise.launcher.internal.DistProperties;
 import io.layerwise.launcher.internal.Flavours;
 import io.layerwise.launcher.internal.Gogo;
@@ -58,6 +59,8 @@ public final class Platform implements AutoCloseable {
     public static final String TTY = "layerwise.tty";
 
     private static final long SERVICE_TIMEOUT_MS = 10_000;
+    /** How long the start waits for the PID.cfg.json files of the watched folders to be in force. */
+    private static final long CONFIG_TIMEOUT_MS = 5_000;
 
     private final Framework framework;
     private final Path storage;
@@ -81,8 +84,8 @@ public final class Platform implements AutoCloseable {
      * Starts a framework from {@code distDir}. {@code extraProps} override everything else; among them
      * {@link #FLAVOUR} picks the natives (otherwise env {@code LAYERWISE_BACKEND}, else /proc/cpuinfo),
      * and {@code gosh.args} (default {@code --nointeractive}) decides whether Gogo opens a console.
-     * Returns once every bundle has been started; a bundle that fails to start is reported on
-     * {@code System.err} and left installed.
+     * Returns once every bundle has been started and the {@code PID.cfg.json} files of the watched folders are in
+     * force (up to 5 s); a bundle that fails to start is reported on {@code System.err} and left installed.
      */
     public static Platform start(Path distDir, Map<String, String> extraProps) throws IOException, BundleException {
         Path dist = distDir.toAbsolutePath().normalize();
@@ -108,6 +111,12 @@ public final class Platform implements AutoCloseable {
             platform.hotDeploy = HotDeploy.start(framework.getBundleContext(), props, platform::notice,
                     platform::trace);
             platform.installAndStart(bundles(dist.resolve("bundle")), fragment);
+            ConfigFiles.awaitInForce(framework.getBundleContext(), props.getOrDefault("felix.fileinstall.dir", ""),
+                    CONFIG_TIMEOUT_MS, platform::notice);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            platform.stop();
+            throw new IOException("interrupted while the configuration files were read", e);
         } catch (IOException | BundleException | RuntimeException e) {
             platform.stop();
             throw e;

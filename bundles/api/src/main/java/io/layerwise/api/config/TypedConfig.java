@@ -50,6 +50,7 @@ public final class TypedConfig<C extends Annotation> {
     private final Map<String, Object> values = new TreeMap<>();
     private final Map<String, Origin> origins = new HashMap<>();
     private final Set<String> noted = new HashSet<>();
+    private final Set<String> kept = new HashSet<>();
     private List<String> problems = List.of();
     private String file;
     private volatile C current;
@@ -86,6 +87,16 @@ public final class TypedConfig<C extends Annotation> {
     public TypedConfig<C> replaces(String key, String frameworkProperty) {
         known(key);
         replaced.put(key, frameworkProperty);
+        return this;
+    }
+
+    /**
+     * A framework property that sets {@code key} above the file, as {@link #replaces} does, but is no old way to be
+     * dropped: the launcher's channel for an environment variable ({@code LAYERWISE_DATA}). No note.
+     */
+    public TypedConfig<C> overrides(String key, String frameworkProperty) {
+        replaces(key, frameworkProperty);
+        kept.add(key);
         return this;
     }
 
@@ -127,7 +138,7 @@ public final class TypedConfig<C extends Annotation> {
                 try {
                     values.put(key, convert(key, t, set.trim()));
                     origins.put(key, Origin.FRAMEWORK_PROPERTY);
-                    if (noted.add(key)) {
+                    if (!kept.contains(key) && noted.add(key)) {
                         out.accept(pid + ": framework property " + property + " sets " + key + " for this release only;"
                                 + " set " + key + " in " + pid + ".cfg.json instead");
                     }

@@ -118,6 +118,16 @@ class TypedConfigTest {
     }
 
     @Test
+    void anOverridingPropertyThatStaysWinsWithoutANote() {
+        TypedConfig<Config> c = TypedConfig.of("io.example", Config.class, lines::add).overrides("runsDir", "example.runs");
+        framework.put("example.runs", "/fast/runs");
+        assertEquals("/fast/runs", c.update(Map.of("runsDir", "runs"), framework::get).runsDir());
+        assertEquals(Origin.FRAMEWORK_PROPERTY, c.settings().values().stream().filter(s -> s.key().equals("runsDir"))
+                .findFirst().orElseThrow().origin());
+        assertEquals(List.of(), lines);
+    }
+
+    @Test
     void aBadFrameworkPropertyIsReportedAndLeavesTheFileValue() {
         framework.put("example.swap.timeout.seconds", "soon");
         Config c = update(Map.of("swapTimeoutSeconds", 30L));
