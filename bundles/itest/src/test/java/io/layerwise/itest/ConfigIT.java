@@ -220,7 +220,8 @@ class ConfigIT {
     @Order(9)
     void theLauncherReadsTheShippedFilesAndAnOldFrameworkPropertyStillWorksWithANote() throws Exception {
         Path cwd = Files.createDirectories(work.resolve("launch"));
-        Process p = Launcher.start(cwd, data, Map.of("LAYERWISE_JAVA_OPTS", "-Dlayerwise.swap.timeout.seconds=7"),
+        Process p = Launcher.start(cwd, data, Map.of("LAYERWISE_JAVA_OPTS",
+                "-Dlayerwise.swap.timeout.seconds=7 -Dlayerwise.threads.blas=1"),
                 "config");
         assertTrue(p.waitFor(120, TimeUnit.SECONDS), "the launcher ended");
         String out = Files.readString(cwd.resolve("launch.out"));
@@ -229,6 +230,9 @@ class ConfigIT {
         Map<String, String[]> s = rows(out);
         assertArrayEquals(new String[] {"7", "framework property layerwise.swap.timeout.seconds"},
                 s.get(ENGINE + " swapTimeoutSeconds"), out);
+        assertArrayEquals(new String[] {"1", "framework property layerwise.threads.blas"},
+                s.get("io.layerwise.backend blasThreads"), out);
+        assertArrayEquals(new String[] {"0", "file"}, s.get("io.layerwise.backend ompThreads"), out);
         assertArrayEquals(new String[] {"runs", "file"}, s.get(ENGINE + " runsDir"), out);
         assertArrayEquals(new String[] {data.toString(), "framework property layerwise.data.dir"}, s.get(MNIST + " dir"),
                 "LAYERWISE_DATA overrides the shipped dir: " + out);
@@ -237,7 +241,9 @@ class ConfigIT {
         assertTrue(err.contains("layerwise: " + ENGINE + ": framework property layerwise.swap.timeout.seconds sets"
                 + " swapTimeoutSeconds for this release only; set swapTimeoutSeconds in " + ENGINE + ".cfg.json instead"),
                 err);
-        assertTrue(err.lines().filter(l -> l.contains("for this release only")).count() == 1,
-                "one note, none for LAYERWISE_DATA: " + err);
+        assertTrue(err.contains("layerwise: io.layerwise.backend: framework property layerwise.threads.blas sets"
+                + " blasThreads for this release only; set blasThreads in io.layerwise.backend.cfg.json instead"), err);
+        assertEquals(2, err.lines().filter(l -> l.contains("for this release only")).count(),
+                "a note for each old property, none for LAYERWISE_DATA: " + err);
     }
 }
