@@ -1,5 +1,6 @@
 package io.layerwise.launcher;
 
+import io.layerwise.launcher.internal.ConfigFiles;
 import io.layerwise.launcher.internal.DistProperties;
 import io.layerwise.launcher.internal.Flavours;
 import io.layerwise.launcher.internal.Gogo;
@@ -47,7 +48,10 @@ public final class Platform implements AutoCloseable {
     public static final String HOME = "layerwise.home";
     /** Framework property: the distribution directory. */
     public static final String DIST = "layerwise.dist";
-    /** Framework property: the MNIST directory (env LAYERWISE_DATA, default {@code <home>/data/mnist}). */
+    /**
+     * Framework property: the MNIST directory, set from env LAYERWISE_DATA only; it overrides {@code dir} of
+     * {@code config/io.layerwise.data.mnist.cfg.json} (default {@code <home>/data/mnist}).
+     */
     public static final String DATA_DIR = "layerwise.data.dir";
     /** Framework property: the user's working directory, against which relative paths in commands resolve. */
     public static final String CWD = "layerwise.cwd";
@@ -55,6 +59,8 @@ public final class Platform implements AutoCloseable {
     public static final String TTY = "layerwise.tty";
 
     private static final long SERVICE_TIMEOUT_MS = 10_000;
+    /** How long the start waits for the PID.cfg.json files of the watched folders to be in force. */
+    private static final long CONFIG_TIMEOUT_MS = 5_000;
 
     private final Framework framework;
     private final Path storage;
@@ -78,8 +84,8 @@ public final class Platform implements AutoCloseable {
      * Starts a framework from {@code distDir}. {@code extraProps} override everything else; among them
      * {@link #FLAVOUR} picks the natives (otherwise env {@code LAYERWISE_BACKEND}, else /proc/cpuinfo),
      * and {@code gosh.args} (default {@code --nointeractive}) decides whether Gogo opens a console.
-     * Returns once every bundle has been started; a bundle that fails to start is reported on
-     * {@code System.err} and left installed.
+     * Returns once every bundle has been started and the {@code PID.cfg.json} files of the watched folders are in
+     * force (up to 5 s); a bundle that fails to start is reported on {@code System.err} and left installed.
      */
     public static Platform start(Path distDir, Map<String, String> extraProps) throws IOException, BundleException {
         Path dist = distDir.toAbsolutePath().normalize();
@@ -105,6 +111,12 @@ public final class Platform implements AutoCloseable {
             platform.hotDeploy = HotDeploy.start(framework.getBundleContext(), props, platform::notice,
                     platform::trace);
             platform.installAndStart(bundles(dist.resolve("bundle")), fragment);
+            ConfigFiles.awaitInForce(framework.getBundleContext(), props.getOrDefault("felix.fileinstall.dir", ""),
+                    CONFIG_TIMEOUT_MS, platform::notice);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            platform.stop();
+            throw new IOException("interrupted while the configuration files were read", e);
         } catch (IOException | BundleException | RuntimeException e) {
             platform.stop();
             throw e;
@@ -266,7 +278,10 @@ public final class Platform implements AutoCloseable {
         props.put(DIST, dist.toString());
         props.put(HOME, home.toString());
         props.put(CWD, extra.getOrDefault(CWD, System.getProperty(CWD, System.getProperty("user.dir"))));
-        props.put(DATA_DIR, env.getOrDefault("LAYERWISE_DATA", home.resolve("data").resolve("mnist").toString()));
+        String data = env.get("LAYERWISE_DATA");
+        if (data != null && !data.isBlank()) {
+            props.put(DATA_DIR, data);
+        }
         props.put("felix.fileinstall.dir", watchedDirs(dist, home));
         props.put("gosh.args", "--nointeractive");
         props.put("gosh.home", dist.toString()); // etc/gosh_profile

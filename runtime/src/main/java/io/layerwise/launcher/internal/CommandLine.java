@@ -14,13 +14,14 @@ import java.util.Set;
  */
 public record CommandLine(String backend, String command, boolean help) {
 
-    public static final Set<String> VERBS = Set.of("run", "resume", "bench", "eval", "encode", "reconstruct", "show");
+    public static final Set<String> VERBS = Set.of("run", "resume", "bench", "eval", "encode", "reconstruct", "show",
+            "config");
 
     public static final String USAGE = String.join("\n",
             "usage: layerwise [--backend=FLAVOUR] [COMMAND]",
             "  (none)                      interactive Gogo shell (g! prompt)",
             "  exec \"GOGO COMMAND\"         run one Gogo command and exit (status 1 on failure)",
-            "  run|resume|bench|eval|encode|reconstruct|show ARGS  the same as exec \"layerwise:VERB ARGS\"",
+            "  run|resume|bench|eval|encode|reconstruct|show|config ARGS  the same as exec \"layerwise:VERB ARGS\"",
             "  --backend=FLAVOUR           linux-x86_64, linux-x86_64-avx2, linux-x86_64-avx512 (or generic,",
             "                              avx2, avx512); default: chosen from /proc/cpuinfo, or LAYERWISE_BACKEND",
             "environment: LAYERWISE_BACKEND, LAYERWISE_DATA, LAYERWISE_DEBUG=1 (stack traces), LAYERWISE_JAVA_OPTS");

@@ -2,6 +2,9 @@ package io.layerwise.backend.internal;
 
 import io.layerwise.api.backend.Backend;
 import io.layerwise.api.backend.BlasCheck;
+import io.layerwise.api.config.Configured;
+import io.layerwise.api.config.Settings;
+import io.layerwise.api.config.TypedConfig;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Map;
@@ -16,15 +19,19 @@ import org.osgi.framework.BundleContext;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Modified;
+import org.osgi.service.metatype.annotations.Designate;
 
 /**
  * The ND4J backend of this process. The flavour was fixed by the launcher (which natives fragment it
  * installed); this component chooses the thread counts and applies them. Loading ND4J takes about a
  * second, so activation only starts it on a background thread: the service is there at once, and
- * {@link #gemmSelfTest} waits for the load.
+ * {@link #gemmSelfTest} waits for the load. New thread counts in its configuration ({@link BackendConfig}) apply
+ * without a restart, once ND4J is loaded.
  */
-@Component(service = Backend.class, immediate = true)
-public final class BackendComponent implements Backend {
+@Designate(ocd = BackendConfig.class)
+@Component(service = {Backend.class, Configured.class}, immediate = true, configurationPid = BackendConfig.PID)
+public final class BackendComponent implements Backend, Configured {
 
     static final String FLAVOUR = "layerwise.backend.flavour";
     static final String REASON = "layerwise.backend.reason";
@@ -43,7 +50,14 @@ public final class BackendComponent implements Backend {
 
     private String flavour;
     private String reason;
-    private ThreadRule threads;
+    private final TypedConfig<BackendConfig> config = TypedConfig.of(BackendConfig.PID, BackendConfig.class,
+            line -> System.err.println("layerwise: " + line))
+            .range("ompThreads", 0, 1024)
+            .range("blasThreads", 0, 1024)
+            .replaces("ompThreads", OMP_THREADS)
+            .replaces("blasThreads", BLAS_THREADS);
+    private BundleContext context;
+    private volatile ThreadRule threads;
     private CompletableFuture<String> loaded;
     private volatile BlasCheck blasCheck;
     private String verdicts;
@@ -52,11 +66,11 @@ public final class BackendComponent implements Backend {
     private String fault;
 
     @Activate
-    void activate(BundleContext context) {
+    void activate(BundleContext context, Map<String, Object> properties) {
+        this.context = context;
         flavour = valueOr(context.getProperty(FLAVOUR), "unknown");
         reason = valueOr(context.getProperty(REASON), "not set by the launcher");
-        threads = ThreadRule.choose(Runtime.getRuntime().availableProcessors(),
-                context.getProperty(OMP_THREADS), context.getProperty(BLAS_THREADS));
+        threads = threadsFor(config.update(properties, context::getProperty));
         verdicts = context.getProperty(VERDICTS);
         verdictKey = context.getProperty(VERDICT_KEY);
         fallback = valueOr(context.getProperty(FALLBACK), "");
@@ -66,6 +80,22 @@ public final class BackendComponent implements Backend {
             t.setDaemon(true);
             t.start();
         });
+    }
+
+    /** New counts apply at once when ND4J is up, else when its load applies them. */
+    @Modified
+    void modified(Map<String, Object> properties) {
+        threads = threadsFor(config.update(properties, context::getProperty));
+        loaded.thenRun(() -> Nd4jThreads.apply(threads));
+    }
+
+    private static ThreadRule threadsFor(BackendConfig c) {
+        return ThreadRule.choose(Runtime.getRuntime().availableProcessors(), c.ompThreads(), c.blasThreads());
+    }
+
+    @Override
+    public Settings settings() {
+        return config.settings();
     }
 
     /**

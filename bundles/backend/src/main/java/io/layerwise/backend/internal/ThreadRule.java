@@ -15,11 +15,10 @@ record ThreadRule(int omp, int blas) {
         }
     }
 
-    /** The rule, with framework-property overrides ({@code null} or blank: no override). */
-    static ThreadRule choose(int cores, String ompOverride, String blasOverride) {
+    /** The rule, with the configured counts where they are not 0 (0: the rule's count). */
+    static ThreadRule choose(int cores, int omp, int blas) {
         ThreadRule rule = forCores(cores);
-        return new ThreadRule(parse(ompOverride, rule.omp, "layerwise.threads.omp"),
-                parse(blasOverride, rule.blas, "layerwise.threads.blas"));
+        return new ThreadRule(omp > 0 ? omp : rule.omp, blas > 0 ? blas : rule.blas);
     }
 
     static ThreadRule forCores(int cores) {
@@ -27,16 +26,5 @@ record ThreadRule(int omp, int blas) {
         // Up to 4 cores: one OpenMP thread. Beyond (not measured here): a quarter of the cores, so
         // large elementwise ops still spread while BLAS keeps every core.
         return new ThreadRule(c <= 4 ? 1 : c / 4, c);
-    }
-
-    private static int parse(String value, int fallback, String name) {
-        if (value == null || value.isBlank()) {
-            return fallback;
-        }
-        try {
-            return Integer.parseInt(value.trim());
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(name + " must be a whole number, got \"" + value + "\"");
-        }
     }
 }

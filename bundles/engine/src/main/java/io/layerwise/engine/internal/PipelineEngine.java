@@ -2,6 +2,9 @@ package io.layerwise.engine.internal;
 
 import io.layerwise.api.backend.Backend;
 import io.layerwise.api.backend.BlasCheck;
+import io.layerwise.api.config.Configured;
+import io.layerwise.api.config.Settings;
+import io.layerwise.api.config.TypedConfig;
 import io.layerwise.api.data.DataSource;
 import io.layerwise.api.data.Dataset;
 import io.layerwise.api.data.FloatMatrix;
@@ -38,24 +41,36 @@ import org.osgi.framework.ServiceReference;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Modified;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.metatype.annotations.Designate;
 
 /**
  * The pipeline engine. {@link #submit} does everything that can fail on bad input before any output exists:
  * parse the file, find the data source and every stage type, load the data, and create every stage once to
  * validate its fields and chain the sizes. Only then does it create the run directory and start the job.
  * Immediate, because SCR disposes a delayed component when its last user goes: restarting the shell bundle
- * would otherwise cancel every running job.
+ * would otherwise cancel every running job. Its settings ({@link EngineConfig}) change without a restart
+ * ({@code @Modified}): each job takes those in force when it is submitted.
  */
-@Component(service = PipelineRunner.class, immediate = true)
-public final class PipelineEngine implements PipelineRunner {
+@Designate(ocd = EngineConfig.class)
+@Component(service = {PipelineRunner.class, Configured.class}, immediate = true, configurationPid = EngineConfig.PID)
+public final class PipelineEngine implements PipelineRunner, Configured {
     private final AtomicInteger ids = new AtomicInteger();
     /** Finished jobs kept for layerwise:jobs and status; older ones are forgotten so a long session stays flat. */
     static final int FINISHED_JOBS_KEPT = 100;
 
     private final List<PipelineJob> jobs = new CopyOnWriteArrayList<>();
+    private final TypedConfig<EngineConfig> config = TypedConfig.of(EngineConfig.PID, EngineConfig.class,
+            line -> System.err.println("layerwise: " + line))
+            .range("maxConcurrentJobs", 0, 1000)
+            .range("swapTimeoutSeconds", 0, 86_400)
+            .range("checkpointEvery", 0, Integer.MAX_VALUE)
+            .replaces("swapTimeoutSeconds", "layerwise.swap.timeout.seconds");
+    /** Submissions admitted under the job limit whose job has not started yet. */
+    private int starting;
     private BundleContext bundles;
     private Installed<StageProvider> providers;
     private Installed<Regularizer> regularizers;
@@ -69,8 +84,9 @@ public final class PipelineEngine implements PipelineRunner {
     volatile Backend backend;
 
     @Activate
-    void activate(BundleContext context) {
+    void activate(BundleContext context, Map<String, Object> properties) {
         bundles = context;
+        config.update(properties, context::getProperty);
         providers = new Installed<>(context, StageProvider.class, StageProvider.TYPE);
         regularizers = new Installed<>(context, Regularizer.class, Regularizer.NAME);
         sources = new Installed<>(context, DataSource.class, DataSource.NAME);
@@ -84,6 +100,16 @@ public final class PipelineEngine implements PipelineRunner {
             t.setDaemon(true);
             return t;
         });
+    }
+
+    @Modified
+    void modified(Map<String, Object> properties) {
+        config.update(properties, bundles::getProperty);
+    }
+
+    @Override
+    public Settings settings() {
+        return config.settings();
     }
 
     @Deactivate
@@ -116,6 +142,36 @@ public final class PipelineEngine implements PipelineRunner {
     /** Validates and starts a pipeline; {@code resumeDir}: go on with the interrupted run in that directory. */
     private Job start(Path file, RunOptions options, ProgressListener listener, Path resumeDir) throws PipelineException {
         requireRightBlas();
+        EngineConfig settings = config.get();
+        admit(settings);
+        try {
+            return start(file, options, listener, resumeDir, settings);
+        } finally {
+            synchronized (this) {
+                starting--;
+            }
+        }
+    }
+
+    /** Refuses a job beyond the concurrent job limit, counting those admitted that are still starting. */
+    private synchronized void admit(EngineConfig settings) throws PipelineException {
+        List<String> running = jobs.stream().filter(j -> !j.status().finished()).map(PipelineJob::id).toList();
+        int limit = settings.maxConcurrentJobs();
+        if (limit > 0 && running.size() + starting >= limit) {
+            throw new PipelineException(EngineConfig.PID + ": maxConcurrentJobs is " + limit + " and "
+                    + (running.size() + starting) + " job(s) are running or starting (" + String.join(", ", running)
+                    + "); wait for one to end, or raise maxConcurrentJobs in " + configFile());
+        }
+        starting++;
+    }
+
+    private String configFile() {
+        String file = config.settings().file();
+        return file != null ? file : EngineConfig.PID + ".cfg.json";
+    }
+
+    private Job start(Path file, RunOptions options, ProgressListener listener, Path resumeDir, EngineConfig settings)
+            throws PipelineException {
         PipelineFile pipeline = PipelineFile.read(file);
         DataSource source = null;
         ServiceReference<DataSource> sourceRef = sources.find(pipeline.dataSource).orElseThrow(() -> new PipelineException(
@@ -135,8 +191,8 @@ public final class PipelineEngine implements PipelineRunner {
             data = source.load(pipeline.dataFields(dataDir));
             List<DenseLayer> encoders = new ArrayList<>();
             List<DenseLayer> decoders = new ArrayList<>();
-            List<Map<String, Object>> resolvedStages = validateStages(file, pipeline, stageSpecs, data, options, encoders,
-                    decoders);
+            List<Map<String, Object>> resolvedStages = validateStages(file, pipeline, stageSpecs, data, options,
+                    settings.checkpointEvery(), encoders, decoders);
             FineTuneSection fineTune = null;
             FineTuneStep.Labelled labelled = null;
             Map<String, Object> resolvedFineTune = null;
@@ -166,9 +222,11 @@ public final class PipelineEngine implements PipelineRunner {
                     : options.outDir() != null
                     ? RunDirectory.create(workingDir.resolve(options.outDir()).normalize(), pipeline.name,
                             Json.toJson(resolved), id)
-                    : RunDirectory.createUnder(workingDir.resolve("runs"), pipeline.name, Json.toJson(resolved), id);
+                    : RunDirectory.createUnder(workingDir.resolve(settings.runsDir()), pipeline.name, Json.toJson(resolved),
+                            id);
             PipelineJob job = new PipelineJob(id, pipeline, stageSpecs, data, run, listener, bundles, providers,
                     regularizers);
+            job.swapTimeout(settings.swapTimeoutSeconds());
             if (fineTune != null) {
                 job.fineTuneAfterStages(fineTune, tuners, labelled);
             }
@@ -211,10 +269,11 @@ public final class PipelineEngine implements PipelineRunner {
 
     /**
      * Creates each stage once with the real input sizes to check its fields (unknown, mistyped, out of range)
-     * and applies {@code --epochs}; returns the resolved stage specs for pipeline.json.
+     * and applies {@code --epochs} and the default {@code checkpointEvery} (to a trainable stage that sets none);
+     * returns the resolved stage specs for pipeline.json.
      */
     private List<Map<String, Object>> validateStages(Path file, PipelineFile pipeline, List<Map<String, Object>> specs,
-            Dataset data, RunOptions options, List<DenseLayer> encoders, List<DenseLayer> decoders)
+            Dataset data, RunOptions options, int checkpointEvery, List<DenseLayer> encoders, List<DenseLayer> decoders)
             throws PipelineException {
         List<Map<String, Object>> resolved = new ArrayList<>();
         int inputSize = data.train().cols();
@@ -248,8 +307,15 @@ public final class PipelineEngine implements PipelineRunner {
                         checkTrainControl(file, i, type, stage, TrainControl.read(spec), data);
                     }
                     spec.rejectUnknownFields();
-                    if (pass == 0 && stage.trainable() && options.epochsOverride() > 0) {
-                        overrideEpochs(raw, options.epochsOverride());
+                    boolean defaultCheckpoints = checkpointEvery > 0 && !(raw.get("train") instanceof Map<?, ?> t
+                            && t.containsKey("checkpointEvery"));
+                    if (pass == 0 && stage.trainable() && (options.epochsOverride() > 0 || defaultCheckpoints)) {
+                        if (options.epochsOverride() > 0) {
+                            setTrain(raw, "epochs", (long) options.epochsOverride());
+                        }
+                        if (defaultCheckpoints) {
+                            setTrain(raw, "checkpointEvery", (long) checkpointEvery);
+                        }
                         continue;
                     }
                     stageResolved = spec.resolved();
@@ -359,11 +425,11 @@ public final class PipelineEngine implements PipelineRunner {
     }
 
     @SuppressWarnings("unchecked")
-    private static void overrideEpochs(Map<String, Object> raw, int epochs) {
+    private static void setTrain(Map<String, Object> raw, String key, Object value) {
         Object train = raw.get("train");
         Map<String, Object> t = train instanceof Map<?, ?> m ? new LinkedHashMap<>((Map<String, Object>) m)
                 : new LinkedHashMap<>();
-        t.put("epochs", (long) epochs);
+        t.put(key, value);
         raw.put("train", t);
     }
 

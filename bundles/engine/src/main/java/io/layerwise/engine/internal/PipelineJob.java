@@ -54,6 +54,7 @@ final class PipelineJob implements Job, Runnable {
     private boolean resuming;
     /** Set once a stage's provider went away and another took over. */
     private boolean swapped;
+    private long swapTimeoutSeconds = 60;
     /** The provider of the stage in training, watched between minibatches. */
     private volatile ServiceReference<StageProvider> currentProvider;
     private volatile JobStatus status;
@@ -422,7 +423,7 @@ final class PipelineJob implements Job, Runnable {
 
     private void logProviderGone(int index, String type, String bundle, String version, String when) {
         log("stage " + (index + 1) + " (" + type + "): its provider " + bundle + " " + version + " went away " + when
-                + "; waiting up to " + swapTimeoutSeconds() + " s for a provider of \"" + type
+                + "; waiting up to " + swapTimeoutSeconds + " s for a provider of \"" + type
                 + "\" to go on from the last checkpoint");
     }
 
@@ -487,19 +488,14 @@ final class PipelineJob implements Job, Runnable {
                 .run(train, test, pipeline.seed + index, history, from);
     }
 
-    /** Seconds a job waits for a stage type's provider to come back: framework property layerwise.swap.timeout.seconds. */
-    private long swapTimeoutSeconds() {
-        String p = bundles.getProperty("layerwise.swap.timeout.seconds");
-        try {
-            return p == null ? 60 : Math.max(0, Long.parseLong(p.trim()));
-        } catch (NumberFormatException e) {
-            return 60;
-        }
+    /** Seconds this job waits for a stage type's provider to come back (the engine's swapTimeoutSeconds). */
+    void swapTimeout(long seconds) {
+        swapTimeoutSeconds = seconds;
     }
 
     /** Waits (bounded) for a provider of {@code type}; the job fails naming the checkpoint to resume from if none comes. */
     private ServiceReference<StageProvider> awaitProvider(int index, String type) throws StageFailure, Cancelled {
-        long timeout = swapTimeoutSeconds();
+        long timeout = swapTimeoutSeconds;
         long deadline = System.nanoTime() + timeout * 1_000_000_000L;
         while (true) {
             var ref = providers.find(type);

@@ -79,7 +79,7 @@ public final class LayerwiseCommands {
 
     @Descriptor("run a pipeline; prints a line per epoch and fails with the reason if the run fails")
     public String run(
-            @Descriptor("run directory (default runs/<name>-<yyyyMMdd-HHmmss>)")
+            @Descriptor("run directory (default <runsDir>/<name>-<yyyyMMdd-HHmmss>; runsDir: runs, io.layerwise.engine)")
             @Parameter(names = {"-o", "--out"}, absentValue = PathFlag.ABSENT) String out,
             @Descriptor("epochs for every trainable stage, overriding the pipeline (0 keeps it)")
             @Parameter(names = {"-e", "--epochs"}, absentValue = "0") int epochs,
