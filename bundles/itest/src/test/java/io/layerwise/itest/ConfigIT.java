@@ -31,6 +31,7 @@ import org.junit.jupiter.api.io.TempDir;
 class ConfigIT {
     static final String ENGINE = "io.layerwise.engine";
     static final String MNIST = "io.layerwise.data.mnist";
+    static final String FILES = "io.layerwise.data.files";
 
     Path work;
     Path config;
@@ -208,8 +209,25 @@ class ConfigIT {
         assertEquals(List.of(), list(empty), "nothing was written there");
     }
 
+    /** The csv source's relative file names start at the configured dir, changed while the framework runs. */
     @Test
     @Order(8)
+    void theTableSourcesResolveRelativeFileNamesFromTheConfiguredDirectory() throws Exception {
+        Path tables = Files.createDirectories(work.resolve("tables"));
+        Files.writeString(tables.resolve("t.csv"), "0.1,0.9\n0.8,0.2\n0.3,0.7\n");
+        Path p = PlatformIT.pipeline(work, "table", "{\"name\": \"table\", \"data\": {\"source\": \"csv\","
+                + " \"train\": \"t.csv\"}, \"stages\": [{\"type\": \"pca\", \"components\": 1}]}");
+        Shell.Result before = Shell.exec(platform, "layerwise:run --out " + work.resolve("table-1") + " " + p);
+        assertTrue(before.err().contains(work.resolve("t.csv") + ": no such file"), before.all());
+        write(FILES, "{\"dir\": \"tables\"}");
+        await(FILES, "dir", "tables");
+        Shell.Result after = Shell.exec(platform, "layerwise:run --out " + work.resolve("table-2") + " " + p);
+        assertEquals(0, after.exitCode(), after.all());
+        Files.delete(config.resolve(FILES + ".cfg.json"));
+    }
+
+    @Test
+    @Order(9)
     void deletingAFileBringsBackTheDefaults() throws Exception {
         Files.delete(config.resolve(ENGINE + ".cfg.json"));
         await(ENGINE, "maxConcurrentJobs", "0");
@@ -217,7 +235,7 @@ class ConfigIT {
     }
 
     @Test
-    @Order(9)
+    @Order(10)
     void theLauncherReadsTheShippedFilesAndAnOldFrameworkPropertyStillWorksWithANote() throws Exception {
         Path cwd = Files.createDirectories(work.resolve("launch"));
         Process p = Launcher.start(cwd, data, Map.of("LAYERWISE_JAVA_OPTS",

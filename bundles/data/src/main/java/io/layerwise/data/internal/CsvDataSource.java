@@ -1,5 +1,8 @@
 package io.layerwise.data.internal;
 
+import io.layerwise.api.config.Configured;
+import io.layerwise.api.config.Settings;
+import io.layerwise.api.config.TypedConfig;
 import io.layerwise.api.data.DataSource;
 import io.layerwise.api.data.Dataset;
 import io.layerwise.api.data.FloatMatrix;
@@ -10,18 +13,26 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Locale;
+import java.util.Map;
 import org.osgi.framework.BundleContext;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Modified;
+import org.osgi.service.metatype.annotations.Designate;
 
 /**
  * The {@code csv} data source: a lab's own table, one sample per line, with an optional label column (classes by
  * number or name, or a continuous value), an optional held-out file or seeded held-out share, per-column scaling
  * fitted on the training rows, and an optional image shape.
  */
-@Component(service = DataSource.class, property = DataSource.NAME + "=csv")
-public final class CsvDataSource implements DataSource {
-    private Path cwd = Path.of("").toAbsolutePath();
+@Designate(ocd = TableFilesConfig.class)
+@Component(service = {DataSource.class, Configured.class}, property = DataSource.NAME + "=csv",
+        configurationPid = TableFilesConfig.PID)
+public final class CsvDataSource implements DataSource, Configured {
+    private final TypedConfig<TableFilesConfig> config = TypedConfig.of(TableFilesConfig.PID, TableFilesConfig.class,
+            line -> System.err.println("layerwise: " + line));
+    private volatile Path cwd = Path.of("").toAbsolutePath();
+    private BundleContext context;
 
     public CsvDataSource() {
     }
@@ -32,11 +43,23 @@ public final class CsvDataSource implements DataSource {
     }
 
     @Activate
-    void activate(BundleContext context) {
-        String c = context.getProperty(MnistDataSource.CWD);
-        if (c != null && !c.isBlank()) {
-            cwd = Path.of(c);
-        }
+    void activate(BundleContext context, Map<String, Object> properties) {
+        this.context = context;
+        modified(properties);
+    }
+
+    /** The configured directory, against the user's working directory: where relative file names start. */
+    @Modified
+    void modified(Map<String, Object> properties) {
+        TableFilesConfig c = config.update(properties, context::getProperty);
+        String w = context.getProperty(MnistDataSource.CWD);
+        Path working = w == null || w.isBlank() ? Path.of("").toAbsolutePath() : Path.of(w);
+        cwd = working.resolve(c.dir()).normalize();
+    }
+
+    @Override
+    public Settings settings() {
+        return config.settings();
     }
 
     @Override

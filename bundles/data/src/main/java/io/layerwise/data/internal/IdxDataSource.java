@@ -1,5 +1,6 @@
 package io.layerwise.data.internal;
 
+import io.layerwise.api.config.TypedConfig;
 import io.layerwise.api.data.DataSource;
 import io.layerwise.api.data.Dataset;
 import io.layerwise.api.data.FloatMatrix;
@@ -8,17 +9,23 @@ import io.layerwise.api.spec.SpecException;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.Map;
 import org.osgi.framework.BundleContext;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Modified;
 
 /**
  * The {@code idx} data source: any IDX image set (Fashion-MNIST, EMNIST, a lab's own), unsigned bytes (read as
  * {@code v / 255}) or float32, with optional label files and per-column scaling fitted on the training rows.
  */
-@Component(service = DataSource.class, property = DataSource.NAME + "=idx")
+// configured by the PID that CsvDataSource designates (one designate per PID), and listed by layerwise:config there
+@Component(service = DataSource.class, property = DataSource.NAME + "=idx", configurationPid = TableFilesConfig.PID)
 public final class IdxDataSource implements DataSource {
-    private Path cwd = Path.of("").toAbsolutePath();
+    private final TypedConfig<TableFilesConfig> config = TypedConfig.of(TableFilesConfig.PID, TableFilesConfig.class,
+            line -> System.err.println("layerwise: " + line));
+    private volatile Path cwd = Path.of("").toAbsolutePath();
+    private BundleContext context;
 
     public IdxDataSource() {
     }
@@ -29,11 +36,18 @@ public final class IdxDataSource implements DataSource {
     }
 
     @Activate
-    void activate(BundleContext context) {
-        String c = context.getProperty(MnistDataSource.CWD);
-        if (c != null && !c.isBlank()) {
-            cwd = Path.of(c);
-        }
+    void activate(BundleContext context, Map<String, Object> properties) {
+        this.context = context;
+        modified(properties);
+    }
+
+    /** The configured directory, against the user's working directory: where relative file names start. */
+    @Modified
+    void modified(Map<String, Object> properties) {
+        TableFilesConfig c = config.update(properties, context::getProperty);
+        String w = context.getProperty(MnistDataSource.CWD);
+        Path working = w == null || w.isBlank() ? Path.of("").toAbsolutePath() : Path.of(w);
+        cwd = working.resolve(c.dir()).normalize();
     }
 
     /** The section's files; paths relative to {@code dir} (default: the working directory). */
