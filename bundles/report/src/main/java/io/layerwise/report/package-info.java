@@ -3,7 +3,7 @@
  * the epochs, reconstructions, the latent scatter, loss curves, and {@code report.html}, which shows them all.
  */
 @Export
-@Version("1.0.0")
+@Version("1.1.0")
 package io.layerwise.report;
 
 import org.osgi.annotation.bundle.Export;

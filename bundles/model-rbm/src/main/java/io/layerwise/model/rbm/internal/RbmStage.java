@@ -22,9 +22,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
+import java.util.function.Consumer;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 
 /**
@@ -39,7 +39,10 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
  * {@code min(N, heldOut)} training rows; it grows as the model over-fits;</li>
  * <li>{@code pseudoLogLikelihood} (Bernoulli only): the stochastic estimate of Theano's tutorial and scikit-learn,
  * mean over rows of {@code n log sigm(F(v~) - F(v))}, where {@code v} is the row rounded to {0, 1} and {@code v~}
- * flips one bit drawn per row (the same bits every epoch, so that epochs compare).</li>
+ * flips one bit drawn per row (the same bits every epoch, so that epochs compare);</li>
+ * <li>after the last epoch, and whenever a restored model is evaluated ({@code layerwise:eval}):
+ * {@code testLogLikelihoodAIS} with {@code log Z} by annealed importance sampling ({@link TestLikelihood}, {@link Ais};
+ * the {@code ais} field sets runs and temperatures, {@code "runs": 0} skips it).</li>
  * </ul>
  * Its {@link #trainingState()}: the optimizer under {@code optimizer.}, the Gibbs sampler's generator under
  * {@code sampler.}, PCD's chains ({@code chains.started}, 0 or 1, and once started {@code chains.h}, chains x hidden)
@@ -47,10 +50,8 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
  * generators of their own, seeded afresh at each call, so they carry nothing between epochs.
  */
 final class RbmStage implements Stage {
-    /** samples.png: this many chains, a row of them every {@code sampleEvery} Gibbs steps, {@link #SAMPLE_ROWS} rows. */
-    static final int SAMPLE_CHAINS = 10;
-    static final int SAMPLE_ROWS = 10;
     private static final long PICTURE_SALT = 0x5eed_5a3b1e5L;
+    private static final long AIS_SALT = 0x3c6e_f372_fe94_f82bL;
     private static final long PLL_SALT = 0x9e37_79b9_7f4a_7c15L;
     static final String SAMPLER = "sampler.";
     static final String CHAINS_STARTED = "chains.started";
@@ -63,12 +64,21 @@ final class RbmStage implements Stage {
     private final Sampler sampler;
     private final PersistentChains chains;
     private final Map<Integer, GibbsBuffers> buffers = new HashMap<>();
+    private final Consumer<String> log;
     private Minibatches train;
+    /** The training rows' column means, for the base model of the likelihood estimate. */
+    private double[] columnMeans;
 
     /** @param seed initialises {@code W} and seeds the Gibbs sampler */
     RbmStage(RbmSpec spec, long seed) {
+        this(spec, seed, message -> { });
+    }
+
+    /** @param log takes what the stage tells the run's log (the likelihood estimate's time and spread) */
+    RbmStage(RbmSpec spec, long seed, Consumer<String> log) {
         this.spec = spec;
         this.seed = seed;
+        this.log = log;
         this.rbm = Rbm.initialise(spec.visible(), spec.hidden(), spec.units(), spec.initStd(), seed, DataType.FLOAT);
         this.optimizer = spec.training().optimizer().create(rbm.parameters());
         this.sampler = new Sampler(seed);
@@ -83,7 +93,7 @@ final class RbmStage implements Stage {
      */
     static RbmStage create(RbmSpec spec, Spec json, StageContext context) {
         context.reserve(RbmMemory.estimate(spec, json, context.rows()));
-        return new RbmStage(spec, context.seed());
+        return new RbmStage(spec, context.seed(), context::log);
     }
 
     RbmSpec spec() {
@@ -129,6 +139,7 @@ final class RbmStage implements Stage {
         checkWidth(data, "training data");
         releaseTraining();
         train = new Minibatches(data, spec.training().batch());
+        columnMeans = TestLikelihood.columnMeans(data);
         return train.count();
     }
 
@@ -169,6 +180,16 @@ final class RbmStage implements Stage {
         }
         if (spec.units() == VisibleUnits.BERNOULLI && n > 0) {
             metrics.put("pseudoLogLikelihood", pseudoLogLikelihood(heldOut));
+        }
+        if (spec.ais().enabled() && n > 0 && (optimizer.epoch() < 0 || optimizer.epoch() + 1 >= epochs())) {
+            if (columnMeans == null || train.size() == 0) {
+                log.accept("rbm: no testLogLikelihoodAIS: no training rows to build the base model from");
+            } else {
+                try (Sampler s = new Sampler(seed ^ AIS_SALT)) {
+                    metrics.putAll(TestLikelihood.metrics(rbm, columnMeans, spec.ais(), heldOut, seed, s,
+                            this::freeEnergies, log));
+                }
+            }
         }
         for (Penalty p : spec.penalties()) {
             metrics.putAll(p.epochMetrics());
@@ -242,42 +263,15 @@ final class RbmStage implements Stage {
         return parameter("W", rbm.weights(), inputSize(), outputSize());
     }
 
-    /**
-     * {@code samples}: {@link #SAMPLE_CHAINS} Gibbs chains started at the first held-out rows, one grid column each;
-     * grid row {@code r} shows {@code E[v|h]} after {@code (r + 1) * sampleEvery} steps of
-     * {@code h ~ p(h|v)}, {@code v ~ p(v|h)} (the figure of the Theano RBM tutorial). Drawn with a generator of its
-     * own, so that drawing it does not change training.
-     */
+    /** {@code samples}: see {@link SamplesPicture}. Drawn with a generator of its own, so that drawing changes no training. */
     @Override
     public List<Picture> pictures(FloatMatrix heldOut) {
-        if (spec.sampleEvery() == 0 || heldOut.rows() == 0 || heldOut.cols() != inputSize()) {
+        if (spec.sampleSteps().isEmpty() || heldOut.rows() == 0 || heldOut.cols() != inputSize()) {
             return List.of();
         }
-        return List.of(samples(heldOut, spec.sampleEvery()));
-    }
-
-    /** The samples picture with {@code every} Gibbs steps between its rows. */
-    Picture samples(FloatMatrix heldOut, int every) {
-        int count = Math.min(SAMPLE_CHAINS, heldOut.rows());
-        int n = inputSize();
-        float[] tiles = new float[SAMPLE_ROWS * count * n];
-        try (Sampler s = new Sampler(seed ^ PICTURE_SALT);
-                INDArray v = Matrices.upload(heldOut.rows(0, count));
-                INDArray h = Nd4j.createUninitialized(DataType.FLOAT, count, outputSize());
-                INDArray mean = v.ulike();
-                INDArray scratch = v.ulike()) {
-            for (int row = 0; row < SAMPLE_ROWS; row++) {
-                for (int step = 0; step < every; step++) {
-                    rbm.hiddenProbabilities(v, h);
-                    s.bernoulli(h, h);
-                    rbm.visibleMean(h, mean);
-                    spec.units().sample(mean, v, s, scratch);
-                }
-                float[] m = Matrices.values(mean);
-                System.arraycopy(m, 0, tiles, row * count * n, m.length);
-            }
+        try (Sampler s = new Sampler(seed ^ PICTURE_SALT)) {
+            return List.of(SamplesPicture.draw(rbm, heldOut, spec.sampleSteps(), s));
         }
-        return new Picture("samples", new FloatMatrix(SAMPLE_ROWS * count, n, tiles), count, spec.units().scaling());
     }
 
     @Override
@@ -350,6 +344,7 @@ final class RbmStage implements Stage {
     @Override
     public void close() {
         releaseTraining();
+        columnMeans = null;
         buffers.values().forEach(GibbsBuffers::close);
         buffers.clear();
         optimizer.close();
