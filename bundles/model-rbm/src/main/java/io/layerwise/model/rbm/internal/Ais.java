@@ -1,11 +1,13 @@
 package io.layerwise.model.rbm.internal;
 
+import io.layerwise.core.nn.Level1;
 import io.layerwise.core.nn.Level3;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.impl.scalar.ScalarMultiplication;
 import org.nd4j.linalg.api.ops.impl.transforms.strict.Sigmoid;
-import org.nd4j.linalg.api.ops.impl.transforms.strict.SoftPlus;
+import org.nd4j.linalg.api.ops.impl.transforms.strict.Expm1;
+import org.nd4j.linalg.api.ops.impl.transforms.strict.Log1p;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
@@ -21,9 +23,10 @@ import org.nd4j.linalg.factory.Nd4j;
  * Each of M runs draws {@code v ~ p_A}, then for k = 1..K adds {@code log p*_{b_k}(v) - log p*_{b_{k-1}}(v)} to its
  * log weight and (k < K) moves {@code v} by one Gibbs step that leaves {@code p_{b_k}} invariant:
  * {@code h ~ sigm(b_k u)}, {@code v ~ p(v | (1-b_k) a + b_k (bv + W h))}. Then
- * {@code log Z_B = log Z_A + log mean_m exp(log w_m)}. The products are float32 GEMMs; each step's weight increment is
- * formed in float64 ({@code softplus(b_k u) - softplus(b_{k-1} u)} of the same float32 {@code u}) and summed on the heap,
- * so rounding does not pile up over thousands of temperatures. Being the log of an unbiased estimate of {@code Z},
+ * {@code log Z_B = log Z_A + log mean_m exp(log w_m)}. Each step's increment is formed as a difference, not as two
+ * large log densities subtracted ({@code log1p(sigm(b_{k-1} u) expm1((b_k - b_{k-1}) u))} per hidden unit), so float32
+ * keeps its relative precision, and the increments are summed on the heap in float64: rounding does not pile up over
+ * thousands of temperatures. Being the log of an unbiased estimate of {@code Z},
  * the result is low on average (Jensen), and so a log-likelihood from it is high: more temperatures shrink the gap.
  */
 final class Ais {
@@ -125,42 +128,37 @@ final class Ais {
         DataType type = w.dataType();
         try (INDArray base = Nd4j.create(a, new long[] {1, n}, type);
                 INDArray diff = rbm.visibleBias().sub(base); // bv - a
-                INDArray mix = base.dup();
                 INDArray onesM = Nd4j.ones(type, m, 1);
+                INDArray onesH = Nd4j.ones(type, hidden, 1);
                 INDArray v = Nd4j.createUninitialized(type, m, n);
                 INDArray scratch = v.ulike();
                 INDArray u = Nd4j.createUninitialized(type, m, hidden);
                 INDArray h = u.ulike();
-                INDArray g = Nd4j.createUninitialized(type, m, 1);
-                INDArray ud = Nd4j.createUninitialized(DataType.DOUBLE, m, hidden);
-                INDArray hi = ud.ulike();
-                INDArray lo = ud.ulike();
-                INDArray onesH = Nd4j.ones(DataType.DOUBLE, hidden, 1);
-                INDArray sums = Nd4j.createUninitialized(DataType.DOUBLE, m, 1)) {
-            // the part of the visible term that does not depend on v: (|a|^2 - |bv|^2) / 2 for Gaussian units
+                INDArray e = u.ulike();
+                INDArray sums = Nd4j.createUninitialized(type, m, 1)) {
+            // the part of the visible term's slope in b that does not depend on v: (|a|^2 - |bv|^2) / 2 (Gaussian)
             double constant = units == VisibleUnits.GAUSSIAN
-                    ? 0.5 * (base.mmul(base.transpose()).getDouble(0) - rbm.visibleBias().mmul(rbm.visibleBias()
-                            .transpose()).getDouble(0))
-                    : 0;
+                    ? 0.5 * (Level1.dot(base, base) - Level1.dot(rbm.visibleBias(), rbm.visibleBias())) : 0;
             Level3.gemm(onesM, base, v, false, false, 1.0, 0.0); // v ~ p_A
             units.meanInPlace(v);
             units.sample(v, v, sampler, scratch);
             for (int k = 1; k <= b.length - 1; k++) {
+                double db = b[k] - b[k - 1];
                 Level3.gemm(onesM, rbm.hiddenBias(), u, false, false, 1.0, 0.0);
                 Level3.gemm(v, w, u, false, false, 1.0, 1.0); // u = v W + bh
-                Level3.gemm(v, diff, g, false, true, 1.0, 0.0); // v.(bv - a): the visible term's slope in b
-                ud.assign(u);
-                Nd4j.exec(new ScalarMultiplication(ud, null, hi, b[k]));
-                Nd4j.exec(new SoftPlus(hi, hi));
-                Nd4j.exec(new ScalarMultiplication(ud, null, lo, b[k - 1]));
-                Nd4j.exec(new SoftPlus(lo, lo));
-                hi.subi(lo);
-                Level3.gemm(hi, onesH, sums, false, false, 1.0, 0.0);
+                // softplus(b_k u) - softplus(b_{k-1} u) = log1p(sigm(b_{k-1} u) expm1((b_k - b_{k-1}) u)): exact, and
+                // accurate to float32's relative precision however small it is (sigm and expm1 never nearly cancel)
+                Nd4j.exec(new ScalarMultiplication(u, null, h, b[k - 1]));
+                Nd4j.exec(new Sigmoid(h, h));
+                Nd4j.exec(new ScalarMultiplication(u, null, e, db));
+                Nd4j.exec(new Expm1(e, e));
+                h.muli(e);
+                Nd4j.exec(new Log1p(h, h));
+                Level3.gemm(h, onesH, sums, false, false, 1.0, 0.0);
+                Level3.gemm(v, diff, sums, false, true, db, 1.0); // + (b_k - b_{k-1}) v.(bv - a)
                 double[] s = sums.toDoubleVector();
-                double[] slope = g.toDoubleVector();
-                double db = b[k] - b[k - 1];
                 for (int r = 0; r < m; r++) {
-                    logW[r] += s[r] + db * (slope[r] + constant);
+                    logW[r] += s[r] + db * constant;
                 }
                 if (k == b.length - 1) {
                     break;
@@ -168,8 +166,8 @@ final class Ais {
                 Nd4j.exec(new ScalarMultiplication(u, null, h, b[k])); // h ~ sigm(b_k u)
                 Nd4j.exec(new Sigmoid(h, h));
                 sampler.bernoulli(h, h);
-                mix.assign(diff).muli(b[k]).addi(base); // (1 - b_k) a + b_k bv
-                Level3.gemm(onesM, mix, v, false, false, 1.0, 0.0);
+                Level3.gemm(onesM, base, v, false, false, 1.0, 0.0); // v ~ p(v | (1 - b_k) a + b_k (bv + W h))
+                Level3.gemm(onesM, diff, v, false, false, b[k], 1.0);
                 Level3.gemm(h, w, v, false, true, b[k], 1.0);
                 units.meanInPlace(v);
                 units.sample(v, v, sampler, scratch);
