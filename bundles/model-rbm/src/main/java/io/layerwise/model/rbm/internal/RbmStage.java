@@ -16,16 +16,13 @@ import io.layerwise.core.nn.Minibatches;
 import io.layerwise.core.nn.ParameterLoad;
 import io.layerwise.core.nn.RowChunks;
 import io.layerwise.core.optim.Optimizer;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.SplittableRandom;
 import java.util.function.Consumer;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.indexing.NDArrayIndex;
 
 /**
  * An RBM stage trained by CD-k or PCD-k ({@link Rbm}) with a minibatch {@link Optimizer} (batch 0 starts an epoch of
@@ -37,9 +34,7 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
  * of the error of {@code v -> p(h|v) -> E[v|h]};</li>
  * <li>{@code freeEnergyGap}: mean {@code F(v)} of the held-out rows minus that of the first
  * {@code min(N, heldOut)} training rows; it grows as the model over-fits;</li>
- * <li>{@code pseudoLogLikelihood} (Bernoulli only): the stochastic estimate of Theano's tutorial and scikit-learn,
- * mean over rows of {@code n log sigm(F(v~) - F(v))}, where {@code v} is the row rounded to {0, 1} and {@code v~}
- * flips one bit drawn per row (the same bits every epoch, so that epochs compare);</li>
+ * <li>{@code pseudoLogLikelihood} (Bernoulli only): see {@link HeldOutMetrics};</li>
  * <li>after the last epoch, and whenever a restored model is evaluated ({@code layerwise:eval}):
  * {@code testLogLikelihoodAIS} with {@code log Z} by annealed importance sampling ({@link TestLikelihood}, {@link Ais};
  * the {@code ais} field sets runs and temperatures, {@code "runs": 0} skips it).</li>
@@ -52,7 +47,6 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
 final class RbmStage implements Stage {
     private static final long PICTURE_SALT = 0x5eed_5a3b1e5L;
     private static final long AIS_SALT = 0x3c6e_f372_fe94_f82bL;
-    private static final long PLL_SALT = 0x9e37_79b9_7f4a_7c15L;
     static final String SAMPLER = "sampler.";
     static final String CHAINS_STARTED = "chains.started";
     static final String CHAINS_H = "chains.h";
@@ -176,7 +170,7 @@ final class RbmStage implements Stage {
         metrics.put(spec.units().testMetric(), loss(heldOut));
         if (train != null && n > 0) {
             int m = (int) Math.min(train.size(), n);
-            metrics.put("freeEnergyGap", mean(freeEnergies(heldOut)) - mean(freeEnergies(train.rows(0, m))));
+            metrics.put("freeEnergyGap", HeldOutMetrics.freeEnergyGap(rbm, heldOut, train.rows(0, m)));
         }
         if (spec.units() == VisibleUnits.BERNOULLI && n > 0) {
             metrics.put("pseudoLogLikelihood", pseudoLogLikelihood(heldOut));
@@ -187,7 +181,7 @@ final class RbmStage implements Stage {
             } else {
                 try (Sampler s = new Sampler(seed ^ AIS_SALT)) {
                     metrics.putAll(TestLikelihood.metrics(rbm, columnMeans, spec.ais(), heldOut, seed, s,
-                            this::freeEnergies, log));
+                            rows -> HeldOutMetrics.freeEnergies(rbm, rows), log));
                 }
             }
         }
@@ -197,54 +191,9 @@ final class RbmStage implements Stage {
         return metrics;
     }
 
-    /** Mean over rows of {@code n log sigm(F(v~) - F(v))}, {@code v} rounded to {0, 1}, one random bit flipped in {@code v~}. */
+    /** See {@link HeldOutMetrics#pseudoLogLikelihood}. */
     double pseudoLogLikelihood(FloatMatrix heldOut) {
-        int n = heldOut.cols();
-        float[] v = new float[heldOut.data().length];
-        for (int i = 0; i < v.length; i++) {
-            v[i] = heldOut.data()[i] >= 0.5f ? 1f : 0f; // Theano's T.round
-        }
-        float[] flipped = v.clone();
-        SplittableRandom bits = new SplittableRandom(seed ^ PLL_SALT);
-        for (int r = 0; r < heldOut.rows(); r++) {
-            int i = r * n + bits.nextInt(n);
-            flipped[i] = 1f - flipped[i];
-        }
-        double[] f = freeEnergies(new FloatMatrix(heldOut.rows(), n, v));
-        double[] fFlipped = freeEnergies(new FloatMatrix(heldOut.rows(), n, flipped));
-        double sum = 0;
-        for (int r = 0; r < f.length; r++) {
-            sum -= n * softplus(f[r] - fFlipped[r]); // log sigm(x) = -softplus(-x)
-        }
-        return sum / f.length;
-    }
-
-    private static double softplus(double x) {
-        return x > 0 ? x + Math.log1p(Math.exp(-x)) : Math.log1p(Math.exp(x));
-    }
-
-    private static double mean(double[] values) {
-        return Arrays.stream(values).sum() / values.length;
-    }
-
-    private double[] freeEnergies(FloatMatrix m) {
-        INDArray all = Matrices.upload(m);
-        try {
-            return freeEnergies(all);
-        } finally {
-            all.close();
-        }
-    }
-
-    private double[] freeEnergies(INDArray all) {
-        int n = (int) all.rows();
-        double[] out = new double[n];
-        for (int from = 0; from < n; from += RowChunks.CHUNK) {
-            int to = Math.min(from + RowChunks.CHUNK, n);
-            double[] f = rbm.freeEnergy(rows(all, from, to));
-            System.arraycopy(f, 0, out, from, f.length);
-        }
-        return out;
+        return HeldOutMetrics.pseudoLogLikelihood(rbm, heldOut, seed);
     }
 
     @Override
@@ -375,10 +324,6 @@ final class RbmStage implements Stage {
             return 0;
         });
         return new FloatMatrix(input.rows(), width, out);
-    }
-
-    private static INDArray rows(INDArray a, int from, int to) {
-        return a.get(NDArrayIndex.interval(from, to), NDArrayIndex.all());
     }
 
     private void checkWidth(FloatMatrix m, String what) {
