@@ -5,11 +5,11 @@ import io.layerwise.api.spec.Spec;
 /**
  * The {@code ais} object of an rbm stage: {@code runs} (M, default {@value #DEFAULT_RUNS}; 0 switches the estimate
  * off) independent annealing runs over {@code temperatures} (K, default {@value #DEFAULT_TEMPERATURES}) inverse
- * temperatures; see {@link Ais}. The defaults take about 20 s for a 784-500 RBM on the 2-core machine.
+ * temperatures; see {@link Ais}. The defaults take about 25 s for a 784-500 RBM on the 2-core machine (docs/rbm.md).
  */
 record AisOptions(int runs, int temperatures) {
     static final int DEFAULT_RUNS = 100;
-    static final int DEFAULT_TEMPERATURES = 10_000;
+    static final int DEFAULT_TEMPERATURES = 5_000;
     static final AisOptions OFF = new AisOptions(0, DEFAULT_TEMPERATURES);
 
     AisOptions {
