@@ -71,10 +71,16 @@ class MnistRbmIT {
         assertTrue(lastLoss < firstLoss, "training reconstruction CE falls: " + firstLoss + " -> " + lastLoss);
         assertTrue(metrics.get("freeEnergyGap").getAsDouble() > 0, "held-out digits have the higher free energy");
         assertTrue(metrics.get("pseudoLogLikelihood").getAsDouble() < 0);
+        // the AIS likelihood after the last epoch only: binarised test digits, between the base-rate model's
+        // (about -200 nats) and the published -86 of a 500-hidden CD-25 RBM on all of MNIST
+        double ll = metrics.get("testLogLikelihoodAIS").getAsDouble();
+        assertTrue(ll > -160 && ll < -80, "test log-likelihood " + ll);
+        assertTrue(metrics.get("aisEffectiveRuns").getAsDouble() > 10, metrics.toString());
+        assertFalse(epochs.get(3).getAsJsonObject().getAsJsonObject("metrics").has("testLogLikelihoodAIS"));
         Path stageDir = out.resolve("stage-1-rbm");
         BufferedImage samples = ImageIO.read(stageDir.resolve("samples.png").toFile());
-        assertEquals(10 * 28 + 9, samples.getWidth(), "10 chains");
-        assertEquals(10 * 28 + 9, samples.getHeight(), "10 rows, one every 1,000 Gibbs steps");
+        assertEquals(100 + 2 * (10 * 28 + 9) + 4, samples.getWidth(), "labels, then 10 chains at twice their size");
+        assertEquals(5 * (2 * 28 + 4) + 4, samples.getHeight(), "the test digits, then after 1, 10, 100, 1,000 steps");
         assertTrue(Files.exists(stageDir.resolve("filters.png")));
         assertEquals(4L * (784 * 500 + 500 + 784), Files.size(stageDir.resolve("params.bin")));
     }
@@ -95,7 +101,11 @@ class MnistRbmIT {
                 .get("testReconstructionCE").getAsDouble();
         assertTrue(Double.isFinite(ce) && ce > 0, "second stage CE " + ce);
         assertTrue(Files.exists(out.resolve("stage-2-rbm/filters.png")));
-        assertFalse(Files.exists(out.resolve("stage-2-rbm/samples.png")), "sampleEvery 0 on the second stage");
+        assertFalse(Files.exists(out.resolve("stage-2-rbm/samples.png")), "sampleSteps [] on the second stage");
+        assertTrue(stages.get(0).getAsJsonObject().getAsJsonArray("epochs").get(0).getAsJsonObject()
+                .getAsJsonObject("metrics").has("testLogLikelihoodAIS"), "the first stage's last epoch");
+        assertFalse(second.getAsJsonArray("epochs").get(0).getAsJsonObject().getAsJsonObject("metrics")
+                .has("testLogLikelihoodAIS"), "ais.runs 0 on the second stage");
     }
 
     @Test
@@ -108,6 +118,9 @@ class MnistRbmIT {
         double first = epochs.get(0).getAsJsonObject().getAsJsonObject("metrics").get("testReconstructionSE").getAsDouble();
         double second = epochs.get(1).getAsJsonObject().getAsJsonObject("metrics").get("testReconstructionSE").getAsDouble();
         assertTrue(second < first, "held-out squared error falls: " + first + " -> " + second);
+        double density = epochs.get(1).getAsJsonObject().getAsJsonObject("metrics").get("testLogLikelihoodAIS")
+                .getAsDouble();
+        assertTrue(Double.isFinite(density), "Gaussian units: a log density of the whitened digits, " + density);
         JsonObject resolved = JsonParser.parseString(Files.readString(out.resolve("pipeline.json"))).getAsJsonObject()
                 .getAsJsonArray("stages").get(1).getAsJsonObject();
         assertEquals("gaussian", resolved.get("visible").getAsString(), "real-valued input picks Gaussian visible units");

@@ -1,10 +1,6 @@
 package io.layerwise.report;
 
 import io.layerwise.api.data.FloatMatrix;
-import java.awt.Color;
-import java.awt.Graphics2D;
-import java.awt.Image;
-import java.awt.RenderingHints;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -17,10 +13,6 @@ import java.util.List;
  * drawn at twice their size.
  */
 public final class ReconstructionPicture {
-    private static final int SCALE = 2;
-    private static final int LABEL_WIDTH = 100;
-    private static final int GAP = 4;
-
     private ReconstructionPicture() {
     }
 
@@ -53,24 +45,6 @@ public final class ReconstructionPicture {
             }
             strips.add(ImageTiles.render(m.data(), m.rows(), m.cols(), n, tile, n, perTile));
         }
-        int stripW = strips.get(0).getWidth() * SCALE;
-        int stripH = strips.get(0).getHeight() * SCALE;
-        BufferedImage out = new BufferedImage(LABEL_WIDTH + stripW + GAP,
-                strips.size() * (stripH + GAP) + GAP, BufferedImage.TYPE_BYTE_GRAY);
-        Graphics2D g = out.createGraphics();
-        try {
-            g.setColor(Color.WHITE);
-            g.fillRect(0, 0, out.getWidth(), out.getHeight());
-            g.setRenderingHint(RenderingHints.KEY_INTERPOLATION, RenderingHints.VALUE_INTERPOLATION_NEAREST_NEIGHBOR);
-            for (int r = 0; r < strips.size(); r++) {
-                int y = GAP + r * (stripH + GAP);
-                Image scaled = strips.get(r);
-                g.drawImage(scaled, LABEL_WIDTH, y, stripW, stripH, null);
-                Captions.text(g, names.get(r), 4, y + stripH / 2 + 4);
-            }
-        } finally {
-            g.dispose();
-        }
-        return out;
+        return LabelledRows.render(names, strips);
     }
 }

@@ -10,6 +10,7 @@ import io.layerwise.report.Colouring;
 import io.layerwise.report.FilterAnimation;
 import io.layerwise.report.FilterTiles;
 import io.layerwise.report.ImageTiles;
+import io.layerwise.report.LabelledRows;
 import io.layerwise.report.LatentPicture;
 import io.layerwise.report.PngFiles;
 import io.layerwise.report.ReconstructionPicture;
@@ -114,9 +115,11 @@ final class RunPictures {
                 if (m.rows() == 0 || m.cols() == 0) {
                     continue;
                 }
-                PngFiles.write(stageDir.resolve(p.name() + ".png"), ImageTiles.render(m.data(), m.rows(), m.cols(),
-                        m.rows(), TileShape.forLength(m.cols()), Math.min(p.columns(), m.rows()),
-                        p.scaling() == Picture.Scaling.PER_TILE));
+                boolean perTile = p.scaling() == Picture.Scaling.PER_TILE;
+                PngFiles.write(stageDir.resolve(p.name() + ".png"), p.rowLabels().isEmpty()
+                        ? ImageTiles.render(m.data(), m.rows(), m.cols(), m.rows(), TileShape.forLength(m.cols()),
+                                Math.min(p.columns(), m.rows()), perTile)
+                        : LabelledRows.render(m.data(), m.rows(), m.cols(), p.columns(), p.rowLabels(), perTile));
             }
         });
         guard("reconstructions.png of stage " + (index + 1), () -> {

@@ -20,6 +20,8 @@ import org.knowm.xchart.style.markers.SeriesMarkers;
 public final class LossCharts {
     /** Metric names taken for a validation loss, comparable with the training loss on one axis. */
     public static final Set<String> VALIDATION_LOSS = Set.of("val_loss", "valLoss");
+    /** Diagnostics of an estimate, not figures of the model: left out of the panels (an RBM's AIS log Z and spread). */
+    public static final Set<String> NOT_DRAWN = Set.of("aisLogZ", "aisLogWeightStd", "aisEffectiveRuns");
 
     private LossCharts() {
     }
@@ -76,7 +78,8 @@ public final class LossCharts {
                 values.putAll((Map<String, Object>) m);
             }
             for (var me : values.entrySet()) {
-                if (me.getValue() instanceof Number v && Double.isFinite(v.doubleValue())) {
+                if (me.getValue() instanceof Number v && Double.isFinite(v.doubleValue())
+                        && !NOT_DRAWN.contains(me.getKey())) {
                     names.add(me.getKey());
                     metrics.computeIfAbsent(me.getKey(), k -> new ArrayList<>()).add(new double[] {epoch, v.doubleValue()});
                 }

@@ -48,6 +48,19 @@ class LossChartsTest {
     }
 
     @Test
+    void theAisEstimatesDiagnosticsAreLeftOutAndTheLikelihoodDrawnWhereRecorded() {
+        Map<String, Object> history = Map.of("stages", List.of(Map.of("index", 1L, "type", "rbm", "epochs", List.of(
+                epoch(1, 80.0, Map.of("testReconstructionCE", 81.0)),
+                epoch(2, 70.0, new java.util.LinkedHashMap<>(Map.of("testReconstructionCE", 72.0,
+                        "testLogLikelihoodAIS", -140.0, "aisLogZ", 560.0, "aisLogWeightStd", 1.0,
+                        "aisEffectiveRuns", 19.0)))))));
+        XYChart c = LossCharts.charts(history).get(0);
+        assertEquals(java.util.Set.of("training loss", "testReconstructionCE", "testLogLikelihoodAIS"),
+                c.getSeriesMap().keySet());
+        assertEquals(1, c.getSeriesMap().get("testLogLikelihoodAIS").getXData().length, "the last epoch only");
+    }
+
+    @Test
     void heldOutMetricsOfAnotherScaleGetTheRightHandAxis() {
         Map<String, Object> history = Map.of("stages", List.of(Map.of("index", 1L, "type", "rbm", "epochs", List.of(
                 epoch(1, 70.0, Map.of("testReconstructionCE", 72.0, "pseudoLogLikelihood", -90.0, "freeEnergyGap", 1.5))))));

@@ -19,7 +19,10 @@ import org.nd4j.linalg.api.buffer.DataType;
  * larger of a chunk's Gibbs buffers (and its code's copy) and the free energy's work arrays; at most one weight matrix
  * per regularizer;</li>
  * <li>heap: the codes {@link RbmStage#encode} returns, {@code R h}; the rounded and flipped rows of the
- * pseudo-likelihood {@code 2 R n} with their free energies; the block the initial weights are drawn through;</li>
+ * pseudo-likelihood {@code 2 R n} with their free energies, and the binarised rows of the AIS likelihood {@code R n};
+ * the block the initial weights are drawn through;</li>
+ * <li>native, while the AIS likelihood is estimated ({@link Ais}, {@code M} runs), in place of the chunk buffers:
+ * {@code 2 M n + 2 M h} float32 and {@code 3 M h} float64 work values;</li>
  * <li>copies the engine makes: the parameters {@code P}; the optimizer state and PCD's chains.</li>
  * </ul>
  */
@@ -55,16 +58,21 @@ final class RbmMemory {
                     + (spec.units() == VisibleUnits.GAUSSIAN ? MemoryEstimate.floats(c, n) + MemoryEstimate.floats(n) : 0);
             chunk += Math.max(gibbs, freeEnergy);
         }
+        int runs = spec.ais().runs();
+        long ais = runs == 0 ? 0 : 2 * MemoryEstimate.floats(runs, n) + 2 * MemoryEstimate.floats(runs, h)
+                + 6 * MemoryEstimate.floats(runs, h) + 3 * MemoryEstimate.floats(n);
         long pseudoLikelihood = spec.units() == VisibleUnits.BERNOULLI ? 2 * MemoryEstimate.floats(rows, n) + 16L * rows : 0;
         return StageMemory.trainableDense(json, n, h, rows, batch, params, opt, buffers)
                 .nativeArrays("Gibbs buffers (batch " + batch + ")", buffers)
                 .nativeArrays("persistent chains", chains)
                 .nativeArrays("training rows", MemoryEstimate.floats(rows, n))
-                .nativeArrays("rows evaluated or encoded, with their chunk buffers", MemoryEstimate.floats(rows, n) + chunk)
+                .nativeArrays("rows evaluated or encoded, with their chunk buffers or AIS runs",
+                        MemoryEstimate.floats(rows, n) + Math.max(chunk, ais))
                 .nativeArrays("regularizers' work arrays (at most a weight matrix each)", spec.penalties().size() * weights)
                 .heapArrays("codes for the next stage", MemoryEstimate.floats(rows, h)
                         + MemoryEstimate.floats(Math.min(rows, RowChunks.CHUNK), h))
                 .heapArrays("rows of the pseudo-likelihood", pseudoLikelihood)
+                .heapArrays("binarised rows of the AIS likelihood", runs == 0 ? 0 : MemoryEstimate.floats(rows, n))
                 .heapArrays("initial weights, a block at a time", 4L * Math.min(weights / 4, Math.max(NdArrays.DRAW_BLOCK, h)))
                 .parameterCopy(params)
                 .stateCopy((long) opt.stateArrays() * params + chains)

@@ -16,16 +16,13 @@ import io.layerwise.core.nn.Minibatches;
 import io.layerwise.core.nn.ParameterLoad;
 import io.layerwise.core.nn.RowChunks;
 import io.layerwise.core.optim.Optimizer;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.SplittableRandom;
+import java.util.function.Consumer;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
-import org.nd4j.linalg.indexing.NDArrayIndex;
 
 /**
  * An RBM stage trained by CD-k or PCD-k ({@link Rbm}) with a minibatch {@link Optimizer} (batch 0 starts an epoch of
@@ -37,9 +34,10 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
  * of the error of {@code v -> p(h|v) -> E[v|h]};</li>
  * <li>{@code freeEnergyGap}: mean {@code F(v)} of the held-out rows minus that of the first
  * {@code min(N, heldOut)} training rows; it grows as the model over-fits;</li>
- * <li>{@code pseudoLogLikelihood} (Bernoulli only): the stochastic estimate of Theano's tutorial and scikit-learn,
- * mean over rows of {@code n log sigm(F(v~) - F(v))}, where {@code v} is the row rounded to {0, 1} and {@code v~}
- * flips one bit drawn per row (the same bits every epoch, so that epochs compare).</li>
+ * <li>{@code pseudoLogLikelihood} (Bernoulli only): see {@link HeldOutMetrics};</li>
+ * <li>after the last epoch, and whenever a restored model is evaluated ({@code layerwise:eval}):
+ * {@code testLogLikelihoodAIS} with {@code log Z} by annealed importance sampling ({@link TestLikelihood}, {@link Ais};
+ * the {@code ais} field sets runs and temperatures, {@code "runs": 0} skips it).</li>
  * </ul>
  * Its {@link #trainingState()}: the optimizer under {@code optimizer.}, the Gibbs sampler's generator under
  * {@code sampler.}, PCD's chains ({@code chains.started}, 0 or 1, and once started {@code chains.h}, chains x hidden)
@@ -47,11 +45,8 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
  * generators of their own, seeded afresh at each call, so they carry nothing between epochs.
  */
 final class RbmStage implements Stage {
-    /** samples.png: this many chains, a row of them every {@code sampleEvery} Gibbs steps, {@link #SAMPLE_ROWS} rows. */
-    static final int SAMPLE_CHAINS = 10;
-    static final int SAMPLE_ROWS = 10;
     private static final long PICTURE_SALT = 0x5eed_5a3b1e5L;
-    private static final long PLL_SALT = 0x9e37_79b9_7f4a_7c15L;
+    private static final long AIS_SALT = 0x3c6e_f372_fe94_f82bL;
     static final String SAMPLER = "sampler.";
     static final String CHAINS_STARTED = "chains.started";
     static final String CHAINS_H = "chains.h";
@@ -63,12 +58,21 @@ final class RbmStage implements Stage {
     private final Sampler sampler;
     private final PersistentChains chains;
     private final Map<Integer, GibbsBuffers> buffers = new HashMap<>();
+    private final Consumer<String> log;
     private Minibatches train;
+    /** The training rows' column means, for the base model of the likelihood estimate. */
+    private double[] columnMeans;
 
     /** @param seed initialises {@code W} and seeds the Gibbs sampler */
     RbmStage(RbmSpec spec, long seed) {
+        this(spec, seed, message -> { });
+    }
+
+    /** @param log takes what the stage tells the run's log (the likelihood estimate's time and spread) */
+    RbmStage(RbmSpec spec, long seed, Consumer<String> log) {
         this.spec = spec;
         this.seed = seed;
+        this.log = log;
         this.rbm = Rbm.initialise(spec.visible(), spec.hidden(), spec.units(), spec.initStd(), seed, DataType.FLOAT);
         this.optimizer = spec.training().optimizer().create(rbm.parameters());
         this.sampler = new Sampler(seed);
@@ -83,7 +87,7 @@ final class RbmStage implements Stage {
      */
     static RbmStage create(RbmSpec spec, Spec json, StageContext context) {
         context.reserve(RbmMemory.estimate(spec, json, context.rows()));
-        return new RbmStage(spec, context.seed());
+        return new RbmStage(spec, context.seed(), context::log);
     }
 
     RbmSpec spec() {
@@ -129,6 +133,7 @@ final class RbmStage implements Stage {
         checkWidth(data, "training data");
         releaseTraining();
         train = new Minibatches(data, spec.training().batch());
+        columnMeans = TestLikelihood.columnMeans(data);
         return train.count();
     }
 
@@ -165,10 +170,20 @@ final class RbmStage implements Stage {
         metrics.put(spec.units().testMetric(), loss(heldOut));
         if (train != null && n > 0) {
             int m = (int) Math.min(train.size(), n);
-            metrics.put("freeEnergyGap", mean(freeEnergies(heldOut)) - mean(freeEnergies(train.rows(0, m))));
+            metrics.put("freeEnergyGap", HeldOutMetrics.freeEnergyGap(rbm, heldOut, train.rows(0, m)));
         }
         if (spec.units() == VisibleUnits.BERNOULLI && n > 0) {
             metrics.put("pseudoLogLikelihood", pseudoLogLikelihood(heldOut));
+        }
+        if (spec.ais().enabled() && n > 0 && (optimizer.epoch() < 0 || optimizer.epoch() + 1 >= epochs())) {
+            if (columnMeans == null || train.size() == 0) {
+                log.accept("rbm: no testLogLikelihoodAIS: no training rows to build the base model from");
+            } else {
+                try (Sampler s = new Sampler(seed ^ AIS_SALT)) {
+                    metrics.putAll(TestLikelihood.metrics(rbm, columnMeans, spec.ais(), heldOut, seed, s,
+                            rows -> HeldOutMetrics.freeEnergies(rbm, rows), log));
+                }
+            }
         }
         for (Penalty p : spec.penalties()) {
             metrics.putAll(p.epochMetrics());
@@ -176,54 +191,9 @@ final class RbmStage implements Stage {
         return metrics;
     }
 
-    /** Mean over rows of {@code n log sigm(F(v~) - F(v))}, {@code v} rounded to {0, 1}, one random bit flipped in {@code v~}. */
+    /** See {@link HeldOutMetrics#pseudoLogLikelihood}. */
     double pseudoLogLikelihood(FloatMatrix heldOut) {
-        int n = heldOut.cols();
-        float[] v = new float[heldOut.data().length];
-        for (int i = 0; i < v.length; i++) {
-            v[i] = heldOut.data()[i] >= 0.5f ? 1f : 0f; // Theano's T.round
-        }
-        float[] flipped = v.clone();
-        SplittableRandom bits = new SplittableRandom(seed ^ PLL_SALT);
-        for (int r = 0; r < heldOut.rows(); r++) {
-            int i = r * n + bits.nextInt(n);
-            flipped[i] = 1f - flipped[i];
-        }
-        double[] f = freeEnergies(new FloatMatrix(heldOut.rows(), n, v));
-        double[] fFlipped = freeEnergies(new FloatMatrix(heldOut.rows(), n, flipped));
-        double sum = 0;
-        for (int r = 0; r < f.length; r++) {
-            sum -= n * softplus(f[r] - fFlipped[r]); // log sigm(x) = -softplus(-x)
-        }
-        return sum / f.length;
-    }
-
-    private static double softplus(double x) {
-        return x > 0 ? x + Math.log1p(Math.exp(-x)) : Math.log1p(Math.exp(x));
-    }
-
-    private static double mean(double[] values) {
-        return Arrays.stream(values).sum() / values.length;
-    }
-
-    private double[] freeEnergies(FloatMatrix m) {
-        INDArray all = Matrices.upload(m);
-        try {
-            return freeEnergies(all);
-        } finally {
-            all.close();
-        }
-    }
-
-    private double[] freeEnergies(INDArray all) {
-        int n = (int) all.rows();
-        double[] out = new double[n];
-        for (int from = 0; from < n; from += RowChunks.CHUNK) {
-            int to = Math.min(from + RowChunks.CHUNK, n);
-            double[] f = rbm.freeEnergy(rows(all, from, to));
-            System.arraycopy(f, 0, out, from, f.length);
-        }
-        return out;
+        return HeldOutMetrics.pseudoLogLikelihood(rbm, heldOut, seed);
     }
 
     @Override
@@ -242,42 +212,15 @@ final class RbmStage implements Stage {
         return parameter("W", rbm.weights(), inputSize(), outputSize());
     }
 
-    /**
-     * {@code samples}: {@link #SAMPLE_CHAINS} Gibbs chains started at the first held-out rows, one grid column each;
-     * grid row {@code r} shows {@code E[v|h]} after {@code (r + 1) * sampleEvery} steps of
-     * {@code h ~ p(h|v)}, {@code v ~ p(v|h)} (the figure of the Theano RBM tutorial). Drawn with a generator of its
-     * own, so that drawing it does not change training.
-     */
+    /** {@code samples}: see {@link SamplesPicture}. Drawn with a generator of its own, so that drawing changes no training. */
     @Override
     public List<Picture> pictures(FloatMatrix heldOut) {
-        if (spec.sampleEvery() == 0 || heldOut.rows() == 0 || heldOut.cols() != inputSize()) {
+        if (spec.sampleSteps().isEmpty() || heldOut.rows() == 0 || heldOut.cols() != inputSize()) {
             return List.of();
         }
-        return List.of(samples(heldOut, spec.sampleEvery()));
-    }
-
-    /** The samples picture with {@code every} Gibbs steps between its rows. */
-    Picture samples(FloatMatrix heldOut, int every) {
-        int count = Math.min(SAMPLE_CHAINS, heldOut.rows());
-        int n = inputSize();
-        float[] tiles = new float[SAMPLE_ROWS * count * n];
-        try (Sampler s = new Sampler(seed ^ PICTURE_SALT);
-                INDArray v = Matrices.upload(heldOut.rows(0, count));
-                INDArray h = Nd4j.createUninitialized(DataType.FLOAT, count, outputSize());
-                INDArray mean = v.ulike();
-                INDArray scratch = v.ulike()) {
-            for (int row = 0; row < SAMPLE_ROWS; row++) {
-                for (int step = 0; step < every; step++) {
-                    rbm.hiddenProbabilities(v, h);
-                    s.bernoulli(h, h);
-                    rbm.visibleMean(h, mean);
-                    spec.units().sample(mean, v, s, scratch);
-                }
-                float[] m = Matrices.values(mean);
-                System.arraycopy(m, 0, tiles, row * count * n, m.length);
-            }
+        try (Sampler s = new Sampler(seed ^ PICTURE_SALT)) {
+            return List.of(SamplesPicture.draw(rbm, heldOut, spec.sampleSteps(), s));
         }
-        return new Picture("samples", new FloatMatrix(SAMPLE_ROWS * count, n, tiles), count, spec.units().scaling());
     }
 
     @Override
@@ -350,6 +293,7 @@ final class RbmStage implements Stage {
     @Override
     public void close() {
         releaseTraining();
+        columnMeans = null;
         buffers.values().forEach(GibbsBuffers::close);
         buffers.clear();
         optimizer.close();
@@ -380,10 +324,6 @@ final class RbmStage implements Stage {
             return 0;
         });
         return new FloatMatrix(input.rows(), width, out);
-    }
-
-    private static INDArray rows(INDArray a, int from, int to) {
-        return a.get(NDArrayIndex.interval(from, to), NDArrayIndex.all());
     }
 
     private void checkWidth(FloatMatrix m, String what) {

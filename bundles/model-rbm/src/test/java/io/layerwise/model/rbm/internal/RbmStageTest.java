@@ -2,6 +2,7 @@ package io.layerwise.model.rbm.internal;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -36,8 +37,12 @@ class RbmStageTest {
     static final int INPUTS = 16;
 
     static RbmStage stage(Map<String, Object> fields, String range, int inputs, long seed) {
-        Map<String, Object> f = new HashMap<>(Map.of("hidden", 7, "sampleEvery", 5));
+        Map<String, Object> f = new HashMap<>(Map.of("hidden", 7, "sampleSteps", List.of(1, 5, 20),
+                "ais", Map.of("runs", 20, "temperatures", 200)));
         f.putAll(fields);
+        if (fields.containsKey("sampleEvery")) {
+            f.remove("sampleSteps");
+        }
         Spec spec = new Spec("stages[0]", f);
         RbmStage s = (RbmStage) new RbmStageProvider().create(spec, new TestContext(inputs, range, seed));
         spec.rejectUnknownFields();
@@ -169,9 +174,12 @@ class RbmStageTest {
             FloatMatrix test = bars(100, 8);
             s.prepareTraining(train);
             Map<String, Double> before = s.evaluate(test);
-            assertEquals(List.of("testReconstructionCE", "freeEnergyGap", "pseudoLogLikelihood"), List.copyOf(before.keySet()));
+            assertEquals(List.of("testReconstructionCE", "freeEnergyGap", "pseudoLogLikelihood", "testLogLikelihoodAIS",
+                    "aisLogZ", "aisLogWeightStd", "aisEffectiveRuns"), List.copyOf(before.keySet()),
+                    "an RBM not trained here (a reloaded one) gets the AIS likelihood");
             train(s, train, 30);
             Map<String, Double> after = s.evaluate(test);
+            assertTrue(after.get("testLogLikelihoodAIS") > before.get("testLogLikelihoodAIS") + 1, before + " -> " + after);
             assertTrue(after.get("testReconstructionCE") < 0.6 * before.get("testReconstructionCE"), before + " -> " + after);
             assertTrue(after.get("pseudoLogLikelihood") > before.get("pseudoLogLikelihood"), before + " -> " + after);
             assertEquals(0.0, s.evaluate(train).get("freeEnergyGap"), 1e-4, "held-out = the training rows: no gap");
@@ -289,7 +297,8 @@ class RbmStageTest {
             assertEquals(VisibleUnits.GAUSSIAN, s.spec().units());
             s.prepareTraining(data);
             Map<String, Double> before = s.evaluate(data);
-            assertEquals(List.of("testReconstructionSE", "freeEnergyGap"), List.copyOf(before.keySet()));
+            assertEquals(List.of("testReconstructionSE", "freeEnergyGap", "testLogLikelihoodAIS", "aisLogZ",
+                    "aisLogWeightStd", "aisEffectiveRuns"), List.copyOf(before.keySet()));
             assertEquals(n, before.get("testReconstructionSE"), 0.5, "with tiny weights E[v|h] is about bv = 0");
             double first = train(s, data, 1);
             double last = train(s, data, 40);
@@ -355,24 +364,74 @@ class RbmStageTest {
     }
 
     @Test
-    void samplesPictureHasTenChainsByTenRowsOfProbabilities() {
+    void samplesPictureShowsTenChainsFromTheTestRowsAfterEachLabelledStepCount() {
         try (RbmStage s = stage(false, 20, 0.1, 1)) {
             train(s, bars(N, 3), 5);
-            List<Picture> pictures = s.pictures(bars(30, 4));
+            FloatMatrix heldOut = bars(30, 4);
+            List<Picture> pictures = s.pictures(heldOut);
             assertEquals(1, pictures.size());
             Picture p = pictures.get(0);
             assertEquals("samples", p.name());
             assertEquals(10, p.columns());
             assertEquals(Picture.Scaling.UNIT, p.scaling());
-            assertEquals(100, p.tiles().rows());
+            assertEquals(List.of("test digits", "1 step", "5 steps", "20 steps"), p.rowLabels());
+            assertEquals(40, p.tiles().rows());
             assertEquals(INPUTS, p.tiles().cols());
+            assertArrayEquals(heldOut.rows(0, 10).data(), p.tiles().rows(0, 10).data(), "the chains start at the rows");
             for (float v : p.tiles().data()) {
                 assertTrue(v >= 0 && v <= 1, "a probability: " + v);
             }
-            assertEquals(3 * 10, s.pictures(bars(3, 4)).get(0).tiles().rows(), "fewer held-out rows, fewer chains");
+            assertEquals(4 * 3, s.pictures(bars(3, 4)).get(0).tiles().rows(), "fewer held-out rows, fewer chains");
+            assertEquals(p, s.pictures(heldOut).get(0), "drawn from a generator of its own: the same each time");
         }
-        try (RbmStage none = stage(Map.of("sampleEvery", 0), Dataset.UNIT, INPUTS, 1)) {
+        try (RbmStage none = stage(Map.of("sampleSteps", List.of()), Dataset.UNIT, INPUTS, 1)) {
             assertEquals(List.of(), none.pictures(bars(30, 4)));
+        }
+        try (RbmStage old = stage(Map.of("sampleEvery", 3), Dataset.UNIT, INPUTS, 1);
+                RbmStage none = stage(Map.of("sampleEvery", 0), Dataset.UNIT, INPUTS, 1)) {
+            assertEquals(List.of(3, 6, 9, 12, 15, 18, 21, 24, 27, 30), old.spec().sampleSteps(), "saved runs' field");
+            assertEquals(List.of(), none.pictures(bars(30, 4)));
+        }
+    }
+
+    @Test
+    void testLogLikelihoodByAisAfterTheLastEpochMatchesTheExactOne() {
+        Map<String, Object> fields = Map.of("k", 1, "train", Map.of("epochs", 3, "batch", 10),
+                "ais", Map.of("runs", 100, "temperatures", 2000));
+        try (RbmStage s = stage(fields, Dataset.UNIT, INPUTS, 5)) {
+            FloatMatrix heldOut = bars(40, 6);
+            int batches = s.prepareTraining(bars(N, 3));
+            for (int epoch = 1; epoch <= 3; epoch++) {
+                for (int b = 0; b < batches; b++) {
+                    s.trainBatch(b);
+                }
+                Map<String, Double> m = s.evaluate(heldOut);
+                assertEquals(epoch == 3, m.containsKey("testLogLikelihoodAIS"), "only after the last epoch: " + m);
+            }
+            Map<String, Double> m = s.evaluate(heldOut);
+            double exactZ = ExactPartition.logZ(s.rbm());
+            double exact = 0;
+            FloatMatrix binary = TestLikelihood.binarised(heldOut, 5);
+            for (int r = 0; r < binary.rows(); r++) {
+                exact -= s.rbm().freeEnergy(Nd4j.create(binary.rows(r, r + 1).data(), new long[] {1, INPUTS}))[0];
+            }
+            exact = exact / binary.rows() - exactZ;
+            assertEquals(exactZ, m.get("aisLogZ"), 0.02);
+            assertEquals(exact, m.get("testLogLikelihoodAIS"), 0.02);
+            assertTrue(exact < -1 && exact > -INPUTS * Math.log(2), "a trained model beats uniform bits: " + exact);
+            assertTrue(m.get("aisEffectiveRuns") > 50 && m.get("aisEffectiveRuns") <= 100, m.toString());
+            assertTrue(m.get("aisLogWeightStd") > 0 && m.get("aisLogWeightStd") < 1, m.toString());
+            assertEquals(m, s.evaluate(heldOut), "seeded: the same estimate each time");
+            for (float v : binary.data()) {
+                assertTrue(v == 0f || v == 1f);
+            }
+        }
+        try (RbmStage restored = stage(fields, Dataset.UNIT, INPUTS, 5);
+                RbmStage off = stage(Map.of("ais", Map.of("runs", 0)), Dataset.UNIT, INPUTS, 5)) {
+            restored.prepareTraining(bars(N, 3)); // layerwise:eval: a saved model, no epoch trained here
+            assertTrue(restored.evaluate(bars(40, 6)).containsKey("testLogLikelihoodAIS"));
+            off.prepareTraining(bars(N, 3));
+            assertFalse(off.evaluate(bars(40, 6)).containsKey("testLogLikelihoodAIS"));
         }
     }
 
