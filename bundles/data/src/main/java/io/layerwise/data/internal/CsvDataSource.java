@@ -2,7 +2,6 @@ package io.layerwise.data.internal;
 
 import io.layerwise.api.config.Configured;
 import io.layerwise.api.config.Settings;
-import io.layerwise.api.config.TypedConfig;
 import io.layerwise.api.data.DataSource;
 import io.layerwise.api.data.Dataset;
 import io.layerwise.api.data.FloatMatrix;
@@ -29,17 +28,17 @@ import org.osgi.service.metatype.annotations.Designate;
 @Component(service = {DataSource.class, Configured.class}, property = DataSource.NAME + "=csv",
         configurationPid = TableFilesConfig.PID)
 public final class CsvDataSource implements DataSource, Configured {
-    private final TypedConfig<TableFilesConfig> config = TypedConfig.of(TableFilesConfig.PID, TableFilesConfig.class,
-            line -> System.err.println("layerwise: " + line));
-    private volatile Path cwd = Path.of("").toAbsolutePath();
+    private final TableFilesDirectory base;
+
     private BundleContext context;
 
     public CsvDataSource() {
+        this(Path.of("").toAbsolutePath());
     }
 
-    /** For tests: no framework. */
-    CsvDataSource(Path cwd) {
-        this.cwd = cwd;
+    /** For tests: no framework; relative file names start at {@code dir}. */
+    CsvDataSource(Path dir) {
+        base = new TableFilesDirectory(dir);
     }
 
     @Activate
@@ -48,28 +47,24 @@ public final class CsvDataSource implements DataSource, Configured {
         modified(properties);
     }
 
-    /** The configured directory, against the user's working directory: where relative file names start. */
     @Modified
     void modified(Map<String, Object> properties) {
-        TableFilesConfig c = config.update(properties, context::getProperty);
-        String w = context.getProperty(MnistDataSource.CWD);
-        Path working = w == null || w.isBlank() ? Path.of("").toAbsolutePath() : Path.of(w);
-        cwd = working.resolve(c.dir()).normalize();
+        base.update(context, properties);
     }
 
     @Override
     public Settings settings() {
-        return config.settings();
+        return base.settings();
     }
 
     @Override
     public void validate(Spec spec) {
-        CsvOptions.read(spec, cwd);
+        CsvOptions.read(spec, base.get());
     }
 
     @Override
     public Dataset load(Spec spec) throws IOException {
-        CsvOptions o = CsvOptions.read(spec, cwd);
+        CsvOptions o = CsvOptions.read(spec, base.get());
         long started = System.nanoTime();
         CsvReader.Table train = CsvReader.read(o.train(), o.delimiter(), o.header(), o.label());
         CsvReader.Table test = o.test() == null ? null : CsvReader.read(o.test(), o.delimiter(), o.header(), o.label());
@@ -152,6 +147,6 @@ public final class CsvDataSource implements DataSource, Configured {
     @Override
     public String describe() {
         return "CSV files: data.train (and data.test or data.testFraction), delimiter, header, label, scale"
-                + " (none, min-max, standardize), shape; relative paths from data.dir or " + cwd;
+                + " (none, min-max, standardize), shape; relative paths from data.dir or " + base.get();
     }
 }

@@ -1,6 +1,5 @@
 package io.layerwise.data.internal;
 
-import io.layerwise.api.config.TypedConfig;
 import io.layerwise.api.data.DataSource;
 import io.layerwise.api.data.Dataset;
 import io.layerwise.api.data.FloatMatrix;
@@ -22,17 +21,17 @@ import org.osgi.service.component.annotations.Modified;
 // configured by the PID that CsvDataSource designates (one designate per PID), and listed by layerwise:config there
 @Component(service = DataSource.class, property = DataSource.NAME + "=idx", configurationPid = TableFilesConfig.PID)
 public final class IdxDataSource implements DataSource {
-    private final TypedConfig<TableFilesConfig> config = TypedConfig.of(TableFilesConfig.PID, TableFilesConfig.class,
-            line -> System.err.println("layerwise: " + line));
-    private volatile Path cwd = Path.of("").toAbsolutePath();
+    private final TableFilesDirectory base;
+
     private BundleContext context;
 
     public IdxDataSource() {
+        this(Path.of("").toAbsolutePath());
     }
 
-    /** For tests: no framework. */
-    IdxDataSource(Path cwd) {
-        this.cwd = cwd;
+    /** For tests: no framework; relative file names start at {@code dir}. */
+    IdxDataSource(Path dir) {
+        base = new TableFilesDirectory(dir);
     }
 
     @Activate
@@ -41,13 +40,9 @@ public final class IdxDataSource implements DataSource {
         modified(properties);
     }
 
-    /** The configured directory, against the user's working directory: where relative file names start. */
     @Modified
     void modified(Map<String, Object> properties) {
-        TableFilesConfig c = config.update(properties, context::getProperty);
-        String w = context.getProperty(MnistDataSource.CWD);
-        Path working = w == null || w.isBlank() ? Path.of("").toAbsolutePath() : Path.of(w);
-        cwd = working.resolve(c.dir()).normalize();
+        base.update(context, properties);
     }
 
     /** The section's files; paths relative to {@code dir} (default: the working directory). */
@@ -73,12 +68,12 @@ public final class IdxDataSource implements DataSource {
 
     @Override
     public void validate(Spec spec) {
-        Options.read(spec, cwd);
+        Options.read(spec, base.get());
     }
 
     @Override
     public Dataset load(Spec spec) throws IOException {
-        Options o = Options.read(spec, cwd);
+        Options o = Options.read(spec, base.get());
         IdxArray train = IdxArray.read(o.trainImages());
         if (train.records() == 0) {
             throw new IOException(o.trainImages() + ": holds no records (record count 0 at offset 4)");
@@ -130,6 +125,6 @@ public final class IdxDataSource implements DataSource {
     @Override
     public String describe() {
         return "IDX files of bytes or float32: data.trainImages (and trainLabels, testImages, testLabels), scale;"
-                + " relative paths from data.dir or " + cwd;
+                + " relative paths from data.dir or " + base.get();
     }
 }
