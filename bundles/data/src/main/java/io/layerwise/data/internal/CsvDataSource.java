@@ -29,7 +29,6 @@ import org.osgi.service.metatype.annotations.Designate;
         configurationPid = TableFilesConfig.PID)
 public final class CsvDataSource implements DataSource, Configured {
     private final TableFilesDirectory base;
-
     private BundleContext context;
 
     public CsvDataSource() {

@@ -22,7 +22,6 @@ import org.osgi.service.component.annotations.Modified;
 @Component(service = DataSource.class, property = DataSource.NAME + "=idx", configurationPid = TableFilesConfig.PID)
 public final class IdxDataSource implements DataSource {
     private final TableFilesDirectory base;
-
     private BundleContext context;
 
     public IdxDataSource() {
