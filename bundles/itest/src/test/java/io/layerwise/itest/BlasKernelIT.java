@@ -83,13 +83,34 @@ class BlasKernelIT {
         pb.environment().put("LAYERWISE_NO_BUILD", "1");
         pb.environment().remove("LAYERWISE_DEBUG");
         Path err = Files.createTempFile("layerwise-launch", ".err");
+        Path outFile = Files.createTempFile("layerwise-launch", ".out");
         pb.redirectError(err.toFile());
+        pb.redirectOutput(outFile.toFile());
         Process p = pb.start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertTrue(p.waitFor(300, TimeUnit.SECONDS), "launcher did not finish");
+        if (!p.waitFor(300, TimeUnit.SECONDS)) {
+            // a thread dump of every JVM it started (into its stdout), then fail naming what it printed: never hang
+            p.descendants().forEach(d -> quit(d.pid()));
+            quit(p.pid());
+            Thread.sleep(2000);
+            p.descendants().forEach(ProcessHandle::destroyForcibly);
+            p.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+            String out = Files.readString(outFile);
+            throw new AssertionError("launcher did not finish in 300 s: " + command + "\nstderr:\n" + Files.readString(err)
+                    + "\nstdout (with thread dumps):\n" + out.substring(Math.max(0, out.length() - 60_000)));
+        }
+        String out = Files.readString(outFile, StandardCharsets.UTF_8);
         String errText = Files.readString(err);
         Files.delete(err);
+        Files.delete(outFile);
         return new Run(p.exitValue(), out, errText);
+    }
+
+    private static void quit(long pid) {
+        try {
+            new ProcessBuilder("kill", "-QUIT", Long.toString(pid)).start().waitFor(5, TimeUnit.SECONDS);
+        } catch (IOException | InterruptedException e) {
+            // the dump is a diagnostic only
+        }
     }
 
     /** A cache folder of its own (for the verdict file) whose native libraries are those already extracted, if any. */
