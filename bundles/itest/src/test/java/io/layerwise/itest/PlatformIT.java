@@ -138,7 +138,9 @@ class PlatformIT {
             List<String> regularizers = services(ctx, "io.layerwise.api.regularizer.Regularizer").stream()
                     .map(r -> (String) r.getProperty("layerwise.regularizer.name")).sorted().toList();
             assertEquals(List.of("kl-sparsity", "l1", "l1-activity", "l2"), regularizers);
-            assertEquals(1, services(ctx, "io.layerwise.api.data.DataSource").size());
+            List<String> sources = services(ctx, "io.layerwise.api.data.DataSource").stream()
+                    .map(r -> (String) r.getProperty("layerwise.data.name")).sorted().toList();
+            assertEquals(List.of("csv", "idx", "mnist", "swiss-roll"), sources);
             assertEquals(1, services(ctx, "io.layerwise.api.backend.Backend").size());
         }
 
@@ -202,7 +204,7 @@ class PlatformIT {
             assertEquals(0, Shell.exec(platform, "layerwise:run --out " + out + " " + pipeline(work, "tiny", TINY)).exitCode());
             Shell.Result eval = Shell.exec(platform, "layerwise:eval " + out);
             assertEquals(0, eval.exitCode(), eval.all());
-            assertTrue(eval.out().contains("all 1 metrics match history.json"), eval.out());
+            assertTrue(eval.out().contains("all 2 metrics match history.json"), eval.out());
 
             Path codes = work.resolve("codes.csv");
             Path images = work.resolve("data/t10k-images-idx3-ubyte.gz");
@@ -417,7 +419,7 @@ class PlatformIT {
 
             Shell.Result eval = Shell.exec(platform, "layerwise:eval " + out);
             assertEquals(0, eval.exitCode(), eval.all());
-            assertTrue(eval.out().contains("all 1 metrics match history.json"), eval.out());
+            assertTrue(eval.out().contains("all 2 metrics match history.json"), eval.out());
             assertTrue(eval.out().contains(String.format(java.util.Locale.ROOT, "%.6f", first)),
                     "the saved model is epoch 1's: " + eval.out());
         }
