@@ -117,7 +117,9 @@ public final class Adam extends SlotOptimizer {
             float vk = fb2 * vh[k] + fc2 * (gk * gk);
             mh[k] = mk;
             vh[k] = vk;
-            ph[k] -= step * (mk / ((float) Math.sqrt(vk) + eps));
+            if (mk != 0) { // m = 0 (a weight under an input that is always 0) steps by 0: skip the square root
+                ph[k] -= step * (mk / ((float) Math.sqrt(vk) + eps));
+            }
         }
         HeapPass.out(mh, mi);
         HeapPass.out(vh, vi);
