@@ -105,7 +105,7 @@ class VaeIT {
 
         Shell.Result eval = Shell.exec(platform, "layerwise:eval " + whole);
         assertEquals(0, eval.exitCode(), eval.all());
-        assertTrue(eval.out().contains("all 5 metrics match history.json") && eval.out().contains("testLogLikelihoodIW"),
+        assertTrue(eval.out().contains("all 6 metrics match history.json") && eval.out().contains("testLogLikelihoodIW"),
                 eval.out());
 
         Path images = work.resolve("data/t10k-images-idx3-ubyte.gz");
