@@ -1,5 +1,6 @@
 package io.layerwise.core.optim;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -82,6 +83,46 @@ class AdamFusedTest {
             }
             // the fused steps moved the parameters by about lr each, so the comparison above was not vacuous
             assertTrue(maxAbsDiff(p.get(0), arrays(1, 1000).get(0)) > 3 * LR);
+        }
+    }
+
+    @Test
+    void stateSavedMidRunRestoresTheHeapMomentsBitForBit() {
+        Adam.Options options = new Adam.Options(LR, 0.9, 0.999, 1e-8);
+        List<INDArray> p = arrays(1, 1000, 10);
+        try (Adam a = new Adam(options, new Schedule.Constant(), p)) {
+            for (int step = 0; step < 3; step++) {
+                a.step(p, arrays(200 + step, 1000, 10));
+            }
+            OptimizerState saved = a.state(); // the moments live on the heap: state() must write them back first
+            List<INDArray> q = copies(p);
+            try (Adam b = new Adam(options, new Schedule.Constant(), q);
+                    Adam c = new Adam(options, new Schedule.Constant(), copies(p))) {
+                b.step(q, arrays(999, 1000, 10)); // heap moments that the restore must replace
+                b.restoreState(saved);
+                q = copies(p);
+                for (int step = 3; step < 6; step++) {
+                    a.step(p, arrays(200 + step, 1000, 10));
+                    b.step(q, arrays(200 + step, 1000, 10));
+                }
+                for (int i = 0; i < p.size(); i++) {
+                    assertArrayEquals(p.get(i).data().asFloat(), q.get(i).data().asFloat(),
+                            "parameter " + i + " bit for bit after a restore");
+                }
+                List<INDArray> r = arrays(1, 1000, 10);
+                c.step(r, arrays(5, 1000, 10));
+                c.reset(); // forgets the heap moments too: the next step is a first step again
+                List<INDArray> fresh = arrays(1, 1000, 10);
+                r = arrays(1, 1000, 10);
+                try (Adam d = new Adam(options, new Schedule.Constant(), fresh)) {
+                    c.step(r, arrays(7, 1000, 10));
+                    d.step(fresh, arrays(7, 1000, 10));
+                }
+                for (int i = 0; i < r.size(); i++) {
+                    assertArrayEquals(fresh.get(i).data().asFloat(), r.get(i).data().asFloat(),
+                            "parameter " + i + ": a reset optimizer steps as a new one");
+                }
+            }
         }
     }
 
