@@ -62,6 +62,12 @@ public final class Adam extends SlotOptimizer {
         public int workArrays() {
             return 1;
         }
+
+        /** m and v of the fused update, float32 arrays on the heap. */
+        @Override
+        public int heapStateArrays() {
+            return 2;
+        }
     }
 
     public Adam(Options options, Schedule schedule, List<INDArray> parameters) {
