@@ -56,6 +56,7 @@ public final class StageMemory {
                 .nativeArrays("gradients", params)
                 .nativeArrays("optimizer " + opt.kind() + " state", (long) opt.stateArrays() * params)
                 .nativeArrays("optimizer " + opt.kind() + " work arrays", (long) opt.workArrays() * params)
+                .heapArrays("optimizer " + opt.kind() + " state on the heap", (long) opt.heapStateArrays() * params)
                 .nativeArrays("a weight matrix restored or copied", weights);
     }
 

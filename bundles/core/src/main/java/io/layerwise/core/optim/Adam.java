@@ -1,6 +1,8 @@
 package io.layerwise.core.optim;
 
 import io.layerwise.core.nn.Level1;
+import java.nio.FloatBuffer;
+import java.util.Arrays;
 import java.util.List;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
@@ -10,13 +12,21 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * theta <- theta - lr mhat / (sqrt(vhat) + eps)}, element-wise. Computed in the paper's cheaper equivalent order,
  * {@code theta <- theta - lr_t m / (sqrt(v) + eps sqrt(1 - b2^t))} with {@code lr_t = lr sqrt(1 - b2^t) / (1 - b1^t)},
  * which is the same number (PyTorch's {@code Adam} uses the same {@code eps} placement). State: {@code m},
- * {@code v} and the step count {@code t}.
+ * {@code v} and the step count {@code t}. Whole float32 arrays on the CPU are updated in one fused Java loop
+ * ({@link HeapPass}): {@code m} and {@code v} then live in heap arrays (written back to the slots whenever the state is
+ * read), the gradient and the parameter stream through in chunks. Anything else (float64 in the gradient checks,
+ * views, CUDA) takes ND4J operations, one per term. {@code AdamFusedTest} checks the two against each other.
  */
 public final class Adam extends SlotOptimizer {
     private final Options options;
     private final List<INDArray> m;
     private final List<INDArray> v;
     private final List<INDArray> work;
+    private final HeapPass heap = new HeapPass(2);
+    /** Per parameter, the values of m and v while the fused loop owns them (the slots are stale then); else null. */
+    private final float[][] mHeap;
+    private final float[][] vHeap;
+    private boolean fused = true;
 
     /**
      * @param lr    base learning rate, positive (JSON default 0.001)
@@ -52,6 +62,12 @@ public final class Adam extends SlotOptimizer {
         public int workArrays() {
             return 1;
         }
+
+        /** m and v of the fused update, float32 arrays on the heap. */
+        @Override
+        public int heapStateArrays() {
+            return 2;
+        }
     }
 
     public Adam(Options options, Schedule schedule, List<INDArray> parameters) {
@@ -60,6 +76,8 @@ public final class Adam extends SlotOptimizer {
         this.m = slot("m", parameters);
         this.v = slot("v", parameters);
         this.work = scratch(parameters);
+        this.mHeap = new float[parameters.size()][];
+        this.vHeap = new float[parameters.size()][];
     }
 
     public Options options() {
@@ -76,15 +94,89 @@ public final class Adam extends SlotOptimizer {
         double epsT = options.eps() * Math.sqrt(bc2);
         for (int i = 0; i < parameters.size(); i++) {
             INDArray g = gradients.get(i);
+            INDArray p = parameters.get(i);
             INDArray mi = m.get(i);
             INDArray vi = v.get(i);
+            if (fused && HeapPass.applies(p, g, mi, vi)) {
+                fusedUpdate(i, p, g, b1, b2, stepSize, epsT);
+                continue;
+            }
+            settle(i);
             INDArray w = work.get(i);
             mi.muli(b1);
             Level1.axpy(1 - b1, g, mi);
             g.mul(g, w);
             vi.muli(b2);
             Level1.axpy(1 - b2, w, vi);
-            scaledStep(mi, vi, epsT, stepSize, w, parameters.get(i));
+            scaledStep(mi, vi, epsT, stepSize, w, p);
         }
+    }
+
+    /** The same update in float32 arithmetic, term for term, in one loop: m and v on the heap, g and p in chunks. */
+    private void fusedUpdate(int i, INDArray p, INDArray g, double b1, double b2, double stepSize, double epsT) {
+        if (mHeap[i] == null) {
+            mHeap[i] = HeapPass.copy(m.get(i));
+            vHeap[i] = HeapPass.copy(v.get(i));
+        }
+        float[] mh = mHeap[i];
+        float[] vh = vHeap[i];
+        float[] gc = heap.chunk(0);
+        float[] pc = heap.chunk(1);
+        FloatBuffer gb = HeapPass.nio(g);
+        FloatBuffer pb = HeapPass.nio(p);
+        float fb1 = (float) b1;
+        float fc1 = (float) (1 - b1);
+        float fb2 = (float) b2;
+        float fc2 = (float) (1 - b2);
+        float step = (float) stepSize;
+        float eps = (float) epsT;
+        int n = mh.length;
+        for (int lo = 0; lo < n; lo += HeapPass.CHUNK) {
+            int len = Math.min(HeapPass.CHUNK, n - lo);
+            gb.get(lo, gc, 0, len);
+            pb.get(lo, pc, 0, len);
+            for (int j = 0, k = lo; j < len; j++, k++) {
+                float gk = gc[j];
+                float mk = fb1 * mh[k] + fc1 * gk;
+                float vk = fb2 * vh[k] + fc2 * (gk * gk);
+                mh[k] = mk;
+                vh[k] = vk;
+                if (mk != 0) { // m = 0 (a weight under an input that is always 0) steps by 0: skip the square root
+                    pc[j] -= step * (mk / ((float) Math.sqrt(vk) + eps));
+                }
+            }
+            pb.put(lo, pc, 0, len);
+        }
+    }
+
+    /** Writes parameter {@code i}'s heap moments back to the slots and hands the slots back to the plain path. */
+    private void settle(int i) {
+        if (mHeap[i] != null) {
+            HeapPass.out(mHeap[i], m.get(i));
+            HeapPass.out(vHeap[i], v.get(i));
+            mHeap[i] = null;
+            vHeap[i] = null;
+        }
+    }
+
+    @Override
+    void beforeSlotsRead() {
+        for (int i = 0; i < mHeap.length; i++) {
+            if (mHeap[i] != null) {
+                HeapPass.out(mHeap[i], m.get(i));
+                HeapPass.out(vHeap[i], v.get(i));
+            }
+        }
+    }
+
+    @Override
+    void afterSlotsWritten() {
+        Arrays.fill(mHeap, null);
+        Arrays.fill(vHeap, null);
+    }
+
+    /** Turns the fused pass off (true) or on: for tests that compare the two. */
+    void plainOnly(boolean plain) {
+        this.fused = !plain;
     }
 }

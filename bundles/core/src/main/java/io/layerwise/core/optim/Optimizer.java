@@ -56,6 +56,16 @@ public interface Optimizer extends AutoCloseable {
          * @since 1.3
          */
         int workArrays();
+
+        /**
+         * Arrays shaped like the parameters that the optimizer keeps on the Java heap while it trains, beside the native
+         * ones (Adam's fused update keeps m and v there): a stage's memory estimate counts them on the heap.
+         *
+         * @since 1.4
+         */
+        default int heapStateArrays() {
+            return 0;
+        }
     }
 
     /** Sets the learning rate of {@code epoch} (0 = the first) from the schedule. */

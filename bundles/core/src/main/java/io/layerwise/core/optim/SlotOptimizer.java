@@ -67,6 +67,14 @@ abstract class SlotOptimizer implements Optimizer {
         Level1.axpy(-stepSize, work, parameter);
     }
 
+    /** Called before the slots are read ({@link #state}): a rule that keeps their values elsewhere writes them back. */
+    void beforeSlotsRead() {
+    }
+
+    /** Called after the slots were overwritten ({@link #restoreState}, {@link #reset}): copies elsewhere are stale. */
+    void afterSlotsWritten() {
+    }
+
     /** The options' check for learning rates and denominators' {@code eps}. */
     static void requirePositive(String name, double value) {
         if (!(value > 0) || Double.isInfinite(value)) {
@@ -134,6 +142,7 @@ abstract class SlotOptimizer implements Optimizer {
     @Override
     public final void reset() {
         slots.values().forEach(l -> l.forEach(a -> a.assign(0)));
+        afterSlotsWritten();
         steps = 0;
         epoch = -1;
         lr = schedule.lr(baseLr, 0);
@@ -141,6 +150,7 @@ abstract class SlotOptimizer implements Optimizer {
 
     @Override
     public final OptimizerState state() {
+        beforeSlotsRead();
         List<Parameter> arrays = new ArrayList<>();
         slots.forEach((name, list) -> {
             for (int i = 0; i < list.size(); i++) {
@@ -208,6 +218,7 @@ abstract class SlotOptimizer implements Optimizer {
                 t.assign(src);
             }
         }
+        afterSlotsWritten();
         steps = (long) savedSteps;
         epoch = (int) savedEpoch;
         lr = savedLr;

@@ -7,7 +7,7 @@
  * ({@link io.layerwise.core.optim.OptimizerState}) is plain values for checkpoints.
  */
 @Export
-@Version("1.3.0")
+@Version("1.4.0")
 package io.layerwise.core.optim;
 
 import org.osgi.annotation.bundle.Export;

@@ -40,6 +40,8 @@ final class Vae implements AutoCloseable {
     private final List<Integer> decoderWidths;
     private final int inputs;
     private final int latent;
+    private final List<INDArray> parameters;
+    private final List<INDArray> gradients;
 
     /** The sums over a batch of the two terms of the negative ELBO. */
     record Terms(double reconstruction, double kl) {
@@ -76,6 +78,18 @@ final class Vae implements AutoCloseable {
         logVarX = likelihood == Likelihood.BERNOULLI ? null
                 : Nd4j.valueArrayOf(new long[] {1, inputs}, learned ? 0.0 : Math.log(variance), type);
         gLogVarX = learned ? Nd4j.zeros(type, 1, inputs) : null;
+        List<INDArray> p = new ArrayList<>();
+        List<INDArray> g = new ArrayList<>();
+        for (Dense d : layers()) {
+            p.addAll(List.of(d.w, d.b));
+            g.addAll(List.of(d.gW, d.gB));
+        }
+        if (learned) {
+            p.add(logVarX);
+            g.add(gLogVarX);
+        }
+        parameters = Collections.unmodifiableList(p);
+        gradients = Collections.unmodifiableList(g);
     }
 
     VaeBuffers buffers(int batch) {
@@ -106,28 +120,12 @@ final class Vae implements AutoCloseable {
 
     /** Weights then bias of each of {@link #layers()}, then {@code logVarX} when it is learned. */
     List<INDArray> parameters() {
-        List<INDArray> p = new ArrayList<>();
-        for (Dense d : layers()) {
-            p.add(d.w);
-            p.add(d.b);
-        }
-        if (gLogVarX != null) {
-            p.add(logVarX);
-        }
-        return Collections.unmodifiableList(p);
+        return parameters;
     }
 
     /** The gradients the last {@link #gradient} wrote, in the order of {@link #parameters()}. */
     List<INDArray> gradients() {
-        List<INDArray> g = new ArrayList<>();
-        for (Dense d : layers()) {
-            g.add(d.gW);
-            g.add(d.gB);
-        }
-        if (gLogVarX != null) {
-            g.add(gLogVarX);
-        }
-        return Collections.unmodifiableList(g);
+        return gradients;
     }
 
     /** The names of {@link #parameters()}. */
@@ -150,14 +148,19 @@ final class Vae implements AutoCloseable {
 
     /** {@code b.mu}, {@code b.logVar}, {@code b.std} of q(z|x) for the rows of {@code x}. */
     void encode(INDArray x, VaeBuffers b) {
+        heads(x, b);
+        b.std.assign(b.logVar).muli(0.5);
+        Nd4j.exec(new Exp(b.std, b.std));
+    }
+
+    /** {@code b.mu} and {@code b.logVar} for the rows of {@code x}. */
+    private void heads(INDArray x, VaeBuffers b) {
         INDArray h = x;
         for (int l = 0; l < encoder.size(); l++) {
             h = encoder.get(l).forward(h, b.encOut.get(l), b.ones);
         }
         mu.forward(h, b.mu, b.ones);
         logVar.forward(h, b.logVar, b.ones);
-        b.std.assign(b.logVar).muli(0.5);
-        Nd4j.exec(new Exp(b.std, b.std));
     }
 
     /** {@code b.z <- mu + sigma * eps} from the buffers' {@code eps}. */
@@ -189,11 +192,18 @@ final class Vae implements AutoCloseable {
 
     /** {@link #terms}, leaving {@code d(-log p)/da} in {@code b.delta} and, when not null, {@code d/ds} in {@code gLogVar}. */
     private Terms forward(INDArray x, VaeBuffers b, INDArray gLogVar) {
-        encode(x, b);
-        sample(b);
+        double kl;
+        if (b.latentPass != null) { // float32: sigma, z and KL in one loop
+            heads(x, b);
+            kl = b.latentPass.forward(b);
+        } else {
+            encode(x, b);
+            sample(b);
+            kl = kl(b);
+        }
         decode(b.z, b);
         double rec = likelihood.lossAndDelta(b.out, x, b, logVarX, gLogVar);
-        return new Terms(rec, kl(b));
+        return new Terms(rec, kl);
     }
 
     /** The KL term summed over the batch: {@code 1/2 sum (mu^2 + sigma^2 - 1 - s)}. */
@@ -218,9 +228,13 @@ final class Vae implements AutoCloseable {
                     l == 0 ? b.dz : b.decGrad.get(l - 1), 0.0);
         }
         double w = klWeight / batch;
-        b.dMu.assign(b.mu).muli(w).addi(b.dz); // dz + (w/B) mu
-        b.dz.muli(b.eps).muli(b.std).muli(0.5); // dz * eps * sigma / 2
-        b.std.mul(b.std, b.dLogVar).subi(1.0).muli(0.5 * w).addi(b.dz);
+        if (b.latentPass != null) {
+            b.latentPass.backward(b, w);
+        } else {
+            b.dMu.assign(b.mu).muli(w).addi(b.dz); // dz + (w/B) mu
+            b.dz.muli(b.eps).muli(b.std).muli(0.5); // dz * eps * sigma / 2
+            b.std.mul(b.std, b.dLogVar).subi(1.0).muli(0.5 * w).addi(b.dz);
+        }
         INDArray h = encoder.isEmpty() ? x : b.encOut.get(encoder.size() - 1);
         INDArray dh = encoder.isEmpty() ? null : b.encGrad.get(encoder.size() - 1);
         mu.backward(h, b.mu, b.dMu, b.scratchL, b.ones, dh, 0.0);

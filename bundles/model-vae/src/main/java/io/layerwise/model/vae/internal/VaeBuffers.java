@@ -40,6 +40,8 @@ final class VaeBuffers implements AutoCloseable {
     final INDArray colN;
     final INDArray rowA;
     final INDArray rowB;
+    /** The float32 latent loops, null for other data types. */
+    final LatentPass latentPass;
 
     VaeBuffers(int batch, int n, List<Integer> encoder, int latent, List<Integer> decoder, DataType type) {
         this.batch = batch;
@@ -73,6 +75,7 @@ final class VaeBuffers implements AutoCloseable {
         colN = Nd4j.zeros(type, 1, n);
         rowA = Nd4j.zeros(type, batch, 1);
         rowB = Nd4j.zeros(type, batch, 1);
+        latentPass = LatentPass.of(this);
     }
 
     private INDArray latent(DataType type, int latent) {

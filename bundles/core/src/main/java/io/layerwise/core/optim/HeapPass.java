@@ -1,0 +1,66 @@
+package io.layerwise.core.optim;
+
+import java.nio.FloatBuffer;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * Heap copies of float32 arrays for an update rule that touches every element once, as one Java loop. ND4J's
+ * element-wise ops cost one pass over memory each, plus 10-25 us of fixed cost per call, and its {@code sqrt} about
+ * 4 ns per element (1.2 ms on a 784 x 400 matrix, measured), while a memory copy of the same matrix takes 30 us. An
+ * optimizer keeps its own state (moments) in heap arrays of full length ({@link #copy}) and streams the gradient and
+ * the parameter through two small chunk buffers ({@link #chunk}, {@link #CHUNK} values, which stay in the core's
+ * cache), so a step moves each value of the parameter, its gradient and its state once and allocates nothing. Used
+ * by one thread at a time, as the optimizers are.
+ */
+final class HeapPass {
+    /** Values per chunk of a streamed array: 32 KiB of floats. */
+    static final int CHUNK = 8192;
+
+    private final float[][] chunks;
+
+    HeapPass(int slots) {
+        this.chunks = new float[slots][CHUNK];
+    }
+
+    /**
+     * Whether every array is a whole float32 array on the CPU backend (not a view), all of one length: the arrays whose
+     * memory the copies here read and write as they are.
+     */
+    static boolean applies(INDArray... arrays) {
+        if (!Nd4j.getEnvironment().isCPU()) {
+            return false;
+        }
+        long n = arrays[0].length();
+        for (INDArray a : arrays) {
+            if (a.dataType() != DataType.FLOAT || a.isView() || a.length() != n || n > Integer.MAX_VALUE
+                    || a.data().length() != n) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** The chunk buffer of {@code slot}, {@link #CHUNK} values. */
+    float[] chunk(int slot) {
+        return chunks[slot];
+    }
+
+    /** A new heap array with the values of {@code a}. */
+    static float[] copy(INDArray a) {
+        float[] b = new float[(int) a.length()];
+        nio(a).get(0, b, 0, b.length);
+        return b;
+    }
+
+    /** Copies the first {@code a.length()} values of {@code b} into {@code a}. */
+    static void out(float[] b, INDArray a) {
+        nio(a).put(0, b, 0, (int) a.length());
+    }
+
+    /** The array's memory as a buffer whose absolute bulk get and put copy ranges of it. */
+    static FloatBuffer nio(INDArray a) {
+        return a.data().asNioFloat();
+    }
+}

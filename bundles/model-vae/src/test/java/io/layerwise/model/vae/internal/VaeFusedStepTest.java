@@ -1,0 +1,92 @@
+package io.layerwise.model.vae.internal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.layerwise.core.nn.Activation;
+import java.util.List;
+import java.util.Random;
+import java.util.stream.Stream;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * The float32 training step (OpenBLAS called directly, the latent loops of {@link LatentPass}) against the float64 one
+ * through ND4J's operations, which {@link VaeGradientCheckTest} checks by finite differences: on rows neither model
+ * has seen, with the same weights (both are drawn as float32 values) and the same noise, both terms of the objective,
+ * every gradient, and the codes {@code sigma} and {@code z} agree to float32 rounding. Tolerances: 1e-5 of the
+ * objective, 2e-5 of the largest entry of each gradient; a missing or wrong term
+ * is of the order of the gradient itself.
+ */
+class VaeFusedStepTest {
+    static final int B = 16;
+    static final int N = 30;
+    static final int LATENT = 4;
+
+    static Stream<Arguments> cases() {
+        return Stream.of(Arguments.of(Likelihood.BERNOULLI, Double.NaN, 1.0), Arguments.of(Likelihood.BERNOULLI, Double.NaN, 0.3),
+                Arguments.of(Likelihood.GAUSSIAN, Double.NaN, 1.0), Arguments.of(Likelihood.GAUSSIAN, 0.2, 0.0));
+    }
+
+    static Vae vae(Likelihood likelihood, double variance, DataType type) {
+        return new Vae(N, List.of(12), LATENT, List.of(10), Activation.RELU, likelihood, variance, 21, type);
+    }
+
+    @ParameterizedTest(name = "{0} variance={1} klWeight={2}")
+    @MethodSource("cases")
+    void float32StepMatchesTheFloat64One(Likelihood likelihood, double variance, double klWeight) {
+        try (Vae single = vae(likelihood, variance, DataType.FLOAT);
+                Vae dbl = vae(likelihood, variance, DataType.DOUBLE);
+                VaeBuffers bs = single.buffers(B);
+                VaeBuffers bd = dbl.buffers(B)) {
+            assertNotNull(bs.latentPass, "float32 takes the fused loops");
+            assertNull(bd.latentPass, "float64 takes the plain path");
+            INDArray x = heldOut(likelihood);
+            Random r = new Random(5);
+            for (int i = 0; i < B; i++) {
+                for (int j = 0; j < LATENT; j++) {
+                    bd.eps.putScalar(i, j, (float) r.nextGaussian());
+                }
+            }
+            bs.eps.assign(bd.eps.castTo(DataType.FLOAT));
+            Vae.Terms ts = single.gradient(x.castTo(DataType.FLOAT), bs, klWeight);
+            Vae.Terms td = dbl.gradient(x, bd, klWeight);
+            assertEquals(td.reconstruction(), ts.reconstruction(), 1e-5 * Math.abs(td.reconstruction()), "reconstruction");
+            assertEquals(td.kl(), ts.kl(), 1e-5 * Math.abs(td.kl()), "KL");
+            assertTrue(td.kl() > 0.1, "a KL term worth comparing: " + td.kl());
+            assertClose(bd.std, bs.std, 1e-6, "sigma");
+            assertClose(bd.z, bs.z, 1e-6, "z");
+            List<String> names = single.parameterNames();
+            for (int p = 0; p < names.size(); p++) {
+                INDArray gd = dbl.gradients().get(p);
+                assertClose(gd, single.gradients().get(p), 2e-5, names.get(p));
+            }
+            // evaluation runs the same forward pass
+            Vae.Terms es = single.terms(x.castTo(DataType.FLOAT), bs);
+            assertEquals(ts.reconstruction(), es.reconstruction(), 0.0, "terms() = gradient()'s forward pass");
+        }
+    }
+
+    /** Rows drawn apart from any training: pixels in [0, 1] (a third exactly 0), or real values for gaussian. */
+    static INDArray heldOut(Likelihood likelihood) {
+        Random r = new Random(99);
+        double[] v = new double[B * N];
+        for (int i = 0; i < v.length; i++) {
+            v[i] = likelihood == Likelihood.BERNOULLI ? (r.nextInt(3) == 0 ? 0 : r.nextDouble()) : r.nextGaussian();
+        }
+        return Nd4j.create(v, new long[] {B, N}, DataType.DOUBLE);
+    }
+
+    /** {@code max |expected - actual| <= tol * max(|expected|, 1e-3)}. */
+    static void assertClose(INDArray expected, INDArray actual, double tol, String what) {
+        double scale = Math.max(expected.amaxNumber().doubleValue(), 1e-3);
+        double d = expected.sub(actual.castTo(expected.dataType())).amaxNumber().doubleValue();
+        assertTrue(d <= tol * scale, what + ": max |difference| " + d + " > " + tol + " * " + scale);
+    }
+}
