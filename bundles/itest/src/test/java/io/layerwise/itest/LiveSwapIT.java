@@ -77,8 +77,8 @@ class LiveSwapIT {
     /**
      * Twenty update-and-refresh cycles of the DAE bundle during one job: every old bundle's class loader is
      * collectable once the job has moved to the next provider, while the job still runs (no static caches of plug-in
-     * classes, no thread context class loaders, nothing of a stage kept by the job), and the live heap after 20
-     * cycles is that after 5 (within 10%). The job is then cancelled.
+     * classes, no thread context class loaders, nothing of a stage kept by the job), and the live heap, read after
+     * cycles 5, 12 and 20, stays flat (within 5%) over at least one of the two intervals. The job is then cancelled.
      */
     @Test
     @Order(2)
@@ -89,9 +89,10 @@ class LiveSwapIT {
         Jobs.awaitCheckpoint(dir.resolve("stage-1-dae"), 2);
         java.util.List<java.lang.ref.WeakReference<ClassLoader>> loaders = new java.util.ArrayList<>();
         Path log = dir.resolve("run.log");
-        LiveHeap[] live = new LiveHeap[2];
-        long[] epochs = new long[2];
-        long[] historyBytes = new long[2];
+        int[] readings = {5, 12, 20};
+        LiveHeap[] live = new LiveHeap[3];
+        long[] epochs = new long[3];
+        long[] historyBytes = new long[3];
         for (int cycle = 1; cycle <= 20; cycle++) {
             Bundle dae = dae();
             loaders.add(new java.lang.ref.WeakReference<>(
@@ -108,20 +109,26 @@ class LiveSwapIT {
             assertTrue(text.contains(version + " takes over"), "cycle " + cycle + ": "
                     + text.lines().filter(l -> !l.contains(" epoch ") || l.contains("went away")).toList()
                     + Shell.exec(platform, "layerwise:status " + id).out() + Shell.exec(platform, "lb").out());
-            if (cycle == 5 || cycle == 20) {
+            int r = java.util.Arrays.binarySearch(readings, cycle);
+            if (r >= 0) {
                 awaitCollected(loaders, cycle + " cycles, while the job still runs");
-                live[cycle == 5 ? 0 : 1] = LiveHeap.measure();
-                epochs[cycle == 5 ? 0 : 1] = Files.readString(log).lines().filter(l -> l.contains(" epoch ")).count();
-                historyBytes[cycle == 5 ? 0 : 1] = Files.size(dir.resolve("history.json"));
+                live[r] = LiveHeap.measure();
+                epochs[r] = Files.readString(log).lines().filter(l -> l.contains(" epoch ")).count();
+                historyBytes[r] = Files.size(dir.resolve("history.json"));
             }
         }
-        // anything held per swap would show as ~0.4 MiB each; the job's epochs and history.json say what ran meanwhile
-        long ran = epochs[1] - epochs[0];
-        String facts = String.format(java.util.Locale.ROOT, "live heap after cycle 5 %.2f MiB, after cycle 20 %.2f MiB"
-                + " (%d epochs in between, history.json %d -> %d bytes); most grown:%n%s", live[0].total() / 1048576.0,
-                live[1].total() / 1048576.0, ran, historyBytes[0], historyBytes[1], live[1].growthSince(live[0], 25));
+        // Something held per swap grows the heap in both intervals (~0.4 MiB a swap, 3 MiB each); a one-time step, such
+        // as a jar's central directory the first time a class is loaded from it (+4.4 MiB of byte[] once in a full
+        // run), shows in one interval only. So one of the two must be flat within 5%.
+        long first = live[1].total() - live[0].total();
+        long second = live[2].total() - live[1].total();
+        String facts = String.format(java.util.Locale.ROOT, "live heap after cycles 5, 12, 20: %.2f, %.2f, %.2f MiB"
+                + " (%d epochs in between, history.json %d -> %d bytes); most grown from 5 to 12:%n%s%nfrom 12 to 20:%n%s",
+                live[0].total() / 1048576.0, live[1].total() / 1048576.0, live[2].total() / 1048576.0,
+                epochs[2] - epochs[0], historyBytes[0], historyBytes[2], live[1].growthSince(live[0], 12),
+                live[2].growthSince(live[1], 12));
         System.out.println("twenty updates: " + facts);
-        assertTrue(live[1].total() <= live[0].total() * 1.10, facts);
+        assertTrue(Math.min(first, second) <= 0.05 * live[0].total(), "the live heap grew in both intervals: " + facts);
         Shell.exec(platform, "layerwise:cancel " + id);
         assertTrue(Jobs.awaitEnd(platform, id, 120_000).contains(" CANCELLED "));
     }
