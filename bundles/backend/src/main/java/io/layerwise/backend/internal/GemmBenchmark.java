@@ -1,12 +1,27 @@
 package io.layerwise.backend.internal;
 
 import java.util.Arrays;
+import org.bytedeco.javacpp.FloatPointer;
+import org.bytedeco.openblas.global.openblas_nolapack;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
-/** Float32 {@code C = A B} ({@code m x k} times {@code k x n}) into a preallocated C: the hot-loop pattern of training. */
+/**
+ * Float32 {@code C = A B} ({@code m x k} times {@code k x n}) into a preallocated C: the hot-loop pattern of training,
+ * through the path training takes. On the CPU backend the training loops call OpenBLAS's {@code cblas_sgemm}
+ * directly (core's {@code Level3.gemm}); timing {@code Nd4j.gemm} instead would add libnd4j's matmul op (50-70 us a
+ * call) to the "peak" and flatter every fraction of it at small batches.
+ */
 public final class GemmBenchmark {
+
+    /** Which call a measurement times. */
+    public enum Path {
+        /** {@code cblas_sgemm} on the CPU backend (what training calls), {@code Nd4j.gemm} elsewhere. */
+        TRAINING,
+        /** {@code Nd4j.gemm}: libnd4j's matmul op, for comparison. */
+        ND4J
+    }
 
     private static final int MIN_REPEATS = 3;
 
@@ -32,8 +47,13 @@ public final class GemmBenchmark {
         System.exit(0); // ND4J's native pools would keep the JVM alive
     }
 
-    /** Median GFLOP/s over repeats filling about {@code seconds} (at least three, after one warm-up). */
+    /** Median GFLOP/s of the training path over repeats filling about {@code seconds} (at least three, after one warm-up). */
     static double run(int m, int k, int n, double seconds) {
+        return run(m, k, n, seconds, Path.TRAINING);
+    }
+
+    /** Median GFLOP/s of {@code path} over repeats filling about {@code seconds} (at least three, after one warm-up). */
+    static double run(int m, int k, int n, double seconds, Path path) {
         if (m < 1 || k < 1 || n < 1 || !(seconds > 0)) {
             throw new IllegalArgumentException("m, k, n must be >= 1 and seconds > 0, got " + m + "x" + k + "x" + n
                     + " seconds=" + seconds);
@@ -41,14 +61,15 @@ public final class GemmBenchmark {
         INDArray a = Nd4j.rand(DataType.FLOAT, m, k);
         INDArray b = Nd4j.rand(DataType.FLOAT, k, n);
         INDArray c = Nd4j.create(DataType.FLOAT, m, n);
+        boolean direct = path == Path.TRAINING && Nd4j.getEnvironment().isCPU();
         try {
-            Nd4j.gemm(a, b, c, false, false, 1.0, 0.0);
+            product(a, b, c, direct);
             double[] times = new double[1 << 16];
             int count = 0;
             long deadline = System.nanoTime() + (long) (seconds * 1e9);
             while (count < times.length && (count < MIN_REPEATS || System.nanoTime() < deadline)) {
                 long t = System.nanoTime();
-                Nd4j.gemm(a, b, c, false, false, 1.0, 0.0);
+                product(a, b, c, direct);
                 times[count++] = (System.nanoTime() - t) / 1e9;
             }
             double[] done = Arrays.copyOf(times, count);
@@ -60,5 +81,19 @@ public final class GemmBenchmark {
             b.close();
             c.close();
         }
+    }
+
+    /** {@code c <- a b} for fresh row-major float32 arrays, the call {@code Level3.gemm} makes for them. */
+    static void product(INDArray a, INDArray b, INDArray c, boolean direct) {
+        if (!direct) {
+            Nd4j.gemm(a, b, c, false, false, 1.0, 0.0);
+            return;
+        }
+        int m = (int) c.size(0);
+        int n = (int) c.size(1);
+        int k = (int) a.size(1);
+        openblas_nolapack.cblas_sgemm(openblas_nolapack.CblasRowMajor, openblas_nolapack.CblasNoTrans,
+                openblas_nolapack.CblasNoTrans, m, n, k, 1f, new FloatPointer(a.data().addressPointer()), k,
+                new FloatPointer(b.data().addressPointer()), n, 0f, new FloatPointer(c.data().addressPointer()), n);
     }
 }

@@ -39,6 +39,12 @@ import org.osgi.service.component.annotations.Reference;
 public final class BenchCommand {
     private static final Gson GSON = new GsonBuilder().serializeSpecialFloatingPointValues().disableHtmlEscaping().create();
     private static final double GEMM_SECONDS = 0.7;
+    private static final String ALL = "all";
+    /** What {@code bench all} runs: the README's benchmark table, one row each. */
+    private static final List<Map.Entry<BenchWorkload, Integer>> EVERY = List.of(
+            Map.entry(BenchWorkload.DAE, 20), Map.entry(BenchWorkload.DAE, 128),
+            Map.entry(BenchWorkload.RBM, 20), Map.entry(BenchWorkload.RBM, 128),
+            Map.entry(BenchWorkload.VAE, 128), Map.entry(BenchWorkload.ZCA, 0));
 
     @Reference
     PipelineRunner runner;
@@ -56,8 +62,10 @@ public final class BenchCommand {
             @Parameter(names = {"-r", "--repeat"}, absentValue = "0") int repeat,
             @Descriptor("data directory (default: LAYERWISE_DATA or data/mnist)")
             @Parameter(names = {"-d", "--data"}, absentValue = PathFlag.ABSENT) String data,
-            @Descriptor("workload: dae, rbm, vae, zca or gemm") String workload) throws Exception {
-        BenchWorkload w = BenchWorkload.parse(workload);
+            @Descriptor("workload: dae, rbm, vae, zca, gemm, or all (every training workload at batch 20 and 128, one table)")
+            String workload) throws Exception {
+        boolean all = ALL.equals(workload);
+        BenchWorkload w = all ? null : BenchWorkload.parse(workload);
         PathFlag.parse("--data", data); // an empty --data is refused before any work
         if (batch < 1 || epochs < 2 || repeat < 0) {
             throw new IllegalArgumentException("need --batch >= 1, --epochs >= 2 (the first is warm-up), --repeat >= 0;"
@@ -65,18 +73,49 @@ public final class BenchCommand {
         }
         PrintStream out = System.out;
         Map<String, Object> result = new LinkedHashMap<>();
-        result.put("workload", w.word);
-        result.put("batch", batch);
-        if (w == BenchWorkload.GEMM) {
+        result.put("workload", workload);
+        if (all) {
+            result.put("workloads", everyWorkload(epochs, repeat, data, out));
+        } else if (w == BenchWorkload.GEMM) {
+            result.put("batch", batch);
             result.put("gflops", gemm(batch, out));
         } else {
-            timeWorkload(w, batch, epochs, repeat == 0 ? (w.minibatched ? 1 : 5) : repeat, data, out, result);
+            result.put("batch", batch);
+            timeWorkload(w, batch, epochs, repeats(w, repeat), data, out, result);
         }
         result.put("backend", backend.flavour());
         result.put("threads", Map.of("omp", backend.ompThreads(), "blas", backend.blasThreads()));
         result.put("openblasCoretype", backend.openblasCoretype());
         result.put("peakRssMiB", peakRssMiB());
         out.println("RESULT " + GSON.toJson(result));
+    }
+
+    private static int repeats(BenchWorkload w, int asked) {
+        return asked == 0 ? (w.minibatched ? 1 : 5) : asked;
+    }
+
+    /** Every workload of {@link #EVERY}, each with its own table as it finishes, then one summary table. */
+    private List<Map<String, Object>> everyWorkload(int epochs, int repeat, String data, PrintStream out)
+            throws Exception {
+        List<Map<String, Object>> rows = new ArrayList<>();
+        Table summary = new Table("Workload", "Batch", "s/epoch median", "GFLOP/s", "of GEMM peak").rightAlign(1)
+                .rightAlign(2).rightAlign(3).rightAlign(4);
+        for (Map.Entry<BenchWorkload, Integer> e : EVERY) {
+            BenchWorkload w = e.getKey();
+            Map<String, Object> row = new LinkedHashMap<>();
+            row.put("workload", w.word);
+            row.put("batch", w.minibatched ? e.getValue() : null);
+            timeWorkload(w, w.minibatched ? e.getValue() : 1, epochs, repeats(w, repeat), data, out, row);
+            rows.add(row);
+            @SuppressWarnings("unchecked")
+            double median = ((Map<String, Double>) row.get("secondsPerEpoch")).get("median");
+            summary.row(w.word, w.minibatched ? e.getValue() : "-", f3(median),
+                    String.format(Locale.ROOT, "%.1f", (Double) row.get("gflops")),
+                    String.format(Locale.ROOT, "%.0f%%", 100 * (Double) row.get("peakFraction")));
+        }
+        out.println();
+        summary.print(out);
+        return rows;
     }
 
     private void timeWorkload(BenchWorkload w, int batch, int epochs, int repeats, String data, PrintStream out,
