@@ -19,6 +19,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -27,7 +28,9 @@ import org.junit.jupiter.api.io.TempDir;
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleEvent;
 import org.osgi.framework.BundleListener;
+import org.osgi.framework.namespace.PackageNamespace;
 import org.osgi.framework.wiring.BundleCapability;
+import org.osgi.framework.wiring.BundleWire;
 import org.osgi.framework.wiring.BundleWiring;
 import org.osgi.framework.wiring.FrameworkWiring;
 
@@ -123,6 +126,12 @@ class PrivateCoreIT {
         }
         assertEquals(Set.of("io.layerwise.model-dae"), stopped, "bundles stopped by the update and refresh");
         assertEquals(Bundle.ACTIVE, dae.getState());
+        Set<String> providers = new TreeSet<>();
+        for (BundleWire w : dae.adapt(BundleWiring.class).getRequiredWires(PackageNamespace.PACKAGE_NAMESPACE)) {
+            providers.add(w.getProvider().getBundle().getSymbolicName());
+        }
+        assertEquals(Set.of("io.layerwise.api", "io.layerwise.nd4j-runtime", "org.apache.felix.framework"), providers,
+                "the bundles model-dae's imports are wired to: an update of any other would not reach it");
         Path out = work.resolve("updated-dae");
         Path pipeline = PlatformIT.pipeline(work, "tiny", PlatformIT.TINY);
         assertEquals(0, Shell.exec(platform, "layerwise:run --out " + out + " " + pipeline).exitCode());
@@ -159,6 +168,8 @@ class PrivateCoreIT {
         assertEquals(Arrays.toString(plain), Arrays.toString(losses(work.resolve("core-real"))),
                 "the real core's losses are model-ae's");
         double[] blanked = losses(work.resolve("core-blanking"));
+        System.out.println("side by side, the plain autoencoder's losses: " + Arrays.toString(plain)
+                + "; on the blanking core: " + Arrays.toString(blanked));
         double last = blanked[blanked.length - 1];
         assertTrue(last > 1.2 * plain[plain.length - 1], "blanked input " + Arrays.toString(blanked)
                 + " against the plain autoencoder " + Arrays.toString(plain));
