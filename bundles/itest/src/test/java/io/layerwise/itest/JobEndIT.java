@@ -40,10 +40,8 @@ class JobEndIT {
     @BeforeAll
     void start() throws Exception {
         platform = PlatformIT.start(work);
-        byte[] jar = TestBundles.of("io.layerwise.itest.fragile", "1.0.0", FragileStages.class,
-                "io.layerwise.api.data;version=\"[1.0,2)\",io.layerwise.api.spec;version=\"[1.0,2)\","
-                        + "io.layerwise.api.stage;version=\"[1.3,2)\",io.layerwise.core.ae;version=\"[2.1,3)\","
-                        + "org.nd4j.linalg.api.ndarray,org.osgi.framework");
+        byte[] jar = CoreBundles.withPrivateCore("io.layerwise.itest.fragile", "1.0.0", FragileStages.class,
+                CoreBundles.core(), Map.of());
         Bundle fragile = platform.context().installBundle("test:fragile", new ByteArrayInputStream(jar));
         fragile.start();
     }

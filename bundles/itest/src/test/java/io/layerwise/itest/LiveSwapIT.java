@@ -153,9 +153,8 @@ class LiveSwapIT {
         Path dir = work.resolve("different");
         String id = startAsync(dir);
         Jobs.awaitCheckpoint(dir.resolve("stage-1-dae"), 5);
-        byte[] jar = TestBundles.of("io.layerwise.itest.blanking", "1.0.0", BlankingDae.class,
-                "io.layerwise.api.spec;version=\"[1.0,2)\",io.layerwise.api.stage;version=\"[1.3,2)\","
-                        + "io.layerwise.core.ae;version=\"[2.1,3)\",org.nd4j.linalg.api.ndarray,org.osgi.framework");
+        byte[] jar = CoreBundles.withPrivateCore("io.layerwise.itest.blanking", "1.0.0", BlankingDae.class,
+                CoreBundles.core(), Map.of());
         Bundle blanking = platform.context().installBundle("test:blanking", new ByteArrayInputStream(jar));
         blanking.start();
         dae().uninstall(); // model-dae goes; the only dae provider left is the blanking one

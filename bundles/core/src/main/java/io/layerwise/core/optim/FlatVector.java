@@ -87,6 +87,15 @@ final class FlatVector {
         }
     }
 
+    /** {@code -v}, a new array. */
+    static double[] negated(double[] v) {
+        double[] out = new double[v.length];
+        for (int i = 0; i < v.length; i++) {
+            out[i] = -v[i];
+        }
+        return out;
+    }
+
     static double maxAbs(double[] x) {
         double m = 0;
         for (double v : x) {

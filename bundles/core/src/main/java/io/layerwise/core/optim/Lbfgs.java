@@ -1,7 +1,5 @@
 package io.layerwise.core.optim;
 
-import java.util.ArrayDeque;
-import java.util.Deque;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -11,9 +9,9 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * Limited-memory BFGS on a deterministic objective (a full batch, or a fixed one): Nocedal and Wright's algorithm 7.4.
  * From the gradient {@code g_k} at {@code x_k} the two-loop recursion computes {@code d_k = -H_k g_k} from the last
  * {@code m} pairs {@code s_i = x_{i+1} - x_i}, {@code y_i = g_{i+1} - g_i} with {@code H_k^0 = (s.y / y.y) I}
- * ({@code I} while there is no pair); {@link StrongWolfe} finds the step; a pair with {@code s.y <= 0} is skipped
- * (the update would not stay positive definite), and a direction that is not downhill restarts the history. The
- * first step is {@code min(1, 1/||g||)} along {@code -g}, later ones start at 1.
+ * ({@code I} while there is no pair), kept by {@link LbfgsHistory}; {@link StrongWolfe} finds the step; a pair with
+ * {@code s.y <= 0} is skipped (the update would not stay positive definite), and a direction that is not downhill
+ * restarts the history. The first step is {@code min(1, 1/||g||)} along {@code -g}, later ones start at 1.
  * <p>
  * It is no minibatch rule: {@link #step} is refused; a trainer calls {@link #iterate} with its objective, once per
  * iteration, and stops when the returned {@link Iteration#stop()} is not null: when {@code max_i |g_i|} falls to
@@ -26,7 +24,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 public final class Lbfgs implements Optimizer {
     private final Options options;
     private final int size;
-    private final Deque<double[][]> pairs = new ArrayDeque<>(); // {s, y, {1 / s.y}}, newest first
+    private final LbfgsHistory pairs;
     private double[] x;
     private double[] g;
     private double[] gNextBuffer; // the gradient at the line search's trial points
@@ -34,7 +32,6 @@ public final class Lbfgs implements Optimizer {
     private long iterations;
     private int epoch = -1;
     private double lastStep;
-    private long skipped;
 
     /**
      * @param history           pairs kept, {@code m} (at least 1)
@@ -108,6 +105,7 @@ public final class Lbfgs implements Optimizer {
 
     Lbfgs(Options options, List<INDArray> parameters) {
         this.options = options;
+        this.pairs = new LbfgsHistory(options.history());
         long n = 0;
         for (INDArray p : parameters) {
             n += p.length();
@@ -136,11 +134,11 @@ public final class Lbfgs implements Optimizer {
                 return new Iteration(f, evals, "the objective is " + f + " at the start");
             }
         }
-        double[] d = direction();
+        double[] d = pairs.direction(g);
         double slope = FlatVector.dot(g, d);
         if (!(slope < 0)) { // not downhill: forget the curvature pairs and follow the gradient
             pairs.clear();
-            d = negated(g);
+            d = FlatVector.negated(g);
             slope = FlatVector.dot(g, d);
         }
         if (slope == 0) {
@@ -181,15 +179,7 @@ public final class Lbfgs implements Optimizer {
             s[i] = xNext[i] - x[i];
             y[i] = gNext[i] - g[i];
         }
-        double sy = FlatVector.dot(s, y);
-        if (sy > 0) {
-            pairs.addFirst(new double[][] {s, y, {1 / sy}});
-            if (pairs.size() > options.history()) {
-                pairs.removeLast();
-            }
-        } else {
-            skipped++;
-        }
+        pairs.add(s, y);
         double previous = f;
         x = xNext;
         g = gNext.clone();
@@ -215,44 +205,9 @@ public final class Lbfgs implements Optimizer {
         return gNextBuffer;
     }
 
-    /** The two-loop recursion: {@code -H g}. */
-    private double[] direction() {
-        double[] q = g.clone();
-        double[] alpha = new double[pairs.size()];
-        int i = 0;
-        for (double[][] p : pairs) { // newest first
-            alpha[i] = p[2][0] * FlatVector.dot(p[0], q);
-            FlatVector.axpy(-alpha[i], p[1], q);
-            i++;
-        }
-        if (!pairs.isEmpty()) {
-            double[][] newest = pairs.peekFirst();
-            double yy = FlatVector.dot(newest[1], newest[1]);
-            FlatVector.scale(1 / (newest[2][0] * yy), q); // gamma = s.y / y.y
-        }
-        var it = pairs.descendingIterator(); // oldest first
-        i = pairs.size() - 1;
-        while (it.hasNext()) {
-            double[][] p = it.next();
-            double beta = p[2][0] * FlatVector.dot(p[1], q);
-            FlatVector.axpy(alpha[i] - beta, p[0], q);
-            i--;
-        }
-        FlatVector.scale(-1, q);
-        return q;
-    }
-
-    private static double[] negated(double[] v) {
-        double[] out = new double[v.length];
-        for (int i = 0; i < v.length; i++) {
-            out[i] = -v[i];
-        }
-        return out;
-    }
-
     /** Curvature pairs skipped because {@code s.y <= 0}. */
     public long skippedUpdates() {
-        return skipped;
+        return pairs.skipped();
     }
 
     /** Pairs held now. */
@@ -298,14 +253,13 @@ public final class Lbfgs implements Optimizer {
     /** Forgets the history and the cached value (after the parameters were replaced). */
     @Override
     public void reset() {
-        pairs.clear();
+        pairs.reset();
         x = null;
         g = null;
         f = Double.NaN;
         iterations = 0;
         epoch = -1;
         lastStep = 0;
-        skipped = 0;
     }
 
     @Override

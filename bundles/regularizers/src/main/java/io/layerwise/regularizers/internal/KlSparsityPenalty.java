@@ -1,6 +1,7 @@
 package io.layerwise.regularizers.internal;
 
 import io.layerwise.api.regularizer.Penalty;
+import io.layerwise.core.nn.Level1;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -73,7 +74,7 @@ final class KlSparsityPenalty implements Penalty {
         batches++;
         INDArray step = scratch.like("above", hidden);
         Nd4j.exec(new Step(hidden, step, 0.5)); // [y > 0.5]
-        above += Blas.dot(step, step); // a count of ones
+        above += Level1.dot(step, step); // a count of ones
         activations += hidden.length();
         if (o.beta() == 0) {
             return 0;

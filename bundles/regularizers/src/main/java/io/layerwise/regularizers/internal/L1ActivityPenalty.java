@@ -1,6 +1,7 @@
 package io.layerwise.regularizers.internal;
 
 import io.layerwise.api.regularizer.Penalty;
+import io.layerwise.core.nn.Level1;
 import java.util.Map;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.impl.transforms.same.Sign;
@@ -25,14 +26,14 @@ final class L1ActivityPenalty implements Penalty {
     public double onHidden(INDArray hidden, INDArray gradHidden) {
         INDArray sign = scratch.like("sign", hidden);
         Nd4j.exec(new Sign(hidden, sign));
-        double asum = Blas.dot(sign, hidden);
+        double asum = Level1.dot(sign, hidden);
         absSum += asum;
         count += hidden.length();
         if (lambda == 0) {
             return 0;
         }
         double scale = lambda / hidden.rows();
-        Blas.axpy(scale, sign, gradHidden);
+        Level1.axpy(scale, sign, gradHidden);
         return scale * asum;
     }
 

@@ -1,6 +1,7 @@
 package io.layerwise.regularizers.internal;
 
 import io.layerwise.api.regularizer.Penalty;
+import io.layerwise.core.nn.Level1;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.impl.transforms.same.Sign;
 import org.nd4j.linalg.factory.Nd4j;
@@ -24,8 +25,8 @@ final class L1Penalty implements Penalty {
         }
         INDArray sign = scratch.like("sign", weights);
         Nd4j.exec(new Sign(weights, sign));
-        Blas.axpy(lambda, sign, gradWeights);
-        return lambda * Blas.dot(sign, weights);
+        Level1.axpy(lambda, sign, gradWeights);
+        return lambda * Level1.dot(sign, weights);
     }
 
     @Override

@@ -1,8 +1,8 @@
 package io.layerwise.regularizers.internal;
 
 import io.layerwise.api.regularizer.Penalty;
+import io.layerwise.core.nn.Level1;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * Weight decay {@code P = (lambda/2) ||W||^2}, {@code dP/dW = lambda W}, added once per minibatch to the mean
@@ -28,18 +28,12 @@ final class L2Penalty implements Penalty {
         if (lambda == 0) {
             return 0;
         }
-        INDArray w = flat(weights);
-        Nd4j.getBlasWrapper().axpy(lambda, w, flat(gradWeights));
-        return 0.5 * lambda * Nd4j.getBlasWrapper().dot(w, w);
+        Level1.axpy(lambda, weights, gradWeights);
+        return 0.5 * lambda * Level1.dot(weights, weights);
     }
 
     @Override
     public String describe() {
         return "l2(lambda=" + lambda + (decoder ? ", decoder=true" : "") + ")";
-    }
-
-    /** BLAS level 1 in ND4J takes vectors: a flat view of the same memory. */
-    private static INDArray flat(INDArray a) {
-        return a.isVector() ? a : a.reshape(a.length());
     }
 }
