@@ -4,7 +4,7 @@
  * dae, ...) add what differs, e.g. a {@link io.layerwise.core.ae.Corruption}.
  */
 @Export
-@Version("2.2.0")
+@Version("2.3.0")
 package io.layerwise.core.ae;
 
 import org.osgi.annotation.bundle.Export;

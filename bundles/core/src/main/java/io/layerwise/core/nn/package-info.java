@@ -4,7 +4,7 @@
  * in place ({@link Level3#gemm} with alpha/beta, in-place transforms); nothing here allocates per minibatch.
  */
 @Export
-@Version("2.3.0")
+@Version("2.4.0")
 package io.layerwise.core.nn;
 
 import org.osgi.annotation.bundle.Export;
