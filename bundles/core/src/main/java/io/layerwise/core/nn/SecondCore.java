@@ -66,6 +66,11 @@ public final class SecondCore {
         }
     }
 
+    /** Ends a back-off: the next call shares again. For tests. */
+    static void resetBackOff() {
+        SKIP.set(0);
+    }
+
     private static void drain(AtomicInteger next, int count, Piece piece, int worker) {
         for (int k = next.getAndIncrement(); k < count; k = next.getAndIncrement()) {
             piece.run(k, worker);

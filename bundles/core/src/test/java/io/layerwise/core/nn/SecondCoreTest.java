@@ -27,6 +27,29 @@ class SecondCoreTest {
         }
     }
 
+    /** The pool's worker really takes pieces: the caller's first piece waits (up to 10 s) until the worker ran one. */
+    @Test
+    void theSecondWorkerTakesPieces() throws InterruptedException {
+        org.junit.jupiter.api.Assumptions.assumeTrue(SecondCore.available(), "a machine with two cores");
+        SecondCore.resetBackOff();
+        java.util.concurrent.CountDownLatch workerRan = new java.util.concurrent.CountDownLatch(1);
+        AtomicIntegerArray workers = new AtomicIntegerArray(2);
+        SecondCore.share(8, (piece, worker) -> {
+            workers.incrementAndGet(worker);
+            if (worker == 1) {
+                workerRan.countDown();
+            } else {
+                try {
+                    workerRan.await(10, java.util.concurrent.TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+        });
+        assertTrue(workers.get(1) > 0, "worker 1 ran " + workers.get(1) + " of 8 pieces");
+        SecondCore.resetBackOff(); // the wait above counts as a descheduled worker
+    }
+
     @Test
     void aFailingPieceFailsTheCallAfterTheOthersRan() {
         AtomicIntegerArray runs = new AtomicIntegerArray(40);
