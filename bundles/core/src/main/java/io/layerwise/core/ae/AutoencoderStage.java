@@ -125,7 +125,7 @@ public class AutoencoderStage implements Stage {
 
     @Override
     public int prepareTraining(FloatMatrix data) {
-        checkWidth(data, "training data");
+        StageRows.checkWidth(data, inputSize(), "training data");
         releaseTraining();
         train = new Minibatches(data, spec.training().batch());
         trainRows = data.rows();
@@ -181,14 +181,14 @@ public class AutoencoderStage implements Stage {
     /** The mean reconstruction loss of the clean rows: no corruption, no penalties. */
     @Override
     public double loss(FloatMatrix rows) {
-        checkWidth(rows, "validation data");
+        StageRows.checkWidth(rows, inputSize(), "validation data");
         double sum = RowChunks.sum(rows, ae::buffers, (x, b, from) -> ae.reconstructionLoss(x, b));
         return rows.rows() == 0 ? Double.NaN : sum / rows.rows();
     }
 
     @Override
     public Map<String, Double> evaluate(FloatMatrix heldOut) {
-        checkWidth(heldOut, "held-out data");
+        StageRows.checkWidth(heldOut, inputSize(), "held-out data");
         Map<String, Double> metrics = new LinkedHashMap<>();
         metrics.put(spec.architecture().loss().testMetric(), loss(heldOut));
         for (Penalty p : spec.penalties()) {
@@ -199,12 +199,12 @@ public class AutoencoderStage implements Stage {
 
     @Override
     public FloatMatrix encode(FloatMatrix input) {
-        return mapRows(input, outputSize(), false);
+        return StageRows.map(input, inputSize(), outputSize(), ae::buffers, (x, b) -> ae.encode(x, b));
     }
 
     @Override
     public FloatMatrix reconstruct(FloatMatrix input) {
-        return mapRows(input, inputSize(), true);
+        return StageRows.map(input, inputSize(), inputSize(), ae::buffers, (x, b) -> ae.reconstruct(x, b));
     }
 
     /** The training corruption applied to {@code input} (null for a plain autoencoder), for pictures. */
@@ -213,7 +213,7 @@ public class AutoencoderStage implements Stage {
         if (corruption == Corruption.NONE) {
             return null;
         }
-        checkWidth(input, "input");
+        StageRows.checkWidth(input, inputSize(), "input");
         try (INDArray clean = Matrices.upload(input); INDArray out = clean.ulike()) {
             return new FloatMatrix(input.rows(), input.cols(), Matrices.values(corruption.apply(clean, out)));
         }
@@ -221,12 +221,12 @@ public class AutoencoderStage implements Stage {
 
     @Override
     public Parameter filters() {
-        return parameter("W", ae.weights(), inputSize(), outputSize());
+        return StageRows.parameter("W", ae.weights(), inputSize(), outputSize());
     }
 
     @Override
     public DenseLayer encoderLayer() {
-        return new DenseLayer(filters(), parameter("bh", ae.hiddenBias(), outputSize()),
+        return new DenseLayer(filters(), StageRows.parameter("bh", ae.hiddenBias(), outputSize()),
                 spec.architecture().encoder().jsonName());
     }
 
@@ -234,8 +234,8 @@ public class AutoencoderStage implements Stage {
     @Override
     public DenseLayer decoderLayer() {
         INDArray d = ae.decoderWeights() != null ? ae.decoderWeights() : ae.weights(); // inputs x hidden
-        return new DenseLayer(parameter("Wdec", d, inputSize(), outputSize()).transposed("Wdec^T"),
-                parameter("bv", ae.visibleBias(), inputSize()),
+        return new DenseLayer(StageRows.parameter("Wdec", d, inputSize(), outputSize()).transposed("Wdec^T"),
+                StageRows.parameter("bv", ae.visibleBias(), inputSize()),
                 spec.architecture().decoder().jsonName());
     }
 
@@ -243,10 +243,10 @@ public class AutoencoderStage implements Stage {
     public List<Parameter> parameters() {
         List<Parameter> p = new ArrayList<>();
         p.add(filters());
-        p.add(parameter("bh", ae.hiddenBias(), outputSize()));
-        p.add(parameter("bv", ae.visibleBias(), inputSize()));
+        p.add(StageRows.parameter("bh", ae.hiddenBias(), outputSize()));
+        p.add(StageRows.parameter("bv", ae.visibleBias(), inputSize()));
         if (ae.decoderWeights() != null) {
-            p.add(parameter("Wdec", ae.decoderWeights(), inputSize(), outputSize()));
+            p.add(StageRows.parameter("Wdec", ae.decoderWeights(), inputSize(), outputSize()));
         }
         return p;
     }
@@ -297,27 +297,5 @@ public class AutoencoderStage implements Stage {
             train.close();
         }
         train = null;
-    }
-
-    private FloatMatrix mapRows(FloatMatrix input, int width, boolean reconstruct) {
-        checkWidth(input, "input");
-        float[] out = new float[Math.multiplyExact(input.rows(), width)];
-        RowChunks.sum(input, ae::buffers, (x, b, from) -> {
-            INDArray y = reconstruct ? ae.reconstruct(x, b) : ae.encode(x, b);
-            float[] v = Matrices.values(y);
-            System.arraycopy(v, 0, out, from * width, v.length);
-            return 0;
-        });
-        return new FloatMatrix(input.rows(), width, out);
-    }
-
-    private void checkWidth(FloatMatrix m, String what) {
-        if (m.cols() != inputSize()) {
-            throw new IllegalArgumentException(what + " has " + m.cols() + " columns, this stage takes " + inputSize());
-        }
-    }
-
-    private static Parameter parameter(String name, INDArray a, int... shape) {
-        return new Parameter(name, shape, Matrices.values(a));
     }
 }

@@ -1,6 +1,7 @@
 package io.layerwise.core.optim;
 
 import io.layerwise.core.nn.Level1;
+import io.layerwise.core.nn.SecondCore;
 import java.nio.FloatBuffer;
 import java.util.Arrays;
 import java.util.List;
@@ -22,11 +23,15 @@ public final class Adam extends SlotOptimizer {
     private final List<INDArray> m;
     private final List<INDArray> v;
     private final List<INDArray> work;
-    private final HeapPass heap = new HeapPass(2);
+    /** Chunk buffers: g and p of this thread (0, 1) and of the second core's half of a large array (2, 3). */
+    private final HeapPass heap = new HeapPass(4);
+    /** Values per piece of a large array shared between two cores: four chunks, about 10 us of work. */
+    private static final int PIECE = 4 * HeapPass.CHUNK;
     /** Per parameter, the values of m and v while the fused loop owns them (the slots are stale then); else null. */
     private final float[][] mHeap;
     private final float[][] vHeap;
     private boolean fused = true;
+    private boolean splitLarge = true;
 
     /**
      * @param lr    base learning rate, positive (JSON default 0.001)
@@ -112,33 +117,50 @@ public final class Adam extends SlotOptimizer {
         }
     }
 
-    /** The same update in float32 arithmetic, term for term, in one loop: m and v on the heap, g and p in chunks. */
+    /**
+     * The same update in float32 arithmetic, term for term, in one loop: m and v on the heap, g and p in chunks. A large
+     * array is cut into pieces that this thread and a second core take in turn ({@link SecondCore}): every element is
+     * independent, so the values are those of one loop.
+     */
     private void fusedUpdate(int i, INDArray p, INDArray g, double b1, double b2, double stepSize, double epsT) {
         if (mHeap[i] == null) {
             mHeap[i] = HeapPass.copy(m.get(i));
             vHeap[i] = HeapPass.copy(v.get(i));
         }
-        float[] mh = mHeap[i];
-        float[] vh = vHeap[i];
-        float[] gc = heap.chunk(0);
-        float[] pc = heap.chunk(1);
+        int n = mHeap[i].length;
+        Rule rule = new Rule((float) b1, (float) (1 - b1), (float) b2, (float) (1 - b2), (float) stepSize, (float) epsT);
+        if (n < SecondCore.MIN_VALUES || !splitLarge) {
+            fusedRange(rule, mHeap[i], vHeap[i], g, p, 0, n, heap.chunk(0), heap.chunk(1));
+            return;
+        }
+        int pieces = (n + PIECE - 1) / PIECE;
+        SecondCore.share(pieces, (k, worker) -> fusedRange(rule, mHeap[i], vHeap[i], g, p, k * PIECE,
+                Math.min(n, (k + 1) * PIECE), heap.chunk(2 * worker), heap.chunk(2 * worker + 1)));
+    }
+
+    /** The update's constants in float32. */
+    private record Rule(float b1, float c1, float b2, float c2, float step, float eps) {
+    }
+
+    /** Elements {@code [from, to)} of one parameter, through the chunk buffers {@code gc} and {@code pc}. */
+    private static void fusedRange(Rule r, float[] mh, float[] vh, INDArray g, INDArray p, int from, int to, float[] gc,
+            float[] pc) {
         FloatBuffer gb = HeapPass.nio(g);
         FloatBuffer pb = HeapPass.nio(p);
-        float fb1 = (float) b1;
-        float fc1 = (float) (1 - b1);
-        float fb2 = (float) b2;
-        float fc2 = (float) (1 - b2);
-        float step = (float) stepSize;
-        float eps = (float) epsT;
-        int n = mh.length;
-        for (int lo = 0; lo < n; lo += HeapPass.CHUNK) {
-            int len = Math.min(HeapPass.CHUNK, n - lo);
+        float b1 = r.b1; // locals: C1 reloads a field in every iteration
+        float c1 = r.c1;
+        float b2 = r.b2;
+        float c2 = r.c2;
+        float step = r.step;
+        float eps = r.eps;
+        for (int lo = from; lo < to; lo += HeapPass.CHUNK) {
+            int len = Math.min(HeapPass.CHUNK, to - lo);
             gb.get(lo, gc, 0, len);
             pb.get(lo, pc, 0, len);
             for (int j = 0, k = lo; j < len; j++, k++) {
                 float gk = gc[j];
-                float mk = fb1 * mh[k] + fc1 * gk;
-                float vk = fb2 * vh[k] + fc2 * (gk * gk);
+                float mk = b1 * mh[k] + c1 * gk;
+                float vk = b2 * vh[k] + c2 * (gk * gk);
                 mh[k] = mk;
                 vh[k] = vk;
                 if (mk != 0) { // m = 0 (a weight under an input that is always 0) steps by 0: skip the square root
@@ -178,5 +200,10 @@ public final class Adam extends SlotOptimizer {
     /** Turns the fused pass off (true) or on: for tests that compare the two. */
     void plainOnly(boolean plain) {
         this.fused = !plain;
+    }
+
+    /** Turns the sharing of large arrays with a second core on (the default) or off: for tests that compare the two. */
+    void splitLarge(boolean split) {
+        this.splitLarge = split;
     }
 }

@@ -126,6 +126,36 @@ class AdamFusedTest {
         }
     }
 
+    /**
+     * Arrays large enough to be split across two cores (one whose halves differ and whose last chunk is short, one of
+     * the VAE's 784 x 400) step to the same bits as one loop, moments included, and the upper half is really written.
+     */
+    @Test
+    void largeArraysSplitAcrossTwoCoresStepBitForBitAsOneLoop() {
+        int big = 2 * io.layerwise.core.nn.SecondCore.MIN_VALUES + 4_328; // not a multiple of the chunk: a short last chunk
+        List<INDArray> p = arrays(3, big, 313_600, 400);
+        List<INDArray> q = copies(p);
+        Adam.Options options = new Adam.Options(LR, 0.9, 0.999, 1e-8);
+        try (Adam split = new Adam(options, new Schedule.Constant(), p);
+                Adam one = new Adam(options, new Schedule.Constant(), q)) {
+            one.splitLarge(false);
+            for (int step = 0; step < 4; step++) {
+                List<INDArray> g = arrays(300 + step, big, 313_600, 400);
+                split.step(p, g);
+                one.step(q, copies(g));
+            }
+            for (int i = 0; i < p.size(); i++) {
+                assertArrayEquals(q.get(i).data().asFloat(), p.get(i).data().asFloat(), "parameter " + i);
+                for (String slot : List.of("m.", "v.")) {
+                    assertArrayEquals(value(one.state(), slot + i), value(split.state(), slot + i), slot + i);
+                }
+            }
+            float[] last = p.get(1).data().asFloat();
+            float[] start = arrays(3, big, 313_600).get(1).data().asFloat();
+            assertTrue(last[313_599] != start[313_599] && last[200_001] != start[200_001], "the upper half moved");
+        }
+    }
+
     @Test
     void onlyWholeFloat32ArraysTakeTheFusedPass() {
         try (INDArray m = Nd4j.zeros(DataType.FLOAT, 4, 5); INDArray d = Nd4j.zeros(DataType.DOUBLE, 4, 5)) {

@@ -10,7 +10,7 @@ import io.layerwise.api.stage.Picture;
 import io.layerwise.api.stage.Stage;
 import io.layerwise.api.stage.StageContext;
 import io.layerwise.api.stage.TrainingState;
-import io.layerwise.core.ae.Matrices;
+import io.layerwise.core.ae.StageRows;
 import io.layerwise.core.ae.TrainingStates;
 import io.layerwise.core.nn.Minibatches;
 import io.layerwise.core.nn.ParameterLoad;
@@ -130,7 +130,7 @@ final class RbmStage implements Stage {
 
     @Override
     public int prepareTraining(FloatMatrix data) {
-        checkWidth(data, "training data");
+        StageRows.checkWidth(data, inputSize(), "training data");
         releaseTraining();
         train = new Minibatches(data, spec.training().batch());
         columnMeans = TestLikelihood.columnMeans(data);
@@ -157,14 +157,14 @@ final class RbmStage implements Stage {
      */
     @Override
     public double loss(FloatMatrix rows) {
-        checkWidth(rows, "validation data");
+        StageRows.checkWidth(rows, inputSize(), "validation data");
         double error = RowChunks.sum(rows, rbm::buffers, (x, b, from) -> rbm.reconstructionError(x, b));
         return rows.rows() == 0 ? Double.NaN : error / rows.rows();
     }
 
     @Override
     public Map<String, Double> evaluate(FloatMatrix heldOut) {
-        checkWidth(heldOut, "held-out data");
+        StageRows.checkWidth(heldOut, inputSize(), "held-out data");
         Map<String, Double> metrics = new LinkedHashMap<>();
         int n = heldOut.rows();
         metrics.put(spec.units().testMetric(), loss(heldOut));
@@ -198,18 +198,21 @@ final class RbmStage implements Stage {
 
     @Override
     public FloatMatrix encode(FloatMatrix input) {
-        return mapRows(input, outputSize(), false);
+        return StageRows.map(input, inputSize(), outputSize(), rbm::buffers, (x, b) -> rbm.hiddenProbabilities(x, b.hPos));
     }
 
     /** {@code v -> p(h|v) -> E[v|h]}. */
     @Override
     public FloatMatrix reconstruct(FloatMatrix input) {
-        return mapRows(input, inputSize(), true);
+        return StageRows.map(input, inputSize(), inputSize(), rbm::buffers, (x, b) -> {
+            rbm.hiddenProbabilities(x, b.hPos);
+            return rbm.visibleMean(b.hPos, b.recon);
+        });
     }
 
     @Override
     public Parameter filters() {
-        return parameter("W", rbm.weights(), inputSize(), outputSize());
+        return StageRows.parameter("W", rbm.weights(), inputSize(), outputSize());
     }
 
     /** {@code samples}: see {@link SamplesPicture}. Drawn with a generator of its own, so that drawing changes no training. */
@@ -225,20 +228,20 @@ final class RbmStage implements Stage {
 
     @Override
     public DenseLayer encoderLayer() {
-        return new DenseLayer(filters(), parameter("bh", rbm.hiddenBias(), outputSize()), "sigmoid");
+        return new DenseLayer(filters(), StageRows.parameter("bh", rbm.hiddenBias(), outputSize()), "sigmoid");
     }
 
     /** {@code E[v|h]} as a layer: {@code W^T}, {@code bv}, sigmoid (Bernoulli) or identity (Gaussian). */
     @Override
     public DenseLayer decoderLayer() {
-        return new DenseLayer(filters().transposed("W^T"), parameter("bv", rbm.visibleBias(), inputSize()),
+        return new DenseLayer(filters().transposed("W^T"), StageRows.parameter("bv", rbm.visibleBias(), inputSize()),
                 spec.units() == VisibleUnits.BERNOULLI ? "sigmoid" : "identity");
     }
 
     @Override
     public List<Parameter> parameters() {
-        return List.of(filters(), parameter("bh", rbm.hiddenBias(), outputSize()),
-                parameter("bv", rbm.visibleBias(), inputSize()));
+        return List.of(filters(), StageRows.parameter("bh", rbm.hiddenBias(), outputSize()),
+                StageRows.parameter("bv", rbm.visibleBias(), inputSize()));
     }
 
     @Override
@@ -309,30 +312,5 @@ final class RbmStage implements Stage {
             train.close();
         }
         train = null;
-    }
-
-    private FloatMatrix mapRows(FloatMatrix input, int width, boolean reconstruct) {
-        checkWidth(input, "input");
-        float[] out = new float[Math.multiplyExact(input.rows(), width)];
-        RowChunks.sum(input, rbm::buffers, (x, b, from) -> {
-            INDArray y = rbm.hiddenProbabilities(x, b.hPos);
-            if (reconstruct) {
-                y = rbm.visibleMean(b.hPos, b.recon);
-            }
-            float[] v = Matrices.values(y);
-            System.arraycopy(v, 0, out, from * width, v.length);
-            return 0;
-        });
-        return new FloatMatrix(input.rows(), width, out);
-    }
-
-    private void checkWidth(FloatMatrix m, String what) {
-        if (m.cols() != inputSize()) {
-            throw new IllegalArgumentException(what + " has " + m.cols() + " columns, this stage takes " + inputSize());
-        }
-    }
-
-    private static Parameter parameter(String name, INDArray a, int... shape) {
-        return new Parameter(name, shape, Matrices.values(a));
     }
 }

@@ -10,18 +10,16 @@ import io.layerwise.api.stage.StageContext;
 import io.layerwise.api.stage.TrainingState;
 import io.layerwise.core.ae.Matrices;
 import io.layerwise.core.ae.SeededGenerator;
+import io.layerwise.core.ae.StageRows;
 import io.layerwise.core.ae.TrainingStates;
 import io.layerwise.core.nn.Minibatches;
-import io.layerwise.core.nn.ParameterLoad;
 import io.layerwise.core.nn.RowChunks;
+import io.layerwise.core.nn.ShuffledRows;
 import io.layerwise.core.optim.Optimizer;
-import java.nio.FloatBuffer;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.SplittableRandom;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.random.impl.GaussianDistribution;
@@ -52,11 +50,9 @@ final class VaeStage implements Stage {
     private final Optimizer optimizer;
     private final SeededGenerator noise;
     private final Map<Integer, VaeBuffers> buffers = new HashMap<>();
-    private FloatMatrix trainRows;
     private Minibatches ordered;
+    private ShuffledRows shuffled;
     private int batches;
-    private int[] order;
-    private int orderEpoch = -1;
 
     VaeStage(VaeSpec spec, long seed) {
         this.spec = spec;
@@ -108,28 +104,31 @@ final class VaeStage implements Stage {
 
     @Override
     public int prepareTraining(FloatMatrix data) {
-        checkWidth(data, "training data");
+        StageRows.checkWidth(data, inputSize(), "training data");
         releaseTraining();
-        trainRows = data;
         int b = spec.training().batch();
-        batches = (data.rows() + b - 1) / b;
-        if (!spec.shuffle()) {
+        if (spec.shuffle()) {
+            shuffled = new ShuffledRows(data, b, seed ^ SHUFFLE_SALT);
+            batches = shuffled.count();
+        } else {
             ordered = new Minibatches(data, b);
+            batches = ordered.count();
         }
         return batches;
     }
 
     @Override
     public double trainBatch(int batch) {
-        if (trainRows == null) {
+        if (shuffled == null && ordered == null) {
             throw new IllegalStateException("batch " + batch + " before prepareTraining");
         }
         optimizer.beginBatch(batch);
         int epoch = Math.max(0, optimizer.epoch());
-        int b = spec.training().batch();
-        int rows = Math.min(b, trainRows.rows() - batch * b);
-        VaeBuffers buf = buffers.computeIfAbsent(rows, vae::buffers);
-        INDArray x = spec.shuffle() ? shuffled(epoch, batch, buf) : ordered.get(batch);
+        INDArray x = shuffled == null ? ordered.get(batch) : null;
+        VaeBuffers buf = buffers.computeIfAbsent(x == null ? shuffled.rows(batch) : (int) x.rows(), vae::buffers);
+        if (x == null) {
+            x = shuffled.batch(epoch, batch, buf.input);
+        }
         gaussian(buf.eps, noise);
         double w = spec.klWeight(epoch, batch, batches);
         Vae.Terms t = vae.gradient(x, buf, w);
@@ -142,38 +141,6 @@ final class VaeStage implements Stage {
         return t.objective(w);
     }
 
-    /** Minibatch {@code batch} of epoch {@code epoch}'s permutation, copied into {@code buf.input}. */
-    private INDArray shuffled(int epoch, int batch, VaeBuffers buf) {
-        if (epoch != orderEpoch) {
-            order = permutation(trainRows.rows(), seed ^ SHUFFLE_SALT ^ (0x9e37_79b9_7f4a_7c15L * (epoch + 1)));
-            orderEpoch = epoch;
-        }
-        int n = trainRows.cols();
-        float[] all = trainRows.data();
-        FloatBuffer dst = buf.input.data().asNioFloat();
-        int from = batch * spec.training().batch();
-        for (int r = 0; r < buf.batch; r++) {
-            dst.put(r * n, all, order[from + r] * n, n);
-        }
-        return buf.input;
-    }
-
-    /** A Fisher-Yates permutation of {@code 0..n-1}, a function of {@code key} alone. */
-    static int[] permutation(int n, long key) {
-        int[] p = new int[n];
-        for (int i = 0; i < n; i++) {
-            p[i] = i;
-        }
-        SplittableRandom r = new SplittableRandom(key);
-        for (int i = n - 1; i > 0; i--) {
-            int j = r.nextInt(i + 1);
-            int t = p[i];
-            p[i] = p[j];
-            p[j] = t;
-        }
-        return p;
-    }
-
     static void gaussian(INDArray out, SeededGenerator g) {
         Nd4j.getExecutioner().exec(new GaussianDistribution(out, 0.0, 1.0), g.random());
     }
@@ -181,13 +148,13 @@ final class VaeStage implements Stage {
     /** The mean negative ELBO (KL weight 1, one z per row), whatever {@code beta}: what {@code val_loss} reports. */
     @Override
     public double loss(FloatMatrix rows) {
-        checkWidth(rows, "validation data");
+        StageRows.checkWidth(rows, inputSize(), "validation data");
         return rows.rows() == 0 ? Double.NaN : elbo(rows, null)[0] / rows.rows();
     }
 
     @Override
     public Map<String, Double> evaluate(FloatMatrix heldOut) {
-        checkWidth(heldOut, "held-out data");
+        StageRows.checkWidth(heldOut, inputSize(), "held-out data");
         Map<String, Double> metrics = new LinkedHashMap<>();
         int n = heldOut.rows();
         if (n == 0) {
@@ -239,7 +206,7 @@ final class VaeStage implements Stage {
     /** {@code testLogLikelihoodIW} with {@code iwSamples} samples per row; nothing when {@code iwSamples} is 0. */
     @Override
     public Map<String, Double> finalMetrics(FloatMatrix heldOut) {
-        checkWidth(heldOut, "held-out data");
+        StageRows.checkWidth(heldOut, inputSize(), "held-out data");
         if (spec.iwSamples() == 0 || heldOut.rows() == 0) {
             return Map.of();
         }
@@ -252,19 +219,25 @@ final class VaeStage implements Stage {
 
     @Override
     public FloatMatrix encode(FloatMatrix input) {
-        return mapRows(input, outputSize(), false);
+        return StageRows.map(input, inputSize(), outputSize(), vae::buffers, (x, b) -> {
+            vae.encode(x, b);
+            return b.mu;
+        });
     }
 
     /** The decoder's mean at the posterior mean: {@code E[x | z = mu(x)]}. */
     @Override
     public FloatMatrix reconstruct(FloatMatrix input) {
-        return mapRows(input, inputSize(), true);
+        return StageRows.map(input, inputSize(), inputSize(), vae::buffers, (x, b) -> {
+            vae.encode(x, b);
+            return vae.decodeMean(b.mu, b);
+        });
     }
 
     @Override
     public Parameter filters() {
         INDArray w = vae.firstWeights();
-        return parameter("filters", w, (int) w.rows(), (int) w.columns());
+        return StageRows.parameter("filters", w, (int) w.rows(), (int) w.columns());
     }
 
     /** {@code samples}: 64 decodings of z ~ N(0, I); for a 2-D latent, {@code manifold} ({@link VaePictures}). */
@@ -275,29 +248,12 @@ final class VaeStage implements Stage {
 
     @Override
     public List<Parameter> parameters() {
-        List<Parameter> out = new ArrayList<>();
-        List<String> names = vae.parameterNames();
-        List<INDArray> arrays = vae.parameters();
-        for (int i = 0; i < names.size(); i++) {
-            out.add(parameter(names.get(i), arrays.get(i), shape(arrays.get(i))));
-        }
-        return out;
-    }
-
-    /** A weight matrix keeps its two dimensions; a bias or {@code logVarX} (1 x k) is saved as a vector of k. */
-    private static int[] shape(INDArray a) {
-        return a.rows() == 1 ? new int[] {(int) a.columns()} : new int[] {(int) a.rows(), (int) a.columns()};
+        return StageRows.parameters(vae.parameterNames(), vae.parameters());
     }
 
     @Override
     public void restore(List<Parameter> saved) {
-        List<ParameterLoad.Expected> expected = new ArrayList<>();
-        List<String> names = vae.parameterNames();
-        List<INDArray> arrays = vae.parameters();
-        for (int i = 0; i < names.size(); i++) {
-            expected.add(new ParameterLoad.Expected(names.get(i), shape(arrays.get(i))));
-        }
-        ParameterLoad.intoShapes(expected, arrays, saved);
+        StageRows.restore(vae.parameterNames(), vae.parameters(), saved);
         optimizer.reset();
     }
 
@@ -330,30 +286,6 @@ final class VaeStage implements Stage {
             ordered.close();
         }
         ordered = null;
-        trainRows = null;
-        orderEpoch = -1;
-    }
-
-    private FloatMatrix mapRows(FloatMatrix input, int width, boolean reconstruct) {
-        checkWidth(input, "input");
-        float[] out = new float[Math.multiplyExact(input.rows(), width)];
-        RowChunks.sum(input, vae::buffers, (x, b, from) -> {
-            vae.encode(x, b);
-            INDArray y = reconstruct ? vae.decodeMean(b.mu, b) : b.mu;
-            float[] v = Matrices.values(y);
-            System.arraycopy(v, 0, out, from * width, v.length);
-            return 0;
-        });
-        return new FloatMatrix(input.rows(), width, out);
-    }
-
-    private void checkWidth(FloatMatrix m, String what) {
-        if (m.cols() != inputSize()) {
-            throw new IllegalArgumentException(what + " has " + m.cols() + " columns, this stage takes " + inputSize());
-        }
-    }
-
-    private static Parameter parameter(String name, INDArray a, int... shape) {
-        return new Parameter(name, shape, Matrices.values(a));
+        shuffled = null;
     }
 }

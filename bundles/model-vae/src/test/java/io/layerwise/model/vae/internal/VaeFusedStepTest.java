@@ -1,14 +1,17 @@
 package io.layerwise.model.vae.internal;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.layerwise.core.nn.Activation;
+import io.layerwise.core.nn.Loss;
 import java.util.List;
 import java.util.Random;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -70,6 +73,37 @@ class VaeFusedStepTest {
             // evaluation runs the same forward pass
             Vae.Terms es = single.terms(x.castTo(DataType.FLOAT), bs);
             assertEquals(ts.reconstruction(), es.reconstruction(), 0.0, "terms() = gradient()'s forward pass");
+        }
+    }
+
+    /**
+     * At W6's shapes (128 x 784 logits, large enough to be shared) the Bernoulli loss with softplus and sigmoid on two
+     * cores is core's single-threaded {@code Loss.CROSS_ENTROPY} bit for bit, loss and {@code d/da}, every time.
+     */
+    @Test
+    void bernoulliLossOnTwoCoresIsTheSingleThreadedOneBitForBit() {
+        int batch = 128;
+        int n = 784;
+        try (Vae vae = new Vae(n, List.of(8), LATENT, List.of(8), Activation.RELU, Likelihood.BERNOULLI, Double.NaN, 3,
+                DataType.FLOAT); VaeBuffers b = vae.buffers(batch)) {
+            assertNotNull(b.latentPass, "float32 takes the fast path");
+            Random r = new Random(11);
+            float[] av = new float[batch * n];
+            float[] xv = new float[batch * n];
+            for (int i = 0; i < av.length; i++) {
+                av[i] = (float) (r.nextGaussian() * (i % 13 == 0 ? 40 : 4)); // saturated logits too
+                xv[i] = r.nextInt(3) == 0 ? 0f : r.nextFloat();
+            }
+            INDArray a = Nd4j.create(av, new long[] {batch, n}, 'c');
+            INDArray x = Nd4j.create(xv, new long[] {batch, n}, 'c');
+            INDArray delta = Nd4j.createUninitialized(DataType.FLOAT, batch, n);
+            INDArray scratch = Nd4j.createUninitialized(DataType.FLOAT, batch, n);
+            double plain = Loss.CROSS_ENTROPY.lossAndDelta(a, x, Activation.SIGMOID, delta, scratch);
+            for (int rep = 0; rep < 20; rep++) {
+                b.delta.assign(0);
+                assertEquals(plain, Likelihood.BERNOULLI.lossAndDelta(a, x, b, null, null), 0.0, "loss, try " + rep);
+                assertArrayEquals(delta.data().asFloat(), b.delta.data().asFloat(), "d/da, try " + rep);
+            }
         }
     }
 

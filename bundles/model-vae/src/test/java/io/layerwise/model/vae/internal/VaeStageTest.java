@@ -10,6 +10,7 @@ import io.layerwise.api.spec.Spec;
 import io.layerwise.api.stage.Parameter;
 import io.layerwise.api.stage.Picture;
 import io.layerwise.api.stage.TrainingState;
+import io.layerwise.core.nn.ShuffledRows;
 import io.layerwise.core.testing.TestContext;
 import java.util.Arrays;
 import java.util.List;
@@ -97,14 +98,14 @@ class VaeStageTest {
 
     @Test
     void shufflingChangesTheOrderButNotTheRowsOfAnEpoch() {
-        int[] p = VaeStage.permutation(50, 7);
+        int[] p = ShuffledRows.permutation(50, 7);
         int[] sorted = p.clone();
         Arrays.sort(sorted);
         for (int i = 0; i < 50; i++) {
             assertEquals(i, sorted[i]);
         }
         assertTrue(!Arrays.equals(p, sorted));
-        assertArrayEquals(p, VaeStage.permutation(50, 7));
+        assertArrayEquals(p, ShuffledRows.permutation(50, 7));
     }
 
     @Test
