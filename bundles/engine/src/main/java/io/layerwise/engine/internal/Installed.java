@@ -15,7 +15,7 @@ import org.osgi.framework.ServiceReference;
  *
  * @param <S> the service interface
  */
-final class Installed<S> {
+final class Installed<S> implements Lookup<S> {
     private final BundleContext context;
     private final Class<S> type;
     private final String property;
@@ -33,6 +33,37 @@ final class Installed<S> {
             return context.getServiceReferences(type, filter).stream().max(Comparator.naturalOrder());
         } catch (InvalidSyntaxException e) {
             return Optional.empty();
+        }
+    }
+
+    @Override
+    public Optional<Held<S>> take(String name) {
+        return find(name).map(ref -> {
+            var bundle = ref.getBundle(); // before getService: a bundle stopping meanwhile loses its name
+            S service = context.getService(ref);
+            return new Taken<>(context, ref, service, bundle == null ? null : bundle.getSymbolicName(),
+                    bundle == null ? null : bundle.getVersion().toString());
+        });
+    }
+
+    @Override
+    public boolean has(String name) {
+        return find(name).isPresent();
+    }
+
+    /** A service taken from the framework; closing it ungets the service. */
+    private record Taken<S>(BundleContext context, ServiceReference<S> ref, S service, String bundle, String version)
+            implements Held<S> {
+        @Override
+        public boolean gone() {
+            return ref.getBundle() == null;
+        }
+
+        @Override
+        public void close() {
+            if (service != null) {
+                release(context, ref);
+            }
         }
     }
 
@@ -55,8 +86,8 @@ final class Installed<S> {
         return String.valueOf(v);
     }
 
-    /** {@code "ae (io.layerwise.model-ae 0.1.0), dae (...)"}, or {@code "none"}. */
-    String listing() {
+    @Override
+    public String listing() {
         List<String> parts = new ArrayList<>();
         for (ServiceReference<S> ref : all()) {
             parts.add(name(ref) + " (" + bundleOf(ref) + ")");
