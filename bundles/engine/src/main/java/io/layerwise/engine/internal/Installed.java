@@ -10,8 +10,8 @@ import org.osgi.framework.InvalidSyntaxException;
 import org.osgi.framework.ServiceReference;
 
 /**
- * Looks plug-in services up by their name property at the moment they are needed (never cached), so an
- * updated or newly deployed bundle is used from the next lookup on.
+ * {@link Lookup} in the OSGi service registry: services of one interface found by their name property (the
+ * best-ranked one when several share a name) at the moment they are needed, never cached.
  *
  * @param <S> the service interface
  */
@@ -27,7 +27,7 @@ final class Installed<S> implements Lookup<S> {
     }
 
     /** The best-ranked service registered under {@code name}, if any. */
-    Optional<ServiceReference<S>> find(String name) {
+    private Optional<ServiceReference<S>> find(String name) {
         try {
             String filter = "(" + property + "=" + escape(name) + ")";
             return context.getServiceReferences(type, filter).stream().max(Comparator.naturalOrder());
@@ -68,7 +68,7 @@ final class Installed<S> implements Lookup<S> {
     }
 
     /** All registrations, sorted by name. */
-    List<ServiceReference<S>> all() {
+    private List<ServiceReference<S>> all() {
         try {
             List<ServiceReference<S>> refs = new ArrayList<>(context.getServiceReferences(type, null));
             refs.sort(Comparator.comparing(this::name));
@@ -78,7 +78,7 @@ final class Installed<S> implements Lookup<S> {
         }
     }
 
-    String name(ServiceReference<?> ref) {
+    private String name(ServiceReference<?> ref) {
         Object v = ref.getProperty(property);
         if (v instanceof String[] a) {
             return String.join(",", Arrays.asList(a));
@@ -90,13 +90,14 @@ final class Installed<S> implements Lookup<S> {
     public String listing() {
         List<String> parts = new ArrayList<>();
         for (ServiceReference<S> ref : all()) {
-            parts.add(name(ref) + " (" + bundleOf(ref) + ")");
+            var b = ref.getBundle();
+            parts.add(name(ref) + " (" + (b == null ? "unregistered" : b.getSymbolicName() + " " + b.getVersion()) + ")");
         }
         return parts.isEmpty() ? "none" : String.join(", ", parts);
     }
 
     /** Releases a service taken with {@code getService}; a stopping engine bundle has nothing left to release. */
-    static void release(BundleContext context, ServiceReference<?> ref) {
+    private static void release(BundleContext context, ServiceReference<?> ref) {
         try {
             context.ungetService(ref);
         } catch (IllegalStateException ignored) {
@@ -104,10 +105,6 @@ final class Installed<S> implements Lookup<S> {
         }
     }
 
-    static String bundleOf(ServiceReference<?> ref) {
-        var b = ref.getBundle();
-        return b == null ? "unregistered" : b.getSymbolicName() + " " + b.getVersion();
-    }
 
     private static String escape(String s) {
         StringBuilder sb = new StringBuilder();

@@ -46,8 +46,8 @@ record PipelinePlan(Path file, String name, long seed, String dataSource, List<S
         return fineTune != null;
     }
 
-    @SuppressWarnings("unchecked")
-    private static Map<String, Object> frozen(Map<String, Object> map) {
+    /** A copy of a parsed JSON object that cannot change, at any depth. */
+    static Map<String, Object> frozen(Map<String, Object> map) {
         Map<String, Object> copy = new LinkedHashMap<>();
         map.forEach((k, v) -> copy.put(k, frozenValue(v)));
         return Collections.unmodifiableMap(copy);

@@ -73,7 +73,7 @@ final class PipelineValidator {
                     pipeline.finetune.put("epochs", (long) options.epochsOverride());
                 }
                 Spec spec = new Spec(FineTuneSection.PATH, pipeline.finetune);
-                fineTune = FineTuneSection.read(spec, pipeline.finetune);
+                fineTune = FineTuneSection.read(spec, PipelinePlan.frozen(pipeline.finetune));
                 labelled = split(file, data, fineTune);
                 validateFineTune(file, pipeline, fineTune, spec, encoders, decoders, labelled);
                 resolved.put("finetune", spec.resolved());
