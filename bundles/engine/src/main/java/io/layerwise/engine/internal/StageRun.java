@@ -104,9 +104,10 @@ final class StageRun {
                 job.doing("drawing pictures");
                 pictures.afterStage(i, stage, stageDir, test != null ? test : train);
             }
-            boolean keep = pipeline.fineTunes();
-            Output out = new Output(null, keep ? stage.encoderLayer() : null, keep ? stage.decoderLayer() : null,
-                    keep && context.reserved() != null ? 2 * context.reserved().parameterBytes() : 0);
+            boolean keep = pipeline.fineTunes(); // fine-tuning starts from every stage's layers
+            DenseLayer encoder = keep ? stage.encoderLayer() : null;
+            DenseLayer decoder = keep ? stage.decoderLayer() : null;
+            long keptNow = keep && context.reserved() != null ? 2 * context.reserved().parameterBytes() : 0;
             job.doing("encoding its output for the next stage");
             Input next = new Input(stage.encode(train), test == null ? null : stage.encode(test), stage.outputRange());
             if (!kept) {
@@ -115,7 +116,7 @@ final class StageRun {
                 run.writeHistory();
                 Checkpoints.removeAll(stageDir); // the saved model is complete: nothing left to resume
             }
-            return new Output(next, out.encoder(), out.decoder(), out.keptBytes());
+            return new Output(next, encoder, decoder, keptNow);
         }
     }
 
