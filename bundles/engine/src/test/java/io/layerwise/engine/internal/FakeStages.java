@@ -15,7 +15,6 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Consumer;
 
 /**
  * Plug-ins for the engine's unit tests, without ND4J: stages whose one parameter {@code w} counts the epochs trained
@@ -201,7 +200,7 @@ final class FakeStages {
 
     /** A classifying head that predicts class 0 for every row; it records the layers it was given. */
     static FineTuner head(Journal journal) {
-        return (FineTuner) new FineTuner() {
+        return new FineTuner() {
             @Override
             public Network create(Spec spec, List<DenseLayer> encoders, List<DenseLayer> decoders, int inputs,
                     int classes, long seed) {
@@ -255,9 +254,5 @@ final class FakeStages {
                 return "fake head";
             }
         };
-    }
-
-    static Consumer<String> ignore() {
-        return line -> { };
     }
 }
