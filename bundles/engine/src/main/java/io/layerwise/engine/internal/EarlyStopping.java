@@ -149,16 +149,12 @@ final class EarlyStopping {
      *
      * @param restored whether the best epoch's parameters were put back (the reason then says so)
      */
-    Map<String, Object> stoppedEntry(boolean restored, int epochs) {
+    History.Stopped stoppedEntry(boolean restored, int epochs) {
         if (!stoppedEarly(epochs)) {
             return null;
         }
-        Map<String, Object> stopped = new LinkedHashMap<>();
-        stopped.put("epoch", stoppedEpoch);
-        stopped.put("monitor", options.monitor());
-        stopped.put("bestEpoch", bestEpoch);
-        stopped.put("reason", reason() + (restored ? "; restored epoch " + bestEpoch : ""));
-        return stopped;
+        return new History.Stopped(stoppedEpoch, options.monitor(), bestEpoch,
+                reason() + (restored ? "; restored epoch " + bestEpoch : ""));
     }
 
     private static String number(double v) {

@@ -9,29 +9,25 @@ import io.layerwise.api.stage.StageContext;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
-import org.osgi.framework.BundleContext;
-import org.osgi.framework.ServiceReference;
 
 /**
  * The engine's side of {@link StageContext} for one stage: resolves regularizers by name (each penalty wrapped in a
  * {@link GuardedPenalty}) and remembers the services it took, so they are released when the stage ends.
  */
 final class EngineStageContext implements StageContext, AutoCloseable {
-    private final BundleContext bundles;
-    private final Installed<Regularizer> regularizers;
+    private final Lookup<Regularizer> regularizers;
     private final int inputSize;
     private final String inputRange;
     private final long seed;
     private final Consumer<String> log;
-    private final List<ServiceReference<Regularizer>> taken = new ArrayList<>();
+    private final List<Lookup.Held<Regularizer>> taken = new ArrayList<>();
     private final List<String> penalties = new ArrayList<>();
     private int rows;
     private MemoryBudget budget;
     private MemoryEstimate reserved;
 
-    EngineStageContext(BundleContext bundles, Installed<Regularizer> regularizers, int inputSize, String inputRange,
-            long seed, Consumer<String> log) {
-        this.bundles = bundles;
+    EngineStageContext(Lookup<Regularizer> regularizers, int inputSize, String inputRange, long seed,
+            Consumer<String> log) {
         this.regularizers = regularizers;
         this.inputSize = inputSize;
         this.inputRange = inputRange;
@@ -86,15 +82,15 @@ final class EngineStageContext implements StageContext, AutoCloseable {
     @Override
     public Penalty penalty(Spec spec) {
         String name = spec.text("name", null);
-        ServiceReference<Regularizer> ref = regularizers.find(name).orElseThrow(() -> new SpecException(
+        Lookup.Held<Regularizer> held = regularizers.take(name).orElseThrow(() -> new SpecException(
                 spec.pathOf("name"), "\"" + name + "\" is not an installed regularizer; installed: " + regularizers.listing()));
-        Regularizer regularizer = bundles.getService(ref);
+        Regularizer regularizer = held.service();
         if (regularizer == null) {
-            throw new SpecException(spec.pathOf("name"), "\"" + name + "\": its bundle " + Installed.bundleOf(ref)
+            throw new SpecException(spec.pathOf("name"), "\"" + name + "\": its bundle " + held.bundleAndVersion()
                     + " went away; installed now: " + regularizers.listing());
         }
-        taken.add(ref);
-        String bundle = Installed.bundleOf(ref);
+        taken.add(held);
+        String bundle = held.bundleAndVersion();
         Penalty penalty;
         String description;
         try {
@@ -121,9 +117,7 @@ final class EngineStageContext implements StageContext, AutoCloseable {
 
     @Override
     public void close() {
-        for (ServiceReference<Regularizer> ref : taken) {
-            Installed.release(bundles, ref);
-        }
+        taken.forEach(Lookup.Held::close);
         taken.clear();
     }
 }

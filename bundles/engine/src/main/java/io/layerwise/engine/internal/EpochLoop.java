@@ -4,9 +4,6 @@ import io.layerwise.api.data.FloatMatrix;
 import io.layerwise.api.pipeline.ProgressListener;
 import io.layerwise.api.stage.Parameter;
 import io.layerwise.api.stage.Stage;
-import io.layerwise.engine.internal.PipelineJob.Cancelled;
-import io.layerwise.engine.internal.PipelineJob.ProviderGone;
-import io.layerwise.engine.internal.PipelineJob.StageFailure;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -29,30 +26,6 @@ import java.util.Map;
 final class EpochLoop {
     static final double PROGRESS_INTERVAL_S = 0.25;
 
-    /** What the loop needs from its job. */
-    interface Host extends EpochProgress {
-        boolean cancelRequested();
-
-        /** True once the stage's provider was unregistered (its bundle stops or is updated). */
-        default boolean providerGone() {
-            return false;
-        }
-
-        /** Saves the stage's model with these parameters (the stage's own, as {@link Stage#parameters()} gave them). */
-        void save(List<Parameter> parameters) throws IOException;
-
-        /** A line for run.log and the listener. */
-        void log(String line);
-
-        /** Epoch {@code epoch}'s record, model and checkpoint are written (a frame of filters.gif). */
-        default void epochDone(int epoch) {
-        }
-
-        /** What the loop does now, in words (a failure such as running out of memory names it). */
-        default void doing(String what) {
-        }
-    }
-
     private final int index;
     private final String type;
     private final Stage stage;
@@ -61,14 +34,14 @@ final class EpochLoop {
     private final ProgressListener listener;
     private final Path stageDir;
     private final List<String> penalties;
-    private final Host host;
+    private final StageHost host;
     /** Early stopping's rule, when the stage has one; and the best epoch's parameters kept for restoreBest. */
     private EarlyStopping stopping;
-    private List<Parameter> best;
+    private LoopState state;
 
     /** @param penalties the stage's regularizers with their bundles, for the divergence message */
     EpochLoop(int index, String type, Stage stage, TrainControl control, RunDirectory run, ProgressListener listener,
-            Path stageDir, List<String> penalties, Host host) {
+            Path stageDir, List<String> penalties, StageHost host) {
         this.index = index;
         this.type = type;
         this.stage = stage;
@@ -82,69 +55,41 @@ final class EpochLoop {
 
     /**
      * Trains the stage on {@code train} less its validation rows, writing each epoch into {@code history} (the
-     * stage's entry of history.json).
+     * stage's entry of history.json), continuing after the epoch of {@code resume} (null: from the start): the stage
+     * gets the checkpoint's parameters and training state after {@link Stage#prepareTraining}, so that the epochs that
+     * follow are those an uninterrupted run would have trained. Every finished epoch writes a checkpoint
+     * ({@link Checkpoints}).
      *
      * @param test the stage's input on the data source's test rows; null when it has none
      * @param seed draws the validation rows
      */
-    void run(FloatMatrix train, FloatMatrix test, long seed, Map<String, Object> history)
-            throws IOException, StageFailure, Cancelled, ProviderGone {
-        run(train, test, seed, history, null);
-    }
-
-    /**
-     * As {@link #run(FloatMatrix, FloatMatrix, long, Map)}, continuing after the epoch of {@code resume} (null: from
-     * the start): the stage gets the checkpoint's parameters and training state after {@link Stage#prepareTraining},
-     * so that the epochs that follow are those an uninterrupted run would have trained. Every finished epoch writes
-     * a checkpoint ({@link Checkpoints}).
-     */
-    @SuppressWarnings("unchecked")
-    void run(FloatMatrix train, FloatMatrix test, long seed, Map<String, Object> history, Checkpoints.Checkpoint resume)
+    void run(FloatMatrix train, FloatMatrix test, long seed, History.StageEntry history, Checkpoints.Checkpoint resume)
             throws IOException, StageFailure, Cancelled, ProviderGone {
         ValidationSplit validation = control.validation();
         ValidationSplit.Rows rows = validation.split(train, test, seed);
-        history.put("trainSamples", rows.train().rows());
+        history.trainSamples = rows.train().rows();
         if (validation.any()) {
-            history.put("validationSamples", rows.val().rows());
+            history.validationSamples = rows.val().rows();
         }
         int batches = stage.prepareTraining(rows.train());
         int epochs = stage.epochs();
         int n = rows.train().rows();
         stopping = control.earlyStopping() == null ? null : new EarlyStopping(control.earlyStopping());
         boolean keepBest = stopping != null && stopping.options().restoreBest();
-        best = null;
-        double lastLoss = Double.NaN;
-        double lastVal = Double.NaN;
-        int last = 0;
-        int first = 1;
-        int startBatch = 0;
-        double startSum = 0;
-        boolean stop = false;
+        state = new LoopState();
         if (resume != null) {
             stage.restore(resume.parameters());
             stage.restoreTrainingState(resume.state());
-            Map<String, Object> loop = resume.loop();
-            if (stopping != null && loop.get("earlyStopping") instanceof Map<?, ?> es) {
-                stopping.restore((Map<String, Object>) es);
-            }
-            best = resume.best();
-            last = resume.epoch();
-            first = resume.epoch() + 1;
-            lastLoss = loop.get("lastLoss") instanceof Number l ? l.doubleValue() : Double.NaN;
-            lastVal = loop.get("lastVal") instanceof Number v ? v.doubleValue() : Double.NaN;
-            stop = Boolean.TRUE.equals(loop.get("stop"));
-            startBatch = resume.batch();
-            startSum = loop.get("partialSum") instanceof Number p ? p.doubleValue() : 0;
-            host.log("stage " + (index + 1) + " (" + type + "): resumed after " + resume.position() + " from "
-                    + resume.dir());
+            state = LoopState.resumed(resume, stopping);
+            host.log(where() + ": resumed after " + resume.position() + " from " + resume.dir());
         }
-        for (int epoch = first; epoch <= epochs && !stop; epoch++) {
-            host.progress(epoch, epochs, 0, n, Double.NaN, Double.NaN, lastLoss, lastVal);
+        for (int epoch = state.first; epoch <= epochs && !state.stop; epoch++) {
+            host.progress(epoch, epochs, 0, n, Double.NaN, Double.NaN, state.lastLoss, state.lastVal);
             host.doing("training");
             long t0 = System.nanoTime();
-            double loss = batches(epoch, epochs, batches, n, t0, lastLoss, lastVal, startBatch, startSum) / n;
-            startBatch = 0;
-            startSum = 0;
+            double loss = batches(epoch, epochs, batches, n, t0) / n;
+            state.startBatch = 0;
+            state.startSum = 0;
             double seconds = (System.nanoTime() - t0) / 1e9; // training only, as the benchmarks count it
             host.doing("evaluating");
             double val = validation.any() ? validationLoss(rows.val(), epoch) : Double.NaN;
@@ -155,19 +100,11 @@ final class EpochLoop {
                 throw penaltyFailure(e, epoch, "evaluation");
             }
             checkFinite(epoch, metrics);
-            Map<String, Object> record = new LinkedHashMap<>();
-            record.put("epoch", epoch);
-            record.put("loss", loss);
-            if (validation.any()) {
-                record.put("val_loss", val);
-            }
-            record.put("seconds", seconds);
-            record.put("metrics", metrics);
-            run.addEpoch(history, record);
+            run.addEpoch(history, new History.Epoch(epoch, loss, validation.any() ? val : null, null, seconds, metrics));
             List<Parameter> parameters = null; // one copy serves the model, best epoch and checkpoint
-            last = epoch;
-            lastLoss = loss;
-            lastVal = val;
+            state.last = epoch;
+            state.lastLoss = loss;
+            state.lastVal = val;
             host.progress(epoch, epochs, n, n, loss, 0, loss, val);
             // the listener prints its own epoch line; run.log gets the same facts once
             run.log(Instant.now() + " " + String.format(Locale.ROOT, "stage %d (%s) epoch %d/%d: loss %.4f%s %s %.2fs",
@@ -177,38 +114,36 @@ final class EpochLoop {
             if (stopping != null) {
                 EarlyStopping.Decision d = stopping.observe(epoch, stopping.options().monitor().equals("loss") ? loss : val);
                 if (d == EarlyStopping.Decision.IMPROVED && keepBest) {
-                    best = parameters = stage.parameters();
+                    state.best = parameters = stage.parameters();
                 }
-                stop = d == EarlyStopping.Decision.STOP;
+                state.stop = d == EarlyStopping.Decision.STOP;
             }
             String converged = stage.stopReason(); // a full-batch optimizer that converged or can go no lower
-            if (converged != null && epoch < epochs && !stop) {
-                stop = true;
-                Map<String, Object> stopped = new LinkedHashMap<>();
-                stopped.put("epoch", epoch);
-                stopped.put("reason", converged);
-                history.put("stopped", stopped);
-                host.log("stage " + (index + 1) + " (" + type + "): stopped after epoch " + epoch + ": " + converged);
+            if (converged != null && epoch < epochs && !state.stop) {
+                state.stop = true;
+                history.stopped = new History.Stopped(epoch, null, null, converged);
+                host.log(where() + ": stopped after epoch " + epoch + ": " + converged);
             }
-            if (stop || epoch == epochs || epoch % control.saveEvery() == 0) {
+            if (state.stop || epoch == epochs || epoch % control.saveEvery() == 0) {
                 host.doing("saving its model");
                 parameters = parameters != null ? parameters : stage.parameters();
                 host.save(parameters);
                 host.doing("writing a checkpoint");
-                checkpoint(epoch, 0, parameters, stop, loss, val, 0);
+                Checkpoints.write(stageDir, epoch, 0, parameters, stage.trainingState(), state.best,
+                        state.loop(0, 0, stopping));
             }
             parameters = null; // the heap holds one copy at a time (and the best epoch's): the pictures take their own
             host.doing("drawing pictures");
             host.epochDone(epoch);
         }
         if (stopping != null) {
-            finishEarlyStopping(stopping, best, last, history);
+            finishEarlyStopping(stopping, state.best, state.last, history);
         }
-        finalMetrics(test, last, history);
+        finalMetrics(test, state.last, history);
     }
 
     /** {@link Stage#finalMetrics} of the trained stage on the test rows, into its entry of history.json. */
-    private void finalMetrics(FloatMatrix test, int last, Map<String, Object> history) throws IOException, StageFailure {
+    private void finalMetrics(FloatMatrix test, int last, History.StageEntry history) throws IOException, StageFailure {
         if (test == null) {
             return;
         }
@@ -218,46 +153,27 @@ final class EpochLoop {
             return;
         }
         checkFinite(last, end);
-        history.put("metrics", end);
+        history.metrics = end;
         run.writeHistory();
-        host.log("stage " + (index + 1) + " (" + type + ") at the end: " + end);
+        host.log(where() + " at the end: " + end);
     }
 
-    /**
-     * Writes the checkpoint after {@code epoch} epochs and {@code batch} minibatches of the next ({@code partialSum}:
-     * the sum of their losses); {@code loss} and {@code val} are the last finished epoch's.
-     */
-    private void checkpoint(int epoch, int batch, List<Parameter> parameters, boolean stop, double loss, double val,
-            double partialSum) throws IOException {
-        Map<String, Object> loop = new LinkedHashMap<>();
-        if (batch > 0) {
-            loop.put("partialSum", partialSum);
-        }
-        if (stopping != null) {
-            loop.put("earlyStopping", stopping.state());
-        }
-        loop.put("stop", stop);
-        if (Double.isFinite(loss)) { // NaN before the first epoch ends; JSON has no NaN
-            loop.put("lastLoss", loss);
-        }
-        if (Double.isFinite(val)) {
-            loop.put("lastVal", val);
-        }
-        Checkpoints.write(stageDir, epoch, batch, parameters, stage.trainingState(), best, loop);
+    private String where() {
+        return "stage " + (index + 1) + " (" + type + ")";
     }
 
     /** Runs the epoch's minibatches; returns the sum of their losses. */
-    private double batches(int epoch, int epochs, int batches, int n, long t0, double lastLoss, double lastVal,
-            int startBatch, double startSum) throws StageFailure, Cancelled, ProviderGone, IOException {
+    private double batches(int epoch, int epochs, int batches, int n, long t0)
+            throws StageFailure, Cancelled, ProviderGone, IOException {
         long lastReport = t0;
-        double sum = startSum;
+        double sum = state.startSum;
         int every = control.checkpointEvery();
-        for (int b = startBatch; b < batches; b++) {
+        for (int b = state.startBatch; b < batches; b++) {
             if (host.providerGone()) {
                 throw new ProviderGone("epoch " + epoch + " at minibatch " + (b + 1));
             }
             if (host.cancelRequested()) {
-                throw new Cancelled("stage " + (index + 1) + " (" + type + ") epoch " + epoch + " at minibatch "
+                throw new Cancelled(where() + " epoch " + epoch + " at minibatch "
                         + (b + 1) + (Files.isRegularFile(stageDir.resolve("model.json"))
                         ? "; the model of the last finished epoch is kept in " + stageDir : ""));
             }
@@ -276,7 +192,8 @@ final class EpochLoop {
             sum += loss;
             if (every > 0 && (b + 1) % every == 0 && b + 1 < batches) {
                 host.doing("writing a checkpoint at minibatch " + (b + 1));
-                checkpoint(epoch - 1, b + 1, stage.parameters(), false, lastLoss, lastVal, sum);
+                Checkpoints.write(stageDir, epoch - 1, b + 1, stage.parameters(), stage.trainingState(), state.best,
+                        state.loop(b + 1, sum, stopping));
                 host.doing("training");
             }
             long now = System.nanoTime();
@@ -285,7 +202,7 @@ final class EpochLoop {
                 int seen = (int) ((long) n * (b + 1) / batches); // for display only: batches may differ in size by one
                 double elapsed = (now - t0) / 1e9;
                 double eta = elapsed * (n - seen) / seen;
-                host.progress(epoch, epochs, seen, n, sum / seen, eta, lastLoss, lastVal);
+                host.progress(epoch, epochs, seen, n, sum / seen, eta, state.lastLoss, state.lastVal);
                 listener.batch(index, epoch, epochs, seen, n, sum / seen, elapsed);
             }
         }
@@ -322,19 +239,19 @@ final class EpochLoop {
 
     /** Records why training stopped and, with restoreBest, puts the best epoch's parameters back and saves them. */
     private void finishEarlyStopping(EarlyStopping stopping, List<Parameter> best, int last,
-            Map<String, Object> history) throws IOException {
-        String where = "stage " + (index + 1) + " (" + type + ")";
+            History.StageEntry history) throws IOException {
+        String where = where();
         boolean restore = best != null && stopping.bestEpoch() != last;
         if (restore) {
             host.doing("saving the best epoch's model");
             stage.restore(best);
             host.save(best);
-            history.put("restoredEpoch", stopping.bestEpoch());
+            history.restoredEpoch = stopping.bestEpoch();
         }
-        Map<String, Object> stopped = stopping.stoppedEntry(restore, stage.epochs());
+        History.Stopped stopped = stopping.stoppedEntry(restore, stage.epochs());
         if (stopped != null) {
-            history.put("stopped", stopped);
-            host.log(where + ": stopped early after epoch " + stopping.stoppedEpoch() + ": " + stopped.get("reason"));
+            history.stopped = stopped;
+            host.log(where + ": stopped early after epoch " + stopping.stoppedEpoch() + ": " + stopped.reason());
         } else if (restore) {
             host.log(where + ": restored epoch " + stopping.bestEpoch() + ", the best " + stopping.options().monitor()
                     + " (" + stopping.best() + ")");

@@ -4,14 +4,11 @@ import io.layerwise.api.data.FloatMatrix;
 import io.layerwise.api.finetune.FineTuner;
 import io.layerwise.api.finetune.Network;
 import io.layerwise.api.pipeline.ProgressListener;
-import io.layerwise.api.regularizer.Regularizer;
 import io.layerwise.api.spec.Spec;
 import io.layerwise.api.stage.DenseLayer;
 import io.layerwise.api.stage.Parameter;
 import io.layerwise.api.stage.Stage;
 import io.layerwise.api.stage.StageProvider;
-import io.layerwise.engine.internal.PipelineJob.Cancelled;
-import io.layerwise.engine.internal.PipelineJob.StageFailure;
 import io.layerwise.report.ConfusionPicture;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -22,8 +19,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
-import org.osgi.framework.BundleContext;
-import org.osgi.framework.ServiceReference;
 
 /**
  * Supervised fine-tuning after the stages: the head's network on the stages' encoder layers, trained on the raw
@@ -37,23 +32,16 @@ final class FineTuneStep {
             int[] testLabels, int classes) {
     }
 
-    private final BundleContext bundles;
-    private final Installed<FineTuner> tuners;
-    private final Installed<StageProvider> providers;
-    private final Installed<Regularizer> regularizers;
+    private final Plugins plugins;
     private final RunDirectory run;
     private final ProgressListener listener;
     private final BooleanSupplier cancelled;
     private final Consumer<String> log;
     private final EpochProgress progress;
 
-    FineTuneStep(BundleContext bundles, Installed<FineTuner> tuners, Installed<StageProvider> providers,
-            Installed<Regularizer> regularizers, RunDirectory run, ProgressListener listener, BooleanSupplier cancelled,
+    FineTuneStep(Plugins plugins, RunDirectory run, ProgressListener listener, BooleanSupplier cancelled,
             Consumer<String> log, EpochProgress progress) {
-        this.bundles = bundles;
-        this.tuners = tuners;
-        this.providers = providers;
-        this.regularizers = regularizers;
+        this.plugins = plugins;
         this.run = run;
         this.listener = listener;
         this.cancelled = cancelled;
@@ -63,29 +51,28 @@ final class FineTuneStep {
 
     void run(FineTuneSection section, List<DenseLayer> encoders, List<DenseLayer> decoders, Labelled data, long seed,
             int stageIndex) throws IOException, StageFailure, Cancelled {
-        ServiceReference<FineTuner> ref = tuners.find(section.head()).orElseThrow(() -> new StageFailure(
-                "finetune: head \"" + section.head() + "\" is not installed now; installed: " + tuners.listing()));
-        FineTuner tuner = bundles.getService(ref);
-        if (tuner == null) {
+        Lookup.Held<FineTuner> tuner = plugins.heads().take(section.head()).orElseThrow(() -> new StageFailure(
+                "finetune: head \"" + section.head() + "\" is not installed now; installed: " + plugins.heads().listing()));
+        if (tuner.service() == null) {
+            tuner.close();
             throw new StageFailure("finetune: the provider of head \"" + section.head() + "\" went away");
         }
-        Map<String, Object> history = new LinkedHashMap<>();
-        history.put("head", section.head());
-        history.put("bundle", ref.getBundle().getSymbolicName());
-        history.put("bundleVersion", ref.getBundle().getVersion().toString());
-        history.put("pretrained", section.pretrain());
-        history.put("layers", encoders.size());
-        history.put("trainSamples", data.train().rows());
-        history.put("validationSamples", data.val().rows());
-        history.put("started", Instant.now().toString());
-        List<Map<String, Object>> epochs = new java.util.ArrayList<>();
-        history.put("epochs", epochs);
-        run.put("finetune", history);
-        Path dir = run.folder("finetune");
-        try (Network net = tuner.create(section.spec(), encoders, decoders, data.train().cols(), data.classes(), seed)) {
+        History.FineTuneEntry history = new History.FineTuneEntry();
+        history.head = section.head();
+        history.bundle = tuner.bundle();
+        history.bundleVersion = tuner.version();
+        history.pretrained = section.pretrain();
+        history.layers = encoders.size();
+        history.trainSamples = data.train().rows();
+        history.validationSamples = data.val().rows();
+        history.started = Instant.now().toString();
+        run.history().finetune = history;
+        try (tuner; Network net = tuner.service().create(section.spec(), encoders, decoders, data.train().cols(),
+                data.classes(), seed)) {
+            Path dir = run.folder("finetune");
             log.accept("finetune: " + section.head() + " on " + encoders.size() + " pretrained layer(s)"
                     + (section.pretrain() ? "" : " (random initialisation, pretrain false)") + " from "
-                    + Installed.bundleOf(ref) + "; " + data.train().rows() + " training / " + data.val().rows()
+                    + tuner.bundleAndVersion() + "; " + data.train().rows() + " training / " + data.val().rows()
                     + " validation rows");
             int batches = net.prepareTraining(data.train(), data.trainLabels());
             int n = data.train().rows();
@@ -138,18 +125,8 @@ final class FineTuneStep {
                     }
                 }
                 shown.putAll(metrics);
-                Map<String, Object> record = new LinkedHashMap<>();
-                record.put("epoch", epoch);
-                record.put("loss", loss);
-                if (validation) {
-                    record.put("val_loss", lastVal);
-                    if (net.supervised()) {
-                        record.put("val_error", valError);
-                    }
-                }
-                record.put("seconds", seconds);
-                record.put("metrics", metrics);
-                epochs.add(record);
+                history.epochs.add(new History.Epoch(epoch, loss, validation ? lastVal : null,
+                        validation && net.supervised() ? valError : null, seconds, metrics));
                 run.writeHistory();
                 last = epoch;
                 lastLoss = loss;
@@ -173,13 +150,13 @@ final class FineTuneStep {
                 boolean restore = best != null && stopping.bestEpoch() != last;
                 if (restore) {
                     net.restore(best);
-                    history.put("restoredEpoch", stopping.bestEpoch());
+                    history.restoredEpoch = stopping.bestEpoch();
                 }
-                Map<String, Object> stopped = stopping.stoppedEntry(restore, net.epochs());
+                History.Stopped stopped = stopping.stoppedEntry(restore, net.epochs());
                 if (stopped != null) {
-                    history.put("stopped", stopped);
+                    history.stopped = stopped;
                     log.accept("finetune: stopped early after epoch " + stopping.stoppedEpoch() + ": "
-                            + stopped.get("reason"));
+                            + stopped.reason());
                 } else if (restore) {
                     log.accept("finetune: restored epoch " + stopping.bestEpoch() + ", the best "
                             + stopping.options().monitor() + " (" + stopping.best() + ")");
@@ -187,16 +164,16 @@ final class FineTuneStep {
             }
             if (!net.supervised() && data.test() != null) {
                 double error = squaredError(data.test(), net.reconstruct(data.test()));
-                history.put("metrics", metricsWithPca(error, encoders, data));
+                history.metrics = metricsWithPca(error, encoders, data);
                 log.accept(String.format(Locale.ROOT, "finetune: test squared error %.3f per image (%s)", error,
-                        history.get("metrics")));
+                        history.metrics));
             } else if (data.test() != null && data.testLabels() != null) {
                 int[] predicted = net.predict(data.test());
                 long[][] confusion = confusion(predicted, data.testLabels(), data.classes());
                 double testError = errorRate(predicted, data.testLabels());
-                history.put("testError", testError);
-                history.put("testLoss", net.loss(data.test(), data.testLabels()));
-                history.put("confusion", confusion);
+                history.testError = testError;
+                history.testLoss = net.loss(data.test(), data.testLabels());
+                history.confusion = confusion;
                 ConfusionPicture.write(confusion, dir.resolve("confusion.png"));
                 log.accept(String.format(Locale.ROOT, "finetune: test error %.2f%% on %d test rows", 100 * testError,
                         predicted.length));
@@ -204,14 +181,12 @@ final class FineTuneStep {
             Map<String, Object> header = new LinkedHashMap<>();
             header.put("type", "finetune");
             header.put("head", section.head());
-            header.put("bundle", ref.getBundle().getSymbolicName());
-            header.put("bundleVersion", ref.getBundle().getVersion().toString());
+            header.put("bundle", tuner.bundle());
+            header.put("bundleVersion", tuner.version());
             header.put("spec", section.raw());
             ModelFiles.write(dir, header, net.parameters());
-            history.put("finished", Instant.now().toString());
+            history.finished = Instant.now().toString();
             run.writeHistory();
-        } finally {
-            Installed.release(bundles, ref);
         }
     }
 
@@ -224,21 +199,20 @@ final class FineTuneStep {
         Map<String, Double> metrics = new LinkedHashMap<>();
         metrics.put("testSquaredError", error);
         int k = encoders.get(encoders.size() - 1).outputs();
-        var ref = providers.find("pca");
-        if (ref.isEmpty()) {
+        var found = plugins.stages().take("pca");
+        if (found.isEmpty() || found.get().service() == null) {
+            found.ifPresent(Lookup.Held::close);
             log.accept("finetune: no pca stage type installed; pcaTestSquaredError left out");
             return metrics;
         }
-        StageProvider pca = bundles.getService(ref.get());
-        try (EngineStageContext context = new EngineStageContext(bundles, regularizers, data.train().cols(),
-                io.layerwise.api.data.Dataset.UNIT, 0, line -> { });
-                Stage stage = pca.create(new Spec("pca", new LinkedHashMap<>(Map.of("type", "pca", "components", k,
+        try (Lookup.Held<StageProvider> pca = found.get();
+                EngineStageContext context = new EngineStageContext(plugins.regularizers(), data.train().cols(),
+                        io.layerwise.api.data.Dataset.UNIT, 0, line -> { });
+                Stage stage = pca.service().create(new Spec("pca", new LinkedHashMap<>(Map.of("type", "pca", "components", k,
                         "epsilon", 0.0))), context)) {
             stage.fit(data.train());
             metrics.put("pcaTestSquaredError", squaredError(data.test(), stage.reconstruct(data.test())));
             metrics.put("pcaComponents", (double) k);
-        } finally {
-            Installed.release(bundles, ref.get());
         }
         return metrics;
     }

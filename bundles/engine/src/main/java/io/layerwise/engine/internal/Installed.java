@@ -10,12 +10,12 @@ import org.osgi.framework.InvalidSyntaxException;
 import org.osgi.framework.ServiceReference;
 
 /**
- * Looks plug-in services up by their name property at the moment they are needed (never cached), so an
- * updated or newly deployed bundle is used from the next lookup on.
+ * {@link Lookup} in the OSGi service registry: services of one interface found by their name property (the
+ * best-ranked one when several share a name) at the moment they are needed, never cached.
  *
  * @param <S> the service interface
  */
-final class Installed<S> {
+final class Installed<S> implements Lookup<S> {
     private final BundleContext context;
     private final Class<S> type;
     private final String property;
@@ -27,7 +27,7 @@ final class Installed<S> {
     }
 
     /** The best-ranked service registered under {@code name}, if any. */
-    Optional<ServiceReference<S>> find(String name) {
+    private Optional<ServiceReference<S>> find(String name) {
         try {
             String filter = "(" + property + "=" + escape(name) + ")";
             return context.getServiceReferences(type, filter).stream().max(Comparator.naturalOrder());
@@ -36,8 +36,39 @@ final class Installed<S> {
         }
     }
 
+    @Override
+    public Optional<Held<S>> take(String name) {
+        return find(name).map(ref -> {
+            var bundle = ref.getBundle(); // before getService: a bundle stopping meanwhile loses its name
+            S service = context.getService(ref);
+            return new Taken<>(context, ref, service, bundle == null ? null : bundle.getSymbolicName(),
+                    bundle == null ? null : bundle.getVersion().toString());
+        });
+    }
+
+    @Override
+    public boolean has(String name) {
+        return find(name).isPresent();
+    }
+
+    /** A service taken from the framework; closing it ungets the service. */
+    private record Taken<S>(BundleContext context, ServiceReference<S> ref, S service, String bundle, String version)
+            implements Held<S> {
+        @Override
+        public boolean gone() {
+            return ref.getBundle() == null;
+        }
+
+        @Override
+        public void close() {
+            if (service != null) {
+                release(context, ref);
+            }
+        }
+    }
+
     /** All registrations, sorted by name. */
-    List<ServiceReference<S>> all() {
+    private List<ServiceReference<S>> all() {
         try {
             List<ServiceReference<S>> refs = new ArrayList<>(context.getServiceReferences(type, null));
             refs.sort(Comparator.comparing(this::name));
@@ -47,7 +78,7 @@ final class Installed<S> {
         }
     }
 
-    String name(ServiceReference<?> ref) {
+    private String name(ServiceReference<?> ref) {
         Object v = ref.getProperty(property);
         if (v instanceof String[] a) {
             return String.join(",", Arrays.asList(a));
@@ -55,17 +86,18 @@ final class Installed<S> {
         return String.valueOf(v);
     }
 
-    /** {@code "ae (io.layerwise.model-ae 0.1.0), dae (...)"}, or {@code "none"}. */
-    String listing() {
+    @Override
+    public String listing() {
         List<String> parts = new ArrayList<>();
         for (ServiceReference<S> ref : all()) {
-            parts.add(name(ref) + " (" + bundleOf(ref) + ")");
+            var b = ref.getBundle();
+            parts.add(name(ref) + " (" + (b == null ? "unregistered" : b.getSymbolicName() + " " + b.getVersion()) + ")");
         }
         return parts.isEmpty() ? "none" : String.join(", ", parts);
     }
 
     /** Releases a service taken with {@code getService}; a stopping engine bundle has nothing left to release. */
-    static void release(BundleContext context, ServiceReference<?> ref) {
+    private static void release(BundleContext context, ServiceReference<?> ref) {
         try {
             context.ungetService(ref);
         } catch (IllegalStateException ignored) {
@@ -73,10 +105,6 @@ final class Installed<S> {
         }
     }
 
-    static String bundleOf(ServiceReference<?> ref) {
-        var b = ref.getBundle();
-        return b == null ? "unregistered" : b.getSymbolicName() + " " + b.getVersion();
-    }
 
     private static String escape(String s) {
         StringBuilder sb = new StringBuilder();

@@ -5,7 +5,6 @@ import io.layerwise.api.spec.SpecException;
 import io.layerwise.api.stage.Stage;
 import io.layerwise.api.stage.StageContext;
 import io.layerwise.api.stage.StageProvider;
-import org.osgi.framework.ServiceReference;
 
 /**
  * A stage provider's {@code create} threw something other than a {@link SpecException}: a plug-in's bug, not a bad
@@ -24,11 +23,11 @@ final class ProviderFailure extends Exception {
      * {@link SpecException} passes unchanged: it names the JSON path of a bad value, which is the pipeline's fault.
      * Running out of memory while the stage is made is one line too, with the memory limits.
      */
-    static Stage create(StageProvider provider, ServiceReference<StageProvider> ref, int index, String type, Spec spec,
-            StageContext context) throws ProviderFailure {
-        String bundle = Installed.bundleOf(ref); // before the call: a bundle stopping meanwhile loses its name
+    static Stage create(Lookup.Held<StageProvider> provider, int index, String type, Spec spec, StageContext context)
+            throws ProviderFailure {
+        String bundle = provider.bundleAndVersion(); // taken with the service: a bundle stopping meanwhile loses its name
         try {
-            return provider.create(spec, context);
+            return provider.service().create(spec, context);
         } catch (SpecException e) {
             throw e;
         } catch (OutOfMemoryError e) {

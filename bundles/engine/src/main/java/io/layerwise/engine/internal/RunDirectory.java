@@ -14,10 +14,6 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
 import java.util.regex.Pattern;
 
 /**
@@ -32,13 +28,13 @@ final class RunDirectory {
     static final Pattern SAFE_TYPE = SAFE_NAME;
 
     final Path dir;
-    private final Map<String, Object> history = new LinkedHashMap<>();
-    private final List<Map<String, Object>> stages = new ArrayList<>();
+    private final History history;
     private final RunLock lock;
 
-    private RunDirectory(Path dir, RunLock lock) {
+    private RunDirectory(Path dir, RunLock lock, History history) {
         this.dir = dir;
         this.lock = lock;
+        this.history = history;
     }
 
     /** The default location {@code <runsDir>/<name>-<yyyyMMdd-HHmmss>}, with a suffix if taken (a link counts as taken). */
@@ -100,10 +96,7 @@ final class RunDirectory {
             lock = RunLock.acquire(dir, job);
             requireEmpty(dir); // still: another writer may have filled it before the lock was taken
             ours = true;
-            RunDirectory run = new RunDirectory(dir, lock);
-            run.history.put("pipeline", pipelineName);
-            run.history.put("status", "running");
-            run.history.put("stages", run.stages);
+            RunDirectory run = new RunDirectory(dir, lock, History.begin(pipelineName));
             AtomicFiles.writeString(dir.resolve("pipeline.json"), resolvedPipelineJson);
             run.writeHistory();
             lock = null; // the run holds it now
@@ -138,52 +131,18 @@ final class RunDirectory {
      * {@code resumed} list.
      */
     static RunDirectory reopen(Path dir, String job) throws IOException {
-        readInterrupted(dir); // what can be refused is refused before the folder is touched
+        History.readInterrupted(dir); // what can be refused is refused before the folder is touched
         RunLock lock = RunLock.acquire(dir, job);
         try {
-            return reopen(dir, lock, readInterrupted(dir)); // again: a writer that held it may have finished the run
+            History history = History.readInterrupted(dir); // again: a writer that held it may have finished the run
+            history.resumeRun();
+            RunDirectory run = new RunDirectory(dir, lock, history);
+            run.writeHistory();
+            return run;
         } catch (IOException | RuntimeException | Error e) {
             lock.release();
             throw e;
         }
-    }
-
-    /** The history.json of a run that can be resumed: present, with a stages list, and not done. */
-    private static Map<String, Object> readInterrupted(Path dir) throws IOException {
-        Path file = dir.resolve("history.json");
-        if (!Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)) {
-            throw new IOException(file + ": missing; " + dir + " is not a run directory");
-        }
-        Map<String, Object> old = Json.parseObject(Files.readString(file), file);
-        if (!(old.get("stages") instanceof List<?>)) {
-            throw new IOException(file + ": has no stages list");
-        }
-        if ("done".equals(old.get("status"))) {
-            throw new IOException(dir + ": the run finished; there is nothing to resume");
-        }
-        return old;
-    }
-
-    @SuppressWarnings("unchecked")
-    private static RunDirectory reopen(Path dir, RunLock lock, Map<String, Object> old) throws IOException {
-        List<?> stages = (List<?>) old.get("stages");
-        RunDirectory run = new RunDirectory(dir, lock);
-        run.history.putAll(old);
-        for (Object s : stages) {
-            run.stages.add((Map<String, Object>) s);
-        }
-        run.history.put("stages", run.stages);
-        String was = String.valueOf(old.get("status")) + (old.get("message") == null ? "" : ": " + old.get("message"));
-        run.history.remove("message");
-        run.history.put("status", "running");
-        List<Object> resumed = old.get("resumed") instanceof List<?> l ? new ArrayList<>(l) : new ArrayList<>();
-        Map<String, Object> entry = new LinkedHashMap<>();
-        entry.put("at", java.time.Instant.now().toString());
-        entry.put("was", was);
-        resumed.add(entry);
-        run.history.put("resumed", resumed);
-        run.writeHistory();
-        return run;
     }
 
     /** A line saying whose stale lock this run took over, or null when its directory was free. */
@@ -197,8 +156,13 @@ final class RunDirectory {
     }
 
     /** Stage {@code index}'s entry in history.json, or null when the run has not reached it. */
-    Map<String, Object> stageEntry(int index) {
-        return index < stages.size() ? stages.get(index) : null;
+    History.StageEntry stageEntry(int index) {
+        return index < history.stages.size() ? history.stages.get(index) : null;
+    }
+
+    /** The run's history, written by {@link #writeHistory}; only the job's thread changes it. */
+    History history() {
+        return history;
     }
 
     /** A stage's folder name: {@code stage-<index + 1>-<type>}; the type must be a plain name. */
@@ -271,28 +235,21 @@ final class RunDirectory {
         return e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
     }
 
-    void put(String key, Object value) {
-        history.put(key, value);
-    }
-
-    /** Starts a stage's entry in history.json; epochs are appended to the returned map's "epochs" list. */
-    Map<String, Object> beginStage(Map<String, Object> info) {
-        Map<String, Object> stage = new LinkedHashMap<>(info);
-        stage.put("epochs", new ArrayList<Map<String, Object>>());
-        stages.add(stage);
+    /** Starts a stage's entry in history.json. */
+    History.StageEntry beginStage(History.StageEntry stage) {
+        history.stages.add(stage);
         return stage;
     }
 
-    @SuppressWarnings("unchecked")
-    void addEpoch(Map<String, Object> stage, Map<String, Object> epoch) throws IOException {
-        ((List<Map<String, Object>>) stage.get("epochs")).add(epoch);
+    void addEpoch(History.StageEntry stage, History.Epoch epoch) throws IOException {
+        stage.epochs.add(epoch);
         writeHistory();
     }
 
     void finish(String status, String message) throws IOException {
-        history.put("status", status);
+        history.status = status;
         if (message != null) {
-            history.put("message", message);
+            history.message = message;
         }
         writeHistory();
     }

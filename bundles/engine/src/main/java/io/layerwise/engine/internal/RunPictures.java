@@ -58,7 +58,8 @@ final class RunPictures {
     private FloatMatrix topCodes;
     private String topTitle;
     /** Of the top code when it has at most 3 units (see {@link #trustworthiness}); null until then. */
-    private Map<String, Object> trustworthiness;
+    private Double trustworthiness;
+    private Map<String, Object> trustworthinessOf;
 
     /** @param unrolled the pipeline fine-tunes the stack unrolled into a deep autoencoder */
     RunPictures(Path runDir, Dataset data, int stageCount, boolean unrolled, Consumer<String> log) {
@@ -168,9 +169,8 @@ final class RunPictures {
                 int n = Math.min(TRUSTWORTHINESS_ROWS, topCodes.rows());
                 if (2 * n - 3 * TRUSTWORTHINESS_K - 1 > 0) {
                     double t = Trustworthiness.of(latentRows.rows(0, n), topCodes.rows(0, n), TRUSTWORTHINESS_K);
-                    trustworthiness = new java.util.LinkedHashMap<>();
-                    trustworthiness.put("trustworthiness", t);
-                    trustworthiness.put("trustworthinessOf", Map.of("code", topTitle, "rows", n,
+                    trustworthiness = t;
+                    trustworthinessOf = new java.util.LinkedHashMap<>(Map.of("code", topTitle, "rows", n,
                             "k", TRUSTWORTHINESS_K));
                 }
             }
@@ -221,10 +221,13 @@ final class RunPictures {
 
     /**
      * {@code trustworthiness} (k = 10) of the top code on the first held-out rows, and what it was measured on, for
-     * history.json; empty unless the job finished with a code of at most 3 units.
+     * history.json; nothing unless the job finished with a code of at most 3 units.
      */
-    Map<String, Object> trustworthiness() {
-        return trustworthiness == null ? Map.of() : trustworthiness;
+    void trustworthiness(History history) {
+        if (trustworthiness != null) {
+            history.trustworthiness = trustworthiness;
+            history.trustworthinessOf = trustworthinessOf;
+        }
     }
 
     /** Row indices of one example of each label 0..9 (the first of each), or the first ten rows without labels. */

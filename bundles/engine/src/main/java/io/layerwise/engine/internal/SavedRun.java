@@ -2,7 +2,6 @@ package io.layerwise.engine.internal;
 
 import io.layerwise.api.data.Dataset;
 import io.layerwise.api.pipeline.PipelineException;
-import io.layerwise.api.regularizer.Regularizer;
 import io.layerwise.api.spec.Spec;
 import io.layerwise.api.spec.SpecException;
 import io.layerwise.api.stage.Stage;
@@ -13,8 +12,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.osgi.framework.BundleContext;
-import org.osgi.framework.ServiceReference;
 
 /**
  * A finished run directory read back: {@code pipeline.json} (checked as a pipeline file is: {@link PipelineFile}),
@@ -150,9 +147,8 @@ final class SavedRun {
      * @param fineTune whether the caller keeps each stage's encoder and decoder (to rebuild the fine-tuned network)
      */
     @SuppressWarnings("unchecked")
-    Restored restore(BundleContext bundles, Installed<StageProvider> providers, Installed<Regularizer> regularizers,
-            int count, int rows, long rowBytes, boolean fineTune) throws PipelineException {
-        Restored restored = new Restored(bundles);
+    Restored restore(Plugins plugins, int count, int rows, long rowBytes, boolean fineTune) throws PipelineException {
+        Restored restored = new Restored();
         Path model = null;
         long kept = 0; // encoders and decoders of earlier stages
         try {
@@ -162,20 +158,20 @@ final class SavedRun {
                 model = saved.json();
                 Path where = model;
                 String type = type(i);
-                ServiceReference<StageProvider> ref = providers.find(type).orElseThrow(() -> new PipelineException(where
-                        + ": needs stage type \"" + type + "\" (trained by " + h.get("bundle") + " " + h.get("bundleVersion")
-                        + "), which is not installed; install that bundle (installed types: " + providers.listing() + ")"));
-                StageProvider provider = bundles.getService(ref);
-                if (provider == null) {
+                Lookup.Held<StageProvider> provider = plugins.stages().take(type).orElseThrow(() -> new PipelineException(
+                        where + ": needs stage type \"" + type + "\" (trained by " + h.get("bundle") + " "
+                        + h.get("bundleVersion") + "), which is not installed; install that bundle (installed types: "
+                        + plugins.stages().listing() + ")"));
+                restored.providers.add(provider);
+                if (provider.service() == null) {
                     throw new PipelineException(model + ": the provider of \"" + type + "\" went away");
                 }
-                restored.refs.add(ref);
                 int inputSize = ((Number) h.get("inputSize")).intValue();
                 String inputRange = String.valueOf(h.getOrDefault("inputRange", Dataset.UNIT));
                 MemoryBudget budget = new MemoryBudget(MemoryBudget.Limits.ofThisJvm(), "stage " + (i + 1) + " (" + type
                         + ")", MemoryBudget.Held.restoring(rowBytes, saved.parameterBytes(), fineTune, kept));
                 kept += fineTune ? 2 * saved.parameterBytes() : 0;
-                EngineStageContext context = new EngineStageContext(bundles, regularizers, inputSize, inputRange,
+                EngineStageContext context = new EngineStageContext(plugins.regularizers(), inputSize, inputRange,
                         pipeline.seed + i, line -> { }).withMemory(rows, budget);
                 restored.contexts.add(context);
                 if (!(h.get("spec") instanceof Map<?, ?> rawSpec)) {
@@ -185,7 +181,7 @@ final class SavedRun {
                 Map<String, Object> spec = (Map<String, Object>) rawSpec;
                 Stage stage;
                 try {
-                    stage = ProviderFailure.create(provider, ref, i, type, new Spec("stages[" + i + "]", spec), context);
+                    stage = ProviderFailure.create(provider, i, type, new Spec("stages[" + i + "]", spec), context);
                 } catch (ProviderFailure e) {
                     throw new PipelineException(model + ": " + e.getMessage(), e);
                 }
@@ -219,22 +215,15 @@ final class SavedRun {
 
     /** Stages built from saved models, with the services they hold. */
     static final class Restored implements AutoCloseable {
-        private final BundleContext bundles;
         final List<Stage> stages = new ArrayList<>();
         private final List<EngineStageContext> contexts = new ArrayList<>();
-        private final List<ServiceReference<StageProvider>> refs = new ArrayList<>();
-
-        private Restored(BundleContext bundles) {
-            this.bundles = bundles;
-        }
+        private final List<Lookup.Held<StageProvider>> providers = new ArrayList<>();
 
         @Override
         public void close() {
             stages.forEach(Stage::close);
             contexts.forEach(EngineStageContext::close);
-            for (ServiceReference<StageProvider> ref : refs) {
-                Installed.release(bundles, ref);
-            }
+            providers.forEach(Lookup.Held::close);
         }
     }
 }

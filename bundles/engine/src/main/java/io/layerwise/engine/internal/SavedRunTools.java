@@ -8,12 +8,10 @@ import io.layerwise.api.finetune.Network;
 import io.layerwise.api.pipeline.Encoding;
 import io.layerwise.api.pipeline.Evaluation;
 import io.layerwise.api.pipeline.PipelineException;
-import io.layerwise.api.regularizer.Regularizer;
 import io.layerwise.api.spec.Spec;
 import io.layerwise.api.spec.SpecException;
 import io.layerwise.api.stage.DenseLayer;
 import io.layerwise.api.stage.Stage;
-import io.layerwise.api.stage.StageProvider;
 import io.layerwise.data.files.MatrixFiles;
 import io.layerwise.data.files.MatrixInput;
 import java.io.IOException;
@@ -22,24 +20,13 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.osgi.framework.BundleContext;
-import org.osgi.framework.ServiceReference;
 
 /** {@code evaluate} and {@code encode} of a saved run: what makes a run directory a reloadable model. */
 final class SavedRunTools {
-    private final BundleContext bundles;
-    private final Installed<StageProvider> providers;
-    private final Installed<Regularizer> regularizers;
-    private final Installed<DataSource> sources;
-    private final Installed<FineTuner> tuners;
+    private final Plugins plugins;
 
-    SavedRunTools(BundleContext bundles, Installed<StageProvider> providers, Installed<Regularizer> regularizers,
-            Installed<DataSource> sources, Installed<FineTuner> tuners) {
-        this.bundles = bundles;
-        this.providers = providers;
-        this.regularizers = regularizers;
-        this.sources = sources;
-        this.tuners = tuners;
+    SavedRunTools(Plugins plugins) {
+        this.plugins = plugins;
     }
 
     Evaluation evaluate(Path runDir, Path dataDir) throws PipelineException {
@@ -66,7 +53,7 @@ final class SavedRunTools {
         }
         List<Evaluation.Entry> entries = new ArrayList<>();
         int rows = Math.max(train.rows(), data.test().rows());
-        try (SavedRun.Restored restored = saved.restore(bundles, providers, regularizers, saved.stages.size(), rows,
+        try (SavedRun.Restored restored = saved.restore(plugins, saved.stages.size(), rows,
                 MemoryBudget.bytes(data.train(), data.test()), saved.finetune != null)) {
             FloatMatrix trainCodes = train;
             FloatMatrix testCodes = data.test();
@@ -120,11 +107,15 @@ final class SavedRunTools {
             int[] trainLabels) throws PipelineException {
         Map<String, Object> section = saved.pipeline.finetune;
         String head = fineTuneSection(saved).head();
-        ServiceReference<FineTuner> ref = tuners.find(head).orElseThrow(() -> new PipelineException(saved.dir
-                .resolve("finetune/model.json") + ": needs fine-tuning head \"" + head + "\" (from "
-                + saved.finetune.model().get("bundle") + "), which is not installed; installed: " + tuners.listing()));
-        FineTuner tuner = bundles.getService(ref);
-        try {
+        try (Lookup.Held<FineTuner> held = plugins.heads().take(head).orElseThrow(() -> new PipelineException(
+                saved.dir.resolve("finetune/model.json") + ": needs fine-tuning head \"" + head + "\" (from "
+                + saved.finetune.model().get("bundle") + "), which is not installed; installed: "
+                + plugins.heads().listing()))) {
+            FineTuner tuner = held.service();
+            if (tuner == null) {
+                throw new PipelineException(saved.dir.resolve("finetune/model.json") + ": fine-tuning head \"" + head
+                        + "\" went away");
+            }
             int classes = 0;
             for (int y : trainLabels == null ? new int[0] : trainLabels) {
                 classes = Math.max(classes, y + 1);
@@ -150,8 +141,6 @@ final class SavedRunTools {
             throw new PipelineException(saved.dir.resolve("finetune/model.json") + ": " + e.getMessage(), e);
         } catch (IOException e) {
             throw new PipelineException(e.getMessage(), e);
-        } finally {
-            bundles.ungetService(ref);
         }
     }
 
@@ -192,7 +181,7 @@ final class SavedRunTools {
         } catch (IOException e) {
             throw new PipelineException(e.getMessage(), e);
         }
-        try (SavedRun.Restored restored = saved.restore(bundles, providers, regularizers, top, x.rows(),
+        try (SavedRun.Restored restored = saved.restore(plugins, top, x.rows(),
                 MemoryBudget.bytes(x), false)) {
             Stage first = restored.stages.get(0);
             if (x.cols() != first.inputSize()) {
@@ -221,15 +210,16 @@ final class SavedRunTools {
         if (dataDir != null) {
             section.put("dir", dataDir.toString());
         }
-        ServiceReference<DataSource> ref = sources.find(name).orElseThrow(() -> new PipelineException(saved.dir
-                .resolve("pipeline.json") + ": data.source \"" + name + "\" is not installed; installed: " + sources.listing()));
-        DataSource source = bundles.getService(ref);
-        try {
-            return source.load(new Spec("data", section));
+        try (Lookup.Held<DataSource> source = plugins.sources().take(name).orElseThrow(() -> new PipelineException(
+                saved.dir.resolve("pipeline.json") + ": data.source \"" + name + "\" is not installed; installed: "
+                + plugins.sources().listing()))) {
+            if (source.service() == null) {
+                throw new PipelineException(saved.dir.resolve("pipeline.json") + ": data source \"" + name
+                        + "\" went away");
+            }
+            return source.service().load(new Spec("data", section));
         } catch (IOException | SpecException e) {
             throw new PipelineException(e.getMessage(), e);
-        } finally {
-            bundles.ungetService(ref);
         }
     }
 

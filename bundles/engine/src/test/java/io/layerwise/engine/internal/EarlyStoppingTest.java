@@ -36,7 +36,7 @@ class EarlyStoppingTest {
         assertEquals(9, s.best());
         assertEquals(5, s.stoppedEpoch());
         assertEquals("val_loss did not improve by minDelta 0 for 3 epochs (best 9 in epoch 2)", s.reason());
-        assertEquals(Map.of("epoch", 5, "monitor", "val_loss", "bestEpoch", 2, "reason",
+        assertEquals(new History.Stopped(5, "val_loss", 2,
                 "val_loss did not improve by minDelta 0 for 3 epochs (best 9 in epoch 2); restored epoch 2"),
                 s.stoppedEntry(true, 6));
         assertNull(s.stoppedEntry(true, 5), "a stop after the last epoch is no early stop");

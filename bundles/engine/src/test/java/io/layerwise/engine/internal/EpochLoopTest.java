@@ -116,14 +116,17 @@ class EpochLoopTest {
 
     private Map<String, Object> train(ScriptedStage stage, TrainControl control) throws Exception {
         RunDirectory run = RunDirectory.create(dir.resolve("run"), "p", "{}", "1");
-        Map<String, Object> history = run.beginStage(Map.of("index", 1, "type", "scripted"));
+        History.StageEntry entry = new History.StageEntry();
+        entry.index = 1;
+        entry.type = "scripted";
+        History.StageEntry history = run.beginStage(entry);
         ProgressListener listener = new ProgressListener() {
             @Override
             public void epoch(int s, int epoch, int epochs, double loss, Map<String, Double> metrics, double seconds) {
                 printed.add(epoch + " " + metrics.keySet());
             }
         };
-        EpochLoop.Host host = new EpochLoop.Host() {
+        StageHost host = new StageHost() {
             @Override
             public boolean cancelRequested() {
                 return false;
@@ -145,7 +148,7 @@ class EpochLoopTest {
             }
         };
         new EpochLoop(0, "scripted", stage, control, run, listener, dir, List.of(), host)
-                .run(FloatMatrix.zeros(100, 1), FloatMatrix.zeros(10, 1), 3, history);
+                .run(FloatMatrix.zeros(100, 1), FloatMatrix.zeros(10, 1), 3, history, null);
         return Json.parseObject(Files.readString(dir.resolve("run/history.json")), dir);
     }
 
@@ -168,7 +171,7 @@ class EpochLoopTest {
                 return Map.of("freeEnergyGap", Double.POSITIVE_INFINITY);
             }
         };
-        PipelineJob.StageFailure e = assertThrows(PipelineJob.StageFailure.class,
+        StageFailure e = assertThrows(StageFailure.class,
                 () -> train(stage, new TrainControl(ValidationSplit.NONE, null)));
         assertEquals("stage 1 (scripted) epoch 1: metric freeEnergyGap is Infinity; no epoch finished, so no model was"
                 + " saved", e.getMessage());
@@ -269,7 +272,7 @@ class EpochLoopTest {
                 throw new UnsupportedOperationException("ScriptedStage computes no validation loss");
             }
         };
-        var e = assertThrows(PipelineJob.StageFailure.class,
+        var e = assertThrows(StageFailure.class,
                 () -> train(stage, new TrainControl(new ValidationSplit(0.1, false), null)));
         assertTrue(e.getMessage().contains("remove stages[0].train.validation"), e.getMessage());
     }

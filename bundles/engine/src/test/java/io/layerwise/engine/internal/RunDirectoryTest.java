@@ -39,8 +39,9 @@ class RunDirectoryTest {
     @Test
     void historyRecordsEpochsAndStatus() throws Exception {
         RunDirectory run = RunDirectory.create(dir.resolve("r"), "x", "{\"name\":\"x\"}", "1");
-        Map<String, Object> stage = run.beginStage(Map.of("type", "dae"));
-        run.addEpoch(stage, Map.of("epoch", 1, "loss", 80.5));
+        History.StageEntry stage = new History.StageEntry();
+        stage.type = "dae";
+        run.addEpoch(run.beginStage(stage), new History.Epoch(1, 80.5, null, null, 2.0, Map.of()));
         run.finish("done", null);
         String h = Files.readString(dir.resolve("r/history.json"));
         assertTrue(h.contains("\"status\": \"done\"") && h.contains("\"loss\": 80.5"), h);
