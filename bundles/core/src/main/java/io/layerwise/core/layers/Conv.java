@@ -1,0 +1,119 @@
+package io.layerwise.core.layers;
+
+import java.util.List;
+import java.util.SplittableRandom;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * A 2-D convolution (cross-correlation, as PyTorch's Conv2d) with {@code filters} kernels of k x k, stride s and zero
+ * padding p: {@code y[f, i, j] = b[f] + sum_{c,u,v} W[f, c, u, v] x[c, s i + u - p, s j + v - p]}, output side
+ * {@code (h + 2p - k) / s + 1}. As im2col + GEMM: the patches P [c k k, oh ow] of each sample give
+ * {@code Y = W P}; backward {@code dW = sum_i dY_i P_i^T}, {@code dP = W^T dY}, {@code dx = col2im(dP)}.
+ * Weight [filters, channels, k, k], bias [filters].
+ */
+public final class Conv implements Layer {
+    private final Shape in;
+    private final Shape out;
+    private final int k;
+    private final int stride;
+    private final int padding;
+    private final INDArray weight;
+    private final INDArray bias;
+    private final INDArray gradWeight;
+    private final INDArray gradBias;
+    private INDArray cols;
+    private INDArray gradCols;
+
+    /** The output shape for this input; the caller ({@link LayerSpecs}) has checked that it is positive. */
+    static Shape output(Shape in, int filters, int k, int stride, int padding) {
+        return Shape.image(filters, (in.height() + 2 * padding - k) / stride + 1,
+                (in.width() + 2 * padding - k) / stride + 1);
+    }
+
+    public Conv(Shape in, int filters, int k, int stride, int padding, DataType type, SplittableRandom random) {
+        this.in = in;
+        this.out = output(in, filters, k, stride, padding);
+        this.k = k;
+        this.stride = stride;
+        this.padding = padding;
+        int fanIn = in.channels() * k * k;
+        this.weight = Patches.uniform(random, fanIn, type, filters, in.channels(), k, k);
+        this.bias = Patches.uniform(random, fanIn, type, filters);
+        this.gradWeight = Nd4j.create(type, weight.shape());
+        this.gradBias = Nd4j.create(type, bias.shape());
+    }
+
+    static long parameterCount(Shape in, int filters, int k) {
+        return (long) filters * in.channels() * k * k + filters;
+    }
+
+    @Override
+    public String kind() {
+        return "conv";
+    }
+
+    @Override
+    public Shape input() {
+        return in;
+    }
+
+    @Override
+    public Shape output() {
+        return out;
+    }
+
+    @Override
+    public INDArray forward(INDArray x, boolean training) {
+        long n = x.size(0);
+        int patch = in.channels() * k * k;
+        int positions = out.height() * out.width();
+        cols = Patches.work(cols, x.dataType(), n, in.channels(), k, k, out.height(), out.width());
+        Patches.im2col(x, k, stride, padding, cols);
+        INDArray y = Nd4j.create(x.dataType(), out.batch(n));
+        Patches.gemmEach(Patches.view(weight, out.channels(), patch), Patches.view(cols, n, patch, positions),
+                Patches.view(y, n, out.channels(), positions), false, false, 0.0);
+        Patches.addChannelBias(y, bias);
+        return y;
+    }
+
+    /** Needs the patches of the forward pass just run on {@code x}. */
+    @Override
+    public INDArray backward(INDArray x, INDArray y, INDArray dy) {
+        long n = x.size(0);
+        int patch = in.channels() * k * k;
+        int positions = out.height() * out.width();
+        INDArray dy3 = Patches.view(dy, n, out.channels(), positions);
+        INDArray cols3 = Patches.view(cols, n, patch, positions);
+        Patches.gemmSum(dy3, cols3, Patches.view(gradWeight, out.channels(), patch), false, true);
+        Patches.channelSums(dy, gradBias);
+        gradCols = Patches.work(gradCols, x.dataType(), cols.shape());
+        Patches.gemmEach(Patches.view(weight, out.channels(), patch), dy3, Patches.view(gradCols, n, patch, positions),
+                true, false, 0.0);
+        INDArray dx = Nd4j.create(x.dataType(), in.batch(n));
+        Patches.col2im(gradCols, stride, padding, dx);
+        return dx;
+    }
+
+    @Override
+    public List<INDArray> parameters() {
+        return List.of(weight, bias);
+    }
+
+    @Override
+    public List<INDArray> gradients() {
+        return List.of(gradWeight, gradBias);
+    }
+
+    @Override
+    public List<String> parameterNames() {
+        return List.of("weight", "bias");
+    }
+
+    @Override
+    public void close() {
+        Layer.super.close();
+        Patches.live(cols, gradCols).forEach(INDArray::close);
+    }
+}
