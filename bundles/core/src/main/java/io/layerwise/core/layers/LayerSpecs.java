@@ -108,8 +108,11 @@ public final class LayerSpecs {
                 return new LayerPlan(kind, path, in, out, 0, (t, r) -> new Reshape(kind, in, out));
             }
             case "reshape" -> {
-                List<Integer> d = s.integers("shape", null, 1, 1 << 20);
-                if (d == null || d.size() != 3) {
+                if (!s.has("shape")) {
+                    throw new SpecException(s.pathOf("shape"), "is required: [channels, height, width]");
+                }
+                List<Integer> d = s.integers("shape", List.of(), 1, 1 << 20);
+                if (d.size() != 3) {
                     throw new SpecException(s.pathOf("shape"), "must be [channels, height, width], got " + d);
                 }
                 Shape out = Shape.image(d.get(0), d.get(1), d.get(2));
