@@ -32,6 +32,10 @@ final class ConvAe implements AutoCloseable {
         return encoder;
     }
 
+    Sequential decoder() {
+        return decoder;
+    }
+
     /**
      * Fills {@link #gradients()} with those of the minibatch's mean objective (training mode: batch statistics) and
      * returns the sum over its samples of the per-sample objective.
