@@ -1,5 +1,6 @@
 package io.layerwise.core.layers;
 
+import io.layerwise.core.nn.Level3;
 import java.util.List;
 import java.util.SplittableRandom;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -24,7 +25,7 @@ public final class Conv implements Layer {
     private final INDArray gradWeight;
     private final INDArray gradBias;
     private INDArray cols;
-    private INDArray gradCols;
+    private INDArray patchMatrix;
 
     /** The output shape for this input; the caller ({@link LayerSpecs}) has checked that it is positive. */
     static Shape output(Shape in, int filters, int k, int stride, int padding) {
@@ -71,9 +72,11 @@ public final class Conv implements Layer {
         int positions = out.height() * out.width();
         cols = Patches.work(cols, x.dataType(), n, in.channels(), k, k, out.height(), out.width());
         Patches.im2col(x, k, stride, padding, cols);
-        INDArray y = Nd4j.create(x.dataType(), out.batch(n));
-        Patches.gemmEach(Patches.view(weight, out.channels(), patch), Patches.view(cols, n, patch, positions),
-                Patches.view(y, n, out.channels(), positions), false, false, 0.0);
+        // one GEMM for the batch: W [f, c k k] times the patches of all samples [c k k, n positions]
+        patchMatrix = Patches.sampleTo(cols, 3).reshape('c', patch, n * positions);
+        INDArray z = Nd4j.create(x.dataType(), out.channels(), n * positions);
+        Level3.gemm(Patches.view(weight, out.channels(), patch), patchMatrix, z, false, false, 1.0, 0.0);
+        INDArray y = Patches.sampleFrom(z.reshape('c', out.channels(), n, out.height(), out.width()), 1);
         Patches.addChannelBias(y, bias);
         return y;
     }
@@ -84,13 +87,12 @@ public final class Conv implements Layer {
         long n = x.size(0);
         int patch = in.channels() * k * k;
         int positions = out.height() * out.width();
-        INDArray dy3 = Patches.view(dy, n, out.channels(), positions);
-        INDArray cols3 = Patches.view(cols, n, patch, positions);
-        Patches.gemmSum(dy3, cols3, Patches.view(gradWeight, out.channels(), patch), false, true);
+        INDArray dz = Patches.sampleTo(dy, 1).reshape('c', out.channels(), n * positions);
+        Level3.gemm(dz, patchMatrix, Patches.view(gradWeight, out.channels(), patch), false, true, 1.0, 0.0);
         Patches.channelSums(dy, gradBias);
-        gradCols = Patches.work(gradCols, x.dataType(), cols.shape());
-        Patches.gemmEach(Patches.view(weight, out.channels(), patch), dy3, Patches.view(gradCols, n, patch, positions),
-                true, false, 0.0);
+        INDArray dp = Nd4j.create(x.dataType(), patch, n * positions);
+        Level3.gemm(Patches.view(weight, out.channels(), patch), dz, dp, true, false, 1.0, 0.0);
+        INDArray gradCols = Patches.sampleFrom(dp.reshape('c', in.channels(), k, k, n, out.height(), out.width()), 3);
         INDArray dx = Nd4j.create(x.dataType(), in.batch(n));
         Patches.col2im(gradCols, stride, padding, dx);
         return dx;
@@ -114,6 +116,6 @@ public final class Conv implements Layer {
     @Override
     public void close() {
         Layer.super.close();
-        Patches.live(cols, gradCols).forEach(INDArray::close);
+        Patches.live(cols).forEach(INDArray::close);
     }
 }

@@ -1,5 +1,6 @@
 package io.layerwise.core.layers;
 
+import io.layerwise.core.nn.Level3;
 import java.util.List;
 import java.util.SplittableRandom;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -69,11 +70,13 @@ public final class ConvTranspose implements Layer {
         long n = x.size(0);
         int patch = out.channels() * k * k;
         int positions = in.height() * in.width();
-        cols = Patches.work(cols, x.dataType(), n, out.channels(), k, k, in.height(), in.width());
-        Patches.gemmEach(Patches.view(weight, in.channels(), patch), Patches.view(x, n, in.channels(), positions),
-                Patches.view(cols, n, patch, positions), true, false, 0.0);
+        // one GEMM for the batch: W^T [f k k, c] times all samples' inputs [c, n positions]
+        INDArray xs = Patches.sampleTo(x, 1).reshape('c', in.channels(), n * positions);
+        INDArray p = Nd4j.create(x.dataType(), patch, n * positions);
+        Level3.gemm(Patches.view(weight, in.channels(), patch), xs, p, true, false, 1.0, 0.0);
+        INDArray scattered = Patches.sampleFrom(p.reshape('c', out.channels(), k, k, n, in.height(), in.width()), 3);
         INDArray y = Nd4j.create(x.dataType(), out.batch(n));
-        Patches.col2im(cols, stride, padding, y);
+        Patches.col2im(scattered, stride, padding, y);
         Patches.addChannelBias(y, bias);
         return y;
     }
@@ -83,15 +86,15 @@ public final class ConvTranspose implements Layer {
         long n = x.size(0);
         int patch = out.channels() * k * k;
         int positions = in.height() * in.width();
-        // cols is free again after forward: reuse it for im2col(dy), which has the same shape
+        cols = Patches.work(cols, x.dataType(), n, out.channels(), k, k, in.height(), in.width());
         Patches.im2col(dy, k, stride, padding, cols);
-        INDArray cols3 = Patches.view(cols, n, patch, positions);
-        INDArray x3 = Patches.view(x, n, in.channels(), positions);
-        Patches.gemmSum(x3, cols3, Patches.view(gradWeight, in.channels(), patch), false, true);
+        INDArray dp = Patches.sampleTo(cols, 3).reshape('c', patch, n * positions);
+        INDArray xs = Patches.sampleTo(x, 1).reshape('c', in.channels(), n * positions);
+        Level3.gemm(xs, dp, Patches.view(gradWeight, in.channels(), patch), false, true, 1.0, 0.0);
         Patches.channelSums(dy, gradBias);
-        INDArray dx = Nd4j.create(x.dataType(), in.batch(n));
-        Patches.gemmEach(Patches.view(weight, in.channels(), patch), cols3, Patches.view(dx, n, in.channels(), positions),
-                false, false, 0.0);
+        INDArray dxs = Nd4j.create(x.dataType(), in.channels(), n * positions);
+        Level3.gemm(Patches.view(weight, in.channels(), patch), dp, dxs, false, false, 1.0, 0.0);
+        INDArray dx = Patches.sampleFrom(dxs.reshape('c', in.channels(), n, in.height(), in.width()), 1);
         return dx;
     }
 

@@ -55,6 +55,31 @@ final class Patches {
         }
     }
 
+    /**
+     * {@code a} with its first dimension (the sample) moved to position {@code to}, as a fresh c-order array: a batch
+     * of patch matrices [n, c k k, positions] becomes one matrix [c k k, n positions] for a single GEMM.
+     */
+    static INDArray sampleTo(INDArray a, int to) {
+        int[] order = new int[a.rank()];
+        for (int i = 0, j = 1; i < order.length; i++) {
+            order[i] = i == to ? 0 : j++;
+        }
+        return a.permute(order).dup('c');
+    }
+
+    /** The inverse of {@link #sampleTo}: dimension {@code from} moved back to the front, as a fresh c-order array. */
+    static INDArray sampleFrom(INDArray a, int from) {
+        int[] order = new int[a.rank()];
+        order[0] = from;
+        for (int i = 1, j = 0; i < order.length; i++, j++) {
+            if (j == from) {
+                j++;
+            }
+            order[i] = j;
+        }
+        return a.permute(order).dup('c');
+    }
+
     /** {@code y[:, j, :, :] += bias[j]}. */
     static void addChannelBias(INDArray y, INDArray bias) {
         Nd4j.getExecutioner().exec(new BroadcastAddOp(y, bias, y, 1));

@@ -48,7 +48,7 @@ public final class BenchCommand {
 
     @Descriptor("time a reference workload (../shared/bench/README.md) inside this runtime; last line: RESULT {json}")
     public void bench(
-            @Descriptor("minibatch size (dae, rbm, vae; also the batch shapes of gemm)")
+            @Descriptor("minibatch size (dae, rbm, vae, convae; also the batch shapes of gemm)")
             @Parameter(names = {"-b", "--batch"}, absentValue = "128") int batch,
             @Descriptor("epochs per repeat; the first of each repeat is warm-up and not counted")
             @Parameter(names = {"-e", "--epochs"}, absentValue = "5") int epochs,
@@ -56,7 +56,7 @@ public final class BenchCommand {
             @Parameter(names = {"-r", "--repeat"}, absentValue = "0") int repeat,
             @Descriptor("data directory (default: LAYERWISE_DATA or data/mnist)")
             @Parameter(names = {"-d", "--data"}, absentValue = PathFlag.ABSENT) String data,
-            @Descriptor("workload: dae, rbm, vae, zca or gemm") String workload) throws Exception {
+            @Descriptor("workload: dae, rbm, vae, convae, zca or gemm") String workload) throws Exception {
         BenchWorkload w = BenchWorkload.parse(workload);
         PathFlag.parse("--data", data); // an empty --data is refused before any work
         if (batch < 1 || epochs < 2 || repeat < 0) {
