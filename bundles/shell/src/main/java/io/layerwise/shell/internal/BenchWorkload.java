@@ -78,7 +78,7 @@ enum BenchWorkload {
     static final int VAE_HIDDEN = 400;
     static final int VAE_LATENT = 20;
     static final String CONV_ENCODER = "[{\"kind\": \"conv\", \"filters\": 16, \"kernel\": 3, \"stride\": 3, \"padding\": 1},"
-            + " {\"kind\": \"leaky-relu\", \"slope\": 0}, {\"kind\": \"batch-norm\"}, {\"kind\": \"max-pool\", \"size\": 2},"
+            + " {\"kind\": \"leaky-relu\", \"slope\": 0}, {\"kind\": \"batch-norm\"}, {\"kind\": \"max-pool\", \"size\": 2, \"stride\": 2},"
             + " {\"kind\": \"conv\", \"filters\": 32, \"kernel\": 3, \"stride\": 2, \"padding\": 1},"
             + " {\"kind\": \"leaky-relu\", \"slope\": 0}, {\"kind\": \"batch-norm\"}, {\"kind\": \"max-pool\", \"size\": 2, \"stride\": 1},"
             + " {\"kind\": \"conv\", \"filters\": 64, \"kernel\": 2}, {\"kind\": \"leaky-relu\", \"slope\": 0},"
