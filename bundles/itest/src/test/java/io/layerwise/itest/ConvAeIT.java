@@ -152,7 +152,7 @@ class ConvAeIT {
                 Arguments.of(ENCODER, DECODER.replace("{\"kind\": \"reshape\", \"shape\": [4, 5, 5]}, ", ""),
                         "stages[0].decoder[3].kind conv-transpose needs an input [channels, height, width] but"
                                 + " stages[0].decoder[2] (batch-norm) gives [100] (flat)"),
-                Arguments.of(ENCODER.replace("{\"kind\": \"flatten\"}, ", "{\"kind\": \"flatten\"}, {\"kind\": \"max-pool\", \"size\": 2}, "),
+                Arguments.of(ENCODER.replace("{\"kind\": \"flatten\"},", "{\"kind\": \"flatten\"}, {\"kind\": \"max-pool\", \"size\": 2},"),
                         DECODER, "stages[0].encoder[5].kind max-pool needs an input [channels, height, width] but"
                                 + " stages[0].encoder[4] (flatten) gives [100] (flat)"));
     }
@@ -161,9 +161,10 @@ class ConvAeIT {
     @MethodSource("badLayers")
     void aBadLayerListFailsInOneLineNamingStageLayerAndFieldAndWritesNothing(String encoder, String decoder,
             String fragment) throws Exception {
+        assertNotEquals(ENCODER + DECODER, encoder + decoder, "the case must change the good layer lists");
         Path bad = PlatformIT.pipeline(work, "bad-" + Integer.toHexString((encoder + decoder).hashCode()),
                 pipeline(encoder, decoder));
-        Path out = work.resolve("bad-run");
+        Path out = work.resolve("bad-run-" + Integer.toHexString((encoder + decoder).hashCode()));
         Shell.Result r = Shell.exec(platform, "layerwise:run --out " + out + " " + bad);
         String err = r.err().strip();
         assertNotEquals(0, r.exitCode(), r.all());

@@ -92,6 +92,17 @@ record ConvAeSpec(Shape input, List<LayerPlan> encoder, List<LayerPlan> decoder,
         return LayerSpecs.parameters(encoder) + LayerSpecs.parameters(decoder);
     }
 
+    /** Values saved with the model: the trained ones and batch-norm's running mean and variance. */
+    long savedCount() {
+        long stats = 0;
+        for (List<LayerPlan> plans : List.of(encoder, decoder)) {
+            for (LayerPlan p : plans) {
+                stats += "batch-norm".equals(p.kind()) ? 2L * p.input().channels() : 0;
+            }
+        }
+        return parameterCount() + stats;
+    }
+
     Shape code() {
         return encoder.get(encoder.size() - 1).output();
     }

@@ -79,7 +79,7 @@ final class ConvAeStage implements Stage {
                 new MemoryEstimate.Part("codes", MemoryEstimate.Pool.HEAP,
                         MemoryEstimate.floats(Math.max(rows, 1), spec.code().size())));
         return new MemoryEstimate(spec.pathOf("encoder"), params + " parameters", parts,
-                MemoryEstimate.floats(params), MemoryEstimate.floats(params, o.stateArrays()));
+                MemoryEstimate.floats(spec.savedCount()), MemoryEstimate.floats(params, o.stateArrays()));
     }
 
     ConvAe net() {

@@ -54,6 +54,9 @@ class ConvAeStageTest {
             long stored = s.parameters().stream().filter(p -> !p.name().contains("running"))
                     .mapToLong(p -> p.values().length).sum();
             assertEquals(29_803, stored);
+            long all = s.parameters().stream().mapToLong(p -> p.values().length).sum();
+            assertEquals(two.savedCount(), all, "what the memory estimate states for a saved model");
+            assertEquals(all * 4, ConvAeStage.estimate(two, 0).parameterBytes());
         }
     }
 
