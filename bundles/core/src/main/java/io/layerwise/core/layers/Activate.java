@@ -10,38 +10,27 @@ import org.nd4j.linalg.ops.transforms.Transforms;
  * An element-wise activation: {@code relu} max(0, x); {@code leaky-relu} x for x > 0, else {@code slope} x;
  * {@code tanh} (derivative 1 - y^2); {@code sigmoid} 1 / (1 + e^-x) (derivative y (1 - y)); {@code identity}.
  */
-public final class Activate implements Layer {
+public final class Activate extends ShapedLayer {
     /** The JSON kinds this layer takes. */
     public static final java.util.List<String> KINDS = java.util.List.of("relu", "leaky-relu", "tanh", "sigmoid",
             "identity");
 
     private final String kind;
-    private final Shape in;
     private final double slope;
 
     /** {@code slope} applies to leaky-relu only (relu is leaky-relu with slope 0). */
     public Activate(String kind, Shape in, double slope) {
+        super(in, in);
         if (!KINDS.contains(kind)) {
             throw new IllegalArgumentException("unknown activation \"" + kind + "\"; known: " + KINDS);
         }
         this.kind = kind;
-        this.in = in;
         this.slope = "relu".equals(kind) ? 0.0 : slope;
     }
 
     @Override
     public String kind() {
         return kind;
-    }
-
-    @Override
-    public Shape input() {
-        return in;
-    }
-
-    @Override
-    public Shape output() {
-        return in;
     }
 
     @Override

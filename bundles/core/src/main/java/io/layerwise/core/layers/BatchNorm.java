@@ -17,8 +17,7 @@ import org.nd4j.linalg.ops.transforms.Transforms;
  * values per channel, backward is {@code dgamma = sum dy xhat}, {@code dbeta = sum dy},
  * {@code dx = gamma / (N sqrt(var + epsilon)) (N dy - dbeta - xhat dgamma)}.
  */
-public final class BatchNorm implements Layer {
-    private final Shape in;
+public final class BatchNorm extends ShapedLayer {
     private final double momentum;
     private final double epsilon;
     private final INDArray gamma;
@@ -31,7 +30,7 @@ public final class BatchNorm implements Layer {
     private INDArray invStd;
 
     public BatchNorm(Shape in, double momentum, double epsilon, DataType type) {
-        this.in = in;
+        super(in, in);
         this.momentum = momentum;
         this.epsilon = epsilon;
         this.gamma = Nd4j.ones(type, in.channels());
@@ -45,16 +44,6 @@ public final class BatchNorm implements Layer {
     @Override
     public String kind() {
         return "batch-norm";
-    }
-
-    @Override
-    public Shape input() {
-        return in;
-    }
-
-    @Override
-    public Shape output() {
-        return in;
     }
 
     @Override
@@ -105,21 +94,6 @@ public final class BatchNorm implements Layer {
     }
 
     @Override
-    public List<INDArray> parameters() {
-        return List.of(gamma, beta);
-    }
-
-    @Override
-    public List<INDArray> gradients() {
-        return List.of(gradGamma, gradBeta);
-    }
-
-    @Override
-    public List<String> parameterNames() {
-        return List.of("weight", "bias");
-    }
-
-    @Override
     public List<INDArray> statistics() {
         return List.of(runningMean, runningVar);
     }
@@ -131,7 +105,7 @@ public final class BatchNorm implements Layer {
 
     @Override
     public void close() {
-        Layer.super.close();
+        super.close();
         Patches.live(xhat, invStd).forEach(INDArray::close);
     }
 }

@@ -14,16 +14,10 @@ import org.nd4j.linalg.factory.Nd4j;
  * {@code Y = W P}; backward {@code dW = sum_i dY_i P_i^T}, {@code dP = W^T dY}, {@code dx = col2im(dP)}.
  * Weight [filters, channels, k, k], bias [filters].
  */
-public final class Conv implements Layer {
-    private final Shape in;
-    private final Shape out;
+public final class Conv extends WeightedLayer {
     private final int k;
     private final int stride;
     private final int padding;
-    private final INDArray weight;
-    private final INDArray bias;
-    private final INDArray gradWeight;
-    private final INDArray gradBias;
     private INDArray cols;
     private INDArray patchMatrix;
 
@@ -34,16 +28,12 @@ public final class Conv implements Layer {
     }
 
     public Conv(Shape in, int filters, int k, int stride, int padding, DataType type, SplittableRandom random) {
-        this.in = in;
-        this.out = output(in, filters, k, stride, padding);
+        super(in, output(in, filters, k, stride, padding),
+                Patches.uniform(random, in.channels() * k * k, type, filters, in.channels(), k, k),
+                Patches.uniform(random, in.channels() * k * k, type, filters));
         this.k = k;
         this.stride = stride;
         this.padding = padding;
-        int fanIn = in.channels() * k * k;
-        this.weight = Patches.uniform(random, fanIn, type, filters, in.channels(), k, k);
-        this.bias = Patches.uniform(random, fanIn, type, filters);
-        this.gradWeight = Nd4j.create(type, weight.shape());
-        this.gradBias = Nd4j.create(type, bias.shape());
     }
 
     static long parameterCount(Shape in, int filters, int k) {
@@ -53,16 +43,6 @@ public final class Conv implements Layer {
     @Override
     public String kind() {
         return "conv";
-    }
-
-    @Override
-    public Shape input() {
-        return in;
-    }
-
-    @Override
-    public Shape output() {
-        return out;
     }
 
     @Override
@@ -99,23 +79,8 @@ public final class Conv implements Layer {
     }
 
     @Override
-    public List<INDArray> parameters() {
-        return List.of(weight, bias);
-    }
-
-    @Override
-    public List<INDArray> gradients() {
-        return List.of(gradWeight, gradBias);
-    }
-
-    @Override
-    public List<String> parameterNames() {
-        return List.of("weight", "bias");
-    }
-
-    @Override
     public void close() {
-        Layer.super.close();
+        super.close();
         Patches.live(cols).forEach(INDArray::close);
     }
 }

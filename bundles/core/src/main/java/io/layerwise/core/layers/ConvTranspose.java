@@ -14,16 +14,10 @@ import org.nd4j.linalg.factory.Nd4j;
  * sample), {@code y = col2im(P) + b}; backward {@code dP = im2col(dy)}, {@code dX = W dP}, {@code dW = sum_i X_i
  * dP_i^T}. Weight [channels in, filters, k, k], bias [filters].
  */
-public final class ConvTranspose implements Layer {
-    private final Shape in;
-    private final Shape out;
+public final class ConvTranspose extends WeightedLayer {
     private final int k;
     private final int stride;
     private final int padding;
-    private final INDArray weight;
-    private final INDArray bias;
-    private final INDArray gradWeight;
-    private final INDArray gradBias;
     private INDArray cols;
 
     static Shape output(Shape in, int filters, int k, int stride, int padding, int outputPadding) {
@@ -33,17 +27,13 @@ public final class ConvTranspose implements Layer {
 
     public ConvTranspose(Shape in, int filters, int k, int stride, int padding, int outputPadding, DataType type,
             SplittableRandom random) {
-        this.in = in;
-        this.out = output(in, filters, k, stride, padding, outputPadding);
+        // PyTorch takes the fan-in of a transposed convolution from the weight's second dimension
+        super(in, output(in, filters, k, stride, padding, outputPadding),
+                Patches.uniform(random, filters * k * k, type, in.channels(), filters, k, k),
+                Patches.uniform(random, filters * k * k, type, filters));
         this.k = k;
         this.stride = stride;
         this.padding = padding;
-        // PyTorch takes the fan-in of a transposed convolution from the weight's second dimension
-        int fanIn = filters * k * k;
-        this.weight = Patches.uniform(random, fanIn, type, in.channels(), filters, k, k);
-        this.bias = Patches.uniform(random, fanIn, type, filters);
-        this.gradWeight = Nd4j.create(type, weight.shape());
-        this.gradBias = Nd4j.create(type, bias.shape());
     }
 
     static long parameterCount(Shape in, int filters, int k) {
@@ -53,16 +43,6 @@ public final class ConvTranspose implements Layer {
     @Override
     public String kind() {
         return "conv-transpose";
-    }
-
-    @Override
-    public Shape input() {
-        return in;
-    }
-
-    @Override
-    public Shape output() {
-        return out;
     }
 
     @Override
@@ -99,23 +79,8 @@ public final class ConvTranspose implements Layer {
     }
 
     @Override
-    public List<INDArray> parameters() {
-        return List.of(weight, bias);
-    }
-
-    @Override
-    public List<INDArray> gradients() {
-        return List.of(gradWeight, gradBias);
-    }
-
-    @Override
-    public List<String> parameterNames() {
-        return List.of("weight", "bias");
-    }
-
-    @Override
     public void close() {
-        Layer.super.close();
+        super.close();
         Patches.live(cols).forEach(INDArray::close);
     }
 }

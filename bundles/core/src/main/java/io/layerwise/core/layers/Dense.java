@@ -11,21 +11,11 @@ import org.nd4j.linalg.factory.Nd4j;
  * A fully connected layer (PyTorch's Linear) on the flattened sample: {@code y = x W^T + b}; backward
  * {@code dW = dy^T x}, {@code db = sum dy}, {@code dx = dy W}. Weight [units, inputs], bias [units].
  */
-public final class Dense implements Layer {
-    private final Shape in;
-    private final Shape out;
-    private final INDArray weight;
-    private final INDArray bias;
-    private final INDArray gradWeight;
-    private final INDArray gradBias;
+public final class Dense extends WeightedLayer {
 
     public Dense(Shape in, int units, DataType type, SplittableRandom random) {
-        this.in = in;
-        this.out = Shape.vector(units);
-        this.weight = Patches.uniform(random, in.size(), type, units, in.size());
-        this.bias = Patches.uniform(random, in.size(), type, 1, units);
-        this.gradWeight = Nd4j.create(type, weight.shape());
-        this.gradBias = Nd4j.create(type, bias.shape());
+        super(in, Shape.vector(units), Patches.uniform(random, in.size(), type, units, in.size()),
+                Patches.uniform(random, in.size(), type, 1, units));
     }
 
     static long parameterCount(Shape in, int units) {
@@ -35,16 +25,6 @@ public final class Dense implements Layer {
     @Override
     public String kind() {
         return "dense";
-    }
-
-    @Override
-    public Shape input() {
-        return in;
-    }
-
-    @Override
-    public Shape output() {
-        return out;
     }
 
     @Override
@@ -66,20 +46,5 @@ public final class Dense implements Layer {
         INDArray dx = Nd4j.create(x.dataType(), n, in.size());
         Level3.gemm(dy2, weight, dx, false, false, 1.0, 0.0);
         return dx.reshape('c', in.batch(n));
-    }
-
-    @Override
-    public List<INDArray> parameters() {
-        return List.of(weight, bias);
-    }
-
-    @Override
-    public List<INDArray> gradients() {
-        return List.of(gradWeight, gradBias);
-    }
-
-    @Override
-    public List<String> parameterNames() {
-        return List.of("weight", "bias");
     }
 }

@@ -9,9 +9,7 @@ import org.nd4j.linalg.factory.Nd4j;
  * side {@code (h - size) / stride + 1}; the gradient flows to the maximum of each window. libnd4j's
  * {@code maxpool2d} and {@code maxpool2d_bp}.
  */
-public final class MaxPool implements Layer {
-    private final Shape in;
-    private final Shape out;
+public final class MaxPool extends ShapedLayer {
     private final int size;
     private final int stride;
 
@@ -20,8 +18,7 @@ public final class MaxPool implements Layer {
     }
 
     public MaxPool(Shape in, int size, int stride) {
-        this.in = in;
-        this.out = output(in, size, stride);
+        super(in, output(in, size, stride));
         this.size = size;
         this.stride = stride;
     }
@@ -29,16 +26,6 @@ public final class MaxPool implements Layer {
     @Override
     public String kind() {
         return "max-pool";
-    }
-
-    @Override
-    public Shape input() {
-        return in;
-    }
-
-    @Override
-    public Shape output() {
-        return out;
     }
 
     private int[] arguments() {

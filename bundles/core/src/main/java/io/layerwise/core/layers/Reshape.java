@@ -3,34 +3,21 @@ package io.layerwise.core.layers;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /** {@code flatten} (to a flat vector) or {@code reshape} (to {@code [channels, height, width]}): the same values. */
-public final class Reshape implements Layer {
+public final class Reshape extends ShapedLayer {
     private final String kind;
-    private final Shape in;
-    private final Shape out;
 
     public Reshape(String kind, Shape in, Shape out) {
+        super(in, out);
         if (in.size() != out.size()) {
             throw new IllegalArgumentException(kind + ": " + in + " holds " + in.size() + " values, " + out + " "
                     + out.size());
         }
         this.kind = kind;
-        this.in = in;
-        this.out = out;
     }
 
     @Override
     public String kind() {
         return kind;
-    }
-
-    @Override
-    public Shape input() {
-        return in;
-    }
-
-    @Override
-    public Shape output() {
-        return out;
     }
 
     @Override
