@@ -94,6 +94,21 @@ public final class BatchNorm extends ShapedLayer {
     }
 
     @Override
+    public List<INDArray> parameters() {
+        return List.of(gamma, beta);
+    }
+
+    @Override
+    public List<INDArray> gradients() {
+        return List.of(gradGamma, gradBeta);
+    }
+
+    @Override
+    public List<String> parameterNames() {
+        return List.of("weight", "bias");
+    }
+
+    @Override
     public List<INDArray> statistics() {
         return List.of(runningMean, runningVar);
     }

@@ -38,6 +38,12 @@ class LayerGradientTest {
 
     /** Checks dL/dx and dL/dtheta of {@code layer} on {@code n} random samples. */
     static void check(Layer layer, int n, long seed) {
+        assertEquals(layer.parameterNames().size(), layer.parameters().size(), layer.kind());
+        assertEquals(layer.parameters().size(), layer.gradients().size(), layer.kind());
+        if (!layer.kind().equals("max-pool") && !Activate.KINDS.contains(layer.kind())
+                && !layer.kind().equals("flatten") && !layer.kind().equals("reshape")) {
+            assertEquals(2, layer.parameters().size(), layer.kind() + " has a weight and a bias to check");
+        }
         SplittableRandom random = new SplittableRandom(seed);
         INDArray x = random(random, layer.input().batch(n));
         INDArray y = layer.forward(x, true);
