@@ -149,7 +149,7 @@ class ConvAeIT {
                         "stages[0].encoder[6].kind is an unknown layer kind \"swish\""),
                 Arguments.of(ENCODER, DECODER.replace("\"stride\": 6", "\"stride\": 5"),
                         "stages[0].decoder[5] (tanh) ends the decoder with [1, 24, 24], but the stage's input is [1, 28, 28]"),
-                Arguments.of(ENCODER, DECODER.replace("{\"kind\": \"reshape\", \"shape\": [4, 5, 5]}, ", ""),
+                Arguments.of(ENCODER, DECODER.replace("{\"kind\": \"reshape\", \"shape\": [4, 5, 5]},", ""),
                         "stages[0].decoder[3].kind conv-transpose needs an input [channels, height, width] but"
                                 + " stages[0].decoder[2] (batch-norm) gives [100] (flat)"),
                 Arguments.of(ENCODER.replace("{\"kind\": \"flatten\"},", "{\"kind\": \"flatten\"}, {\"kind\": \"max-pool\", \"size\": 2},"),
