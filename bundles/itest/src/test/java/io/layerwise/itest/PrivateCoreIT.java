@@ -98,8 +98,16 @@ class PrivateCoreIT {
             Bundle b = bundle(name);
             assertEquals(List.of(), forbiddenImports(b), name + " imports packages outside " + ALLOWED_IMPORTS);
         }
+        // a model bundle added later is held to the same rule without being listed
+        for (Bundle b : platform.context().getBundles()) {
+            if (b.getSymbolicName().startsWith("io.layerwise.model-")) {
+                assertEquals(List.of(), forbiddenImports(b), b.getSymbolicName() + " imports packages outside "
+                        + ALLOWED_IMPORTS);
+            }
+        }
         for (String name : List.of("io.layerwise.model-ae", "io.layerwise.model-dae", "io.layerwise.model-rbm",
-                "io.layerwise.model-vae", "io.layerwise.finetune", "io.layerwise.regularizers")) {
+                "io.layerwise.model-vae", "io.layerwise.model-conv-ae", "io.layerwise.finetune",
+                "io.layerwise.regularizers")) {
             assertNotNull(bundle(name).getEntry("io/layerwise/core/nn/Level3.class"), name + " carries core's Level3");
         }
     }

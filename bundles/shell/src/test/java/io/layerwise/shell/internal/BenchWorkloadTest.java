@@ -39,9 +39,24 @@ class BenchWorkloadTest {
     }
 
     @Test
+    void theConvaePipelineIsTheW5NetworkOfTheConfigFileOnSymmetricPixels() throws java.io.IOException {
+        com.google.gson.JsonObject bench = com.google.gson.JsonParser.parseString(
+                BenchWorkload.CONVAE.pipelineJson(128, 5)).getAsJsonObject();
+        com.google.gson.JsonObject config = com.google.gson.JsonParser.parseString(java.nio.file.Files.readString(
+                java.nio.file.Path.of("../../config/pipelines/mnist-conv-ae-2d.json"))).getAsJsonObject();
+        assertEquals(config.get("data"), bench.get("data"));
+        com.google.gson.JsonObject b = bench.getAsJsonArray("stages").get(0).getAsJsonObject();
+        com.google.gson.JsonObject c = config.getAsJsonArray("stages").get(0).getAsJsonObject();
+        for (String field : List.of("type", "input", "encoder", "decoder", "loss", "weightDecay", "shuffle")) {
+            assertEquals(c.get(field), b.get(field), field);
+        }
+        assertTrue(b.toString().contains("\"epochs\":5") && b.toString().contains("\"batch\":128"), b.toString());
+    }
+
+    @Test
     void anUnknownWorkloadNamesTheKnownOnes() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> BenchWorkload.parse("dea"));
-        assertEquals("unknown workload \"dea\"; one of dae, rbm, vae, zca, gemm", e.getMessage());
+        assertEquals("unknown workload \"dea\"; one of dae, rbm, vae, convae, zca, gemm", e.getMessage());
     }
 
     @Test

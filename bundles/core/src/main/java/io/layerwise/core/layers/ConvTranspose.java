@@ -1,0 +1,86 @@
+package io.layerwise.core.layers;
+
+import io.layerwise.core.nn.Level3;
+import java.util.List;
+import java.util.SplittableRandom;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * A transposed 2-D convolution (PyTorch's ConvTranspose2d), the adjoint of {@link Conv} in its input: every input
+ * value scatters {@code x[c, i, j] W[c, f, :, :]} onto the window at {@code (s i - p, s j - p)} of the output, whose
+ * side is {@code (h - 1) s - 2p + k + outputPadding}. As GEMM + col2im: {@code P = W^T X} ([f k k, h w] per
+ * sample), {@code y = col2im(P) + b}; backward {@code dP = im2col(dy)}, {@code dX = W dP}, {@code dW = sum_i X_i
+ * dP_i^T}. Weight [channels in, filters, k, k], bias [filters].
+ */
+public final class ConvTranspose extends WeightedLayer {
+    private final int k;
+    private final int stride;
+    private final int padding;
+    private INDArray cols;
+
+    static Shape output(Shape in, int filters, int k, int stride, int padding, int outputPadding) {
+        return Shape.image(filters, (in.height() - 1) * stride - 2 * padding + k + outputPadding,
+                (in.width() - 1) * stride - 2 * padding + k + outputPadding);
+    }
+
+    public ConvTranspose(Shape in, int filters, int k, int stride, int padding, int outputPadding, DataType type,
+            SplittableRandom random) {
+        // PyTorch takes the fan-in of a transposed convolution from the weight's second dimension
+        super(in, output(in, filters, k, stride, padding, outputPadding),
+                Patches.uniform(random, filters * k * k, type, in.channels(), filters, k, k),
+                Patches.uniform(random, filters * k * k, type, filters));
+        this.k = k;
+        this.stride = stride;
+        this.padding = padding;
+    }
+
+    static long parameterCount(Shape in, int filters, int k) {
+        return (long) filters * in.channels() * k * k + filters;
+    }
+
+    @Override
+    public String kind() {
+        return "conv-transpose";
+    }
+
+    @Override
+    public INDArray forward(INDArray x, boolean training) {
+        long n = x.size(0);
+        int patch = out.channels() * k * k;
+        int positions = in.height() * in.width();
+        // one GEMM for the batch: W^T [f k k, c] times all samples' inputs [c, n positions]
+        INDArray xs = Patches.sampleTo(x, 1).reshape('c', in.channels(), n * positions);
+        INDArray p = Nd4j.create(x.dataType(), patch, n * positions);
+        Level3.gemm(Patches.view(weight, in.channels(), patch), xs, p, true, false, 1.0, 0.0);
+        INDArray scattered = Patches.sampleFrom(p.reshape('c', out.channels(), k, k, n, in.height(), in.width()), 3);
+        INDArray y = Nd4j.create(x.dataType(), out.batch(n));
+        Patches.col2im(scattered, stride, padding, y);
+        Patches.addChannelBias(y, bias);
+        return y;
+    }
+
+    @Override
+    public INDArray backward(INDArray x, INDArray y, INDArray dy) {
+        long n = x.size(0);
+        int patch = out.channels() * k * k;
+        int positions = in.height() * in.width();
+        cols = Patches.work(cols, x.dataType(), n, out.channels(), k, k, in.height(), in.width());
+        Patches.im2col(dy, k, stride, padding, cols);
+        INDArray dp = Patches.sampleTo(cols, 3).reshape('c', patch, n * positions);
+        INDArray xs = Patches.sampleTo(x, 1).reshape('c', in.channels(), n * positions);
+        Level3.gemm(xs, dp, Patches.view(gradWeight, in.channels(), patch), false, true, 1.0, 0.0);
+        Patches.channelSums(dy, gradBias);
+        INDArray dxs = Nd4j.create(x.dataType(), in.channels(), n * positions);
+        Level3.gemm(Patches.view(weight, in.channels(), patch), dp, dxs, false, false, 1.0, 0.0);
+        INDArray dx = Patches.sampleFrom(dxs.reshape('c', in.channels(), n, in.height(), in.width()), 1);
+        return dx;
+    }
+
+    @Override
+    public void close() {
+        super.close();
+        Patches.live(cols).forEach(INDArray::close);
+    }
+}
