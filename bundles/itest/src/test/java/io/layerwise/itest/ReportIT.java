@@ -17,7 +17,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The report bundle (with XChart embedded) resolves in the real framework, and a run of a small stack that is
- * unrolled and fine-tuned leaves every picture of the README's "Pictures" part and a report.html that holds them;
+ * unrolled and fine-tuned leaves every picture of docs/pictures.md and a report.html that holds them;
  * layerwise:show summarises the run.
  */
 class ReportIT {

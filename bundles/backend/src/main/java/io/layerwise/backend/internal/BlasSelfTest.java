@@ -16,7 +16,7 @@ import org.nd4j.linalg.factory.Nd4j;
  * Checks every BLAS and LAPACK routine the platform calls against a plain float64 loop, on small random inputs, under
  * the OpenBLAS kernels this process loaded. Why: OpenBLAS 0.3.19 (ND4J's) computes DTRMM wrongly with its SkylakeX
  * and Cooperlake kernels and DGEMM wrongly with Cooperlake's on AMD Zen 4 / 5 (errors of order 1 on 8 x 4 DTRMM
- * inputs; tools/blas-kernels, runtime/PERFORMANCE-NOTES.md), so the symmetric eigensolver behind PCA and ZCA returned
+ * inputs; tools/blas-kernels, docs/performance.md), so the symmetric eigensolver behind PCA and ZCA returned
  * wrong eigenvectors while the float32 training GEMMs stayed right. The shapes reach past OpenBLAS's small-matrix
  * paths (where Cooperlake's DGEMM is still right) and past LAPACK's block size (where DSYEVD starts to call DTRMM).
  * The backend runs it on its load thread, beside the framework's start; most of its time is the float64 reference

@@ -5,7 +5,7 @@ package io.layerwise.backend.internal;
  * cores. Both pools default to every core and spin-wait between calls, so in a training step, where
  * GEMMs and elementwise ops alternate, they take the cores from each other. The GEMMs carry the work;
  * the elementwise ops on minibatch-sized arrays gain little from threads. Measured on 2 cores (see
- * runtime/DESIGN-NOTES.md): OpenMP 1 / BLAS 2 made a 784-500 DAE step 2.3-4x faster than 2 / 2.
+ * docs/design.md): OpenMP 1 / BLAS 2 made a 784-500 DAE step 2.3-4x faster than 2 / 2.
  */
 record ThreadRule(int omp, int blas) {
 

@@ -21,7 +21,7 @@ import javax.imageio.stream.ImageInputStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The three hooks of a job, on a stand-in stage in plain Java: every picture lands where the README says. */
+/** The three hooks of a job, on a stand-in stage in plain Java: every picture lands where docs/pictures.md says. */
 class RunPicturesTest {
     @TempDir
     Path run;
