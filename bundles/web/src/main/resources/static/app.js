@@ -64,9 +64,9 @@
           el('td', {}, j.stageType || ''),
           el('td', {class: 'num epoch', 'data-epoch': j.epoch}, j.epoch + '/' + j.epochs),
           el('td', {}, el('span', {class: 'bar'}, el('span', {style: 'width:' + pct + '%'}))),
-          el('td', {class: 'num'}, num(j.meanLoss !== null ? j.meanLoss : j.lastLoss)),
+          el('td', {class: 'num'}, num(j.meanLoss != null ? j.meanLoss : j.lastLoss)),
           el('td', {class: 'num'}, num(j.valLoss)),
-          el('td', {class: 'num'}, j.etaSeconds === null ? '' : Math.round(j.etaSeconds) + ' s'),
+          el('td', {class: 'num'}, j.etaSeconds == null ? '' : Math.round(j.etaSeconds) + ' s'),
           el('td', {class: 'muted'}, j.message || ''));
       });
       document.getElementById('jobs').replaceChildren(rows.length === 0 ? el('p', {class: 'muted'}, 'No job in this framework yet.')
@@ -208,10 +208,10 @@
       if (key === seen) return;
       seen = key;
       const b = p.backend;
-      document.getElementById('backend').replaceChildren(el('h3', {}, 'Backend'), b === null ? el('p', {class: 'muted'}, 'no backend')
+      document.getElementById('backend').replaceChildren(el('h3', {}, 'Backend'), b == null ? el('p', {class: 'muted'}, 'no backend')
         : table(['flavour', 'OpenMP threads', 'BLAS threads', 'OpenBLAS kernel', 'GEMM GFLOP/s'], [el('tr', {},
           el('td', {id: 'flavour'}, b.flavour), el('td', {class: 'num'}, b.ompThreads), el('td', {class: 'num'}, b.blasThreads),
-          el('td', {}, b.openblasCoretype), el('td', {class: 'num', title: b.gemmShape}, b.gemmGflops === null ? 'measuring' : num(b.gemmGflops, 1)))]));
+          el('td', {}, b.openblasCoretype), el('td', {class: 'num', title: b.gemmShape}, b.gemmGflops == null ? 'measuring' : num(b.gemmGflops, 1)))]));
       const section = (title, kind, list) => [el('h3', {}, title), table(['name', 'bundle', 'version', 'id'],
         list.map(x => el('tr', {'data-kind': kind, 'data-name': x.name, 'data-bundle': x.bundle},
           el('td', {}, x.name), el('td', {}, x.bundle), el('td', {}, x.version), el('td', {class: 'num'}, x.bundleId))))];

@@ -40,10 +40,11 @@
       t.textContent = fmt(y);
       svg.appendChild(t);
     }
-    for (let i = 0; i <= 5; i++) {
-      const x = x0 + (x1 - x0) * i / 5;
+    // epochs are whole numbers: whole-number ticks, at most six
+    const step = Math.max(1, Math.ceil((x1 - x0) / 5));
+    for (let x = Math.ceil(x0); x <= x1; x += step) {
       const t = node('text', {x: sx(x), y: H - B + 16, 'text-anchor': 'middle'});
-      t.textContent = fmt(Math.round(x * 10) / 10);
+      t.textContent = fmt(x);
       svg.appendChild(t);
     }
     const xl = node('text', {x: (L + W - R) / 2, y: H - 4, 'text-anchor': 'middle'});

@@ -211,6 +211,14 @@ class WebViewIT {
         assertTrue(browser.eval("document.querySelector('#metrics tr[data-stage=\"1\"]').innerText")
                 .getAsString().contains("io.layerwise.model-dae"));
         screenshot("web-run.png");
+
+        Path other = work.resolve("runs").resolve("webview-copy");
+        Files.createDirectories(other);
+        Files.copy(work.resolve("runs").resolve(run).resolve("history.json"), other.resolve("history.json"));
+        browser.open(url + "#/compare/" + run + ",webview-copy");
+        browser.await("document.querySelectorAll('#curves polyline[data-series$=\"loss\"]').length === 2"
+                + " && document.querySelectorAll('#metrics tr').length === 3", 20_000, "document.body.innerText");
+        screenshot("web-compare.png");
     }
 
     @Test

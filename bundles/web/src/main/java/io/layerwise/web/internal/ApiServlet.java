@@ -65,6 +65,13 @@ final class ApiServlet extends HttpServlet {
         }
     }
 
+    /** No POST here: 405, except for the control endpoints, which do not exist while control is off (404). */
+    @Override
+    protected void doPost(HttpServletRequest req, HttpServletResponse resp) throws IOException {
+        boolean control = req.getRequestURI().startsWith(req.getContextPath() + "/api/control/");
+        resp.sendError(control ? 404 : 405);
+    }
+
     private Optional<?> route(String[] p, HttpServletRequest req) throws IOException {
         RunFolder folder = runs.get();
         switch (p[0]) {

@@ -6,9 +6,9 @@ import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import io.layerwise.api.pipeline.JobStatus;
 
-/** JSON of the view's endpoints: NaN and infinities (no JSON numbers) become null. */
+/** JSON of the view's endpoints: NaN and infinities (no JSON numbers) become null, and null is written out. */
 final class Json {
-    static final Gson GSON = new GsonBuilder().serializeSpecialFloatingPointValues().create();
+    static final Gson GSON = new GsonBuilder().serializeNulls().create();
 
     private Json() {
     }

@@ -2,6 +2,7 @@ package io.layerwise.web.internal;
 
 import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
+import com.google.gson.JsonNull;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParseException;
 import com.google.gson.JsonParser;
@@ -30,6 +31,8 @@ final class RunFolder {
     static final Pattern PICTURE = Pattern.compile("(?:[A-Za-z0-9][A-Za-z0-9._-]{0,199}/)?[A-Za-z0-9][A-Za-z0-9._-]{0,199}\\.(?:png|gif)");
     /** run.log lines that are swap or resume events (the engine's wording). */
     private static final Pattern EVENT = Pattern.compile(".*(went away|takes over|resum).*");
+
+    private static final java.util.Set<String> NON_FINITE = java.util.Set.of("NaN", "Infinity", "-Infinity");
 
     private final Path root;
 
@@ -130,11 +133,31 @@ final class RunFolder {
             return new JsonObject();
         }
         try {
-            JsonElement e = JsonParser.parseString(Files.readString(file, StandardCharsets.UTF_8));
+            JsonElement e = finite(JsonParser.parseString(Files.readString(file, StandardCharsets.UTF_8)));
             return e.isJsonObject() ? e.getAsJsonObject() : new JsonObject();
         } catch (JsonParseException e) {
             return new JsonObject();
         }
+    }
+
+    /**
+     * The tree with NaN and infinities as null: JSON has no such numbers, and the lenient parser reads a bare
+     * {@code NaN} or {@code Infinity} of the file as that text.
+     */
+    static JsonElement finite(JsonElement e) {
+        if (e.isJsonPrimitive() && (e.getAsJsonPrimitive().isNumber() && !Double.isFinite(e.getAsDouble())
+                || e.getAsJsonPrimitive().isString() && NON_FINITE.contains(e.getAsString()))) {
+            return JsonNull.INSTANCE;
+        }
+        if (e.isJsonObject()) {
+            e.getAsJsonObject().entrySet().forEach(m -> m.setValue(finite(m.getValue())));
+        } else if (e.isJsonArray()) {
+            JsonArray a = e.getAsJsonArray();
+            for (int i = 0; i < a.size(); i++) {
+                a.set(i, finite(a.get(i)));
+            }
+        }
+        return e;
     }
 
     private static JsonArray pictures(Path dir) throws IOException {

@@ -120,6 +120,15 @@ public final class WebView implements Configured {
             apply(config.get());
         }
         WebConfig c = config.get();
+        // Jetty starts on Configuration Admin's thread: give it a moment, so that the URL printed is the real one
+        for (int i = 0; i < 50 && url().isEmpty(); i++) {
+            try {
+                wait(100);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
         String url = url().orElse("(starting) http://" + hostForUrl(c.host()) + ":" + c.port() + "/");
         return "web view: " + url + (c.control() ? "\ncontrol token (header " + ControlServlet.TOKEN_HEADER + "): " + token
                 : "\nread-only (set control in config/" + WebConfig.PID + ".cfg.json to allow cancelling jobs)");

@@ -50,6 +50,17 @@ class RunFolderTest {
     }
 
     @Test
+    void aLossThatIsNoNumberIsServedAsNull() throws Exception {
+        Files.writeString(runs.resolve("tiny-20261205-101010/history.json"),
+                "{\"stages\": [{\"epochs\": [{\"epoch\": 1, \"loss\": NaN, \"val_loss\": Infinity}]}]}");
+        JsonObject epoch = folder.run("tiny-20261205-101010").orElseThrow().getAsJsonObject("history")
+                .getAsJsonArray("stages").get(0).getAsJsonObject().getAsJsonArray("epochs").get(0).getAsJsonObject();
+        assertTrue(epoch.get("loss").isJsonNull());
+        assertTrue(epoch.get("val_loss").isJsonNull());
+        assertEquals("{\"epoch\":1,\"loss\":null,\"val_loss\":null}", Json.GSON.toJson(epoch));
+    }
+
+    @Test
     void traversalEncodedAndAbsoluteNamesAreRefusedBeforeTheFileSystem() throws Exception {
         for (String name : List.of("..", "../runs", "..%2F..%2Fsecret", "%2e%2e", "/etc", "/", "", ".", ".hidden",
                 tmp.toString(), "a/b", "a\\b", "tiny-20261205-101010/..", "~")) {
