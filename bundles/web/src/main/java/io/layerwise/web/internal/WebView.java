@@ -105,7 +105,11 @@ public final class WebView implements Configured {
     synchronized void deactivate() throws IOException {
         unregister();
         // the view is gone: Jetty stops listening rather than answer 404 on an open port
-        httpSettings(false, "127.0.0.1", 0);
+        try {
+            httpSettings(false, "127.0.0.1", 0);
+        } catch (IllegalStateException e) {
+            // Configuration Admin went first (the framework is stopping): Jetty goes with it
+        }
     }
 
     @Override
