@@ -16,6 +16,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
@@ -32,7 +33,7 @@ final class RunFolder {
     /** run.log lines that are swap or resume events (the engine's wording). */
     private static final Pattern EVENT = Pattern.compile(".*(went away|takes over|resum).*");
 
-    private static final java.util.Set<String> NON_FINITE = java.util.Set.of("NaN", "Infinity", "-Infinity");
+    private static final Set<String> NON_FINITE = Set.of("NaN", "Infinity", "-Infinity");
 
     private final Path root;
 

@@ -12,11 +12,13 @@ import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Dictionary;
 import java.util.HexFormat;
 import java.util.Hashtable;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import javax.servlet.Servlet;
 import javax.servlet.http.HttpServlet;
 import javax.servlet.http.HttpServletRequest;
@@ -139,19 +141,19 @@ public final class WebView implements Configured {
     }
 
     /** The URL the HTTP runtime reports (osgi.http.endpoint), when it is up. */
-    java.util.Optional<String> url() {
+    Optional<String> url() {
         synchronized (runtimes) {
             for (ServiceReference<HttpServiceRuntime> ref : runtimes) {
                 Object e = ref.getProperty("osgi.http.endpoint");
                 String s = e instanceof String[] a && a.length > 0 ? a[0] : e instanceof String t ? t
-                        : e instanceof java.util.Collection<?> col && !col.isEmpty() ? String.valueOf(col.iterator().next())
+                        : e instanceof Collection<?> col && !col.isEmpty() ? String.valueOf(col.iterator().next())
                         : null;
                 if (s != null) {
-                    return java.util.Optional.of(s.endsWith("/") ? s : s + "/");
+                    return Optional.of(s.endsWith("/") ? s : s + "/");
                 }
             }
         }
-        return java.util.Optional.empty();
+        return Optional.empty();
     }
 
     private boolean enabled(WebConfig c) {
