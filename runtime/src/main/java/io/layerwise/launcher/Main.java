@@ -115,6 +115,9 @@ public final class Main {
         copySystemProperty(extra, VERDICT_KEY);
         copySystemProperty(extra, "layerwise.blas.fallback");
         copySystemProperty(extra, "layerwise.blas.selftest.fault");
+        if (cl.web()) {
+            extra.put(CommandLine.WEB_PROPERTY, "true");
+        }
         if (cl.backend() != null) {
             Flavours.Choice choice = Flavours.choose(Files.readString(Path.of("/proc/cpuinfo")), cl.backend(), "--backend");
             extra.put(Platform.FLAVOUR, choice.flavour());

@@ -42,6 +42,8 @@ public final class Platform implements AutoCloseable {
 
     /** Framework property: the natives flavour installed (linux-x86_64, linux-x86_64-avx2, ...). */
     public static final String FLAVOUR = "layerwise.backend.flavour";
+    // java.util.logging holds loggers weakly: the level set on it would go with a collected logger
+    private static final java.util.logging.Logger HTTP_LOG = java.util.logging.Logger.getLogger("org.apache.felix.http");
     /** Framework property: why that flavour (CPU flags seen, or the override). */
     public static final String REASON = "layerwise.backend.reason";
     /** Framework property: the repository root (config/, data/, runs/ live under it). */
@@ -286,6 +288,7 @@ public final class Platform implements AutoCloseable {
         props.put("gosh.args", "--nointeractive");
         props.put("gosh.home", dist.toString()); // etc/gosh_profile
         props.put(HotDeploy.LOG_DEFAULT, "jul"); // FileInstall's messages, one line each (internal.FileInstallLog)
+        quietHttp(props);
         props.putAll(DistProperties.load(dist.resolve("conf").resolve("config.properties"),
                 name -> props.getOrDefault(name, System.getProperty(name))));
         props.putAll(extra);
@@ -342,5 +345,18 @@ public final class Platform implements AutoCloseable {
 
     private static boolean isDebug() {
         return "1".equals(System.getenv("LAYERWISE_DEBUG")) || Boolean.getBoolean("layerwise.debug");
+    }
+
+    /**
+     * Felix HTTP (the web view's Jetty) logs every start and stop, and a warning at each framework start while the
+     * view is off: errors only, through java.util.logging; Jetty's own log (stderr) warnings and errors only.
+     */
+    private static void quietHttp(Map<String, String> props) {
+        props.put("org.apache.felix.http.log.jul", "true");
+        if (!"1".equals(System.getenv("LAYERWISE_DEBUG"))) {
+            HTTP_LOG.setLevel(java.util.logging.Level.SEVERE);
+            System.getProperties().putIfAbsent("org.eclipse.jetty.LEVEL", "WARN");
+            System.getProperties().putIfAbsent("org.eclipse.jetty.util.log.announce", "false");
+        }
     }
 }

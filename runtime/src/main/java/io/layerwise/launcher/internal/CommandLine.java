@@ -11,8 +11,16 @@ import java.util.Set;
  * @param backend the --backend value, or null
  * @param command the Gogo command line to run once, or null for the interactive shell
  * @param help    whether to print the usage and stop
+ * @param web     whether to serve the web view in this session ({@code layerwise web}: the interactive shell with it)
  */
-public record CommandLine(String backend, String command, boolean help) {
+public record CommandLine(String backend, String command, boolean help, boolean web) {
+
+    /** The framework property that turns the web view on for one session (io.layerwise.web's {@code enabled}). */
+    public static final String WEB_PROPERTY = "layerwise.web.enabled";
+
+    public CommandLine(String backend, String command, boolean help) {
+        this(backend, command, help, false);
+    }
 
     public static final Set<String> VERBS = Set.of("run", "resume", "bench", "eval", "encode", "reconstruct", "show",
             "config");
@@ -22,6 +30,7 @@ public record CommandLine(String backend, String command, boolean help) {
             "  (none)                      interactive Gogo shell (g! prompt)",
             "  exec \"GOGO COMMAND\"         run one Gogo command and exit (status 1 on failure)",
             "  run|resume|bench|eval|encode|reconstruct|show|config ARGS  the same as exec \"layerwise:VERB ARGS\"",
+            "  web                         interactive Gogo shell with the web view started (its URL is printed)",
             "  --backend=FLAVOUR           linux-x86_64, linux-x86_64-avx2, linux-x86_64-avx512 (or generic,",
             "                              avx2, avx512); default: chosen from /proc/cpuinfo, or LAYERWISE_BACKEND",
             "environment: LAYERWISE_BACKEND, LAYERWISE_DATA, LAYERWISE_DEBUG=1 (stack traces), LAYERWISE_JAVA_OPTS");
@@ -53,6 +62,9 @@ public record CommandLine(String backend, String command, boolean help) {
         }
         if (VERBS.contains(first)) {
             return new CommandLine(backend, GogoQuoting.command("layerwise", first, tail), false);
+        }
+        if (first.equals("web") && tail.isEmpty()) {
+            return new CommandLine(backend, null, false, true);
         }
         if (first.equals("help") || first.equals("--help") || first.equals("-h")) {
             return new CommandLine(backend, null, true);

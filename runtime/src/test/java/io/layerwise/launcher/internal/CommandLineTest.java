@@ -1,6 +1,7 @@
 package io.layerwise.launcher.internal;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -49,5 +50,15 @@ class CommandLineTest {
         CommandLine cl = CommandLine.parse(List.of("--help"));
         assertTrue(cl.help());
         assertTrue(!cl.interactive());
+    }
+
+    @Test
+    void webOpensTheInteractiveShellWithTheViewOnAndTakesNoArguments() {
+        CommandLine cl = CommandLine.parse(List.of("--backend=avx2", "web"));
+        assertTrue(cl.web());
+        assertTrue(cl.interactive());
+        assertEquals("avx2", cl.backend());
+        assertFalse(CommandLine.parse(List.of()).web());
+        assertThrows(IllegalArgumentException.class, () -> CommandLine.parse(List.of("web", "8080")));
     }
 }
