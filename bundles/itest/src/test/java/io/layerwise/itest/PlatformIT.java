@@ -130,17 +130,21 @@ class PlatformIT {
         }
 
         @Test
-        void stageProvidersRegularizersAndDataSourcesAppear() throws Exception {
+        void stageProvidersRegularizersDataSourcesAndHeadsAppearUnderTheirTypeKeys() throws Exception {
             BundleContext ctx = platform.context();
             List<String> types = services(ctx, "io.layerwise.api.stage.StageProvider").stream()
                     .map(r -> (String) r.getProperty("layerwise.stage.type")).sorted().toList();
             assertEquals(List.of("ae", "dae", "pca", "rbm", "sparse-ae", "vae", "zca"), types);
+            // the keys that @RegularizerType, @DataSourceType and @HeadType set
             List<String> regularizers = services(ctx, "io.layerwise.api.regularizer.Regularizer").stream()
-                    .map(r -> (String) r.getProperty("layerwise.regularizer.name")).sorted().toList();
+                    .map(r -> (String) r.getProperty("layerwise.regularizer.type")).sorted().toList();
             assertEquals(List.of("kl-sparsity", "l1", "l1-activity", "l2"), regularizers);
             List<String> sources = services(ctx, "io.layerwise.api.data.DataSource").stream()
-                    .map(r -> (String) r.getProperty("layerwise.data.name")).sorted().toList();
+                    .map(r -> (String) r.getProperty("layerwise.data.source.type")).sorted().toList();
             assertEquals(List.of("csv", "idx", "mnist", "swiss-roll"), sources);
+            List<String> heads = services(ctx, "io.layerwise.api.finetune.FineTuner").stream()
+                    .map(r -> (String) r.getProperty("layerwise.finetune.head.type")).sorted().toList();
+            assertEquals(List.of("autoencoder", "softmax"), heads);
             assertEquals(1, services(ctx, "io.layerwise.api.backend.Backend").size());
         }
 

@@ -87,10 +87,10 @@ public final class PipelineEngine implements PipelineRunner, Configured {
     void activate(BundleContext context, Map<String, Object> properties) {
         bundles = context;
         config.update(properties, context::getProperty);
-        providers = new Installed<>(context, StageProvider.class, StageProvider.TYPE);
-        regularizers = new Installed<>(context, Regularizer.class, Regularizer.NAME);
-        sources = new Installed<>(context, DataSource.class, DataSource.NAME);
-        tuners = new Installed<>(context, FineTuner.class, FineTuner.HEAD);
+        providers = new Installed<>(context, StageProvider.class, StageProvider.TYPE, StageProvider.TYPE);
+        regularizers = new Installed<>(context, Regularizer.class, Regularizer.TYPE, Regularizer.NAME);
+        sources = new Installed<>(context, DataSource.class, DataSource.TYPE, DataSource.NAME);
+        tuners = new Installed<>(context, FineTuner.class, FineTuner.TYPE, FineTuner.HEAD);
         savedRuns = new SavedRunTools(context, providers, regularizers, sources, tuners);
         String cwd = context.getProperty("layerwise.cwd");
         workingDir = Path.of(cwd != null ? cwd : System.getProperty("user.dir"));
