@@ -13,7 +13,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
@@ -46,28 +45,6 @@ class PlatformIT {
              "stages": [{"type": "dae", "hidden": 16, "noise": {"kind": "mask", "level": 0.3},
                          "train": {"epochs": 2, "batch": 20, "optimizer": {"kind": "sgd", "lr": 0.1}}}]}
             """;
-
-    /**
-     * A framework of the assembled distribution working in {@code work}: FileInstall watches {@code work/deploy}, so
-     * that bundles a developer deployed into runtime/deploy stay out of the tests.
-     */
-    static Platform startIn(Path work, String dataDir) throws Exception {
-        return startIn(work, dataDir, Map.of());
-    }
-
-    /** {@link #startIn(Path, String)} with further framework properties. */
-    static Platform startIn(Path work, String dataDir, Map<String, String> more) throws Exception {
-        Path deploy = Files.createDirectories(work.resolve("deploy"));
-        Map<String, String> props = new HashMap<>(more);
-        props.putAll(Map.of("layerwise.cwd", work.toString(), "layerwise.data.dir", dataDir,
-                "felix.fileinstall.dir", deploy.toString()));
-        return Platform.start(DIST, props);
-    }
-
-    static Platform start(Path work) throws Exception {
-        Path data = SyntheticMnist.write(work.resolve("data"), 300, 100);
-        return PlatformIT.startIn(work, data.toString());
-    }
 
     static Path pipeline(Path work, String name, String json) throws IOException {
         Path p = work.resolve(name + ".json");

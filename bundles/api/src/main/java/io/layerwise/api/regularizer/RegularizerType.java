@@ -33,6 +33,11 @@ import org.osgi.service.component.annotations.ComponentPropertyType;
  *                 gradWeights.addi(weights.mul(2 * lambda));
  *                 return lambda * weights.mul(weights).sumNumber().doubleValue();
  *             }
+ *
+ *             @Override
+ *             public String describe() {
+ *                 return "my-l2(lambda=" + lambda + ")";
+ *             }
  *         };
  *     }
  *
