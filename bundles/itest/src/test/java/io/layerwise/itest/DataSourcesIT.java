@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.gson.JsonObject;
+import io.layerwise.itest.legacy.LegacySource;
+import java.io.ByteArrayInputStream;
 import java.io.DataOutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -14,6 +16,7 @@ import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.osgi.framework.Bundle;
 
 /**
  * A lab's own data through the installed sources, in the framework: a CSV table with named classes, scaled and split,
@@ -40,6 +43,24 @@ class DataSourcesIT {
         String out = Shell.exec(felix.platform(), "layerwise:datasets").out();
         for (String name : List.of("mnist", "csv", "idx", "swiss-roll")) {
             assertTrue(out.contains(name), name + " in " + out);
+        }
+    }
+
+    /** A source registered under the key used before api 1.2 ({@code layerwise.data.name}) is listed and runs. */
+    @Test
+    void aSourceRegisteredUnderTheOldKeyIsListedAndUsed() throws Exception {
+        byte[] jar = TestBundles.of("io.layerwise.itest.legacy", "1.0.0", LegacySource.class,
+                "io.layerwise.api.data;version=\"[1.1,2)\",io.layerwise.api.spec;version=\"[1.0,2)\",org.osgi.framework");
+        Bundle legacy = felix.context().installBundle("test:legacy", new ByteArrayInputStream(jar));
+        legacy.start();
+        try {
+            String out = Shell.exec(felix.platform(), "layerwise:datasets").out();
+            assertTrue(out.lines().anyMatch(l -> l.contains("legacy-rows") && l.contains("io.layerwise.itest.legacy")),
+                    out);
+            run("legacy", "{\"source\": \"legacy-rows\"}", "[{\"type\": \"ae\", \"hidden\": 2, \"train\": {\"epochs\": 1,"
+                    + " \"batch\": 10, \"optimizer\": {\"kind\": \"sgd\", \"lr\": 0.1}}}]");
+        } finally {
+            legacy.uninstall();
         }
     }
 
