@@ -32,8 +32,8 @@ import org.junit.jupiter.api.io.TempDir;
 class ExamplesCompileTest {
     /** The repository root, from the module's directory (surefire runs in bundles/api). */
     private static final Path ROOT = Path.of("").toAbsolutePath().resolve("../..").normalize();
-    private static final Pattern PUBLIC_TYPE =
-            Pattern.compile("public\\s+(?:(?:final|abstract|sealed)\\s+)*(?:class|interface|record|enum|@interface)\\s+(\\w+)");
+    private static final Pattern PUBLIC_TYPE = Pattern.compile(
+            "public\\s+(?:(?:final|abstract|sealed)\\s+)*(?:class|interface|record|enum|@interface)\\s+(\\w+)");
 
     /** Source text of one example and where it starts: file and the line of its first line. */
     record Example(String file, int line, String code) {

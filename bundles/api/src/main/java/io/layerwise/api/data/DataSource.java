@@ -5,9 +5,9 @@ import java.io.IOException;
 import org.osgi.annotation.versioning.ConsumerType;
 
 /**
- * A named source of samples (MNIST IDX files, CSV, synthetic sets), registered as a service with
- * {@link #TYPE} (most easily with {@link DataSourceType}). A pipeline's {@code data} section names the source in {@code source} and passes the rest of
- * the section as {@link Spec}.
+ * A named source of samples (MNIST IDX files, CSV, synthetic sets), registered as a service with {@link #TYPE}
+ * (most easily with {@link DataSourceType}). A pipeline's {@code data} section names the source in {@code source}
+ * and passes the rest of the section as {@link Spec}.
  */
 @ConsumerType
 public interface DataSource {

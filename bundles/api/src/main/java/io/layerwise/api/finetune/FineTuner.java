@@ -7,8 +7,8 @@ import org.osgi.annotation.versioning.ConsumerType;
 
 /**
  * Builds a supervised network on a pretrained stack: the stages' encoder layers, then the head's own layers.
- * Registered with {@link #TYPE} (most easily with {@link HeadType}); a pipeline's {@code finetune.head} names it, and the engine looks it up when
- * fine-tuning starts.
+ * Registered with {@link #TYPE} (most easily with {@link HeadType}); a pipeline's {@code finetune.head} names it,
+ * and the engine looks it up when fine-tuning starts.
  */
 @ConsumerType
 public interface FineTuner {
