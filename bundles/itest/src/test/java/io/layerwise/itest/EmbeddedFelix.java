@@ -31,7 +31,8 @@ import org.osgi.framework.BundleContext;
  * }</pre>
  *
  * A static field (in a {@code @Nested} class too): its callbacks run before the class's own {@code @BeforeAll}
- * methods, which may then install test bundles into the running framework.
+ * methods, which may then install test bundles into the running framework. The {@code @Nested} classes of the class
+ * that holds it share its framework.
  */
 final class EmbeddedFelix implements BeforeAllCallback, AfterAllCallback {
     /** Prepares the work folder before the framework starts, and may set framework properties that depend on it. */
@@ -45,6 +46,8 @@ final class EmbeddedFelix implements BeforeAllCallback, AfterAllCallback {
     private final List<Runnable> afterStop = new ArrayList<>();
     private Path work;
     private Platform platform;
+    /** The unique id of the class that started the framework: its @Nested classes inherit the extension. */
+    private String owner;
 
     private EmbeddedFelix() {
     }
@@ -94,6 +97,10 @@ final class EmbeddedFelix implements BeforeAllCallback, AfterAllCallback {
 
     @Override
     public void beforeAll(ExtensionContext context) throws Exception {
+        if (owner != null) {
+            return; // a @Nested class of the one that started it: the same framework
+        }
+        owner = context.getUniqueId();
         work = Files.createTempDirectory("layerwise-it-");
         Map<String, String> props = new HashMap<>();
         props.put("layerwise.cwd", work.toString());
@@ -107,6 +114,10 @@ final class EmbeddedFelix implements BeforeAllCallback, AfterAllCallback {
 
     @Override
     public void afterAll(ExtensionContext context) {
+        if (!context.getUniqueId().equals(owner)) {
+            return;
+        }
+        owner = null;
         try {
             if (platform != null) {
                 platform.stop();
