@@ -10,7 +10,6 @@ import com.google.gson.GsonBuilder;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
-import io.layerwise.launcher.Platform;
 import java.io.ByteArrayOutputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
@@ -27,7 +26,6 @@ import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import java.util.zip.GZIPOutputStream;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer.OrderAnnotation;
 import org.junit.jupiter.api.Nested;
@@ -35,6 +33,7 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -70,28 +69,20 @@ class BadInputIT {
         }
     }
 
-    Path work;
-    Platform platform;
+    @RegisterExtension
+    static final EmbeddedFelix felix = EmbeddedFelix.withSyntheticMnist(200, 50);
     Path good;
     Path goodRun;
 
     @BeforeAll
-    void start(@TempDir Path dir) throws Exception {
-        work = dir;
-        Path data = SyntheticMnist.write(work.resolve("data"), 200, 50);
-        platform = PlatformIT.startIn(work, data.toString());
-        good = PlatformIT.pipeline(work, "good", GOOD);
-        goodRun = work.resolve("good-run");
-        Shell.Result r = Shell.exec(platform, "layerwise:run --out " + goodRun + " " + good);
+    void runTheGoodPipelineAndPlantFiles() throws Exception {
+        good = PlatformIT.pipeline(felix.work(), "good", GOOD);
+        goodRun = felix.work().resolve("good-run");
+        Shell.Result r = Shell.exec(felix.platform(), "layerwise:run --out " + goodRun + " " + good);
         assertEquals(0, r.exitCode(), r.all());
-        Files.writeString(work.resolve("a-file"), "not a directory");
-        Files.createSymbolicLink(work.resolve("link-to-elsewhere"), Files.createDirectories(work.resolve("elsewhere")));
-        Files.writeString(work.resolve("outside.bin"), "outside");
-    }
-
-    @AfterAll
-    void stop() throws Exception {
-        platform.stop();
+        Files.writeString(felix.work().resolve("a-file"), "not a directory");
+        Files.createSymbolicLink(felix.work().resolve("link-to-elsewhere"), Files.createDirectories(felix.work().resolve("elsewhere")));
+        Files.writeString(felix.work().resolve("outside.bin"), "outside");
     }
 
     static Stream<Arguments> cases() throws IOException {
@@ -113,8 +104,8 @@ class BadInputIT {
     @Order(1)
     void eachBadInputFailsWithOneLineNamingItAndLeavesNothingBehind(Case c) throws Exception {
         String command = prepare(c);
-        Map<Path, String> before = snapshot(work);
-        Shell.Result r = Shell.exec(platform, command);
+        Map<Path, String> before = snapshot(felix.work());
+        Shell.Result r = Shell.exec(felix.platform(), command);
         String err = r.err().strip();
 
         assertNotEquals(0, r.exitCode(), c + " must fail: " + r.all());
@@ -122,11 +113,11 @@ class BadInputIT {
         assertFalse(err.contains("\tat ") || err.contains("Exception"), c + ": no stack trace or exception class: " + err);
         assertContainsInOrder(err, c.fragment(), c.toString());
         if (c.kind().equals("run") || c.kind().equals("diverges")) {
-            assertTrue(err.contains(work.resolve("pipelines").toString()) || c.kind().equals("diverges"),
+            assertTrue(err.contains(felix.work().resolve("pipelines").toString()) || c.kind().equals("diverges"),
                     c + ": the message names the pipeline file: " + err);
         }
 
-        Map<Path, String> after = snapshot(work);
+        Map<Path, String> after = snapshot(felix.work());
         if (c.kind().equals("diverges")) {
             checkFailedRunKeptOnlyItsRecord(before, after);
         } else {
@@ -138,10 +129,10 @@ class BadInputIT {
     @Test
     @Order(2)
     void afterEveryBadInputTheFrameworkStillRunsAGoodPipeline() throws Exception {
-        Shell.Result r = Shell.exec(platform, "layerwise:run --out " + work.resolve("good-again") + " " + good);
+        Shell.Result r = Shell.exec(felix.platform(), "layerwise:run --out " + felix.work().resolve("good-again") + " " + good);
         assertEquals(0, r.exitCode(), r.all());
-        assertEquals("done", PlatformIT.json(work.resolve("good-again/history.json")).get("status").getAsString());
-        for (Bundle b : platform.context().getBundles()) {
+        assertEquals("done", PlatformIT.json(felix.work().resolve("good-again/history.json")).get("status").getAsString());
+        for (Bundle b : felix.context().getBundles()) {
             boolean fragment = b.getHeaders().get("Fragment-Host") != null;
             assertEquals(fragment ? Bundle.RESOLVED : Bundle.ACTIVE, b.getState(), b.getSymbolicName());
         }
@@ -150,13 +141,13 @@ class BadInputIT {
     @Test
     @Order(3)
     void noRemoteShellListensAndAnAddedOneWouldBindToLoopback() {
-        assertEquals("127.0.0.1", platform.context().getProperty("osgi.shell.telnet.ip"));
-        for (Bundle b : platform.context().getBundles()) {
+        assertEquals("127.0.0.1", felix.context().getProperty("osgi.shell.telnet.ip"));
+        for (Bundle b : felix.context().getBundles()) {
             String name = String.valueOf(b.getSymbolicName());
             assertFalse(name.contains("shell.remote") || name.contains("sshd") || name.contains("telnet"), name);
         }
         for (String daemon : List.of("telnetd status", "sshd status")) {
-            Shell.Result r = Shell.exec(platform, daemon);
+            Shell.Result r = Shell.exec(felix.platform(), daemon);
             assertNotEquals(0, r.exitCode(), daemon + " is no command here: " + r.all());
         }
     }
@@ -165,7 +156,7 @@ class BadInputIT {
     private String prepare(Case c) throws Exception {
         switch (c.kind()) {
             case "run", "diverges" -> {
-                Path p = Files.createDirectories(work.resolve("pipelines")).resolve(c.input());
+                Path p = Files.createDirectories(felix.work().resolve("pipelines")).resolve(c.input());
                 Files.copy(CORPUS.resolve(c.input()), p, StandardCopyOption.REPLACE_EXISTING);
                 return "layerwise:run " + p;
             }
@@ -173,9 +164,9 @@ class BadInputIT {
                 return "layerwise:run --data " + brokenData(c.input()) + " " + good;
             }
             case "encode" -> {
-                Path p = Files.createDirectories(work.resolve("inputs")).resolve(c.input());
+                Path p = Files.createDirectories(felix.work().resolve("inputs")).resolve(c.input());
                 Files.copy(CORPUS.resolve(c.input()), p, StandardCopyOption.REPLACE_EXISTING);
-                return "layerwise:encode " + goodRun + " " + p + " " + work.resolve("codes.csv");
+                return "layerwise:encode " + goodRun + " " + p + " " + felix.work().resolve("codes.csv");
             }
             case "saved" -> {
                 return "layerwise:eval " + brokenRun(c.input());
@@ -184,19 +175,19 @@ class BadInputIT {
                 int brace = c.input().indexOf('{');
                 String file = (brace < 0 ? c.input() : c.input().substring(0, brace)).strip();
                 String fields = brace < 0 ? "" : c.input().substring(brace + 1, c.input().lastIndexOf('}')).strip();
-                Path p = Files.createDirectories(work.resolve("tables")).resolve(file);
+                Path p = Files.createDirectories(felix.work().resolve("tables")).resolve(file);
                 Files.copy(CORPUS.resolve(file), p, StandardCopyOption.REPLACE_EXISTING);
                 if (file.equals("table-test-train.csv")) { // its held-out file, beside it
                     Files.copy(CORPUS.resolve("table-test-unseen.csv"), p.resolveSibling("table-test-unseen.csv"),
                             StandardCopyOption.REPLACE_EXISTING);
                 }
                 String source = file.endsWith(".csv") ? "\"source\": \"csv\", \"train\": " : "\"source\": \"idx\", \"trainImages\": ";
-                Path pipeline = PlatformIT.pipeline(work, "table-" + file, "{\"name\": \"t\", \"data\": {" + source
+                Path pipeline = PlatformIT.pipeline(felix.work(), "table-" + file, "{\"name\": \"t\", \"data\": {" + source
                         + new com.google.gson.Gson().toJson(p.toString()) + ", \"dir\": "
                         + new com.google.gson.Gson().toJson(p.getParent().toString())
                         + (fields.isEmpty() ? "" : ", " + fields) + "}, \"stages\": [{\"type\": \"ae\", \"hidden\": 2,"
                         + " \"train\": {\"epochs\": 1}}]}");
-                return "layerwise:run --out " + work.resolve("table-run") + " " + pipeline;
+                return "layerwise:run --out " + felix.work().resolve("table-run") + " " + pipeline;
             }
             case "command" -> {
                 String line = c.input();
@@ -205,7 +196,7 @@ class BadInputIT {
                     line = line.replace(saved.group(), brokenRun(saved.group(1)).toString());
                 }
                 return line.replace("{good}", good.toString()).replace("{run}", goodRun.toString())
-                        .replace("{work}", work.toString());
+                        .replace("{work}", felix.work().toString());
             }
             default -> throw new AssertionError("unknown kind " + c.kind());
         }
@@ -213,7 +204,7 @@ class BadInputIT {
 
     /** A tiny MNIST set (60 train, 20 test) broken as the recipe says. */
     private Path brokenData(String recipe) throws IOException {
-        Path d = work.resolve("data-" + recipe);
+        Path d = felix.work().resolve("data-" + recipe);
         SyntheticMnist.write(d, 60, 20);
         Path trainImages = d.resolve("train-images-idx3-ubyte.gz");
         Path trainLabels = d.resolve("train-labels-idx1-ubyte.gz");
@@ -255,7 +246,7 @@ class BadInputIT {
 
     /** A copy of the good two-stage run, broken as the recipe says (made once; a later case may use it again). */
     private Path brokenRun(String recipe) throws IOException {
-        Path d = work.resolve("saved-" + recipe);
+        Path d = felix.work().resolve("saved-" + recipe);
         if (Files.exists(d)) {
             return d;
         }
@@ -302,7 +293,7 @@ class BadInputIT {
     /** A failed run keeps pipeline.json, history.json (status failed) and run.log, and nothing else. */
     private void checkFailedRunKeptOnlyItsRecord(Map<Path, String> before, Map<Path, String> after) throws IOException {
         List<Path> added = after.keySet().stream().filter(p -> !before.containsKey(p)).sorted().toList();
-        Path runs = work.resolve("runs");
+        Path runs = felix.work().resolve("runs");
         List<Path> runDirs = added.stream().filter(p -> runs.equals(p.getParent())).toList();
         assertEquals(1, runDirs.size(), "one run directory: " + added);
         Path run = runDirs.get(0);
@@ -403,7 +394,7 @@ class BadInputIT {
             command.addAll(List.of(args));
             ProcessBuilder pb = new ProcessBuilder(command).directory(cwd.toFile());
             pb.environment().put("LAYERWISE_NO_BUILD", "1");
-            pb.environment().put("LAYERWISE_DATA", work.resolve("data").toString());
+            pb.environment().put("LAYERWISE_DATA", felix.work().resolve("data").toString());
             pb.environment().remove("LAYERWISE_DEBUG");
             pb.environment().remove("PWD"); // bash then takes the working directory the process really has
             Path out = cwd.resolve("stdout.txt");

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.layerwise.launcher.Platform;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -14,7 +13,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -27,21 +28,25 @@ import org.junit.jupiter.api.io.TempDir;
 class BlasKernelIT {
     private static final Path SCRIPT = PlatformIT.DIST.resolve("../../layerwise").normalize();
 
-    @Test
-    void aFrameworkWhoseKernelFailsTheSelfTestRefusesToRunAnything(@TempDir Path work) throws Exception {
-        Path data = SyntheticMnist.write(work.resolve("data"), 60, 20);
-        try (Platform platform = PlatformIT.startIn(work, data.toString(),
-                Map.of("layerwise.blas.selftest.fault", "dsyevd"))) {
-            Shell.Result backend = Shell.exec(platform, "layerwise:backend --seconds 0");
+    /** A framework whose self-test finds dsyevd wrong under the kernel it loaded. */
+    @Nested
+    class FaultyKernel {
+        @RegisterExtension
+        static final EmbeddedFelix felix = EmbeddedFelix.withSyntheticMnist(60, 20)
+                .property("layerwise.blas.selftest.fault", "dsyevd");
+
+        @Test
+        void aFrameworkWhoseKernelFailsTheSelfTestRefusesToRunAnything() throws Exception {
+            Shell.Result backend = Shell.exec(felix.platform(), "layerwise:backend --seconds 0");
             assertTrue(backend.out().contains("BLAS self-test    wrong: dsyevd (max error"), backend.all());
 
-            Path pipeline = PlatformIT.pipeline(work, "tiny", PlatformIT.TINY);
-            Shell.Result run = Shell.exec(platform, "layerwise:run " + pipeline);
+            Path pipeline = PlatformIT.pipeline(felix.work(), "tiny", PlatformIT.TINY);
+            Shell.Result run = Shell.exec(felix.platform(), "layerwise:run " + pipeline);
             assertEquals(1, run.exitCode(), run.all());
             assertEquals(1, run.err().strip().lines().count(), run.err());
             assertTrue(run.err().contains("OpenBLAS kernel") && run.err().contains("computes wrong results")
                     && run.err().contains("dsyevd"), run.err());
-            try (Stream<Path> files = Files.list(work)) {
+            try (Stream<Path> files = Files.list(felix.work())) {
                 assertFalse(files.anyMatch(p -> p.getFileName().toString().equals("runs")), "nothing was written");
             }
         }

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.layerwise.launcher.Platform;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -15,11 +14,9 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.TreeSet;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.Constants;
@@ -37,28 +34,17 @@ class ComponentLifecycleIT {
     /** SCR's lock timeout is 5 s; anything near a second is already long work on the lifecycle thread. */
     static final long LIMIT_MS = 1000;
 
-    @TempDir
-    static Path work;
-    Platform platform;
-
-    @BeforeAll
-    void start() throws Exception {
-        platform = PlatformIT.start(work);
-    }
-
-    @AfterAll
-    void stop() {
-        platform.stop();
-    }
+    @RegisterExtension
+    static final EmbeddedFelix felix = EmbeddedFelix.withSyntheticMnist();
 
     @Test
     void everyComponentActivatesAndDeactivatesQuicklyWhileAJobRuns() throws Exception {
-        Path f = PlatformIT.pipeline(work, "long", PlatformIT.TINY.replace("\"epochs\": 2", "\"epochs\": 100000"));
-        Path runDir = work.resolve("runs/long");
-        String job = Jobs.start(platform, runDir, f);
+        Path f = PlatformIT.pipeline(felix.work(), "long", PlatformIT.TINY.replace("\"epochs\": 2", "\"epochs\": 100000"));
+        Path runDir = felix.work().resolve("runs/long");
+        String job = Jobs.start(felix.platform(), runDir, f);
         Jobs.awaitCheckpoint(runDir.resolve("stage-1-dae"), 1);
 
-        BundleContext ctx = platform.context();
+        BundleContext ctx = felix.context();
         List<Bundle> withComponents = new ArrayList<>();
         for (Bundle b : ctx.getBundles()) {
             if (b.getSymbolicName().startsWith("io.layerwise") && b.getHeaders().get("Service-Component") != null) {
@@ -74,7 +60,7 @@ class ComponentLifecycleIT {
         StringBuilder table = new StringBuilder();
         for (Bundle b : withComponents) {
             if (b.getSymbolicName().endsWith(".engine")) {
-                String status = Shell.exec(platform, "layerwise:status " + job).all();
+                String status = Shell.exec(felix.platform(), "layerwise:status " + job).all();
                 assertTrue(status.contains(" RUNNING "), "the job outlived the other bundles' "
                         + "restarts: " + status);
             }
@@ -110,8 +96,8 @@ class ComponentLifecycleIT {
         assertTrue(Files.readString(history).contains("cancelled"), Files.readString(history));
 
         // the platform is whole again: the commands answer and a pipeline runs
-        Shell.Result again = Shell.exec(platform, "layerwise:run --out " + work.resolve("runs/after") + " "
-                + PlatformIT.pipeline(work, "tiny", PlatformIT.TINY));
+        Shell.Result again = Shell.exec(felix.platform(), "layerwise:run --out " + felix.work().resolve("runs/after") + " "
+                + PlatformIT.pipeline(felix.work(), "tiny", PlatformIT.TINY));
         assertEquals(0, again.exitCode(), again.all());
     }
 

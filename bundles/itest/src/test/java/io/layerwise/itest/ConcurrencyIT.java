@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.layerwise.launcher.Platform;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryMXBean;
 import java.nio.file.Files;
@@ -13,11 +12,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Arrays;
 import java.util.Locale;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Jobs side by side in one framework: no shared buffers, RNG or directories, and no growth over many runs. */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -44,62 +41,51 @@ class ConcurrencyIT {
         """,
     };
 
-    @TempDir
-    static Path work;
-    Platform platform;
-
-    @BeforeAll
-    void start() throws Exception {
-        platform = PlatformIT.start(work);
-    }
-
-    @AfterAll
-    void stop() {
-        platform.stop();
-    }
+    @RegisterExtension
+    static final EmbeddedFelix felix = EmbeddedFelix.withSyntheticMnist();
 
     @Test
     void fourJobsAtOnceFinishWithTheParametersEachReachesAlone() throws Exception {
         List<Path> files = new ArrayList<>();
         for (String json : PIPELINES) {
             String name = json.replaceAll("(?s).*\"name\": \"([^\"]+)\".*", "$1");
-            files.add(PlatformIT.pipeline(work, name, json));
+            files.add(PlatformIT.pipeline(felix.work(), name, json));
         }
         for (Path f : files) {
-            Shell.Result r = Shell.exec(platform, "layerwise:run --out " + work.resolve("alone/" + f.getFileName()) + " " + f);
+            Shell.Result r = Shell.exec(felix.platform(), "layerwise:run --out " + felix.work().resolve("alone/" + f.getFileName()) + " " + f);
             assertEquals(0, r.exitCode(), r.all());
         }
         List<String> ids = new ArrayList<>();
         for (Path f : files) {
-            ids.add(Jobs.start(platform, work.resolve("together/" + f.getFileName()), f));
+            ids.add(Jobs.start(felix.platform(), felix.work().resolve("together/" + f.getFileName()), f));
         }
-        String jobs = Shell.exec(platform, "layerwise:jobs").out();
+        String jobs = Shell.exec(felix.platform(), "layerwise:jobs").out();
         for (String id : ids) {
             assertTrue(jobs.lines().anyMatch(l -> l.trim().startsWith(id + " ")), "job " + id + " listed:\n" + jobs);
         }
         for (String id : ids) {
-            String end = Jobs.awaitEnd(platform, id, 120_000);
+            String end = Jobs.awaitEnd(felix.platform(), id, 120_000);
             assertTrue(end.contains(" DONE "), end);
         }
         for (Path f : files) {
-            byte[] alone = Files.readAllBytes(stageDir(work.resolve("alone/" + f.getFileName())).resolve("params.bin"));
-            byte[] together = Files.readAllBytes(stageDir(work.resolve("together/" + f.getFileName())).resolve("params.bin"));
+            byte[] alone = Files.readAllBytes(stageDir(felix.work().resolve("alone/" + f.getFileName())).resolve("params.bin"));
+            byte[] together = Files.readAllBytes(stageDir(felix.work().resolve("together/" + f.getFileName())).resolve("params.bin"));
             assertArrayEquals(alone, together, f.getFileName() + ": parameters differ when run beside three other jobs");
         }
     }
 
     @Test
     void cancelStopsAJobWithinAMinibatchAndKeepsTheLastEpochsModel() throws Exception {
-        Path f = PlatformIT.pipeline(work, "long", PlatformIT.TINY.replace("\"epochs\": 2", "\"epochs\": 100000"));
-        Path runDir = work.resolve("runs/long");
-        String id = Jobs.start(platform, runDir, f);
+        Path f = PlatformIT.pipeline(felix.work(), "long", PlatformIT.TINY.replace("\"epochs\": 2", "\"epochs\": 100000"));
+        Path runDir = felix.work().resolve("runs/long");
+        String id = Jobs.start(felix.platform(), runDir, f);
         long deadline = System.currentTimeMillis() + 60_000;
         while (!Files.exists(runDir.resolve("stage-1-dae/model.json")) && System.currentTimeMillis() < deadline) {
             Thread.sleep(50);
         }
         long asked = System.nanoTime();
-        Shell.exec(platform, "layerwise:cancel " + id);
-        String end = Jobs.awaitEnd(platform, id, 10_000);
+        Shell.exec(felix.platform(), "layerwise:cancel " + id);
+        String end = Jobs.awaitEnd(felix.platform(), id, 10_000);
         assertTrue(end.contains(" CANCELLED "), end);
         double seconds = (System.nanoTime() - asked) / 1e9;
         // a minibatch of 20 rows x 16 hidden units takes well under a millisecond; a second is a generous bound
@@ -117,13 +103,13 @@ class ConcurrencyIT {
      */
     @Test
     void aHundredShortRunsLeaveHeapAndResidentMemoryFlat() throws Exception {
-        Path f = PlatformIT.pipeline(work, "soak", PlatformIT.TINY.replace("\"epochs\": 2", "\"epochs\": 6"));
+        Path f = PlatformIT.pipeline(felix.work(), "soak", PlatformIT.TINY.replace("\"epochs\": 2", "\"epochs\": 6"));
         long heap10 = 0;
         long[] rssEarly = new long[5];
         long[] rssLate = new long[5];
         for (int i = 1; i <= 100; i++) {
-            Path out = work.resolve("soak/" + i);
-            Shell.Result r = Shell.exec(platform, "layerwise:run --out " + out + " " + f);
+            Path out = felix.work().resolve("soak/" + i);
+            Shell.Result r = Shell.exec(felix.platform(), "layerwise:run --out " + out + " " + f);
             assertEquals(0, r.exitCode(), r.all());
             if (i == 10) {
                 heap10 = heapAfterGc();

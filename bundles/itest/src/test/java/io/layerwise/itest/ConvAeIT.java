@@ -14,13 +14,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -48,25 +46,22 @@ class ConvAeIT {
                 + " \"optimizer\": {\"kind\": \"adam\", \"lr\": 0.003}}}]}";
     }
 
-    @TempDir
-    static Path work;
+    @RegisterExtension
+    static final EmbeddedFelix felix = EmbeddedFelix.withSyntheticMnist(300, 100)
+            .property("layerwise.swap.timeout.seconds", "10");
     Platform platform;
+    Path work;
     Path pipeline;
     Path whole;
 
     @BeforeAll
     void start() throws Exception {
-        Path data = SyntheticMnist.write(work.resolve("data"), 300, 100);
-        platform = PlatformIT.startIn(work, data.toString(), Map.of("layerwise.swap.timeout.seconds", "10"));
+        platform = felix.platform();
+        work = felix.work();
         pipeline = PlatformIT.pipeline(work, "conv-ae", pipeline(ENCODER, DECODER));
         whole = work.resolve("whole");
         Shell.Result r = Shell.exec(platform, "layerwise:run --out " + whole + " " + pipeline);
         assertEquals(0, r.exitCode(), r.all());
-    }
-
-    @AfterAll
-    void stop() {
-        platform.stop();
     }
 
     @Test

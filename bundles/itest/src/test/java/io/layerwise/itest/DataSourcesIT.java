@@ -5,18 +5,18 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.gson.JsonObject;
-import io.layerwise.launcher.Platform;
+import io.layerwise.itest.legacy.LegacySource;
+import java.io.ByteArrayInputStream;
 import java.io.DataOutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import java.util.Random;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.osgi.framework.Bundle;
 
 /**
  * A lab's own data through the installed sources, in the framework: a CSV table with named classes, scaled and split,
@@ -25,35 +25,42 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class DataSourcesIT {
-    @TempDir
-    static Path work;
-    Platform platform;
-
-    @BeforeAll
-    void start() throws Exception {
-        platform = PlatformIT.start(work);
-    }
-
-    @AfterAll
-    void stop() {
-        platform.stop();
-    }
+    @RegisterExtension
+    static final EmbeddedFelix felix = EmbeddedFelix.withSyntheticMnist();
 
     private JsonObject run(String name, String data, String stages) throws Exception {
-        Path p = PlatformIT.pipeline(work, name, "{\"name\": \"" + name + "\", \"seed\": 3, \"data\": " + data
+        Path p = PlatformIT.pipeline(felix.work(), name, "{\"name\": \"" + name + "\", \"seed\": 3, \"data\": " + data
                 + ", \"stages\": " + stages + "}");
-        Shell.Result r = Shell.exec(platform, "layerwise:run --out " + work.resolve("runs/" + name) + " " + p);
+        Shell.Result r = Shell.exec(felix.platform(), "layerwise:run --out " + felix.work().resolve("runs/" + name) + " " + p);
         assertEquals(0, r.exitCode(), r.all());
-        JsonObject history = PlatformIT.json(work.resolve("runs/" + name + "/history.json"));
+        JsonObject history = PlatformIT.json(felix.work().resolve("runs/" + name + "/history.json"));
         assertEquals("done", history.get("status").getAsString(), history.toString());
         return history;
     }
 
     @Test
     void everySourceIsListed() {
-        String out = Shell.exec(platform, "layerwise:datasets").out();
+        String out = Shell.exec(felix.platform(), "layerwise:datasets").out();
         for (String name : List.of("mnist", "csv", "idx", "swiss-roll")) {
             assertTrue(out.contains(name), name + " in " + out);
+        }
+    }
+
+    /** A source registered under the key used before api 1.2 ({@code layerwise.data.name}) is listed and runs. */
+    @Test
+    void aSourceRegisteredUnderTheOldKeyIsListedAndUsed() throws Exception {
+        byte[] jar = TestBundles.of("io.layerwise.itest.legacy", "1.0.0", LegacySource.class,
+                "io.layerwise.api.data;version=\"[1.1,2)\",io.layerwise.api.spec;version=\"[1.0,2)\",org.osgi.framework");
+        Bundle legacy = felix.context().installBundle("test:legacy", new ByteArrayInputStream(jar));
+        legacy.start();
+        try {
+            String out = Shell.exec(felix.platform(), "layerwise:datasets").out();
+            assertTrue(out.lines().anyMatch(l -> l.contains("legacy-rows") && l.contains("io.layerwise.itest.legacy")),
+                    out);
+            run("legacy", "{\"source\": \"legacy-rows\"}", "[{\"type\": \"ae\", \"hidden\": 2, \"train\": {\"epochs\": 1,"
+                    + " \"batch\": 10, \"optimizer\": {\"kind\": \"sgd\", \"lr\": 0.1}}}]");
+        } finally {
+            legacy.uninstall();
         }
     }
 
@@ -67,13 +74,13 @@ class DataSourcesIT {
             sb.append(String.format(Locale.ROOT, "%.3f;%.1f;%s%n", (big ? 1.8 : 0.3) + 0.05 * r.nextGaussian(),
                     (big ? 900 : 100) + 10 * r.nextGaussian(), big ? "\"large, heavy\"" : "small"));
         }
-        Files.writeString(work.resolve("animals.csv"), sb.toString());
+        Files.writeString(felix.work().resolve("animals.csv"), sb.toString());
         JsonObject h = run("csv", "{\"source\": \"csv\", \"train\": \"animals.csv\", \"delimiter\": \";\","
                 + " \"header\": true, \"label\": \"kind\", \"testFraction\": 0.2, \"scale\": \"min-max\"}",
                 "[{\"type\": \"ae\", \"hidden\": 1, \"train\": {\"epochs\": 2, \"batch\": 10,"
                         + " \"optimizer\": {\"kind\": \"sgd\", \"lr\": 0.1}}}]");
         assertEquals(240, h.getAsJsonArray("stages").get(0).getAsJsonObject().get("trainSamples").getAsInt());
-        Path runDir = work.resolve("runs/csv");
+        Path runDir = felix.work().resolve("runs/csv");
         assertTrue(Files.isRegularFile(runDir.resolve("latent.png")));
         JsonObject scaling = PlatformIT.json(runDir.resolve("scaling.json"));
         assertEquals("min-max", scaling.get("kind").getAsString());
@@ -82,19 +89,19 @@ class DataSourcesIT {
         float minW = scaling.getAsJsonArray("offset").get(1).getAsFloat();
         float maxH = minH + 1 / scaling.getAsJsonArray("factor").get(0).getAsFloat();
         float maxW = minW + 1 / scaling.getAsJsonArray("factor").get(1).getAsFloat();
-        Files.writeString(work.resolve("raw.csv"), minH + "," + minW + "\n" + maxH + "," + maxW + "\n");
-        Files.writeString(work.resolve("scaled.csv"), "0,0\n1,1\n");
-        assertEquals(0, Shell.exec(platform, "layerwise:reconstruct " + runDir + " " + work.resolve("raw.csv") + " "
-                + work.resolve("raw-out.csv")).exitCode());
+        Files.writeString(felix.work().resolve("raw.csv"), minH + "," + minW + "\n" + maxH + "," + maxW + "\n");
+        Files.writeString(felix.work().resolve("scaled.csv"), "0,0\n1,1\n");
+        assertEquals(0, Shell.exec(felix.platform(), "layerwise:reconstruct " + runDir + " " + felix.work().resolve("raw.csv") + " "
+                + felix.work().resolve("raw-out.csv")).exitCode());
         Files.delete(runDir.resolve("scaling.json")); // now the same run, unscaled: fed the scaled rows directly
-        assertEquals(0, Shell.exec(platform, "layerwise:reconstruct " + runDir + " " + work.resolve("scaled.csv") + " "
-                + work.resolve("scaled-out.csv")).exitCode());
-        assertArrayEquals(numbers(work.resolve("scaled-out.csv")), numbers(work.resolve("raw-out.csv")), 1e-5f);
+        assertEquals(0, Shell.exec(felix.platform(), "layerwise:reconstruct " + runDir + " " + felix.work().resolve("scaled.csv") + " "
+                + felix.work().resolve("scaled-out.csv")).exitCode());
+        assertArrayEquals(numbers(felix.work().resolve("scaled-out.csv")), numbers(felix.work().resolve("raw-out.csv")), 1e-5f);
     }
 
     @Test
     void aFloat32IdxImageSetTrains() throws Exception {
-        Path images = work.resolve("patches-idx3-f32");
+        Path images = felix.work().resolve("patches-idx3-f32");
         try (DataOutputStream out = new DataOutputStream(Files.newOutputStream(images))) {
             out.writeInt(0x0D03);
             out.writeInt(200);
@@ -119,7 +126,7 @@ class DataSourcesIT {
         assertTrue(t > 0.7 && t < 0.97, "PCA neither scrambles the roll nor unrolls it: " + t);
         assertEquals(100, h.getAsJsonObject("trustworthinessOf").get("rows").getAsInt());
         assertEquals(10, h.getAsJsonObject("trustworthinessOf").get("k").getAsInt());
-        assertTrue(Files.size(work.resolve("runs/roll/latent.png")) > 1000);
+        assertTrue(Files.size(felix.work().resolve("runs/roll/latent.png")) > 1000);
     }
 
     private static float[] numbers(Path csv) throws Exception {

@@ -2,15 +2,13 @@ package io.layerwise.itest;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
-import io.layerwise.launcher.Platform;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The shipped config/pipelines/mnist-deep-ae.json (784-1000-500-250-30, unrolled and fine-tuned) on the shared
@@ -20,25 +18,18 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class DeepAutoencoderIT {
 
-    @TempDir
-    Path work;
+    @RegisterExtension
+    static final EmbeddedFelix felix = EmbeddedFelix.withMnistSample();
 
     @Test
     void theUnrolledDeepAutoencoderReconstructsBetterThanPcaWithAsManyComponents() throws Exception {
-        assumeTrue(Files.exists(MnistReferenceIT.SAMPLE.resolve("train-images-idx3-ubyte.gz")),
-                "no MNIST sample at " + MnistReferenceIT.SAMPLE);
         Path pipeline = Path.of("../../config/pipelines/mnist-deep-ae.json").toAbsolutePath().normalize();
-        Path out = work.resolve("deep-ae");
-        Platform platform = PlatformIT.startIn(work, MnistReferenceIT.SAMPLE.toAbsolutePath().toString());
-        try {
-            Shell.Result r = Shell.exec(platform, "layerwise:run --out " + out + " " + pipeline);
-            assertEquals(0, r.exitCode(), r.all());
-            Shell.Result eval = Shell.exec(platform, "layerwise:eval " + out);
-            assertEquals(0, eval.exitCode(), eval.all());
-            assertTrue(eval.out().contains("metrics match history.json"), eval.out());
-        } finally {
-            platform.stop();
-        }
+        Path out = felix.work().resolve("deep-ae");
+        Shell.Result r = Shell.exec(felix.platform(), "layerwise:run --out " + out + " " + pipeline);
+        assertEquals(0, r.exitCode(), r.all());
+        Shell.Result eval = Shell.exec(felix.platform(), "layerwise:eval " + out);
+        assertEquals(0, eval.exitCode(), eval.all());
+        assertTrue(eval.out().contains("metrics match history.json"), eval.out());
         JsonObject finetune = JsonParser.parseString(Files.readString(out.resolve("history.json"))).getAsJsonObject()
                 .getAsJsonObject("finetune");
         JsonObject metrics = finetune.getAsJsonObject("metrics");

@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.layerwise.itest.failing.FailingActivator;
 import io.layerwise.itest.throwing.ThrowingProviders;
-import io.layerwise.launcher.Platform;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -22,14 +21,12 @@ import java.util.jar.JarOutputStream;
 import java.util.jar.Manifest;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer.OrderAnnotation;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Hot deployment through the watched deploy/ folder of a real embedded framework, as a user sees it on the console:
@@ -43,39 +40,33 @@ class DeployIT {
     /** Long enough for FileInstall and the launcher to look at deploy/ three times more. */
     static final long SCANS_MS = 3_500;
 
-    Path work;
-    Path deploy;
-    Platform platform;
-    PrintStream stdout;
-    PrintStream stderr;
-    final ByteArrayOutputStream console = new ByteArrayOutputStream();
+    static final ByteArrayOutputStream console = new ByteArrayOutputStream();
+    static PrintStream stdout;
+    static PrintStream stderr;
 
-    @BeforeAll
-    void start(@TempDir Path dir) throws Exception {
-        // the framework's messages go to the process's streams, taken when it starts: watch both
-        stdout = System.out;
-        stderr = System.err;
-        System.setOut(new PrintStream(new Tee(stdout, console), true, StandardCharsets.UTF_8));
-        System.setErr(new PrintStream(new Tee(stderr, console), true, StandardCharsets.UTF_8));
-        work = dir;
-        deploy = work.resolve("deploy");
-        platform = PlatformIT.start(work);
-    }
+    @RegisterExtension
+    static final EmbeddedFelix felix = EmbeddedFelix.withSyntheticMnist()
+            .setUp((work, props) -> {
+                // the framework's messages go to the process's streams, taken when it starts: watch both
+                stdout = System.out;
+                stderr = System.err;
+                System.setOut(new PrintStream(new Tee(stdout, console), true, StandardCharsets.UTF_8));
+                System.setErr(new PrintStream(new Tee(stderr, console), true, StandardCharsets.UTF_8));
+            })
+            .afterStop(() -> {
+                System.setOut(stdout);
+                System.setErr(stderr);
+            });
 
-    @AfterAll
-    void stop() {
-        try {
-            platform.stop();
-        } finally {
-            System.setOut(stdout);
-            System.setErr(stderr);
-        }
+    /** The folder File Install watches. */
+    static Path deploy() {
+        return felix.work().resolve("deploy");
     }
 
     @Test
     @Order(1)
     void aJarThatIsNoZipIsNamedOnceWithTheReasonAndAgainOnlyForANewVersion() throws Exception {
-        Path jar = deploy.resolve("x.jar");
+        Path jar = deploy().resolve("x.jar");
         Files.writeString(jar, "this is not a zip file");
         String line = awaitLine(l -> l.contains(jar.toString()), 10_000);
         assertTrue(line.contains("not a jar (zip) file"), line);
@@ -91,13 +82,13 @@ class DeployIT {
     @Test
     @Order(2)
     void aJarWithoutManifestOrSymbolicNameIsNamedOnceWithTheReason() throws Exception {
-        Path bare = deploy.resolve("no-manifest.jar");
+        Path bare = deploy().resolve("no-manifest.jar");
         try (ZipOutputStream zip = new ZipOutputStream(Files.newOutputStream(bare))) {
             zip.putNextEntry(new ZipEntry("hello.txt"));
             zip.write("hello".getBytes(StandardCharsets.UTF_8));
             zip.closeEntry();
         }
-        Path plain = deploy.resolve("plain.jar");
+        Path plain = deploy().resolve("plain.jar");
         Manifest m = new Manifest();
         m.getMainAttributes().put(Attributes.Name.MANIFEST_VERSION, "1.0");
         try (JarOutputStream jar = new JarOutputStream(Files.newOutputStream(plain), m)) {
@@ -114,14 +105,14 @@ class DeployIT {
     @Test
     @Order(3)
     void aBundleThatFailsToStartIsReportedOncePerVersionOfItsFile() throws Exception {
-        Path jar = deploy.resolve("failing.jar");
+        Path jar = deploy().resolve("failing.jar");
         Files.write(jar, TestBundles.of("io.layerwise.itest.failing", "1.0.0", FailingActivator.class, "org.osgi.framework"));
         String line = awaitLine(l -> l.contains(FailingActivator.MESSAGE), 10_000);
         assertTrue(line.contains(jar.toString()) && line.contains("io.layerwise.itest.failing 1.0.0"), line);
         // more bundles come and go: FileInstall tries the failing one again each time
         deployThrowingBundle();
         Thread.sleep(SCANS_MS);
-        Files.deleteIfExists(deploy.resolve("no-manifest.jar"));
+        Files.deleteIfExists(deploy().resolve("no-manifest.jar"));
         Thread.sleep(SCANS_MS);
         assertEquals(1, lines(FailingActivator.MESSAGE).size(), "one line, once: " + console());
         assertFalse(console().contains("\tat io.layerwise.itest.failing"), "no stack trace: " + console());
@@ -135,7 +126,7 @@ class DeployIT {
     @Test
     @Order(4)
     void aBundleThatCannotResolveIsReportedOnceWithTheMissingPackage() throws Exception {
-        Path jar = deploy.resolve("unresolved.jar");
+        Path jar = deploy().resolve("unresolved.jar");
         Files.write(jar, TestBundles.of("io.layerwise.itest.unresolved", "1.0.0", FailingActivator.class,
                 "org.osgi.framework,org.example.missing"));
         String line = awaitLine(l -> l.contains(jar.toString()), 10_000);
@@ -150,12 +141,12 @@ class DeployIT {
     void aProviderThatThrowsInCreateFailsValidationWithOneLineNamingStageTypeAndBundle() throws Exception {
         deployThrowingBundle();
         awaitType("throwing");
-        Path p = PlatformIT.pipeline(work, "throwing", PlatformIT.TINY.replace("\"type\": \"dae\"", "\"type\": \"throwing\""));
-        Shell.Result r = Shell.exec(platform, "layerwise:run --out " + work.resolve("runs/throwing") + " " + p);
+        Path p = PlatformIT.pipeline(felix.work(), "throwing", PlatformIT.TINY.replace("\"type\": \"dae\"", "\"type\": \"throwing\""));
+        Shell.Result r = Shell.exec(felix.platform(), "layerwise:run --out " + felix.work().resolve("runs/throwing") + " " + p);
         assertNotEquals(0, r.exitCode());
         assertEquals(p + ": stage 1 (throwing): its provider io.layerwise.itest.throwing 1.0.0 failed to create the stage: "
                 + ThrowingProviders.MESSAGE, r.err().strip());
-        assertFalse(Files.exists(work.resolve("runs/throwing")), "nothing written");
+        assertFalse(Files.exists(felix.work().resolve("runs/throwing")), "nothing written");
     }
 
     @Test
@@ -163,13 +154,13 @@ class DeployIT {
     void aProviderThatThrowsWhenItsStageStartsFailsTheRunWithOneLineAndTheTraceInRunLog() throws Exception {
         deployThrowingBundle();
         awaitType("throwing-later");
-        Path p = PlatformIT.pipeline(work, "throwing-later", """
+        Path p = PlatformIT.pipeline(felix.work(), "throwing-later", """
                 {"name": "later", "seed": 7, "data": {"source": "mnist"},
                  "stages": [{"type": "throwing-later", "hidden": 8,
                              "train": {"epochs": 1, "batch": 20, "optimizer": {"kind": "sgd", "lr": 0.1}}}]}
                 """);
-        Path out = work.resolve("runs/later");
-        Shell.Result r = Shell.exec(platform, "layerwise:run --out " + out + " " + p);
+        Path out = felix.work().resolve("runs/later");
+        Shell.Result r = Shell.exec(felix.platform(), "layerwise:run --out " + out + " " + p);
         assertNotEquals(0, r.exitCode());
         assertEquals("run failed: stage 1 (throwing-later): its provider io.layerwise.itest.throwing 1.0.0 failed to create"
                 + " the stage: " + ThrowingProviders.MESSAGE + " (run directory " + out + ")", r.err().strip());
@@ -178,7 +169,7 @@ class DeployIT {
 
     /** The bundle of {@link ThrowingProviders} into deploy/, unless it is there. */
     private void deployThrowingBundle() throws Exception {
-        Path jar = deploy.resolve("throwing.jar");
+        Path jar = deploy().resolve("throwing.jar");
         if (!Files.exists(jar)) {
             Files.write(jar, TestBundles.of("io.layerwise.itest.throwing", "1.0.0", ThrowingProviders.class,
                     "io.layerwise.api.spec,io.layerwise.api.stage,org.osgi.framework"));
@@ -187,8 +178,8 @@ class DeployIT {
 
     private void awaitType(String type) throws InterruptedException {
         long deadline = System.currentTimeMillis() + 10_000;
-        while (!Shell.exec(platform, "layerwise:types").out().lines().anyMatch(l -> l.startsWith(type + " "))) {
-            assertTrue(System.currentTimeMillis() < deadline, type + " not listed: " + Shell.exec(platform, "lb").out());
+        while (!Shell.exec(felix.platform(), "layerwise:types").out().lines().anyMatch(l -> l.startsWith(type + " "))) {
+            assertTrue(System.currentTimeMillis() < deadline, type + " not listed: " + Shell.exec(felix.platform(), "lb").out());
             Thread.sleep(100);
         }
     }

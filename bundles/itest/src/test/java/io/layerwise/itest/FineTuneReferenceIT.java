@@ -2,17 +2,15 @@ package io.layerwise.itest;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
-import io.layerwise.launcher.Platform;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The shipped config/pipelines/mnist-sda.json and mnist-dbn.json on the 8,000 / 2,000 digits of the shared sample:
@@ -21,31 +19,27 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class FineTuneReferenceIT {
 
-    @TempDir
-    Path work;
+    @RegisterExtension
+    static final EmbeddedFelix felix = EmbeddedFelix.withMnistSample();
 
     @ParameterizedTest
     @ValueSource(strings = {"mnist-sda", "mnist-dbn"})
     void pretrainedStackBeatsRandomInitialisationAndReachesFivePercent(String name) throws Exception {
-        assumeTrue(Files.exists(MnistReferenceIT.SAMPLE.resolve("train-images-idx3-ubyte.gz")),
-                "no MNIST sample at " + MnistReferenceIT.SAMPLE);
         Path shipped = Path.of("../../config/pipelines/" + name + ".json").toAbsolutePath().normalize();
         JsonObject random = JsonParser.parseString(Files.readString(shipped)).getAsJsonObject();
         random.getAsJsonObject("finetune").addProperty("pretrain", false);
-        Path randomPipeline = work.resolve(name + "-random.json");
+        Path randomPipeline = felix.work().resolve(name + "-random.json");
         Files.writeString(randomPipeline, random.toString());
 
-        Platform platform = PlatformIT.startIn(work, MnistReferenceIT.SAMPLE.toAbsolutePath().toString());
-        try {
-            Shell.Result r = Shell.exec(platform, "layerwise:run --out " + work.resolve("pretrained") + " " + shipped);
-            assertEquals(0, r.exitCode(), r.all());
-            r = Shell.exec(platform, "layerwise:run --out " + work.resolve("random") + " " + randomPipeline);
-            assertEquals(0, r.exitCode(), r.all());
-        } finally {
-            platform.stop();
-        }
-        JsonObject pretrained = finetune(work.resolve("pretrained"));
-        JsonObject fromRandom = finetune(work.resolve("random"));
+        // both parameters run in the class's one framework and folder: runs named after the pipeline
+        Path pretrainedRun = felix.work().resolve(name + "-pretrained");
+        Path randomRun = felix.work().resolve(name + "-random");
+        Shell.Result r = Shell.exec(felix.platform(), "layerwise:run --out " + pretrainedRun + " " + shipped);
+        assertEquals(0, r.exitCode(), r.all());
+        r = Shell.exec(felix.platform(), "layerwise:run --out " + randomRun + " " + randomPipeline);
+        assertEquals(0, r.exitCode(), r.all());
+        JsonObject pretrained = finetune(pretrainedRun);
+        JsonObject fromRandom = finetune(randomRun);
         double pretrainedError = pretrained.get("testError").getAsDouble();
         double randomError = fromRandom.get("testError").getAsDouble();
         System.out.printf("%s test error: pretrained %.4f, random initialisation %.4f%n", name, pretrainedError, randomError);
@@ -69,8 +63,8 @@ class FineTuneReferenceIT {
         assertEquals(1 - pretrainedError, diagonal / 2000.0, 1e-9, "the diagonal is the test accuracy");
         JsonObject first = pretrained.getAsJsonArray("epochs").get(0).getAsJsonObject();
         assertTrue(first.has("val_loss") && first.has("val_error"), first.toString());
-        assertTrue(Files.exists(work.resolve("pretrained/finetune/confusion.png")));
-        assertTrue(Files.exists(work.resolve("pretrained/finetune/model.json")));
+        assertTrue(Files.exists(pretrainedRun.resolve("finetune/confusion.png")));
+        assertTrue(Files.exists(pretrainedRun.resolve("finetune/model.json")));
     }
 
     static JsonObject finetune(Path run) throws Exception {

@@ -6,16 +6,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.gson.JsonObject;
 import io.layerwise.itest.fragile.FragileStages;
-import io.layerwise.launcher.Platform;
 import java.io.ByteArrayInputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -33,22 +32,15 @@ class JobEndIT {
                          "train": {"epochs": 2, "batch": 20, "optimizer": {"kind": "sgd", "lr": 0.1}}}]}
             """;
 
-    @TempDir
-    static Path work;
-    Platform platform;
+    @RegisterExtension
+    static final EmbeddedFelix felix = EmbeddedFelix.withSyntheticMnist();
 
     @BeforeAll
-    void start() throws Exception {
-        platform = PlatformIT.start(work);
+    void installFragileStages() throws Exception {
         byte[] jar = CoreBundles.withPrivateCore("io.layerwise.itest.fragile", "1.0.0", FragileStages.class,
                 CoreBundles.core(), Map.of());
-        Bundle fragile = platform.context().installBundle("test:fragile", new ByteArrayInputStream(jar));
+        Bundle fragile = felix.context().installBundle("test:fragile", new ByteArrayInputStream(jar));
         fragile.start();
-    }
-
-    @AfterAll
-    void stop() {
-        platform.stop();
     }
 
     @ParameterizedTest
@@ -70,10 +62,10 @@ class JobEndIT {
 
     /** Runs the fragile pipeline; checks that its job failed, and how; returns the message of its history.json. */
     private String failedRun(String name, String error, String in) throws Exception {
-        Path file = PlatformIT.pipeline(work, name, FRAGILE.replace("ERROR", error).replace("IN", in));
-        Path dir = work.resolve("runs/" + name);
-        String id = Jobs.start(platform, dir, file);
-        String status = Jobs.awaitEnd(platform, id, 60_000);
+        Path file = PlatformIT.pipeline(felix.work(), name, FRAGILE.replace("ERROR", error).replace("IN", in));
+        Path dir = felix.work().resolve("runs/" + name);
+        String id = Jobs.start(felix.platform(), dir, file);
+        String status = Jobs.awaitEnd(felix.platform(), id, 60_000);
         assertTrue(status.contains(" FAILED "), status);
         JsonObject history = PlatformIT.json(dir.resolve("history.json"));
         assertEquals("failed", history.get("status").getAsString(), history.toString());
@@ -98,7 +90,7 @@ class JobEndIT {
                 {"name": "zca", "seed": 3, "data": {"source": "mnist"}, "stages": [{"type": "zca", "epsilon": 0.1}]}
                 """);
         Path dir = cwd.resolve("no-fonts");
-        Process p = Launcher.start(cwd, work.resolve("data"), Map.of("LAYERWISE_JAVA_OPTS", "-Dsun.awt.fontconfig=/nonexistent"),
+        Process p = Launcher.start(cwd, felix.work().resolve("data"), Map.of("LAYERWISE_JAVA_OPTS", "-Dsun.awt.fontconfig=/nonexistent"),
                 "run", file.toString(), "--out", dir.toString());
         boolean exited = p.waitFor(120, TimeUnit.SECONDS);
         if (!exited) {

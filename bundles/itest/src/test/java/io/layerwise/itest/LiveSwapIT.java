@@ -7,20 +7,18 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import io.layerwise.itest.blanking.BlankingDae;
-import io.layerwise.launcher.Platform;
 import java.io.ByteArrayInputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer.OrderAnnotation;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.osgi.framework.Bundle;
 
 /** The model bundle of a running stage is updated, or uninstalled, while the job trains. */
@@ -33,37 +31,29 @@ class LiveSwapIT {
                          "train": {"epochs": 200, "batch": 20, "optimizer": {"kind": "sgd", "lr": 0.1, "momentum": 0.5}}}]}
             """;
 
-    @TempDir
-    static Path work;
-    Platform platform;
+    @RegisterExtension
+    static final EmbeddedFelix felix = EmbeddedFelix.withSyntheticMnist().property("layerwise.swap.timeout.seconds", "3");
     Path pipeline;
 
     @BeforeAll
-    void start() throws Exception {
-        Path data = SyntheticMnist.write(work.resolve("data"), 300, 100);
-        platform = PlatformIT.startIn(work, data.toString(), Map.of("layerwise.swap.timeout.seconds", "3"));
-        pipeline = PlatformIT.pipeline(work, "swap", PIPELINE);
-    }
-
-    @AfterAll
-    void stop() {
-        platform.stop();
+    void writePipeline() throws Exception {
+        pipeline = PlatformIT.pipeline(felix.work(), "swap", PIPELINE);
     }
 
     @Test
     @Order(1)
     void updatingTheModelBundleMidRunContinuesFromTheCheckpointBitIdentically() throws Exception {
-        Path whole = work.resolve("whole");
-        assertEquals(0, Shell.exec(platform, "layerwise:run --out " + whole + " " + pipeline).exitCode());
+        Path whole = felix.work().resolve("whole");
+        assertEquals(0, Shell.exec(felix.platform(), "layerwise:run --out " + whole + " " + pipeline).exitCode());
 
-        Path dir = work.resolve("swapped");
+        Path dir = felix.work().resolve("swapped");
         String id = startAsync(dir);
         Jobs.awaitCheckpoint(dir.resolve("stage-1-dae"), 5);
         Bundle dae = dae();
         Path jar = PlatformIT.DIST.resolve("bundle").resolve(Path.of(dae.getLocation().replaceFirst("^.*/", "")));
         dae.update(new ByteArrayInputStream(PlatformIT.withVersion(Files.readAllBytes(jar), "9.9.9")));
-        PlatformIT.refresh(platform, dae);
-        String status = Jobs.awaitEnd(platform, id, 120_000);
+        PlatformIT.refresh(felix.platform(), dae);
+        String status = Jobs.awaitEnd(felix.platform(), id, 120_000);
         assertTrue(status.contains(" DONE "), status);
 
         assertArrayEquals(Files.readAllBytes(whole.resolve("stage-1-dae/params.bin")),
@@ -83,9 +73,9 @@ class LiveSwapIT {
     @Test
     @Order(2)
     void twentyUpdatesDuringOneJobLeaveNoOldClassLoaderReachableAndTheLiveHeapFlat() throws Exception {
-        Path dir = work.resolve("twenty");
-        Path longer = PlatformIT.pipeline(work, "longer", PIPELINE.replace("\"epochs\": 200", "\"epochs\": 100000"));
-        String id = Jobs.start(platform, dir, longer);
+        Path dir = felix.work().resolve("twenty");
+        Path longer = PlatformIT.pipeline(felix.work(), "longer", PIPELINE.replace("\"epochs\": 200", "\"epochs\": 100000"));
+        String id = Jobs.start(felix.platform(), dir, longer);
         Jobs.awaitCheckpoint(dir.resolve("stage-1-dae"), 2);
         java.util.List<java.lang.ref.WeakReference<ClassLoader>> loaders = new java.util.ArrayList<>();
         Path log = dir.resolve("run.log");
@@ -100,7 +90,7 @@ class LiveSwapIT {
             Path jar = PlatformIT.DIST.resolve("bundle").resolve(Path.of(dae.getLocation().replaceFirst("^.*/", "")));
             String version = "9.9." + (10 + cycle);
             dae.update(new ByteArrayInputStream(PlatformIT.withVersion(Files.readAllBytes(jar), version)));
-            PlatformIT.refresh(platform, dae);
+            PlatformIT.refresh(felix.platform(), dae);
             long deadline = System.currentTimeMillis() + 60_000;
             while (!Files.readString(log).contains(version + " takes over") && System.currentTimeMillis() < deadline) {
                 Thread.sleep(20);
@@ -108,7 +98,7 @@ class LiveSwapIT {
             String text = Files.readString(log);
             assertTrue(text.contains(version + " takes over"), "cycle " + cycle + ": "
                     + text.lines().filter(l -> !l.contains(" epoch ") || l.contains("went away")).toList()
-                    + Shell.exec(platform, "layerwise:status " + id).out() + Shell.exec(platform, "lb").out());
+                    + Shell.exec(felix.platform(), "layerwise:status " + id).out() + Shell.exec(felix.platform(), "lb").out());
             int r = java.util.Arrays.binarySearch(readings, cycle);
             if (r >= 0) {
                 awaitCollected(loaders, cycle + " cycles, while the job still runs");
@@ -129,8 +119,8 @@ class LiveSwapIT {
                 live[2].growthSince(live[1], 12));
         System.out.println("twenty updates: " + facts);
         assertTrue(Math.min(first, second) <= 0.05 * live[0].total(), "the live heap grew in both intervals: " + facts);
-        Shell.exec(platform, "layerwise:cancel " + id);
-        assertTrue(Jobs.awaitEnd(platform, id, 120_000).contains(" CANCELLED "));
+        Shell.exec(felix.platform(), "layerwise:cancel " + id);
+        assertTrue(Jobs.awaitEnd(felix.platform(), id, 120_000).contains(" CANCELLED "));
     }
 
     /** Fails unless every class loader in {@code loaders} is collected within 30 s of GCs. */
@@ -150,20 +140,20 @@ class LiveSwapIT {
     @Test
     @Order(3)
     void aDifferentProviderTakingOverTrainsTheLaterEpochsItsOwnWay() throws Exception {
-        Path dir = work.resolve("different");
+        Path dir = felix.work().resolve("different");
         String id = startAsync(dir);
         Jobs.awaitCheckpoint(dir.resolve("stage-1-dae"), 5);
         byte[] jar = CoreBundles.withPrivateCore("io.layerwise.itest.blanking", "1.0.0", BlankingDae.class,
                 CoreBundles.core(), Map.of());
-        Bundle blanking = platform.context().installBundle("test:blanking", new ByteArrayInputStream(jar));
+        Bundle blanking = felix.context().installBundle("test:blanking", new ByteArrayInputStream(jar));
         blanking.start();
         dae().uninstall(); // model-dae goes; the only dae provider left is the blanking one
-        PlatformIT.refresh(platform, null);
-        String status = Jobs.awaitEnd(platform, id, 120_000);
+        PlatformIT.refresh(felix.platform(), null);
+        String status = Jobs.awaitEnd(felix.platform(), id, 120_000);
         assertTrue(status.contains(" DONE "), status);
 
         JsonArray epochs = stage(dir).getAsJsonArray("epochs");
-        JsonArray wholeEpochs = stage(work.resolve("whole")).getAsJsonArray("epochs");
+        JsonArray wholeEpochs = stage(felix.work().resolve("whole")).getAsJsonArray("epochs");
         JsonObject swap = stage(dir).getAsJsonArray("resumed").get(0).getAsJsonObject();
         assertEquals("io.layerwise.itest.blanking", swap.get("bundle").getAsString(), swap.toString());
         int after = swap.get("afterEpoch").getAsInt();
@@ -181,14 +171,14 @@ class LiveSwapIT {
     @Test
     @Order(4)
     void withoutAProviderComingBackTheJobFailsNamingTheCheckpointToResumeFrom() throws Exception {
-        Path dir = work.resolve("orphaned");
+        Path dir = felix.work().resolve("orphaned");
         String id = startAsync(dir);
         Jobs.awaitCheckpoint(dir.resolve("stage-1-dae"), 3);
-        Arrays.stream(platform.context().getBundles())
+        Arrays.stream(felix.context().getBundles())
                 .filter(b -> b.getSymbolicName().equals("io.layerwise.itest.blanking")).findFirst().orElseThrow()
                 .uninstall();
-        PlatformIT.refresh(platform, null);
-        String status = Jobs.awaitEnd(platform, id, 120_000);
+        PlatformIT.refresh(felix.platform(), null);
+        String status = Jobs.awaitEnd(felix.platform(), id, 120_000);
         assertTrue(status.contains(" FAILED "), status);
         assertTrue(status.contains("no provider of \"dae\" came back within 3 s")
                 && status.contains("layerwise:resume " + dir), status);
@@ -200,11 +190,11 @@ class LiveSwapIT {
     }
 
     private String startAsync(Path dir) {
-        return Jobs.start(platform, dir, pipeline);
+        return Jobs.start(felix.platform(), dir, pipeline);
     }
 
     private Bundle dae() {
-        return Arrays.stream(platform.context().getBundles())
+        return Arrays.stream(felix.context().getBundles())
                 .filter(b -> "io.layerwise.model-dae".equals(b.getSymbolicName())).findFirst().orElseThrow();
     }
 }

@@ -8,16 +8,13 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
-import io.layerwise.launcher.Platform;
 import java.awt.image.BufferedImage;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import javax.imageio.ImageIO;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The shipped RBM pipelines on the 8,000 / 2,000 real MNIST digits of the shared sample. config/pipelines/mnist-rbm.json
@@ -29,22 +26,8 @@ import org.junit.jupiter.api.io.TempDir;
 class MnistRbmIT {
     static final Path SAMPLE = MnistReferenceIT.SAMPLE;
 
-    Path work;
-    Platform platform;
-
-    @BeforeAll
-    void start(@TempDir Path dir) throws Exception {
-        assumeTrue(Files.exists(SAMPLE.resolve("train-images-idx3-ubyte.gz")), "no MNIST sample at " + SAMPLE);
-        work = dir;
-        platform = PlatformIT.startIn(work, SAMPLE.toAbsolutePath().toString());
-    }
-
-    @AfterAll
-    void stop() throws Exception {
-        if (platform != null) {
-            platform.stop();
-        }
-    }
+    @RegisterExtension
+    static final EmbeddedFelix felix = EmbeddedFelix.withMnistSample();
 
     static Path pipeline(String name) {
         return Path.of("../../config/pipelines/" + name + ".json").toAbsolutePath().normalize();
@@ -56,8 +39,8 @@ class MnistRbmIT {
 
     @Test
     void theCd1RbmPipelineReachesTheReferenceReconstructionCrossEntropy() throws Exception {
-        Path out = work.resolve("rbm");
-        Shell.Result r = Shell.exec(platform, "layerwise:run --out " + out + " " + pipeline("mnist-rbm"));
+        Path out = felix.work().resolve("rbm");
+        Shell.Result r = Shell.exec(felix.platform(), "layerwise:run --out " + out + " " + pipeline("mnist-rbm"));
         assertEquals(0, r.exitCode(), r.all());
         JsonObject stage = history(out).getAsJsonArray("stages").get(0).getAsJsonObject();
         assertEquals("io.layerwise.model-rbm", stage.get("bundle").getAsString());
@@ -87,8 +70,8 @@ class MnistRbmIT {
 
     @Test
     void theTwoRbmStackRunsAndFeedsTheSecondRbmTheFirstOnesCodes() throws Exception {
-        Path out = work.resolve("rbm-rbm");
-        Shell.Result r = Shell.exec(platform, "layerwise:run --epochs 1 --out " + out + " " + pipeline("mnist-rbm-rbm"));
+        Path out = felix.work().resolve("rbm-rbm");
+        Shell.Result r = Shell.exec(felix.platform(), "layerwise:run --epochs 1 --out " + out + " " + pipeline("mnist-rbm-rbm"));
         assertEquals(0, r.exitCode(), r.all());
         JsonObject history = history(out);
         assertEquals("done", history.get("status").getAsString());
@@ -110,8 +93,8 @@ class MnistRbmIT {
 
     @Test
     void zcaThenAGaussianRbmRunsAndTheRbmLearnsTheWhitenedPixels() throws Exception {
-        Path out = work.resolve("zca-grbm");
-        Shell.Result r = Shell.exec(platform, "layerwise:run --epochs 2 --out " + out + " " + pipeline("mnist-zca-grbm"));
+        Path out = felix.work().resolve("zca-grbm");
+        Shell.Result r = Shell.exec(felix.platform(), "layerwise:run --epochs 2 --out " + out + " " + pipeline("mnist-zca-grbm"));
         assertEquals(0, r.exitCode(), r.all());
         JsonObject rbm = history(out).getAsJsonArray("stages").get(1).getAsJsonObject();
         JsonArray epochs = rbm.getAsJsonArray("epochs");

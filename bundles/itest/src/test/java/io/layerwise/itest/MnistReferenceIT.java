@@ -1,16 +1,14 @@
 package io.layerwise.itest;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
-import io.layerwise.launcher.Platform;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The shipped pipeline config/pipelines/mnist-dae.json on the 8,000 / 2,000 real MNIST digits of the shared
@@ -20,21 +18,15 @@ import org.junit.jupiter.api.io.TempDir;
 class MnistReferenceIT {
     static final Path SAMPLE = Path.of(System.getProperty("layerwise.sample", "../../../shared/data/mnist-sample"));
 
-    @TempDir
-    Path work;
+    @RegisterExtension
+    static final EmbeddedFelix felix = EmbeddedFelix.withMnistSample();
 
     @Test
     void theDefaultDaePipelineReachesTheReferenceCrossEntropy() throws Exception {
-        assumeTrue(Files.exists(SAMPLE.resolve("train-images-idx3-ubyte.gz")), "no MNIST sample at " + SAMPLE);
         Path pipeline = Path.of("../../config/pipelines/mnist-dae.json").toAbsolutePath().normalize();
-        Path out = work.resolve("run");
-        Platform platform = PlatformIT.startIn(work, SAMPLE.toAbsolutePath().toString());
-        try {
-            Shell.Result r = Shell.exec(platform, "layerwise:run --out " + out + " " + pipeline);
-            assertEquals(0, r.exitCode(), r.all());
-        } finally {
-            platform.stop();
-        }
+        Path out = felix.work().resolve("run");
+        Shell.Result r = Shell.exec(felix.platform(), "layerwise:run --out " + out + " " + pipeline);
+        assertEquals(0, r.exitCode(), r.all());
         JsonObject history = JsonParser.parseString(Files.readString(out.resolve("history.json"))).getAsJsonObject();
         JsonArray epochs = history.getAsJsonArray("stages").get(0).getAsJsonObject().getAsJsonArray("epochs");
         assertEquals(5, epochs.size());

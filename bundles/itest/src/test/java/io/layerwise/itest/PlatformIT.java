@@ -13,7 +13,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
@@ -24,15 +23,13 @@ import java.util.jar.JarOutputStream;
 import java.util.jar.Manifest;
 import java.util.zip.ZipEntry;
 import javax.imageio.ImageIO;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer.OrderAnnotation;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.FrameworkEvent;
@@ -48,28 +45,6 @@ class PlatformIT {
              "stages": [{"type": "dae", "hidden": 16, "noise": {"kind": "mask", "level": 0.3},
                          "train": {"epochs": 2, "batch": 20, "optimizer": {"kind": "sgd", "lr": 0.1}}}]}
             """;
-
-    /**
-     * A framework of the assembled distribution working in {@code work}: FileInstall watches {@code work/deploy}, so
-     * that bundles a developer deployed into runtime/deploy stay out of the tests.
-     */
-    static Platform startIn(Path work, String dataDir) throws Exception {
-        return startIn(work, dataDir, Map.of());
-    }
-
-    /** {@link #startIn(Path, String)} with further framework properties. */
-    static Platform startIn(Path work, String dataDir, Map<String, String> more) throws Exception {
-        Path deploy = Files.createDirectories(work.resolve("deploy"));
-        Map<String, String> props = new HashMap<>(more);
-        props.putAll(Map.of("layerwise.cwd", work.toString(), "layerwise.data.dir", dataDir,
-                "felix.fileinstall.dir", deploy.toString()));
-        return Platform.start(DIST, props);
-    }
-
-    static Platform start(Path work) throws Exception {
-        Path data = SyntheticMnist.write(work.resolve("data"), 300, 100);
-        return PlatformIT.startIn(work, data.toString());
-    }
 
     static Path pipeline(Path work, String name, String json) throws IOException {
         Path p = work.resolve(name + ".json");
@@ -106,23 +81,12 @@ class PlatformIT {
     @Nested
     @TestInstance(TestInstance.Lifecycle.PER_CLASS)
     class Running {
-        Path work;
-        Platform platform;
-
-        @BeforeAll
-        void start(@TempDir Path dir) throws Exception {
-            work = dir;
-            platform = PlatformIT.start(work);
-        }
-
-        @AfterAll
-        void stop() throws Exception {
-            platform.stop();
-        }
+        @RegisterExtension
+        static final EmbeddedFelix felix = EmbeddedFelix.withSyntheticMnist();
 
         @Test
         void everyBundleResolvesAndStarts() {
-            for (Bundle b : platform.context().getBundles()) {
+            for (Bundle b : felix.context().getBundles()) {
                 boolean fragment = b.getHeaders().get("Fragment-Host") != null;
                 assertEquals(fragment ? Bundle.RESOLVED : Bundle.ACTIVE, b.getState(),
                         b.getSymbolicName() + " " + b.getVersion());
@@ -130,23 +94,27 @@ class PlatformIT {
         }
 
         @Test
-        void stageProvidersRegularizersAndDataSourcesAppear() throws Exception {
-            BundleContext ctx = platform.context();
+        void stageProvidersRegularizersDataSourcesAndHeadsAppearUnderTheirTypeKeys() throws Exception {
+            BundleContext ctx = felix.context();
             List<String> types = services(ctx, "io.layerwise.api.stage.StageProvider").stream()
                     .map(r -> (String) r.getProperty("layerwise.stage.type")).sorted().toList();
             assertEquals(List.of("ae", "dae", "pca", "rbm", "sparse-ae", "vae", "zca"), types);
+            // the keys that @RegularizerType, @DataSourceType and @HeadType set
             List<String> regularizers = services(ctx, "io.layerwise.api.regularizer.Regularizer").stream()
-                    .map(r -> (String) r.getProperty("layerwise.regularizer.name")).sorted().toList();
+                    .map(r -> (String) r.getProperty("layerwise.regularizer.type")).sorted().toList();
             assertEquals(List.of("kl-sparsity", "l1", "l1-activity", "l2"), regularizers);
             List<String> sources = services(ctx, "io.layerwise.api.data.DataSource").stream()
-                    .map(r -> (String) r.getProperty("layerwise.data.name")).sorted().toList();
+                    .map(r -> (String) r.getProperty("layerwise.data.source.type")).sorted().toList();
             assertEquals(List.of("csv", "idx", "mnist", "swiss-roll"), sources);
+            List<String> heads = services(ctx, "io.layerwise.api.finetune.FineTuner").stream()
+                    .map(r -> (String) r.getProperty("layerwise.finetune.head.type")).sorted().toList();
+            assertEquals(List.of("autoencoder", "softmax"), heads);
             assertEquals(1, services(ctx, "io.layerwise.api.backend.Backend").size());
         }
 
         @Test
         void typesListsEachTypeWithItsBundleAndVersion() {
-            Shell.Result r = Shell.exec(platform, "layerwise:types");
+            Shell.Result r = Shell.exec(felix.platform(), "layerwise:types");
             assertEquals(0, r.exitCode(), r.all());
             assertTrue(r.out().contains("dae") && r.out().contains("io.layerwise.model-dae")
                     && r.out().contains("io.layerwise.model-ae") && r.out().contains("io.layerwise.model-rbm"), r.out());
@@ -154,9 +122,9 @@ class PlatformIT {
 
         @Test
         void aTinyPipelineRunsToTheEndAndWritesItsRunDirectory() throws Exception {
-            Path p = pipeline(work, "tiny", TINY);
-            Path out = work.resolve("runs/tiny-1");
-            Shell.Result r = Shell.exec(platform, "layerwise:run --out " + out + " " + p);
+            Path p = pipeline(felix.work(), "tiny", TINY);
+            Path out = felix.work().resolve("runs/tiny-1");
+            Shell.Result r = Shell.exec(felix.platform(), "layerwise:run --out " + out + " " + p);
             assertEquals(0, r.exitCode(), r.all());
             assertTrue(r.out().contains("Epoch 2/2"), r.out());
             JsonObject history = json(out.resolve("history.json"));
@@ -180,9 +148,9 @@ class PlatformIT {
 
         @Test
         void aPipelineWithAFinetuneSectionTrainsASoftmaxOnTheStackAndReportsTestError() throws Exception {
-            Path p = pipeline(work, "tiny-finetune", TINY.replace("]}\n", "],\n \"finetune\": {\"epochs\": 3, \"validation\": 0.2}}\n"));
-            Path out = work.resolve("runs/tiny-finetune");
-            Shell.Result r = Shell.exec(platform, "layerwise:run --out " + out + " " + p);
+            Path p = pipeline(felix.work(), "tiny-finetune", TINY.replace("]}\n", "],\n \"finetune\": {\"epochs\": 3, \"validation\": 0.2}}\n"));
+            Path out = felix.work().resolve("runs/tiny-finetune");
+            Shell.Result r = Shell.exec(felix.platform(), "layerwise:run --out " + out + " " + p);
             assertEquals(0, r.exitCode(), r.all());
             JsonObject history = json(out.resolve("history.json"));
             JsonObject finetune = history.getAsJsonObject("finetune");
@@ -200,31 +168,31 @@ class PlatformIT {
 
         @Test
         void aRunDirectoryReloadsToTheSameMetricsAndEncodesNewData() throws Exception {
-            Path out = work.resolve("runs/saved");
-            assertEquals(0, Shell.exec(platform, "layerwise:run --out " + out + " " + pipeline(work, "tiny", TINY)).exitCode());
-            Shell.Result eval = Shell.exec(platform, "layerwise:eval " + out);
+            Path out = felix.work().resolve("runs/saved");
+            assertEquals(0, Shell.exec(felix.platform(), "layerwise:run --out " + out + " " + pipeline(felix.work(), "tiny", TINY)).exitCode());
+            Shell.Result eval = Shell.exec(felix.platform(), "layerwise:eval " + out);
             assertEquals(0, eval.exitCode(), eval.all());
             assertTrue(eval.out().contains("all 2 metrics match history.json"), eval.out());
 
-            Path codes = work.resolve("codes.csv");
-            Path images = work.resolve("data/t10k-images-idx3-ubyte.gz");
-            Shell.Result enc = Shell.exec(platform, "layerwise:encode " + out + " " + images + " " + codes);
+            Path codes = felix.work().resolve("codes.csv");
+            Path images = felix.work().resolve("data/t10k-images-idx3-ubyte.gz");
+            Shell.Result enc = Shell.exec(felix.platform(), "layerwise:encode " + out + " " + images + " " + codes);
             assertEquals(0, enc.exitCode(), enc.all());
             List<String> lines = Files.readAllLines(codes);
             assertEquals(100, lines.size(), "one line per test image");
             assertEquals(16, lines.get(0).split(",").length, "the 16-unit code");
-            Shell.Result rec = Shell.exec(platform, "layerwise:reconstruct " + out + " " + images + " " + work.resolve("rec.csv"));
+            Shell.Result rec = Shell.exec(felix.platform(), "layerwise:reconstruct " + out + " " + images + " " + felix.work().resolve("rec.csv"));
             assertEquals(0, rec.exitCode(), rec.all());
-            assertEquals(784, Files.readAllLines(work.resolve("rec.csv")).get(0).split(",").length);
+            assertEquals(784, Files.readAllLines(felix.work().resolve("rec.csv")).get(0).split(",").length);
 
             Path params = out.resolve("stage-1-dae/params.bin");
             byte[] bytes = Files.readAllBytes(params);
             bytes[40] ^= 1;
             Files.write(params, bytes);
-            Shell.Result broken = Shell.exec(platform, "layerwise:encode " + out + " " + images + " " + work.resolve("x.csv"));
+            Shell.Result broken = Shell.exec(felix.platform(), "layerwise:encode " + out + " " + images + " " + felix.work().resolve("x.csv"));
             assertNotEquals(0, broken.exitCode());
             assertTrue(broken.err().contains(params + ": parameter W has SHA-256"), broken.err());
-            assertFalse(Files.exists(work.resolve("x.csv")), "nothing written from a damaged model");
+            assertFalse(Files.exists(felix.work().resolve("x.csv")), "nothing written from a damaged model");
         }
 
         /**
@@ -233,8 +201,8 @@ class PlatformIT {
          */
         @Test
         void csvInputKeepsEveryDataRowAndTheCommandSaysHowItReadTheFile() throws Exception {
-            Path out = work.resolve("runs/csv-input");
-            assertEquals(0, Shell.exec(platform, "layerwise:run --out " + out + " " + pipeline(work, "tiny", TINY)).exitCode());
+            Path out = felix.work().resolve("runs/csv-input");
+            assertEquals(0, Shell.exec(felix.platform(), "layerwise:run --out " + out + " " + pipeline(felix.work(), "tiny", TINY)).exitCode());
             StringBuilder rows = new StringBuilder();
             for (int r = 0; r < 3; r++) {
                 for (int c = 0; c < 784; c++) {
@@ -243,60 +211,60 @@ class PlatformIT {
                 rows.append('\n');
             }
             String plain = "0.5" + rows.substring(rows.indexOf(","));
-            Path reference = work.resolve("plain.csv");
+            Path reference = felix.work().resolve("plain.csv");
             Files.writeString(reference, plain);
-            Path marked = work.resolve("marked.csv");
+            Path marked = felix.work().resolve("marked.csv");
             Files.writeString(marked, "\ufeff+" + plain);
-            Path headed = work.resolve("headed.csv");
+            Path headed = felix.work().resolve("headed.csv");
             StringBuilder names = new StringBuilder("pixel0");
             for (int c = 1; c < 784; c++) {
                 names.append(",pixel").append(c);
             }
             Files.writeString(headed, "\ufeff" + names + "\n" + plain);
 
-            Shell.Result ref = Shell.exec(platform, "layerwise:encode " + out + " " + reference + " " + work.resolve("ref.csv"));
+            Shell.Result ref = Shell.exec(felix.platform(), "layerwise:encode " + out + " " + reference + " " + felix.work().resolve("ref.csv"));
             assertEquals(0, ref.exitCode(), ref.all());
             assertTrue(ref.out().contains("read " + reference + ": CSV, 3 rows of 784 values, no header line (the first line"
                     + " is data)\nwrote 3 codes of 16 values (stage 1)"), ref.out());
-            List<String> expected = Files.readAllLines(work.resolve("ref.csv"));
+            List<String> expected = Files.readAllLines(felix.work().resolve("ref.csv"));
             assertEquals(3, expected.size());
 
-            Shell.Result m = Shell.exec(platform, "layerwise:encode " + out + " " + marked + " " + work.resolve("marked-codes.csv"));
+            Shell.Result m = Shell.exec(felix.platform(), "layerwise:encode " + out + " " + marked + " " + felix.work().resolve("marked-codes.csv"));
             assertEquals(0, m.exitCode(), m.all());
             assertTrue(m.out().contains(": CSV, 3 rows of 784 values, no header line (the first line is data), UTF-8"
                     + " byte-order mark removed"), m.out());
-            assertEquals(expected, Files.readAllLines(work.resolve("marked-codes.csv")), "the same 3 codes, none shifted");
+            assertEquals(expected, Files.readAllLines(felix.work().resolve("marked-codes.csv")), "the same 3 codes, none shifted");
 
-            Shell.Result h = Shell.exec(platform, "layerwise:encode --header " + out + " " + headed + " "
-                    + work.resolve("headed-codes.csv"));
+            Shell.Result h = Shell.exec(felix.platform(), "layerwise:encode --header " + out + " " + headed + " "
+                    + felix.work().resolve("headed-codes.csv"));
             assertEquals(0, h.exitCode(), h.all());
             assertTrue(h.out().contains(": CSV, 3 rows of 784 values, header line 1 skipped (--header), UTF-8 byte-order"
                     + " mark removed"), h.out());
-            assertEquals(expected, Files.readAllLines(work.resolve("headed-codes.csv")));
+            assertEquals(expected, Files.readAllLines(felix.work().resolve("headed-codes.csv")));
 
-            Shell.Result noFlag = Shell.exec(platform, "layerwise:encode " + out + " " + headed + " " + work.resolve("x.csv"));
+            Shell.Result noFlag = Shell.exec(felix.platform(), "layerwise:encode " + out + " " + headed + " " + felix.work().resolve("x.csv"));
             assertNotEquals(0, noFlag.exitCode());
             assertEquals(headed + ": line 1, column 1: not a finite number: \"pixel0\"; if line 1 is a header, give --header",
                     noFlag.err().strip());
 
-            Shell.Result rec = Shell.exec(platform, "layerwise:reconstruct -H " + out + " " + headed + " " + work.resolve("r.csv"));
+            Shell.Result rec = Shell.exec(felix.platform(), "layerwise:reconstruct -H " + out + " " + headed + " " + felix.work().resolve("r.csv"));
             assertEquals(0, rec.exitCode(), rec.all());
-            assertEquals(3, Files.readAllLines(work.resolve("r.csv")).size());
+            assertEquals(3, Files.readAllLines(felix.work().resolve("r.csv")).size());
 
-            Shell.Result help = Shell.exec(platform, "help layerwise:encode");
+            Shell.Result help = Shell.exec(felix.platform(), "help layerwise:encode");
             assertTrue(help.out().contains("--header") && help.out().contains("first line is a header"), help.out());
         }
 
         @Test
         void anAutoencoderAfterZcaDefaultsToIdentityOutputAndSquaredError() throws Exception {
-            Path p = pipeline(work, "zca-ae", """
+            Path p = pipeline(felix.work(), "zca-ae", """
                     {"name": "zca-ae", "seed": 7, "data": {"source": "mnist"},
                      "stages": [{"type": "zca", "epsilon": 0.1},
                                 {"type": "ae", "hidden": 16,
                                  "train": {"epochs": 1, "batch": 20, "optimizer": {"kind": "sgd", "lr": 0.01}}}]}
                     """);
-            Path out = work.resolve("runs/zca-ae");
-            Shell.Result r = Shell.exec(platform, "layerwise:run --out " + out + " " + p);
+            Path out = felix.work().resolve("runs/zca-ae");
+            Shell.Result r = Shell.exec(felix.platform(), "layerwise:run --out " + out + " " + p);
             assertEquals(0, r.exitCode(), r.all());
             var stages = json(out.resolve("pipeline.json")).getAsJsonArray("stages");
             assertEquals(0.1, stages.get(0).getAsJsonObject().get("epsilon").getAsDouble());
@@ -322,9 +290,9 @@ class PlatformIT {
 
         @Test
         void anUnknownStageTypeNamesTheInstalledOnesAndLeavesNoRunDirectory() throws Exception {
-            Path p = pipeline(work, "bad-type", TINY.replace("\"dae\"", "\"dea\""));
-            Path out = work.resolve("runs/bad-type");
-            Shell.Result r = Shell.exec(platform, "layerwise:run --out " + out + " " + p);
+            Path p = pipeline(felix.work(), "bad-type", TINY.replace("\"dae\"", "\"dea\""));
+            Path out = felix.work().resolve("runs/bad-type");
+            Shell.Result r = Shell.exec(felix.platform(), "layerwise:run --out " + out + " " + p);
             assertNotEquals(0, r.exitCode());
             assertTrue(r.err().contains("stages[0].type \"dea\" is not an installed stage type; installed: ae (io.layerwise.model-ae"),
                     r.err());
@@ -353,9 +321,9 @@ class PlatformIT {
         private void assertEachFailsNamingItsError(Map<String, String> cases, String prefix) throws Exception {
             int i = 0;
             for (var c : cases.entrySet()) {
-                Path p = pipeline(work, prefix + i, c.getKey());
-                Path out = work.resolve("runs/" + prefix + i++);
-                Shell.Result r = Shell.exec(platform, "layerwise:run --out " + out + " " + p);
+                Path p = pipeline(felix.work(), prefix + i, c.getKey());
+                Path out = felix.work().resolve("runs/" + prefix + i++);
+                Shell.Result r = Shell.exec(felix.platform(), "layerwise:run --out " + out + " " + p);
                 assertNotEquals(0, r.exitCode(), c.getValue());
                 assertTrue(r.err().contains(c.getValue()) && r.err().contains(p.toString()), r.err());
                 assertFalse(r.err().contains("\tat "), "no stack trace: " + r.err());
@@ -391,10 +359,10 @@ class PlatformIT {
          */
         @Test
         void earlyStoppingStopsAStageSaysWhyAndRestoreBestSavesTheBestEpoch() throws Exception {
-            Path p = pipeline(work, "early", withTrain(TINY.replace("\"epochs\": 2", "\"epochs\": 6"),
+            Path p = pipeline(felix.work(), "early", withTrain(TINY.replace("\"epochs\": 2", "\"epochs\": 6"),
                     "\"validation\": 0.2, \"earlyStopping\": {\"patience\": 1, \"minDelta\": 1000, \"restoreBest\": true}"));
-            Path out = work.resolve("runs/early");
-            Shell.Result r = Shell.exec(platform, "layerwise:run --out " + out + " " + p);
+            Path out = felix.work().resolve("runs/early");
+            Shell.Result r = Shell.exec(felix.platform(), "layerwise:run --out " + out + " " + p);
             assertEquals(0, r.exitCode(), r.all());
             assertTrue(r.out().contains("stage 1 (dae): stopped early after epoch 2: val_loss did not improve by minDelta"
                     + " 1000 for 1 epoch (best "), r.out());
@@ -417,7 +385,7 @@ class PlatformIT {
             assertNotEquals(String.format(java.util.Locale.ROOT, "%.6f", first),
                     String.format(java.util.Locale.ROOT, "%.6f", second));
 
-            Shell.Result eval = Shell.exec(platform, "layerwise:eval " + out);
+            Shell.Result eval = Shell.exec(felix.platform(), "layerwise:eval " + out);
             assertEquals(0, eval.exitCode(), eval.all());
             assertTrue(eval.out().contains("all 2 metrics match history.json"), eval.out());
             assertTrue(eval.out().contains(String.format(java.util.Locale.ROOT, "%.6f", first)),
@@ -426,9 +394,9 @@ class PlatformIT {
 
         @Test
         void statusShowsTheRunningEpochsProgressLineOfAnAsyncRun() throws Exception {
-            Path p = pipeline(work, "long", withTrain(TINY.replace("\"epochs\": 2", "\"epochs\": 100000"),
+            Path p = pipeline(felix.work(), "long", withTrain(TINY.replace("\"epochs\": 2", "\"epochs\": 100000"),
                     "\"validation\": \"test\""));
-            String id = Jobs.start(platform, work.resolve("runs/long"), p);
+            String id = Jobs.start(felix.platform(), felix.work().resolve("runs/long"), p);
             java.util.regex.Pattern line = java.util.regex.Pattern.compile("Epoch (\\d+)/100000 \\[[=>.]{30}\\] \\d+/300"
                     + " - ETA \\S+( - loss: \\d+\\.\\d{4})? - val_loss: \\d+\\.\\d{4}");
             try {
@@ -437,7 +405,7 @@ class PlatformIT {
                 int laterEpoch = -1;
                 long deadline = System.currentTimeMillis() + 60_000;
                 while (laterEpoch <= firstEpoch && System.currentTimeMillis() < deadline) {
-                    status = Shell.exec(platform, "layerwise:status " + id).out();
+                    status = Shell.exec(felix.platform(), "layerwise:status " + id).out();
                     java.util.regex.Matcher m = line.matcher(status);
                     if (m.find()) {
                         if (firstEpoch < 0) {
@@ -450,13 +418,13 @@ class PlatformIT {
                 assertTrue(firstEpoch > 0 && laterEpoch > firstEpoch, "a progress line that moves on: " + status);
                 assertTrue(status.contains("job " + id + " RUNNING pipeline tiny, stage 1/1 dae, epoch "), status);
             } finally {
-                Shell.exec(platform, "layerwise:cancel " + id);
+                Shell.exec(felix.platform(), "layerwise:cancel " + id);
             }
             long deadline = System.currentTimeMillis() + 30_000;
-            String status = Shell.exec(platform, "layerwise:status " + id).out();
+            String status = Shell.exec(felix.platform(), "layerwise:status " + id).out();
             while (!status.contains("CANCELLED") && System.currentTimeMillis() < deadline) {
                 Thread.sleep(50);
-                status = Shell.exec(platform, "layerwise:status " + id).out();
+                status = Shell.exec(felix.platform(), "layerwise:status " + id).out();
             }
             assertTrue(status.contains("CANCELLED"), status);
             assertFalse(status.contains("ETA"), "no progress line once the job ended: " + status);
@@ -464,14 +432,14 @@ class PlatformIT {
 
         @Test
         void aCorruptIdxFileIsNamedAndNothingIsWritten() throws Exception {
-            Path data = work.resolve("corrupt");
+            Path data = felix.work().resolve("corrupt");
             SyntheticMnist.write(data, 50, 20);
             Path labels = data.resolve("train-labels-idx1-ubyte.gz");
             byte[] bytes = Files.readAllBytes(data.resolve("train-images-idx3-ubyte.gz"));
             Files.write(labels, bytes); // images where labels belong: wrong magic number
-            Path p = pipeline(work, "corrupt", TINY);
-            Path out = work.resolve("runs/corrupt");
-            Shell.Result r = Shell.exec(platform, "layerwise:run --data " + data + " --out " + out + " " + p);
+            Path p = pipeline(felix.work(), "corrupt", TINY);
+            Path out = felix.work().resolve("runs/corrupt");
+            Shell.Result r = Shell.exec(felix.platform(), "layerwise:run --data " + data + " --out " + out + " " + p);
             assertNotEquals(0, r.exitCode());
             assertTrue(r.err().contains("train-labels-idx1-ubyte.gz"), r.err());
             assertFalse(Files.exists(out));
@@ -479,7 +447,7 @@ class PlatformIT {
 
         @Test
         void benchTimesTheDaeWorkloadThroughTheEngineAndEndsWithAResultLine() {
-            Shell.Result r = Shell.exec(platform, "layerwise:bench --batch 50 --epochs 3 dae");
+            Shell.Result r = Shell.exec(felix.platform(), "layerwise:bench --batch 50 --epochs 3 dae");
             assertEquals(0, r.exitCode(), r.all());
             String[] lines = r.out().strip().split("\n");
             String last = lines[lines.length - 1];
@@ -500,7 +468,7 @@ class PlatformIT {
 
         @Test
         void backendReportsFlavourThreadsAndGemmSpeed() {
-            Shell.Result r = Shell.exec(platform, "layerwise:backend --seconds 0.2");
+            Shell.Result r = Shell.exec(felix.platform(), "layerwise:backend --seconds 0.2");
             assertEquals(0, r.exitCode(), r.all());
             assertTrue(r.out().contains("linux-x86_64") && r.out().contains("GFLOP/s"), r.out());
             assertTrue(r.out().contains("JIT compilers     C1 and C2 (tiered)"), r.out()); // the test JVM's defaults
@@ -513,22 +481,11 @@ class PlatformIT {
     @TestInstance(TestInstance.Lifecycle.PER_CLASS)
     @TestMethodOrder(OrderAnnotation.class)
     class HotSwap {
-        Path work;
-        Platform platform;
-
-        @BeforeAll
-        void start(@TempDir Path dir) throws Exception {
-            work = dir;
-            platform = PlatformIT.start(work);
-        }
-
-        @AfterAll
-        void stop() throws Exception {
-            platform.stop();
-        }
+        @RegisterExtension
+        static final EmbeddedFelix felix = EmbeddedFelix.withSyntheticMnist();
 
         Bundle dae() {
-            return Arrays.stream(platform.context().getBundles())
+            return Arrays.stream(felix.context().getBundles())
                     .filter(b -> "io.layerwise.model-dae".equals(b.getSymbolicName())).findFirst().orElseThrow();
         }
 
@@ -539,13 +496,13 @@ class PlatformIT {
             Path jar = DIST.resolve("bundle").resolve(Path.of(dae.getLocation().replaceFirst("^.*/", "")));
             byte[] rebuilt = withVersion(Files.readAllBytes(Files.exists(jar) ? jar : locate(dae)), "9.9.9");
             dae.update(new java.io.ByteArrayInputStream(rebuilt));
-            refresh(platform, dae);
+            refresh(felix.platform(), dae);
             awaitStageType("dae", "9.9.9");
-            Shell.Result types = Shell.exec(platform, "layerwise:types");
+            Shell.Result types = Shell.exec(felix.platform(), "layerwise:types");
             assertTrue(types.out().contains("9.9.9"), types.out());
 
-            Path out = work.resolve("runs/after-update");
-            Shell.Result r = Shell.exec(platform, "layerwise:run --epochs 1 --out " + out + " " + pipeline(work, "tiny", TINY));
+            Path out = felix.work().resolve("runs/after-update");
+            Shell.Result r = Shell.exec(felix.platform(), "layerwise:run --epochs 1 --out " + out + " " + pipeline(felix.work(), "tiny", TINY));
             assertEquals(0, r.exitCode(), r.all());
             JsonObject stage = json(out.resolve("history.json")).getAsJsonArray("stages").get(0).getAsJsonObject();
             assertEquals("9.9.9", stage.get("bundleVersion").getAsString());
@@ -555,15 +512,15 @@ class PlatformIT {
         @Order(2)
         void afterUninstallingDaeAPipelineNeedingItFailsClearlyAndTheFrameworkKeepsRunning() throws Exception {
             dae().uninstall();
-            refresh(platform, null);
-            Path out = work.resolve("runs/after-uninstall");
-            Shell.Result r = Shell.exec(platform, "layerwise:run --out " + out + " " + pipeline(work, "tiny", TINY));
+            refresh(felix.platform(), null);
+            Path out = felix.work().resolve("runs/after-uninstall");
+            Shell.Result r = Shell.exec(felix.platform(), "layerwise:run --out " + out + " " + pipeline(felix.work(), "tiny", TINY));
             assertNotEquals(0, r.exitCode());
             assertTrue(r.err().contains("stages[0].type \"dae\" is not an installed stage type; installed: ae (io.layerwise.model-ae"),
                     r.err());
             assertFalse(Files.exists(out));
-            assertEquals(Bundle.ACTIVE, platform.context().getBundle(0).getState());
-            Shell.Result types = Shell.exec(platform, "layerwise:types");
+            assertEquals(Bundle.ACTIVE, felix.context().getBundle(0).getState());
+            Shell.Result types = Shell.exec(felix.platform(), "layerwise:types");
             assertEquals(0, types.exitCode());
             assertFalse(types.out().contains("model-dae"), types.out());
         }
@@ -571,8 +528,8 @@ class PlatformIT {
         @Test
         @Order(3)
         void aSavedRunNeedingTheUninstalledTypeSaysWhichBundleToInstall() {
-            Path saved = work.resolve("runs/after-update");
-            Shell.Result r = Shell.exec(platform, "layerwise:eval " + saved);
+            Path saved = felix.work().resolve("runs/after-update");
+            Shell.Result r = Shell.exec(felix.platform(), "layerwise:eval " + saved);
             assertNotEquals(0, r.exitCode());
             assertTrue(r.err().contains(saved.resolve("stage-1-dae/model.json") + ": needs stage type \"dae\" (trained by"
                     + " io.layerwise.model-dae 9.9.9), which is not installed; install that bundle"), r.err());
@@ -585,7 +542,7 @@ class PlatformIT {
         private void awaitStageType(String type, String version) throws Exception {
             long deadline = System.currentTimeMillis() + 10_000;
             while (System.currentTimeMillis() < deadline) {
-                for (ServiceReference<?> r : services(platform.context(), "io.layerwise.api.stage.StageProvider")) {
+                for (ServiceReference<?> r : services(felix.context(), "io.layerwise.api.stage.StageProvider")) {
                     if (type.equals(r.getProperty("layerwise.stage.type"))
                             && r.getBundle().getVersion().toString().equals(version)) {
                         return;

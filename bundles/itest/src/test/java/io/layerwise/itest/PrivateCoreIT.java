@@ -20,11 +20,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.io.TempDir;
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleEvent;
 import org.osgi.framework.BundleListener;
@@ -60,21 +59,18 @@ class PrivateCoreIT {
                          "train": {"epochs": 40, "batch": 20, "optimizer": {"kind": "sgd", "lr": 0.1, "momentum": 0.5}}}]}
             """;
 
-    @TempDir
-    static Path work;
+    @RegisterExtension
+    static final EmbeddedFelix felix = EmbeddedFelix.withSyntheticMnist();
     Platform platform;
+    Path work;
 
     @BeforeAll
     void start() throws Exception {
-        platform = PlatformIT.start(work);
+        platform = felix.platform();
+        work = felix.work();
         String contractive = System.getProperty("layerwise.contractive.jar");
         assertNotNull(contractive, "system property layerwise.contractive.jar (set by the itest pom)");
         platform.context().installBundle(Path.of(contractive).toUri().toString()).start();
-    }
-
-    @AfterAll
-    void stop() {
-        platform.stop();
     }
 
     @Test

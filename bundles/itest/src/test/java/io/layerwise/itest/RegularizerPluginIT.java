@@ -17,9 +17,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.security.MessageDigest;
 import java.util.HexFormat;
-import java.util.Map;
 import java.util.function.Predicate;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer.OrderAnnotation;
 import org.junit.jupiter.api.Nested;
@@ -27,7 +25,7 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.osgi.framework.Bundle;
 
 /** Regularizer bundles in a real embedded Felix framework: deployed live, removed live, and misbehaving. */
@@ -67,29 +65,19 @@ class RegularizerPluginIT {
     @TestInstance(TestInstance.Lifecycle.PER_CLASS)
     @TestMethodOrder(OrderAnnotation.class)
     class LiveDeployment {
-        Path work;
-        Path deploy;
-        Platform platform;
+        @RegisterExtension
+        static final EmbeddedFelix felix = EmbeddedFelix.withSyntheticMnist().setUp((work, props) ->
+                assertTrue(Files.isRegularFile(CONTRACTIVE), "built by the reactor: " + CONTRACTIVE));
 
-        @BeforeAll
-        void start(@TempDir Path dir) throws Exception {
-            assertTrue(Files.isRegularFile(CONTRACTIVE), "built by the reactor: " + CONTRACTIVE);
-            work = dir;
-            deploy = Files.createDirectories(dir.resolve("deploy"));
-            Path data = SyntheticMnist.write(work.resolve("data"), 300, 100);
-            platform = Platform.start(PlatformIT.DIST, Map.of("layerwise.cwd", work.toString(),
-                    "layerwise.data.dir", data.toString(), "felix.fileinstall.dir", deploy.toString()));
-        }
-
-        @AfterAll
-        void stop() {
-            platform.stop();
+        /** The folder File Install watches. */
+        static Path deploy() {
+            return felix.work().resolve("deploy");
         }
 
         @Test
         @Order(1)
         void theBuiltInRegularizersAreListedWithTheirBundle() {
-            Shell.Result r = Shell.exec(platform, "layerwise:regularizers");
+            Shell.Result r = Shell.exec(felix.platform(), "layerwise:regularizers");
             assertEquals(0, r.exitCode(), r.all());
             for (String name : new String[] {"kl-sparsity", "l1", "l1-activity", "l2"}) {
                 assertTrue(r.out().lines().anyMatch(l -> l.startsWith(name + " ") && l.contains("io.layerwise.regularizers")),
@@ -101,14 +89,14 @@ class RegularizerPluginIT {
         @Test
         @Order(2)
         void aJarDroppedIntoDeployIsListedWithinFiveSecondsAndAPipelineUsesIt() throws Exception {
-            Files.copy(CONTRACTIVE, deploy.resolve("contractive.jar"));
-            String listing = awaitListing(platform, out -> out.contains("contractive"), 5_000);
+            Files.copy(CONTRACTIVE, deploy().resolve("contractive.jar"));
+            String listing = awaitListing(felix.platform(), out -> out.contains("contractive"), 5_000);
             String line = listing.lines().filter(l -> l.startsWith("contractive")).findFirst().orElseThrow();
             assertTrue(line.contains("io.layerwise.regularizer-contractive") && line.contains("0.1.0"), line);
 
-            Path out = work.resolve("runs/contractive");
-            Path p = PlatformIT.pipeline(work, "contractive", pipeline("{\"name\": \"contractive\", \"lambda\": 0.1}", 2));
-            Shell.Result r = Shell.exec(platform, "layerwise:run --out " + out + " " + p);
+            Path out = felix.work().resolve("runs/contractive");
+            Path p = PlatformIT.pipeline(felix.work(), "contractive", pipeline("{\"name\": \"contractive\", \"lambda\": 0.1}", 2));
+            Shell.Result r = Shell.exec(felix.platform(), "layerwise:run --out " + out + " " + p);
             assertEquals(0, r.exitCode(), r.all());
             JsonObject history = PlatformIT.json(out.resolve("history.json"));
             assertEquals("done", history.get("status").getAsString());
@@ -122,11 +110,11 @@ class RegularizerPluginIT {
         @Test
         @Order(3)
         void removingTheJarUnlistsItAndAPipelineNeedingItFailsNamingTheInstalledOnes() throws Exception {
-            Files.delete(deploy.resolve("contractive.jar"));
-            awaitListing(platform, out -> !out.contains("contractive"), 5_000);
-            Path out = work.resolve("runs/contractive-gone");
-            Path p = PlatformIT.pipeline(work, "contractive", pipeline("{\"name\": \"contractive\", \"lambda\": 0.1}", 2));
-            Shell.Result r = Shell.exec(platform, "layerwise:run --out " + out + " " + p);
+            Files.delete(deploy().resolve("contractive.jar"));
+            awaitListing(felix.platform(), out -> !out.contains("contractive"), 5_000);
+            Path out = felix.work().resolve("runs/contractive-gone");
+            Path p = PlatformIT.pipeline(felix.work(), "contractive", pipeline("{\"name\": \"contractive\", \"lambda\": 0.1}", 2));
+            Shell.Result r = Shell.exec(felix.platform(), "layerwise:run --out " + out + " " + p);
             assertNotEquals(0, r.exitCode());
             assertTrue(r.err().contains("stages[0].regularizers[0].name \"contractive\" is not an installed regularizer;"
                     + " installed: kl-sparsity (io.layerwise.regularizers "), r.err());
@@ -148,58 +136,51 @@ class RegularizerPluginIT {
     @TestInstance(TestInstance.Lifecycle.PER_CLASS)
     class Misbehaving {
         static final String FAULTY = "io.layerwise.itest.faulty 1.0.0";
-        Path work;
-        Platform platform;
+        @RegisterExtension
+        static final EmbeddedFelix felix = EmbeddedFelix.withSyntheticMnist();
         Bundle faulty;
 
         @BeforeAll
-        void start(@TempDir Path dir) throws Exception {
-            work = dir;
-            platform = PlatformIT.start(work);
+        void installFaultyRegularizers() throws Exception {
             byte[] jar = TestBundles.of("io.layerwise.itest.faulty", "1.0.0", FaultyRegularizers.class,
                     "io.layerwise.api.regularizer;version=\"[1.1,2)\",io.layerwise.api.spec;version=\"[1.0,2)\","
                             + "org.nd4j.linalg.api.ndarray,org.osgi.framework");
-            faulty = platform.context().installBundle("test:faulty", new ByteArrayInputStream(jar));
+            faulty = felix.context().installBundle("test:faulty", new ByteArrayInputStream(jar));
             faulty.start();
-            awaitListing(platform, out -> out.contains("poison"), 5_000);
-        }
-
-        @AfterAll
-        void stop() {
-            platform.stop();
+            awaitListing(felix.platform(), out -> out.contains("poison"), 5_000);
         }
 
         @Test
         void aThrowingOrNanRegularizerStopsItsJobByNameWhileAnotherJobAndTheFrameworkCarryOn() throws Exception {
-            Path other = PlatformIT.pipeline(work, "other", PlatformIT.TINY.replace("\"epochs\": 2", "\"epochs\": 100000"));
-            String otherId = Jobs.start(platform, work.resolve("runs/other"), other);
+            Path other = PlatformIT.pipeline(felix.work(), "other", PlatformIT.TINY.replace("\"epochs\": 2", "\"epochs\": 100000"));
+            String otherId = Jobs.start(felix.platform(), felix.work().resolve("runs/other"), other);
 
-            Path throwing = PlatformIT.pipeline(work, "throwing", pipeline("{\"name\": \"throwing\"}", 2));
-            Shell.Result r = Shell.exec(platform, "layerwise:run --out " + work.resolve("runs/throwing") + " " + throwing);
+            Path throwing = PlatformIT.pipeline(felix.work(), "throwing", pipeline("{\"name\": \"throwing\"}", 2));
+            Shell.Result r = Shell.exec(felix.platform(), "layerwise:run --out " + felix.work().resolve("runs/throwing") + " " + throwing);
             assertNotEquals(0, r.exitCode());
             assertTrue(r.err().contains("stage 1 (ae) epoch 1, minibatch 1: regularizer \"throwing\" (throwing() from "
                     + FAULTY + ") threw java.lang.IllegalStateException: deliberate failure in the test in onHidden"), r.err());
             assertFalse(r.err().contains("\tat "), "the trace goes to run.log only: " + r.err());
-            assertTrue(Files.readString(work.resolve("runs/throwing/run.log")).contains("\tat io.layerwise.itest.faulty"));
+            assertTrue(Files.readString(felix.work().resolve("runs/throwing/run.log")).contains("\tat io.layerwise.itest.faulty"));
 
-            Path nan = PlatformIT.pipeline(work, "nan", pipeline("{\"name\": \"l2\"}, {\"name\": \"nan\"}", 2));
-            r = Shell.exec(platform, "layerwise:run --out " + work.resolve("runs/nan") + " " + nan);
+            Path nan = PlatformIT.pipeline(felix.work(), "nan", pipeline("{\"name\": \"l2\"}, {\"name\": \"nan\"}", 2));
+            r = Shell.exec(felix.platform(), "layerwise:run --out " + felix.work().resolve("runs/nan") + " " + nan);
             assertNotEquals(0, r.exitCode());
             assertTrue(r.err().contains("stage 1 (ae) epoch 1, minibatch 1: regularizer \"nan\" (nan() from " + FAULTY
                     + ") returned NaN from onHidden"), r.err());
 
             // the other job is still running, and keeps making progress after both failures
-            String status = Shell.exec(platform, "layerwise:status " + otherId).out();
+            String status = Shell.exec(felix.platform(), "layerwise:status " + otherId).out();
             assertTrue(status.contains("RUNNING"), status);
             int epoch = epochOf(status);
             long deadline = System.currentTimeMillis() + 60_000;
             while (epochOf(status) <= epoch && System.currentTimeMillis() < deadline) {
                 Thread.sleep(100);
-                status = Shell.exec(platform, "layerwise:status " + otherId).out();
+                status = Shell.exec(felix.platform(), "layerwise:status " + otherId).out();
             }
             assertTrue(status.contains("RUNNING") && epochOf(status) > epoch, "after epoch " + epoch + ": " + status);
-            Shell.exec(platform, "layerwise:cancel " + otherId);
-            assertEquals(Bundle.ACTIVE, platform.context().getBundle(0).getState());
+            Shell.exec(felix.platform(), "layerwise:cancel " + otherId);
+            assertEquals(Bundle.ACTIVE, felix.context().getBundle(0).getState());
             assertEquals(Bundle.ACTIVE, faulty.getState());
         }
 
@@ -209,10 +190,10 @@ class RegularizerPluginIT {
          */
         @Test
         void aStageWhoseLossTurnsNanStopsAtOnceAndKeepsTheLastGoodModel() throws Exception {
-            Path out = work.resolve("runs/poison");
-            Path p = PlatformIT.pipeline(work, "poison",
+            Path out = felix.work().resolve("runs/poison");
+            Path p = PlatformIT.pipeline(felix.work(), "poison",
                     pipeline("{\"name\": \"l2\", \"lambda\": 0.001}, {\"name\": \"poison\", \"after\": 20}", 5));
-            Shell.Result r = Shell.exec(platform, "layerwise:run --out " + out + " " + p);
+            Shell.Result r = Shell.exec(felix.platform(), "layerwise:run --out " + out + " " + p);
             assertNotEquals(0, r.exitCode());
             Path stageDir = out.resolve("stage-1-ae");
             assertTrue(r.err().contains("stage 1 (ae) diverged in epoch 2, minibatch 7: the loss is NaN; regularizers:"

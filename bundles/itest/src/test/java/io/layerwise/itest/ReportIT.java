@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.layerwise.launcher.Platform;
 import java.awt.image.BufferedImage;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -13,7 +12,7 @@ import javax.imageio.ImageIO;
 import javax.imageio.ImageReader;
 import javax.imageio.stream.ImageInputStream;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The report bundle (with XChart embedded) resolves in the real framework, and a run of a small stack that is
@@ -21,12 +20,12 @@ import org.junit.jupiter.api.io.TempDir;
  * layerwise:show summarises the run.
  */
 class ReportIT {
-    @TempDir
-    Path work;
+    @RegisterExtension
+    static final EmbeddedFelix felix = EmbeddedFelix.withSyntheticMnist();
 
     @Test
     void aRunLeavesEveryPictureAndAReportThatShowSummarises() throws Exception {
-        Path pipeline = PlatformIT.pipeline(work, "pictures", """
+        Path pipeline = PlatformIT.pipeline(felix.work(), "pictures", """
                 {"name": "pictures", "seed": 3, "data": {"source": "mnist"},
                  "stages": [
                    {"type": "dae", "hidden": 16, "noise": {"kind": "mask", "level": 0.3},
@@ -36,17 +35,11 @@ class ReportIT {
                  "finetune": {"unroll": true, "epochs": 2, "batch": 20, "validation": 0.1,
                               "optimizer": {"kind": "sgd", "lr": 0.01}}}
                 """);
-        Path out = work.resolve("run");
-        Platform platform = PlatformIT.start(work);
-        Shell.Result show;
-        try {
-            Shell.Result r = Shell.exec(platform, "layerwise:run --out " + out + " " + pipeline);
-            assertEquals(0, r.exitCode(), r.all());
-            show = Shell.exec(platform, "layerwise:show " + out);
-            assertEquals(0, show.exitCode(), show.all());
-        } finally {
-            platform.stop();
-        }
+        Path out = felix.work().resolve("run");
+        Shell.Result r = Shell.exec(felix.platform(), "layerwise:run --out " + out + " " + pipeline);
+        assertEquals(0, r.exitCode(), r.all());
+        Shell.Result show = Shell.exec(felix.platform(), "layerwise:show " + out);
+        assertEquals(0, show.exitCode(), show.all());
         List<String> pictures = List.of("loss.png", "latent.png", "stage-1-dae/filters.png", "stage-1-dae/filters.gif",
                 "stage-1-dae/reconstructions.png", "stage-2-ae/filters.png", "stage-2-ae/filters.gif",
                 "finetune/reconstructions.png");

@@ -4,17 +4,16 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.layerwise.launcher.Platform;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -50,42 +49,35 @@ class ResumeIT {
                                    "optimizer": {"kind": "sgd", "lr": 0.01, "momentum": 0.5}}}]}
             """;
 
-    @TempDir
-    static Path work;
-    Platform platform;
+    @RegisterExtension
+    static final EmbeddedFelix felix = EmbeddedFelix.withSyntheticMnist();
     Path pipeline;
     Path firstEpoch;
 
     @BeforeAll
-    void start() throws Exception {
-        platform = PlatformIT.start(work);
-        pipeline = PlatformIT.pipeline(work, "resume", PIPELINE.replace("EPOCHS", "300"));
-        Shell.Result r = Shell.exec(platform, "layerwise:run --out " + work.resolve("whole") + " " + pipeline);
+    void runTheWholePipelines() throws Exception {
+        pipeline = PlatformIT.pipeline(felix.work(), "resume", PIPELINE.replace("EPOCHS", "300"));
+        Shell.Result r = Shell.exec(felix.platform(), "layerwise:run --out " + felix.work().resolve("whole") + " " + pipeline);
         assertEquals(0, r.exitCode(), r.all());
-        Path rows = SyntheticMnist.write(work.resolve("data-6000"), 6000, 50);
-        firstEpoch = PlatformIT.pipeline(work, "first-epoch", FIRST_EPOCH.replace("DATA", rows.toString()));
-        r = Shell.exec(platform, "layerwise:run --out " + work.resolve("first-epoch-whole") + " " + firstEpoch);
+        Path rows = SyntheticMnist.write(felix.work().resolve("data-6000"), 6000, 50);
+        firstEpoch = PlatformIT.pipeline(felix.work(), "first-epoch", FIRST_EPOCH.replace("DATA", rows.toString()));
+        r = Shell.exec(felix.platform(), "layerwise:run --out " + felix.work().resolve("first-epoch-whole") + " " + firstEpoch);
         assertEquals(0, r.exitCode(), r.all());
-    }
-
-    @AfterAll
-    void stop() {
-        platform.stop();
     }
 
     @Test
     void aCancelledRunResumedFromItsCheckpointEndsBitIdenticalToAnUninterruptedOne() throws Exception {
-        Path dir = work.resolve("cancelled");
-        String id = Jobs.start(platform, dir, pipeline);
+        Path dir = felix.work().resolve("cancelled");
+        String id = Jobs.start(felix.platform(), dir, pipeline);
         Jobs.awaitCheckpoint(dir.resolve("stage-2-sparse-ae"), 3);
-        Shell.exec(platform, "layerwise:cancel " + id);
-        Jobs.awaitEnd(platform, id, 60_000);
-        assertTrue(Shell.exec(platform, "layerwise:status " + id).out().contains("CANCELLED"));
-        Shell.Result resumed = Shell.exec(platform, "layerwise:resume " + dir);
+        Shell.exec(felix.platform(), "layerwise:cancel " + id);
+        Jobs.awaitEnd(felix.platform(), id, 60_000);
+        assertTrue(Shell.exec(felix.platform(), "layerwise:status " + id).out().contains("CANCELLED"));
+        Shell.Result resumed = Shell.exec(felix.platform(), "layerwise:resume " + dir);
         assertEquals(0, resumed.exitCode(), resumed.all());
         assertTrue(resumed.out().contains("stage 1 (dae) finished before the interruption"), resumed.out());
         assertTrue(resumed.out().contains("stage 2 (sparse-ae): resumed after epoch"), resumed.out());
-        assertSameParameters(work.resolve("whole"), dir);
+        assertSameParameters(felix.work().resolve("whole"), dir);
         String history = Files.readString(dir.resolve("history.json"));
         assertTrue(history.contains("\"resumed\""), history);
         assertTrue(history.contains("\"status\": \"done\""), history);
@@ -94,13 +86,13 @@ class ResumeIT {
 
     @Test
     void aCheckpointInsideAnEpochResumesAtItsMinibatchBitIdentically() throws Exception {
-        Path dir = work.resolve("mid-epoch");
-        Path file = PlatformIT.pipeline(work, "mid", PIPELINE.replace("EPOCHS", "300")
+        Path dir = felix.work().resolve("mid-epoch");
+        Path file = PlatformIT.pipeline(felix.work(), "mid", PIPELINE.replace("EPOCHS", "300")
                 .replace("\"batch\": 10,", "\"batch\": 10, \"checkpointEvery\": 4,"));
-        String id = Jobs.start(platform, dir, file);
+        String id = Jobs.start(felix.platform(), dir, file);
         Jobs.awaitCheckpoint(dir.resolve("stage-2-sparse-ae"), 3);
-        Shell.exec(platform, "layerwise:cancel " + id);
-        Jobs.awaitEnd(platform, id, 60_000);
+        Shell.exec(felix.platform(), "layerwise:cancel " + id);
+        Jobs.awaitEnd(felix.platform(), id, 60_000);
         // keep only checkpoints taken inside an epoch, so that resuming must start at a minibatch
         try (var dirs = Files.list(dir.resolve("stage-2-sparse-ae/checkpoints"))) {
             for (Path d : dirs.toList()) {
@@ -114,22 +106,22 @@ class ResumeIT {
                 }
             }
         }
-        Shell.Result resumed = Shell.exec(platform, "layerwise:resume " + dir);
+        Shell.Result resumed = Shell.exec(felix.platform(), "layerwise:resume " + dir);
         assertEquals(0, resumed.exitCode(), resumed.all());
         assertTrue(resumed.out().matches("(?s).*stage 2 \\(sparse-ae\\): resumed after epoch \\d+ and \\d+ minibatches of epoch.*"),
                 resumed.out());
-        assertSameParameters(work.resolve("whole"), dir);
+        assertSameParameters(felix.work().resolve("whole"), dir);
     }
 
     @Test
     void aRunCancelledInsideItsFirstEpochResumesFromThatEpochsNewestCheckpoint() throws Exception {
-        Path dir = work.resolve("first-epoch-cancelled");
+        Path dir = felix.work().resolve("first-epoch-cancelled");
         int batch = stopInsideTheFirstEpoch(dir);
-        Shell.Result resumed = Shell.exec(platform, "layerwise:resume " + dir);
+        Shell.Result resumed = Shell.exec(felix.platform(), "layerwise:resume " + dir);
         assertEquals(0, resumed.exitCode(), resumed.all());
         assertTrue(resumed.out().contains("stage 1 (dae): resumed after " + batch + " minibatches of epoch 1 from "),
                 resumed.out());
-        assertSameStage(work.resolve("first-epoch-whole"), dir, "stage-1-dae");
+        assertSameStage(felix.work().resolve("first-epoch-whole"), dir, "stage-1-dae");
     }
 
     /**
@@ -138,22 +130,22 @@ class ResumeIT {
      */
     @Test
     void aRunKilledInsideItsFirstEpochResumesFromThatEpochsNewestCheckpoint() throws Exception {
-        Path dir = work.resolve("first-epoch-killed");
+        Path dir = felix.work().resolve("first-epoch-killed");
         int batch = stopInsideTheFirstEpoch(dir);
         Files.writeString(dir.resolve("history.json"), "{\"pipeline\": \"first-epoch\", \"status\": \"running\", \"stages\": []}");
-        Shell.Result resumed = Shell.exec(platform, "layerwise:resume " + dir);
+        Shell.Result resumed = Shell.exec(felix.platform(), "layerwise:resume " + dir);
         assertEquals(0, resumed.exitCode(), resumed.all());
         assertTrue(resumed.out().contains("stage 1 (dae): resumed after " + batch + " minibatches of epoch 1 from "),
                 resumed.out());
-        assertSameStage(work.resolve("first-epoch-whole"), dir, "stage-1-dae");
+        assertSameStage(felix.work().resolve("first-epoch-whole"), dir, "stage-1-dae");
     }
 
     /** Starts the long-first-epoch pipeline, cancels it after its first checkpoint; returns the newest one's minibatch. */
     private int stopInsideTheFirstEpoch(Path dir) throws Exception {
-        String id = Jobs.start(platform, dir, firstEpoch);
+        String id = Jobs.start(felix.platform(), dir, firstEpoch);
         Jobs.awaitCheckpoint(dir.resolve("stage-1-dae"), 0);
-        Shell.exec(platform, "layerwise:cancel " + id);
-        Jobs.awaitEnd(platform, id, 60_000);
+        Shell.exec(felix.platform(), "layerwise:cancel " + id);
+        Jobs.awaitEnd(felix.platform(), id, 60_000);
         try (var dirs = Files.list(dir.resolve("stage-1-dae/checkpoints"))) {
             String newest = dirs.map(d -> d.getFileName().toString()).filter(n -> n.matches("epoch-\\d+(-\\d+)?"))
                     .max(String::compareTo).orElseThrow();
@@ -164,21 +156,21 @@ class ResumeIT {
 
     @Test
     void aDamagedNewestCheckpointIsReportedAndTheOneBeforeItIsUsed() throws Exception {
-        Path dir = work.resolve("damaged");
-        String id = Jobs.start(platform, dir, pipeline);
+        Path dir = felix.work().resolve("damaged");
+        String id = Jobs.start(felix.platform(), dir, pipeline);
         Jobs.awaitCheckpoint(dir.resolve("stage-2-sparse-ae"), 4);
-        Shell.exec(platform, "layerwise:cancel " + id);
-        Jobs.awaitEnd(platform, id, 60_000);
+        Shell.exec(felix.platform(), "layerwise:cancel " + id);
+        Jobs.awaitEnd(felix.platform(), id, 60_000);
         Path newest = newestCheckpoint(dir.resolve("stage-2-sparse-ae"));
         Path bin = newest.resolve("params.bin");
         byte[] bytes = Files.readAllBytes(bin);
         bytes[bytes.length / 2] ^= 0x55;
         Files.write(bin, bytes, StandardOpenOption.TRUNCATE_EXISTING);
-        Shell.Result resumed = Shell.exec(platform, "layerwise:resume " + dir);
+        Shell.Result resumed = Shell.exec(felix.platform(), "layerwise:resume " + dir);
         assertEquals(0, resumed.exitCode(), resumed.all());
         assertTrue(resumed.out().contains("checkpoint " + newest + " is damaged and is skipped"), resumed.out());
         assertTrue(resumed.out().contains("using the checkpoint"), resumed.out());
-        assertSameParameters(work.resolve("whole"), dir);
+        assertSameParameters(felix.work().resolve("whole"), dir);
     }
 
     @Test
@@ -203,7 +195,7 @@ class ResumeIT {
     }
 
     private Process launch(Path cwd, String... args) throws Exception {
-        return Launcher.start(cwd, work.resolve("data"), Map.of(), args);
+        return Launcher.start(cwd, felix.work().resolve("data"), Map.of(), args);
     }
 
     private static void assertSameParameters(Path expected, Path actual) throws Exception {

@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.gson.JsonObject;
-import io.layerwise.launcher.Platform;
 import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,10 +17,10 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -33,23 +32,16 @@ import org.junit.jupiter.api.io.TempDir;
 class RunFolderLockIT {
     static final long PID = ProcessHandle.current().pid();
 
-    @TempDir
-    static Path work;
-    Platform platform;
+    @RegisterExtension
+    static final EmbeddedFelix felix = EmbeddedFelix.withSyntheticMnist();
     /** 300 short epochs: long enough to interrupt after a few, short enough to resume to the end. */
     Path finite;
     Path endless;
 
     @BeforeAll
-    void start() throws Exception {
-        platform = PlatformIT.start(work);
-        finite = PlatformIT.pipeline(work, "finite", PlatformIT.TINY.replace("\"epochs\": 2", "\"epochs\": 300"));
-        endless = PlatformIT.pipeline(work, "endless", PlatformIT.TINY.replace("\"epochs\": 2", "\"epochs\": 100000"));
-    }
-
-    @AfterAll
-    void stop() {
-        platform.stop();
+    void writePipelines() throws Exception {
+        finite = PlatformIT.pipeline(felix.work(), "finite", PlatformIT.TINY.replace("\"epochs\": 2", "\"epochs\": 300"));
+        endless = PlatformIT.pipeline(felix.work(), "endless", PlatformIT.TINY.replace("\"epochs\": 2", "\"epochs\": 100000"));
     }
 
     @Test
@@ -62,7 +54,7 @@ class RunFolderLockIT {
             for (int i = 0; i < 2; i++) {
                 results.add(two.submit(() -> {
                     go.await();
-                    return Shell.exec(platform, "layerwise:resume --async " + dir);
+                    return Shell.exec(felix.platform(), "layerwise:resume --async " + dir);
                 }));
             }
             go.countDown();
@@ -76,8 +68,8 @@ class RunFolderLockIT {
             assertFalse(err.contains("\n") || err.contains("\tat "), "one line: " + err);
             assertTrue(err.contains(dir + ": in use by job " + id + " (pid " + PID + " on "), err);
             assertTrue(err.contains("(layerwise:cancel " + id + ")"), err);
-            Shell.exec(platform, "layerwise:cancel " + id);
-            Jobs.awaitEnd(platform, id, 60_000);
+            Shell.exec(felix.platform(), "layerwise:cancel " + id);
+            Jobs.awaitEnd(felix.platform(), id, 60_000);
         } finally {
             two.shutdownNow();
         }
@@ -88,11 +80,11 @@ class RunFolderLockIT {
 
     @Test
     void aResumeFromAnotherProcessIsRefusedWhileAJobHereWritesTheFolder(@TempDir Path cwd) throws Exception {
-        Path dir = work.resolve("busy");
-        String id = Jobs.start(platform, dir, endless);
+        Path dir = felix.work().resolve("busy");
+        String id = Jobs.start(felix.platform(), dir, endless);
         try {
             Jobs.awaitCheckpoint(dir.resolve("stage-1-dae"), 1);
-            Process other = Launcher.start(cwd, work.resolve("data"), Map.of(), "resume", dir.toString());
+            Process other = Launcher.start(cwd, felix.work().resolve("data"), Map.of(), "resume", dir.toString());
             boolean exited = other.waitFor(120, TimeUnit.SECONDS);
             if (!exited) {
                 other.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
@@ -103,10 +95,10 @@ class RunFolderLockIT {
             assertFalse(err.contains("\n") || err.contains("\tat "), "one line: " + err);
             assertTrue(err.contains(dir + ": in use by job " + id + " (pid " + PID + " on ")
                     && err.contains(") in another process; wait for it to end, or stop it"), err);
-            assertTrue(Shell.exec(platform, "layerwise:status " + id).out().contains(" RUNNING "), "the job goes on");
+            assertTrue(Shell.exec(felix.platform(), "layerwise:status " + id).out().contains(" RUNNING "), "the job goes on");
         } finally {
-            Shell.exec(platform, "layerwise:cancel " + id);
-            Jobs.awaitEnd(platform, id, 60_000);
+            Shell.exec(felix.platform(), "layerwise:cancel " + id);
+            Jobs.awaitEnd(felix.platform(), id, 60_000);
         }
         assertFalse(Files.readString(dir.resolve("run.log")).contains("resume"), "the other process wrote nothing");
     }
@@ -121,7 +113,7 @@ class RunFolderLockIT {
         }
         Files.writeString(dir.resolve("run.lock"), "{\"pid\": " + dead + ", \"host\": \"" + host()
                 + "\", \"job\": \"41\", \"started\": \"2026-03-03T00:00:00Z\"}\n");
-        Shell.Result resumed = Shell.exec(platform, "layerwise:resume " + dir);
+        Shell.Result resumed = Shell.exec(felix.platform(), "layerwise:resume " + dir);
         assertEquals(0, resumed.exitCode(), resumed.all());
         assertTrue(resumed.out().contains("took over the stale lock of " + dir + ": job 41 (pid " + dead + " on " + host()
                 + ", since 2026-03-03T00:00:00Z) ended without releasing it"), resumed.out());
@@ -131,11 +123,11 @@ class RunFolderLockIT {
 
     @Test
     void resumingAFinishedRunIsRefusedAndLeavesNoLockBehind() throws Exception {
-        Path dir = work.resolve("finished");
-        Shell.Result r = Shell.exec(platform, "layerwise:run --out " + dir + " " + PlatformIT.pipeline(work, "tiny",
+        Path dir = felix.work().resolve("finished");
+        Shell.Result r = Shell.exec(felix.platform(), "layerwise:run --out " + dir + " " + PlatformIT.pipeline(felix.work(), "tiny",
                 PlatformIT.TINY));
         assertEquals(0, r.exitCode(), r.all());
-        r = Shell.exec(platform, "layerwise:resume " + dir);
+        r = Shell.exec(felix.platform(), "layerwise:resume " + dir);
         assertNotEquals(0, r.exitCode());
         assertTrue(r.err().contains(dir + ": the run finished; there is nothing to resume"), r.err());
         assertTrue(Files.notExists(dir.resolve("run.lock")));
@@ -143,11 +135,11 @@ class RunFolderLockIT {
 
     /** A run of the 300-epoch pipeline cancelled after its second epoch. */
     private Path interrupted(String name) throws Exception {
-        Path dir = work.resolve(name);
-        String id = Jobs.start(platform, dir, finite);
+        Path dir = felix.work().resolve(name);
+        String id = Jobs.start(felix.platform(), dir, finite);
         Jobs.awaitCheckpoint(dir.resolve("stage-1-dae"), 2);
-        Shell.exec(platform, "layerwise:cancel " + id);
-        assertTrue(Jobs.awaitEnd(platform, id, 60_000).contains(" CANCELLED "));
+        Shell.exec(felix.platform(), "layerwise:cancel " + id);
+        assertTrue(Jobs.awaitEnd(felix.platform(), id, 60_000).contains(" CANCELLED "));
         return dir;
     }
 

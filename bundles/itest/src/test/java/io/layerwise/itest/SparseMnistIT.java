@@ -2,15 +2,13 @@ package io.layerwise.itest;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
-import io.layerwise.launcher.Platform;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The shipped sparse-autoencoder sweep pipelines on the 8,000 real MNIST digits of the shared sample, cut to 10
@@ -23,35 +21,28 @@ import org.junit.jupiter.api.io.TempDir;
 class SparseMnistIT {
     static final double RHO = 0.05;
 
-    @TempDir
-    Path work;
+    @RegisterExtension
+    static final EmbeddedFelix felix = EmbeddedFelix.withMnistSample();
 
     @Test
     void klSparsityHoldsTheMeanActivationWithinAQuarterOfRhoByEpochTen() throws Exception {
-        assumeTrue(Files.exists(MnistReferenceIT.SAMPLE.resolve("train-images-idx3-ubyte.gz")),
-                "no MNIST sample at " + MnistReferenceIT.SAMPLE);
-        Platform platform = PlatformIT.startIn(work, MnistReferenceIT.SAMPLE.toAbsolutePath().toString());
-        try {
-            JsonObject sparse = lastEpoch(platform, "3");
-            double mean = sparse.getAsJsonObject("metrics").get("meanActivation").getAsDouble();
-            assertEquals(RHO, mean, 0.25 * RHO, "beta 3, epoch 10: " + sparse);
-            assertTrue(sparse.getAsJsonObject("metrics").has("activationRateAbove0_5"), sparse.toString());
-            assertTrue(sparse.getAsJsonObject("metrics").has("filterConcentration"), sparse.toString());
-            assertEquals(0.0, sparse.getAsJsonObject("metrics").get("rhoHatClamped").getAsDouble(), sparse.toString());
+        JsonObject sparse = lastEpoch("3");
+        double mean = sparse.getAsJsonObject("metrics").get("meanActivation").getAsDouble();
+        assertEquals(RHO, mean, 0.25 * RHO, "beta 3, epoch 10: " + sparse);
+        assertTrue(sparse.getAsJsonObject("metrics").has("activationRateAbove0_5"), sparse.toString());
+        assertTrue(sparse.getAsJsonObject("metrics").has("filterConcentration"), sparse.toString());
+        assertEquals(0.0, sparse.getAsJsonObject("metrics").get("rhoHatClamped").getAsDouble(), sparse.toString());
 
-            JsonObject free = lastEpoch(platform, "0");
-            assertTrue(free.getAsJsonObject("metrics").get("meanActivation").getAsDouble() > 2 * RHO,
-                    "beta 0, epoch 10: " + free);
-        } finally {
-            platform.stop();
-        }
+        JsonObject free = lastEpoch("0");
+        assertTrue(free.getAsJsonObject("metrics").get("meanActivation").getAsDouble() > 2 * RHO,
+                "beta 0, epoch 10: " + free);
     }
 
     /** Runs config/pipelines/mnist-sparse-beta-BETA.json for 10 epochs; returns epoch 10 of history.json. */
-    private JsonObject lastEpoch(Platform platform, String beta) throws Exception {
+    private JsonObject lastEpoch(String beta) throws Exception {
         Path pipeline = Path.of("../../config/pipelines/mnist-sparse-beta-" + beta + ".json").toAbsolutePath().normalize();
-        Path out = work.resolve("beta-" + beta);
-        Shell.Result r = Shell.exec(platform, "layerwise:run --epochs 10 --out " + out + " " + pipeline);
+        Path out = felix.work().resolve("beta-" + beta);
+        Shell.Result r = Shell.exec(felix.platform(), "layerwise:run --epochs 10 --out " + out + " " + pipeline);
         assertEquals(0, r.exitCode(), r.all());
         assertTrue(Files.size(out.resolve("stage-1-sparse-ae/filters.png")) > 0);
         JsonArray epochs = PlatformIT.json(out.resolve("history.json")).getAsJsonArray("stages").get(0)

@@ -6,18 +6,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
-import io.layerwise.launcher.Platform;
 import java.io.ByteArrayInputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.osgi.framework.Bundle;
 
 /**
@@ -32,38 +29,30 @@ class VaeIT {
                          "train": {"epochs": 40, "batch": 20, "optimizer": {"kind": "adam", "lr": 0.003}}}]}
             """;
 
-    @TempDir
-    static Path work;
-    Platform platform;
+    @RegisterExtension
+    static final EmbeddedFelix felix = EmbeddedFelix.withSyntheticMnist().property("layerwise.swap.timeout.seconds", "10");
     Path pipeline;
     Path whole;
 
     @BeforeAll
-    void start() throws Exception {
-        Path data = SyntheticMnist.write(work.resolve("data"), 300, 100);
-        platform = PlatformIT.startIn(work, data.toString(), Map.of("layerwise.swap.timeout.seconds", "10"));
-        pipeline = PlatformIT.pipeline(work, "vae", PIPELINE);
-        whole = work.resolve("whole");
-        Shell.Result r = Shell.exec(platform, "layerwise:run --out " + whole + " " + pipeline);
+    void runTheWholePipeline() throws Exception {
+        pipeline = PlatformIT.pipeline(felix.work(), "vae", PIPELINE);
+        whole = felix.work().resolve("whole");
+        Shell.Result r = Shell.exec(felix.platform(), "layerwise:run --out " + whole + " " + pipeline);
         assertEquals(0, r.exitCode(), r.all());
-    }
-
-    @AfterAll
-    void stop() {
-        platform.stop();
     }
 
     @Test
     void updatingTheVaeBundleMidRunContinuesFromTheCheckpointBitIdentically() throws Exception {
-        Path dir = work.resolve("swapped");
-        String id = Jobs.start(platform, dir, pipeline);
+        Path dir = felix.work().resolve("swapped");
+        String id = Jobs.start(felix.platform(), dir, pipeline);
         Jobs.awaitCheckpoint(dir.resolve("stage-1-vae"), 5);
-        Bundle vae = Arrays.stream(platform.context().getBundles())
+        Bundle vae = Arrays.stream(felix.context().getBundles())
                 .filter(b -> "io.layerwise.model-vae".equals(b.getSymbolicName())).findFirst().orElseThrow();
         Path jar = PlatformIT.DIST.resolve("bundle").resolve(Path.of(vae.getLocation().replaceFirst("^.*/", "")));
         vae.update(new ByteArrayInputStream(PlatformIT.withVersion(Files.readAllBytes(jar), "9.9.9")));
-        PlatformIT.refresh(platform, vae);
-        String status = Jobs.awaitEnd(platform, id, 120_000);
+        PlatformIT.refresh(felix.platform(), vae);
+        String status = Jobs.awaitEnd(felix.platform(), id, 120_000);
         assertTrue(status.contains(" DONE "), status);
         assertSameParameters(dir);
         String history = Files.readString(dir.resolve("history.json"));
@@ -73,13 +62,13 @@ class VaeIT {
 
     @Test
     void aCancelledRunResumesFromItsCheckpointToTheSameParameters() throws Exception {
-        Path dir = work.resolve("cancelled");
-        String id = Jobs.start(platform, dir, pipeline);
+        Path dir = felix.work().resolve("cancelled");
+        String id = Jobs.start(felix.platform(), dir, pipeline);
         Jobs.awaitCheckpoint(dir.resolve("stage-1-vae"), 3);
-        Shell.exec(platform, "layerwise:cancel " + id);
-        String end = Jobs.awaitEnd(platform, id, 60_000);
+        Shell.exec(felix.platform(), "layerwise:cancel " + id);
+        String end = Jobs.awaitEnd(felix.platform(), id, 60_000);
         assertTrue(end.contains(" CANCELLED ") || end.contains(" DONE "), end);
-        Shell.Result resumed = Shell.exec(platform, "layerwise:resume " + dir);
+        Shell.Result resumed = Shell.exec(felix.platform(), "layerwise:resume " + dir);
         assertEquals(0, resumed.exitCode(), resumed.all());
         if (end.contains(" CANCELLED ")) {
             assertTrue(resumed.out().contains("stage 1 (vae): resumed after epoch"), resumed.out());
@@ -103,23 +92,23 @@ class VaeIT {
             assertTrue(Files.size(whole.resolve(picture)) > 0, picture);
         }
 
-        Shell.Result eval = Shell.exec(platform, "layerwise:eval " + whole);
+        Shell.Result eval = Shell.exec(felix.platform(), "layerwise:eval " + whole);
         assertEquals(0, eval.exitCode(), eval.all());
         assertTrue(eval.out().contains("all 6 metrics match history.json") && eval.out().contains("testLogLikelihoodIW"),
                 eval.out());
 
-        Path images = work.resolve("data/t10k-images-idx3-ubyte.gz");
-        Path codes = work.resolve("vae-codes.csv");
-        Shell.Result enc = Shell.exec(platform, "layerwise:encode " + whole + " " + images + " " + codes);
+        Path images = felix.work().resolve("data/t10k-images-idx3-ubyte.gz");
+        Path codes = felix.work().resolve("vae-codes.csv");
+        Shell.Result enc = Shell.exec(felix.platform(), "layerwise:encode " + whole + " " + images + " " + codes);
         assertEquals(0, enc.exitCode(), enc.all());
         List<String> lines = Files.readAllLines(codes);
         assertEquals(100, lines.size());
         assertEquals(2, lines.get(0).split(",").length, "the posterior mean of a 2-D latent");
-        Shell.Result again = Shell.exec(platform, "layerwise:encode " + whole + " " + images + " " + work.resolve("again.csv"));
+        Shell.Result again = Shell.exec(felix.platform(), "layerwise:encode " + whole + " " + images + " " + felix.work().resolve("again.csv"));
         assertEquals(0, again.exitCode(), again.all());
-        assertEquals(lines, Files.readAllLines(work.resolve("again.csv")), "the code draws no noise");
-        Path rec = work.resolve("vae-rec.csv");
-        Shell.Result r = Shell.exec(platform, "layerwise:reconstruct " + whole + " " + images + " " + rec);
+        assertEquals(lines, Files.readAllLines(felix.work().resolve("again.csv")), "the code draws no noise");
+        Path rec = felix.work().resolve("vae-rec.csv");
+        Shell.Result r = Shell.exec(felix.platform(), "layerwise:reconstruct " + whole + " " + images + " " + rec);
         assertEquals(0, r.exitCode(), r.all());
         String[] row = Files.readAllLines(rec).get(0).split(",");
         assertEquals(784, row.length);

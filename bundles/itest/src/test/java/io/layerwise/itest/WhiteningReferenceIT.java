@@ -5,17 +5,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.google.gson.JsonObject;
-import io.layerwise.launcher.Platform;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * config/pipelines/mnist-zca.json on the 8,000 / 2,000 real digits of the shared sample, in a real framework: the
@@ -26,44 +23,30 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class WhiteningReferenceIT {
-    Path work;
-    Platform platform;
-
-    @BeforeAll
-    void start(@TempDir Path dir) throws Exception {
-        assumeTrue(Files.exists(MnistRbmIT.SAMPLE.resolve("train-images-idx3-ubyte.gz")), "no MNIST sample");
-        work = dir;
-        platform = PlatformIT.startIn(work, MnistRbmIT.SAMPLE.toAbsolutePath().toString());
-    }
-
-    @AfterAll
-    void stop() {
-        if (platform != null) {
-            platform.stop();
-        }
-    }
+    @RegisterExtension
+    static final EmbeddedFelix felix = EmbeddedFelix.withMnistSample();
 
     @Test
     void zcaReachesTheReferenceOnHeldOutRowsAndSavesTheSameTransformAloneAndBesideAnotherJob() throws Exception {
-        Path alone = work.resolve("zca-alone");
-        Shell.Result r = Shell.exec(platform, "layerwise:run --out " + alone + " " + MnistRbmIT.pipeline("mnist-zca"));
+        Path alone = felix.work().resolve("zca-alone");
+        Shell.Result r = Shell.exec(felix.platform(), "layerwise:run --out " + alone + " " + MnistRbmIT.pipeline("mnist-zca"));
         assertEquals(0, r.exitCode(), r.all());
         JsonObject metrics = MnistRbmIT.history(alone).getAsJsonArray("stages").get(0).getAsJsonObject()
                 .getAsJsonArray("epochs").get(0).getAsJsonObject().getAsJsonObject("metrics");
         assertEquals(0.1281, metrics.get("whitenedVarianceMean").getAsDouble(), 5e-4, metrics.toString());
         assertEquals(0.1295, metrics.get("testWhitenedVarianceMean").getAsDouble(), 5e-4, metrics.toString());
 
-        Shell.Result started = Shell.exec(platform, "layerwise:run --async --epochs 50 --out " + work.resolve("dae-beside")
+        Shell.Result started = Shell.exec(felix.platform(), "layerwise:run --async --epochs 50 --out " + felix.work().resolve("dae-beside")
                 + " " + MnistRbmIT.pipeline("mnist-dae"));
         assertEquals(0, started.exitCode(), started.all());
         String dae = started.out().replaceAll("(?s).*job (\\d+) started.*", "$1");
-        Path beside = work.resolve("zca-beside");
-        r = Shell.exec(platform, "layerwise:run --out " + beside + " " + MnistRbmIT.pipeline("mnist-zca"));
+        Path beside = felix.work().resolve("zca-beside");
+        r = Shell.exec(felix.platform(), "layerwise:run --out " + beside + " " + MnistRbmIT.pipeline("mnist-zca"));
         assertEquals(0, r.exitCode(), r.all());
-        assertTrue(Shell.exec(platform, "layerwise:status " + dae).out().contains(" RUNNING "),
+        assertTrue(Shell.exec(felix.platform(), "layerwise:status " + dae).out().contains(" RUNNING "),
                 "the DAE job still ran while the second fit ran");
-        Shell.exec(platform, "layerwise:cancel " + dae);
-        Jobs.awaitEnd(platform, dae, 60_000);
+        Shell.exec(felix.platform(), "layerwise:cancel " + dae);
+        Jobs.awaitEnd(felix.platform(), dae, 60_000);
 
         float[] a = floats(alone.resolve("stage-1-zca/params.bin"));
         float[] b = floats(beside.resolve("stage-1-zca/params.bin"));

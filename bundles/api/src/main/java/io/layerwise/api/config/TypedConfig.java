@@ -26,11 +26,36 @@ import java.util.function.Function;
  * ({@link #replaces}) still sets it, above the file, with a one-line note naming the file that replaces it.
  *
  * <pre>{@code
- * TypedConfig<Config> config = TypedConfig.of("io.layerwise.engine", Config.class, System.err::println)
- *         .range("maxConcurrentJobs", 0, 1000)
- *         .replaces("swapTimeoutSeconds", "layerwise.swap.timeout.seconds");
- * config.update(properties, context::getProperty);   // in @Activate and @Modified
- * int limit = config.get().maxConcurrentJobs();
+ * package org.example.lab;
+ *
+ * import io.layerwise.api.config.TypedConfig;
+ * import java.util.Map;
+ * import org.osgi.framework.BundleContext;
+ * import org.osgi.service.component.annotations.Activate;
+ * import org.osgi.service.component.annotations.Component;
+ * import org.osgi.service.component.annotations.Modified;
+ *
+ * @Component(configurationPid = Queue.PID)
+ * public class Queue {
+ *     static final String PID = "org.example.lab.queue";
+ *
+ *     @interface Config {
+ *         int maxConcurrentJobs() default 2;
+ *
+ *         int swapTimeoutSeconds() default 30;
+ *     }
+ *
+ *     private final TypedConfig<Config> config = TypedConfig.of(PID, Config.class, System.err::println)
+ *             .range("maxConcurrentJobs", 0, 1000)
+ *             .replaces("swapTimeoutSeconds", "layerwise.swap.timeout.seconds");
+ *     private volatile int limit;
+ *
+ *     @Activate
+ *     @Modified
+ *     void update(BundleContext context, Map<String, Object> properties) {
+ *         limit = config.update(properties, context::getProperty).maxConcurrentJobs();
+ *     }
+ * }
  * }</pre>
  * Thread-safe: {@link #get} returns an immutable snapshot.
  */

@@ -5,13 +5,23 @@ import java.io.IOException;
 import org.osgi.annotation.versioning.ConsumerType;
 
 /**
- * A named source of samples (MNIST IDX files, CSV, synthetic sets), registered as a service with
- * {@link #NAME}. A pipeline's {@code data} section names the source in {@code source} and passes the rest of
- * the section as {@link Spec}.
+ * A named source of samples (MNIST IDX files, CSV, synthetic sets), registered as a service with {@link #TYPE}
+ * (most easily with {@link DataSourceType}). A pipeline's {@code data} section names the source in {@code source}
+ * and passes the rest of the section as {@link Spec}.
  */
 @ConsumerType
 public interface DataSource {
-    /** Service property: the name a pipeline uses in {@code data.source}. */
+    /**
+     * Service property: the name a pipeline uses in {@code data.source}, as {@link DataSourceType} sets it.
+     *
+     * @since 1.2
+     */
+    String TYPE = "layerwise.data.source.type";
+
+    /**
+     * Service property of registrations made before 1.2; still honoured wherever data sources are looked up, so
+     * bundles built then keep working.
+     */
     String NAME = "layerwise.data.name";
 
     /** Checks the data section's fields (path, limits) without reading any file. */

@@ -1,6 +1,6 @@
 /** Data sets as plain float matrices, and the data-source plug-in point. */
 @Export
-@Version("1.1.0")
+@Version("1.2.0")
 package io.layerwise.api.data;
 
 import org.osgi.annotation.bundle.Export;

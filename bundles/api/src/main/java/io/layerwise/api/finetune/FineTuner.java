@@ -7,12 +7,23 @@ import org.osgi.annotation.versioning.ConsumerType;
 
 /**
  * Builds a supervised network on a pretrained stack: the stages' encoder layers, then the head's own layers.
- * Registered with {@link #HEAD}; a pipeline's {@code finetune.head} names it, and the engine looks it up when
- * fine-tuning starts.
+ * Registered with {@link #TYPE} (most easily with {@link HeadType}); a pipeline's {@code finetune.head} names it,
+ * and the engine looks it up when fine-tuning starts.
  */
 @ConsumerType
 public interface FineTuner {
-    /** Service property: the name a pipeline uses in {@code finetune.head}, e.g. {@code "softmax"}. */
+    /**
+     * Service property: the name a pipeline uses in {@code finetune.head}, e.g. {@code "softmax"}, as
+     * {@link HeadType} sets it.
+     *
+     * @since 1.1
+     */
+    String TYPE = "layerwise.finetune.head.type";
+
+    /**
+     * Service property of registrations made before 1.1; still honoured wherever heads are looked up, so bundles
+     * built then keep working.
+     */
     String HEAD = "layerwise.finetune.head";
 
     /**

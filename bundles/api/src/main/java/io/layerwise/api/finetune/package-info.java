@@ -1,6 +1,6 @@
 /** Supervised fine-tuning of a pretrained stack: the head plug-in point. */
 @Export
-@Version("1.0.0")
+@Version("1.1.0")
 package io.layerwise.api.finetune;
 
 import org.osgi.annotation.bundle.Export;

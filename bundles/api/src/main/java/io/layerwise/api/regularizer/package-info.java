@@ -1,6 +1,6 @@
 /** Regularizers: penalties that labs add to a stage's loss as their own bundles. */
 @Export
-@Version("1.3.0")
+@Version("1.4.0")
 package io.layerwise.api.regularizer;
 
 import org.osgi.annotation.bundle.Export;

@@ -1,6 +1,6 @@
 /** Stage providers: the plug-in point of every model type (AE, DAE, RBM, whitening, ...). */
 @Export
-@Version("1.5.0")
+@Version("1.6.0")
 package io.layerwise.api.stage;
 
 import org.osgi.annotation.bundle.Export;

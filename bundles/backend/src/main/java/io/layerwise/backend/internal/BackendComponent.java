@@ -129,7 +129,7 @@ public final class BackendComponent implements Backend, Configured {
     /** Runs the BLAS self-test, reports a failure on stderr, and remembers the verdict for the launcher. */
     private void checkBlas() {
         String kernel = valueOr(System.getenv("OPENBLAS_CORETYPE"), "auto");
-        BlasSelfTest.Report report = BlasSelfTest.run(faultFor(fault, kernel));
+        BlasReport report = BlasSelfTest.run(faultFor(fault, kernel));
         blasCheck = new BlasCheck(kernel, report.passed(), report.summary(), fallback);
         if (!report.passed() && verdictKey == null) { // under runtime/layerwise, the launcher reports it
             System.err.println("layerwise-backend: OpenBLAS kernel " + kernel + " computes wrong results on this CPU, "

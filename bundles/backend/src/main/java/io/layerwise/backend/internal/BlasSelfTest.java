@@ -1,10 +1,8 @@
 package io.layerwise.backend.internal;
 
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Random;
 import org.bytedeco.openblas.global.openblas;
 import org.bytedeco.openblas.global.openblas_nolapack;
@@ -33,63 +31,9 @@ final class BlasSelfTest {
     private static final int[][] GEMM_SHAPES = {{5, 7, 3}, {20, 97, 130}, {200, 160, 120}, {784, 500, 20}};
     private static final int EIGEN_N = 150;
 
-    /** One routine's verdict: the largest error seen against its allowance. */
-    record Check(String routine, double error, double tolerance) {
-        boolean passed() {
-            return error <= tolerance; // NaN fails
-        }
-
-        @Override
-        public String toString() {
-            return String.format(Locale.ROOT, "%s max error %.3g (allowed %.1g)", routine, error, tolerance);
-        }
-    }
-
-    /** All checks of one run; {@link #passed()} when every one did. */
-    record Report(List<Check> checks) {
-        boolean passed() {
-            return checks.stream().allMatch(Check::passed);
-        }
-
-        List<Check> failures() {
-            return checks.stream().filter(c -> !c.passed()).toList();
-        }
-
-        /**
-         * "passed (69 checks: ...)" or "wrong: dgemm (16 of 32 checks, max error 4.33), dsyevd (max error 143)": one
-         * entry per routine, the routine being the check's first word (with Nd4j.gemm's data type).
-         */
-        String summary() {
-            if (passed()) {
-                return "passed (" + checks.size() + " checks: sgemm, dgemm, Nd4j.gemm, ssyrk, dsyrk, dsyevd)";
-            }
-            Map<String, List<Check>> all = new LinkedHashMap<>();
-            for (Check c : checks) {
-                all.computeIfAbsent(routineOf(c), r -> new ArrayList<>()).add(c);
-            }
-            List<String> parts = new ArrayList<>();
-            all.forEach((routine, list) -> {
-                List<Check> failed = list.stream().filter(c -> !c.passed()).toList();
-                if (failed.isEmpty()) {
-                    return;
-                }
-                double worst = failed.stream().mapToDouble(Check::error)
-                        .map(e -> Double.isNaN(e) ? Double.POSITIVE_INFINITY : e).max().orElse(0);
-                parts.add(String.format(Locale.ROOT, "%s (%smax error %.3g)", routine,
-                        list.size() > 1 ? failed.size() + " of " + list.size() + " checks, " : "", worst));
-            });
-            return "wrong: " + String.join(", ", parts);
-        }
-
-        private static String routineOf(Check c) {
-            String[] words = c.routine().split(" ");
-            return words[0].equals("Nd4j.gemm") ? words[0] + " " + words[1] : words[0];
-        }
-    }
-
     private final Random random = new Random(20261205);
     private final String fault;
-    private final List<Check> checks = new ArrayList<>();
+    private final List<BlasReport.Check> checks = new ArrayList<>();
 
     /** @param fault a routine name whose result is perturbed before it is compared (a test hook), or null */
     private BlasSelfTest(String fault) {
@@ -97,7 +41,7 @@ final class BlasSelfTest {
     }
 
     /** Runs every check; {@code fault} names a routine to corrupt on purpose (for tests of the fallback), or null. */
-    static Report run(String fault) {
+    static BlasReport run(String fault) {
         BlasSelfTest t = new BlasSelfTest(fault == null || fault.isBlank() ? null : fault.trim());
         for (int[] s : GEMM_SHAPES) {
             t.gemm(s[0], s[1], s[2]);
@@ -106,12 +50,12 @@ final class BlasSelfTest {
         t.nd4jGemm(DataType.DOUBLE);
         t.syrk();
         t.eigen();
-        return new Report(List.copyOf(t.checks));
+        return new BlasReport(List.copyOf(t.checks));
     }
 
     /** Prints the report of the kernels this process loaded; exits 1 when a routine failed. For tests and diagnosis. */
     public static void main(String[] args) {
-        Report report = run(args.length > 0 ? args[0] : null);
+        BlasReport report = run(args.length > 0 ? args[0] : null);
         System.out.println(report.summary());
         System.exit(report.passed() ? 0 : 1);
     }
@@ -311,7 +255,7 @@ final class BlasSelfTest {
     /** Records a check; the routine named by the test hook {@link #fault} gets 1 added to its error. */
     private void add(String routine, double error, double tolerance) {
         boolean faulted = fault != null && routine.startsWith(fault + " ");
-        checks.add(new Check(routine, faulted ? error + 1 : error, tolerance));
+        checks.add(new BlasReport.Check(routine, faulted ? error + 1 : error, tolerance));
     }
 
     private double[] uniform(int size) {

@@ -19,7 +19,7 @@ class BlasSelfTestTest {
 
     @Test
     void aCorruptedRoutineIsNamedAndOnlyItFails() {
-        BlasSelfTest.Report report = BlasSelfTest.run("dgemm");
+        BlasReport report = BlasSelfTest.run("dgemm");
         assertFalse(report.passed());
         assertEquals(4 * 4, report.failures().size(), report.summary()); // 4 shapes x 4 layouts of the nolapack dgemm
         assertTrue(report.failures().stream().allMatch(c -> c.routine().startsWith("dgemm ")), report.summary());
@@ -28,14 +28,14 @@ class BlasSelfTestTest {
 
     @Test
     void aCorruptedEigensolverIsNamed() {
-        BlasSelfTest.Report report = BlasSelfTest.run("dsyevd");
-        assertEquals(List.of("dsyevd 150x150"), report.failures().stream().map(BlasSelfTest.Check::routine).toList());
+        BlasReport report = BlasSelfTest.run("dsyevd");
+        assertEquals(List.of("dsyevd 150x150"), report.failures().stream().map(BlasReport.Check::routine).toList());
     }
 
     @Test
     void aNanErrorFails() {
-        assertFalse(new BlasSelfTest.Check("x", Double.NaN, 1).passed());
-        assertTrue(new BlasSelfTest.Check("x", 0.5, 1).passed());
+        assertFalse(new BlasReport.Check("x", Double.NaN, 1).passed());
+        assertTrue(new BlasReport.Check("x", 0.5, 1).passed());
     }
 
     /** Haswell's (AVX2) kernels, the fallback, are right wherever they run. */

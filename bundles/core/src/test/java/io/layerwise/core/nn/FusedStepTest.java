@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.layerwise.api.regularizer.Penalty;
 import io.layerwise.core.optim.Sgd;
+import io.layerwise.testing.QuadraticTestPenalty;
 import java.util.List;
 import java.util.Random;
 import java.util.stream.Stream;
@@ -94,7 +95,7 @@ class FusedStepTest {
     }
 
     private static List<Penalty> penalties(boolean penalty) {
-        return penalty ? List.of(new GradientCheckTest.QuadraticTestPenalty(0.3, 0.05, 0.2)) : List.of();
+        return penalty ? List.of(new QuadraticTestPenalty(0.3, 0.05, 0.2)) : List.of();
     }
 
     private static DenseAutoencoder autoencoder(boolean tied, DataType type) {

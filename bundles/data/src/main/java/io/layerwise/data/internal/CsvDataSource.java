@@ -3,6 +3,7 @@ package io.layerwise.data.internal;
 import io.layerwise.api.config.Configured;
 import io.layerwise.api.config.Settings;
 import io.layerwise.api.data.DataSource;
+import io.layerwise.api.data.DataSourceType;
 import io.layerwise.api.data.Dataset;
 import io.layerwise.api.data.FloatMatrix;
 import io.layerwise.api.spec.Spec;
@@ -25,8 +26,8 @@ import org.osgi.service.metatype.annotations.Designate;
  * fitted on the training rows, and an optional image shape.
  */
 @Designate(ocd = TableFilesConfig.class)
-@Component(service = {DataSource.class, Configured.class}, property = DataSource.NAME + "=csv",
-        configurationPid = TableFilesConfig.PID)
+@Component(service = {DataSource.class, Configured.class}, configurationPid = TableFilesConfig.PID)
+@DataSourceType("csv")
 public final class CsvDataSource implements DataSource, Configured {
     private final TableFilesDirectory base;
     private BundleContext context;

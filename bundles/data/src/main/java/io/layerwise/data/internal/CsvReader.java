@@ -2,7 +2,6 @@ package io.layerwise.data.internal;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -12,12 +11,11 @@ import java.util.List;
 /**
  * One streaming pass over a CSV file into float32: every column a feature except an optional label column, kept
  * as text. Cells may be double-quoted (a quoted cell may hold the delimiter; {@code ""} is a quote); a line break
- * inside quotes is not supported. Numbers are parsed from the bytes (see {@link #parse}); a defect names the file,
+ * inside quotes is not supported. Numbers are parsed from the bytes (see {@link CsvCells#parse}); a defect names the file,
  * line and column. Blank lines are skipped; a UTF-8 byte-order mark is removed.
  */
 final class CsvReader {
     private static final int MAX_VALUES = Integer.MAX_VALUE - 8;
-    private static final float[] POWERS_OF_TEN = {1e0f, 1e1f, 1e2f, 1e3f, 1e4f, 1e5f, 1e6f, 1e7f, 1e8f, 1e9f, 1e10f};
 
     /**
      * @param header      the header's names, or null when the file has none
@@ -84,7 +82,7 @@ final class CsvReader {
                         && (buf[start + 2] & 0xff) == 0xBF) {
                     start += 3;
                 }
-                if (blank(start, end)) {
+                if (CsvCells.blank(buf, start, end)) {
                     continue;
                 }
                 if (hasHeader && header == null) {
@@ -151,21 +149,12 @@ final class CsvReader {
         }
     }
 
-    private boolean blank(int from, int to) {
-        for (int i = from; i < to; i++) {
-            if (buf[i] != ' ' && buf[i] != '\t') {
-                return false;
-            }
-        }
-        return true;
-    }
-
     private void readHeader(int from, int to) throws IOException {
         header = new ArrayList<>();
         int at = from;
         while (true) {
             int end = cellEnd(at, to, header.size());
-            header.add(text(at, end));
+            header.add(CsvCells.text(buf, at, end));
             if (end >= to) {
                 break;
             }
@@ -255,7 +244,7 @@ final class CsvReader {
         } else if (rows >= labels.length) {
             labels = Arrays.copyOf(labels, labels.length * 2);
         }
-        String t = text(from, to);
+        String t = CsvCells.text(buf, from, to);
         if (t.isEmpty()) {
             throw new IOException(file + ": line " + lineNo + ", " + columnName(labelIndex >= 0 ? labelIndex
                     : label.index()) + ": empty label");
@@ -290,27 +279,12 @@ final class CsvReader {
         return i;
     }
 
-    /** A cell as text: spaces around it and enclosing quotes removed, doubled quotes undone. */
-    private String text(int from, int to) {
-        while (from < to && buf[from] == ' ') {
-            from++;
-        }
-        while (to > from && buf[to - 1] == ' ') {
-            to--;
-        }
-        String s = new String(buf, from, to - from, StandardCharsets.UTF_8);
-        if (s.length() >= 2 && s.startsWith("\"") && s.endsWith("\"")) {
-            s = s.substring(1, s.length() - 1).replace("\"\"", "\"");
-        }
-        return s;
-    }
-
     private float number(int from, int to, int column) throws IOException {
-        float v = parse(buf, from, to);
+        float v = CsvCells.parse(buf, from, to);
         if (!Float.isNaN(v)) {
             return v;
         }
-        String cell = text(from, to);
+        String cell = CsvCells.text(buf, from, to);
         String problem = cell.isEmpty() ? "empty cell" : "not a finite number: \"" + cell + "\"";
         try {
             if (!cell.isEmpty() && Float.isFinite(Float.parseFloat(cell))) {
@@ -326,76 +300,5 @@ final class CsvReader {
     private String columnName(int column) {
         return "column " + (column + 1) + (header != null && column < header.size() ? " (\"" + header.get(column)
                 + "\")" : "");
-    }
-
-    /**
-     * The float a decimal cell denotes, or NaN when it is not a plain decimal this method reads exactly: an optional
-     * sign, digits with an optional point, an optional exponent, spaces around. Exact because the significand is below
-     * 2^24 and the power of ten at most 10^10, both exact floats, so the one multiplication or division rounds once,
-     * as parsing does; anything else (more digits, quotes, NaN, Infinity) returns NaN for the careful path.
-     */
-    static float parse(byte[] b, int from, int to) {
-        int i = from;
-        while (i < to && b[i] == ' ') {
-            i++;
-        }
-        while (to > i && b[to - 1] == ' ') {
-            to--;
-        }
-        if (i == to) {
-            return Float.NaN;
-        }
-        boolean negative = b[i] == '-';
-        if (negative || b[i] == '+') {
-            i++;
-        }
-        long m = 0;
-        int exponent = 0;
-        int digits = 0;
-        boolean point = false;
-        for (; i < to; i++) {
-            int c = b[i];
-            if (c >= '0' && c <= '9') {
-                if (m >= 1L << 24) {
-                    return Float.NaN;
-                }
-                m = m * 10 + (c - '0');
-                digits++;
-                if (point) {
-                    exponent--;
-                }
-            } else if (c == '.' && !point) {
-                point = true;
-            } else {
-                break;
-            }
-        }
-        if (digits == 0) {
-            return Float.NaN;
-        }
-        if (i < to && (b[i] == 'e' || b[i] == 'E')) {
-            i++;
-            boolean negativeExponent = i < to && b[i] == '-';
-            if (i < to && (b[i] == '-' || b[i] == '+')) {
-                i++;
-            }
-            int e = 0;
-            int start = i;
-            for (; i < to && b[i] >= '0' && b[i] <= '9' && e < 1000; i++) {
-                e = e * 10 + (b[i] - '0');
-            }
-            if (i == start) {
-                return Float.NaN;
-            }
-            exponent += negativeExponent ? -e : e;
-        }
-        if (i != to || m >= 1L << 24 || exponent < -10 || exponent > 10) {
-            return Float.NaN;
-        }
-        float v = exponent >= 0 ? m * POWERS_OF_TEN[exponent] : m / POWERS_OF_TEN[-exponent];
-        if (!Float.isFinite(v)) {
-            return Float.NaN;
-        }
-        return negative ? -v : v;
     }
 }

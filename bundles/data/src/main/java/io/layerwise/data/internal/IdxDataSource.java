@@ -1,6 +1,7 @@
 package io.layerwise.data.internal;
 
 import io.layerwise.api.data.DataSource;
+import io.layerwise.api.data.DataSourceType;
 import io.layerwise.api.data.Dataset;
 import io.layerwise.api.data.FloatMatrix;
 import io.layerwise.api.spec.Spec;
@@ -19,7 +20,8 @@ import org.osgi.service.component.annotations.Modified;
  * {@code v / 255}) or float32, with optional label files and per-column scaling fitted on the training rows.
  */
 // configured by the PID that CsvDataSource designates (one designate per PID), and listed by layerwise:config there
-@Component(service = DataSource.class, property = DataSource.NAME + "=idx", configurationPid = TableFilesConfig.PID)
+@Component(service = DataSource.class, configurationPid = TableFilesConfig.PID)
+@DataSourceType("idx")
 public final class IdxDataSource implements DataSource {
     private final TableFilesDirectory base;
     private BundleContext context;

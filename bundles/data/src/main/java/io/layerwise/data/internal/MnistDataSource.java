@@ -4,6 +4,7 @@ import io.layerwise.api.config.Configured;
 import io.layerwise.api.config.Settings;
 import io.layerwise.api.config.TypedConfig;
 import io.layerwise.api.data.DataSource;
+import io.layerwise.api.data.DataSourceType;
 import io.layerwise.api.data.Dataset;
 import io.layerwise.api.spec.Spec;
 import java.io.IOException;
@@ -22,8 +23,8 @@ import org.osgi.service.metatype.annotations.Designate;
  * the configuration ({@link MnistConfig}) says not to; a changed configuration applies to the next load.
  */
 @Designate(ocd = MnistConfig.class)
-@Component(service = {DataSource.class, Configured.class}, property = DataSource.NAME + "=mnist",
-        configurationPid = MnistConfig.PID)
+@Component(service = {DataSource.class, Configured.class}, configurationPid = MnistConfig.PID)
+@DataSourceType("mnist")
 public final class MnistDataSource implements DataSource, Configured {
     /** Framework property set by the launcher from env LAYERWISE_DATA, which overrides the configured dir. */
     static final String DATA_DIR = "layerwise.data.dir";

@@ -1,6 +1,7 @@
 package io.layerwise.data.internal;
 
 import io.layerwise.api.data.DataSource;
+import io.layerwise.api.data.DataSourceType;
 import io.layerwise.api.data.Dataset;
 import io.layerwise.api.data.FloatMatrix;
 import io.layerwise.api.spec.Range;
@@ -15,7 +16,8 @@ import org.osgi.service.component.annotations.Component;
  * noise; with {@code hole}, the sheet's middle ninth is left empty. The position {@code t} along the roll is the
  * continuous label, so a picture of a 2-D code shows whether the roll came out unrolled.
  */
-@Component(service = DataSource.class, property = DataSource.NAME + "=swiss-roll")
+@Component(service = DataSource.class)
+@DataSourceType("swiss-roll")
 public final class SwissRollDataSource implements DataSource {
 
     private record Options(int n, int test, double noise, long seed, boolean hole, String scale) {

@@ -47,16 +47,16 @@ class CsvReaderTest {
                 default -> String.format(java.util.Locale.ROOT, "%.3f", r.nextFloat() * 10);
             };
             byte[] b = (" " + text + " ").getBytes(StandardCharsets.US_ASCII);
-            float fast = CsvReader.parse(b, 0, b.length);
+            float fast = CsvCells.parse(b, 0, b.length);
             if (!Float.isNaN(fast)) {
                 assertEquals(Float.floatToIntBits(Float.parseFloat(text)), Float.floatToIntBits(fast), text);
             }
         }
         byte[] b = "0.1".getBytes(StandardCharsets.US_ASCII);
-        assertEquals(0.1f, CsvReader.parse(b, 0, 3), 0f, "the common case takes the fast path");
+        assertEquals(0.1f, CsvCells.parse(b, 0, 3), 0f, "the common case takes the fast path");
         for (String notFast : new String[] {"", "-", ".", "1e", "NaN", "Infinity", "0x1p3", "1.2.3", "\"1\"", "1,5"}) {
             byte[] c = notFast.getBytes(StandardCharsets.US_ASCII);
-            assertTrue(Float.isNaN(CsvReader.parse(c, 0, c.length)), notFast);
+            assertTrue(Float.isNaN(CsvCells.parse(c, 0, c.length)), notFast);
         }
     }
 

@@ -19,17 +19,20 @@ final class Installed<S> implements Lookup<S> {
     private final BundleContext context;
     private final Class<S> type;
     private final String property;
+    /** The key registrations used before the property types (deployed bundles still use it); may equal property. */
+    private final String legacy;
 
-    Installed(BundleContext context, Class<S> type, String property) {
+    Installed(BundleContext context, Class<S> type, String property, String legacy) {
         this.context = context;
         this.type = type;
         this.property = property;
+        this.legacy = legacy;
     }
 
     /** The best-ranked service registered under {@code name}, if any. */
     private Optional<ServiceReference<S>> find(String name) {
         try {
-            String filter = "(" + property + "=" + escape(name) + ")";
+            String filter = "(|(" + property + "=" + escape(name) + ")(" + legacy + "=" + escape(name) + "))";
             return context.getServiceReferences(type, filter).stream().max(Comparator.naturalOrder());
         } catch (InvalidSyntaxException e) {
             return Optional.empty();
@@ -79,7 +82,7 @@ final class Installed<S> implements Lookup<S> {
     }
 
     private String name(ServiceReference<?> ref) {
-        Object v = ref.getProperty(property);
+        Object v = ref.getProperty(property) != null ? ref.getProperty(property) : ref.getProperty(legacy);
         if (v instanceof String[] a) {
             return String.join(",", Arrays.asList(a));
         }

@@ -1,6 +1,7 @@
 package io.layerwise.finetune.internal;
 
 import io.layerwise.api.finetune.FineTuner;
+import io.layerwise.api.finetune.HeadType;
 import io.layerwise.api.finetune.Network;
 import io.layerwise.api.spec.Spec;
 import io.layerwise.api.spec.SpecException;
@@ -20,7 +21,8 @@ import org.osgi.service.component.annotations.Component;
  * the Theano MLP tutorial does ({@link UniformInit}), and a softmax output layer starting at zero (the tutorial's
  * logistic regression), trained together by back-propagation of the cross-entropy.
  */
-@Component(service = FineTuner.class, property = FineTuner.HEAD + "=softmax")
+@Component(service = FineTuner.class)
+@HeadType("softmax")
 public final class SoftmaxFineTuner implements FineTuner {
 
     @Override

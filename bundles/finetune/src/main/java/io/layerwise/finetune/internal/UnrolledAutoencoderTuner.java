@@ -1,6 +1,7 @@
 package io.layerwise.finetune.internal;
 
 import io.layerwise.api.finetune.FineTuner;
+import io.layerwise.api.finetune.HeadType;
 import io.layerwise.api.finetune.Network;
 import io.layerwise.api.spec.Spec;
 import io.layerwise.api.spec.SpecException;
@@ -18,7 +19,8 @@ import org.osgi.service.component.annotations.Component;
  * tied autoencoders), and trained together to reconstruct the input (Hinton and Salakhutdinov 2006). The last
  * decoder's activation picks the loss: sigmoid with cross-entropy, identity with squared error.
  */
-@Component(service = FineTuner.class, property = FineTuner.HEAD + "=autoencoder")
+@Component(service = FineTuner.class)
+@HeadType("autoencoder")
 public final class UnrolledAutoencoderTuner implements FineTuner {
 
     @Override

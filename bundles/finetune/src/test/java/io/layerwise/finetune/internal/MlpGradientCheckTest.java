@@ -7,6 +7,7 @@ import io.layerwise.api.stage.DenseLayer;
 import io.layerwise.api.stage.Parameter;
 import io.layerwise.core.nn.Activation;
 import io.layerwise.core.optim.OptimizerSpec;
+import io.layerwise.testing.FiniteDifferences;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
@@ -85,21 +86,8 @@ class MlpGradientCheckTest {
     private static void assertGradient(Mlp mlp, INDArray x, int[] labels, Mlp.Buffers b) {
         mlp.gradient(x, labels, 0, b);
         List<INDArray> analytic = mlp.gradients().stream().map(INDArray::dup).toList();
-        double worst = 0;
-        for (int p = 0; p < mlp.parameters().size(); p++) {
-            INDArray theta = mlp.parameters().get(p);
-            for (long i = 0; i < theta.length(); i++) {
-                double v = theta.getDouble(i);
-                theta.putScalar(i, v + EPS);
-                double plus = mlp.gradient(x, labels, 0, b) / B;
-                theta.putScalar(i, v - EPS);
-                double minus = mlp.gradient(x, labels, 0, b) / B;
-                theta.putScalar(i, v);
-                double numeric = (plus - minus) / (2 * EPS);
-                double exact = analytic.get(p).getDouble(i);
-                worst = Math.max(worst, Math.abs(exact - numeric) / Math.max(Math.max(Math.abs(exact), Math.abs(numeric)), 1e-3));
-            }
-        }
+        double worst = FiniteDifferences.worstError(mlp.parameters(), analytic, () -> mlp.gradient(x, labels, 0, b) / B,
+                EPS);
         assertTrue(worst < TOLERANCE, "worst relative error " + worst);
     }
 

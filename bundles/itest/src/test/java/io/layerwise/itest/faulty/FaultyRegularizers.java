@@ -57,7 +57,8 @@ public final class FaultyRegularizers implements BundleActivator {
 
     private static void register(BundleContext context, String name, java.util.function.Function<Spec, Penalty> make) {
         Hashtable<String, Object> props = new Hashtable<>();
-        props.put(Regularizer.NAME, name);
+        // poison registers the way bundles built before api 1.4 do, so its test shows the engine still finds them
+        props.put("poison".equals(name) ? Regularizer.NAME : Regularizer.TYPE, name);
         context.registerService(Regularizer.class, new Regularizer() {
             @Override
             public Penalty configure(Spec params) {

@@ -2,7 +2,7 @@ package io.layerwise.regularizers.internal;
 
 import io.layerwise.api.regularizer.Penalty;
 import io.layerwise.api.regularizer.Regularizer;
-import io.layerwise.api.regularizer.RegularizerService;
+import io.layerwise.api.regularizer.RegularizerType;
 import io.layerwise.api.spec.Spec;
 import org.osgi.service.component.annotations.Component;
 
@@ -11,7 +11,7 @@ import org.osgi.service.component.annotations.Component;
  * each hidden unit's mean activation (see {@link KlSparsityPenalty}).
  */
 @Component(service = Regularizer.class)
-@RegularizerService(name = "kl-sparsity")
+@RegularizerType("kl-sparsity")
 public class KlSparsityRegularizer implements Regularizer {
 
     @Override

@@ -2,7 +2,7 @@ package io.layerwise.regularizers.internal;
 
 import io.layerwise.api.regularizer.Penalty;
 import io.layerwise.api.regularizer.Regularizer;
-import io.layerwise.api.regularizer.RegularizerService;
+import io.layerwise.api.regularizer.RegularizerType;
 import io.layerwise.api.spec.Range;
 import io.layerwise.api.spec.Spec;
 import org.osgi.service.component.annotations.Component;
@@ -12,7 +12,7 @@ import org.osgi.service.component.annotations.Component;
  * the batch; {@code lambda} defaults to 1e-3.
  */
 @Component(service = Regularizer.class)
-@RegularizerService(name = "l1-activity")
+@RegularizerType("l1-activity")
 public class L1ActivityRegularizer implements Regularizer {
     static final double DEFAULT_LAMBDA = 1e-3;
 

@@ -2,14 +2,14 @@ package io.layerwise.regularizers.internal;
 
 import io.layerwise.api.regularizer.Penalty;
 import io.layerwise.api.regularizer.Regularizer;
-import io.layerwise.api.regularizer.RegularizerService;
+import io.layerwise.api.regularizer.RegularizerType;
 import io.layerwise.api.spec.Range;
 import io.layerwise.api.spec.Spec;
 import org.osgi.service.component.annotations.Component;
 
 /** Regularizer {@code l1}: {@code P = lambda ||W||_1} on weight matrices; {@code lambda} defaults to 1e-4. */
 @Component(service = Regularizer.class)
-@RegularizerService(name = "l1")
+@RegularizerType("l1")
 public class L1Regularizer implements Regularizer {
     static final double DEFAULT_LAMBDA = 1e-4;
 

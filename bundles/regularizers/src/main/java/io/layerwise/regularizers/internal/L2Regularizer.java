@@ -2,7 +2,7 @@ package io.layerwise.regularizers.internal;
 
 import io.layerwise.api.regularizer.Penalty;
 import io.layerwise.api.regularizer.Regularizer;
-import io.layerwise.api.regularizer.RegularizerService;
+import io.layerwise.api.regularizer.RegularizerType;
 import io.layerwise.api.spec.Range;
 import io.layerwise.api.spec.Spec;
 import org.osgi.service.component.annotations.Component;
@@ -12,7 +12,7 @@ import org.osgi.service.component.annotations.Component;
  * to 1e-4; {@code "decoder": true} decays an untied autoencoder's decoder weights too (default false).
  */
 @Component(service = Regularizer.class)
-@RegularizerService(name = "l2")
+@RegularizerType("l2")
 public class L2Regularizer implements Regularizer {
     static final double DEFAULT_LAMBDA = 1e-4;
 

@@ -10,6 +10,7 @@ import io.layerwise.core.nn.Architecture;
 import io.layerwise.core.nn.BatchBuffers;
 import io.layerwise.core.nn.DenseAutoencoder;
 import io.layerwise.core.nn.Loss;
+import io.layerwise.testing.FiniteDifferences;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -70,22 +71,8 @@ class AutoencoderGradientCheckTest {
             }
             ae.gradient(x, x, b, penalties);
             List<INDArray> analytic = ae.gradients().stream().map(INDArray::dup).toList();
-            double worst = 0;
-            for (int p = 0; p < ae.parameters().size(); p++) {
-                INDArray theta = ae.parameters().get(p);
-                for (long i = 0; i < theta.length(); i++) {
-                    double v = theta.getDouble(i);
-                    theta.putScalar(i, v + EPS);
-                    double plus = ae.gradient(x, x, b, penalties).mean(B);
-                    theta.putScalar(i, v - EPS);
-                    double minus = ae.gradient(x, x, b, penalties).mean(B);
-                    theta.putScalar(i, v);
-                    double numeric = (plus - minus) / (2 * EPS);
-                    double exact = analytic.get(p).getDouble(i);
-                    worst = Math.max(worst, Math.abs(exact - numeric)
-                            / Math.max(Math.max(Math.abs(exact), Math.abs(numeric)), 1e-3));
-                }
-            }
+            double worst = FiniteDifferences.worstError(ae.parameters(), analytic,
+                    () -> ae.gradient(x, x, b, penalties).mean(B), EPS);
             assertTrue(worst < 1e-6, regularizers + ": worst relative error " + worst);
         }
     }

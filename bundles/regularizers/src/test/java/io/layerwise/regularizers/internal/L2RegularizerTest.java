@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.layerwise.api.regularizer.Penalty;
 import io.layerwise.api.spec.Spec;
 import io.layerwise.api.spec.SpecException;
+import io.layerwise.testing.FiniteDifferences;
 import java.util.Map;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
@@ -20,28 +21,10 @@ class L2RegularizerTest {
     @Test
     void gradientMatchesFiniteDifferencesAndAddsToTheExistingGradient() {
         Penalty p = new L2Regularizer().configure(new Spec("stages[0].regularizers[0]", Map.of("lambda", 0.3)));
-        Random r = new Random(2);
-        INDArray w = Nd4j.create(DataType.DOUBLE, 5, 4);
-        INDArray base = Nd4j.create(DataType.DOUBLE, 5, 4);
-        for (long i = 0; i < w.length(); i++) {
-            w.putScalar(i, r.nextGaussian());
-            base.putScalar(i, r.nextGaussian());
-        }
-        INDArray grad = base.dup();
-        double value = p.onWeights(w, grad, null);
-        assertEquals(0.15 * w.mul(w).sumNumber().doubleValue(), value, 1e-12);
-        double eps = 1e-6;
-        for (long i = 0; i < w.length(); i++) {
-            double v = w.getDouble(i);
-            w.putScalar(i, v + eps);
-            double plus = p.onWeights(w, Nd4j.create(DataType.DOUBLE, 5, 4), null);
-            w.putScalar(i, v - eps);
-            double minus = p.onWeights(w, Nd4j.create(DataType.DOUBLE, 5, 4), null);
-            w.putScalar(i, v);
-            double numeric = (plus - minus) / (2 * eps);
-            double exact = grad.getDouble(i) - base.getDouble(i);
-            assertTrue(Math.abs(exact - numeric) / Math.max(Math.abs(exact), 1e-3) < 1e-6, i + ": " + exact + " vs " + numeric);
-        }
+        INDArray w = FiniteDifferences.matrix(5, 4, 2, Random::nextGaussian);
+        assertEquals(0.15 * w.mul(w).sumNumber().doubleValue(), p.onWeights(w, Nd4j.zeros(DataType.DOUBLE, 5, 4), null),
+                1e-12);
+        FiniteDifferences.checkHook(w, (a, g) -> p.onWeights(a, g, null), 1e-6, 1e-6);
         INDArray b = Nd4j.ones(DataType.DOUBLE, 1, 4);
         INDArray gb = Nd4j.zeros(DataType.DOUBLE, 1, 4);
         assertEquals(0.0, p.onBias("bh", b, gb));

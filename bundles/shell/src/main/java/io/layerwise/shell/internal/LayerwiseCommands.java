@@ -232,17 +232,17 @@ public final class LayerwiseCommands {
 
     @Descriptor("list the installed stage types with their bundles")
     public void types() throws InvalidSyntaxException {
-        listServices(StageProvider.class, StageProvider.TYPE, "Type", StageProvider::describe);
+        listServices(StageProvider.class, StageProvider.TYPE, StageProvider.TYPE, "Type", StageProvider::describe);
     }
 
     @Descriptor("list the installed regularizers with their bundles")
     public void regularizers() throws InvalidSyntaxException {
-        listServices(Regularizer.class, Regularizer.NAME, "Name", Regularizer::describe);
+        listServices(Regularizer.class, Regularizer.TYPE, Regularizer.NAME, "Name", Regularizer::describe);
     }
 
     @Descriptor("list the installed data sources with their bundles")
     public void datasets() throws InvalidSyntaxException {
-        listServices(DataSource.class, DataSource.NAME, "Source", DataSource::describe);
+        listServices(DataSource.class, DataSource.TYPE, DataSource.NAME, "Source", DataSource::describe);
     }
 
     @Descriptor("show the ND4J backend: flavour, why it was chosen, threads, OPENBLAS_CORETYPE, the BLAS self-test and kernel fallback, the JIT compilers, and a GEMM self-test")
@@ -273,15 +273,18 @@ public final class LayerwiseCommands {
         return sb.toString();
     }
 
-    private <S> void listServices(Class<S> type, String property, String nameHeader, Function<S, String> describe)
-            throws InvalidSyntaxException {
+    /** {@code legacy}: the key registrations used before the property types, read where {@code property} is absent. */
+    private <S> void listServices(Class<S> type, String property, String legacy, String nameHeader,
+            Function<S, String> describe) throws InvalidSyntaxException {
+        Function<ServiceReference<S>, Object> name =
+                r -> r.getProperty(property) != null ? r.getProperty(property) : r.getProperty(legacy);
         List<ServiceReference<S>> refs = new ArrayList<>(context.getServiceReferences(type, null));
-        refs.sort(Comparator.comparing(r -> String.valueOf(r.getProperty(property))));
+        refs.sort(Comparator.comparing(r -> String.valueOf(name.apply(r))));
         Table t = new Table(nameHeader, "Bundle", "Version", "Description");
         for (ServiceReference<S> ref : refs) {
             S service = context.getService(ref);
             try {
-                t.row(ref.getProperty(property), ref.getBundle().getSymbolicName(), ref.getBundle().getVersion(),
+                t.row(name.apply(ref), ref.getBundle().getSymbolicName(), ref.getBundle().getVersion(),
                         service == null ? "(unavailable)" : describe.apply(service));
             } finally {
                 if (service != null) {

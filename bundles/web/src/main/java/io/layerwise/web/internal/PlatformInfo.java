@@ -30,9 +30,10 @@ final class PlatformInfo {
 
     JsonObject snapshot(Backend backend) {
         JsonObject o = new JsonObject();
-        o.add("stageTypes", plugins(StageProvider.class.getName(), StageProvider.TYPE));
-        o.add("regularizers", plugins(Regularizer.class.getName(), Regularizer.NAME));
-        o.add("dataSources", plugins(DataSource.class.getName(), DataSource.NAME));
+        o.add("stageTypes", plugins(StageProvider.class.getName(), StageProvider.TYPE, StageProvider.TYPE));
+        // the property types' keys first, then the keys bundles built before them register under
+        o.add("regularizers", plugins(Regularizer.class.getName(), Regularizer.TYPE, Regularizer.NAME));
+        o.add("dataSources", plugins(DataSource.class.getName(), DataSource.TYPE, DataSource.NAME));
         o.add("backend", backend == null ? null : backend(backend));
         return o;
     }
@@ -62,7 +63,7 @@ final class PlatformInfo {
         t.start();
     }
 
-    private JsonArray plugins(String service, String property) {
+    private JsonArray plugins(String service, String property, String legacy) {
         List<JsonObject> rows = new ArrayList<>();
         ServiceReference<?>[] refs;
         try {
@@ -76,7 +77,8 @@ final class PlatformInfo {
                 continue; // unregistered while we looked
             }
             JsonObject o = new JsonObject();
-            o.addProperty("name", String.valueOf(ref.getProperty(property)));
+            Object name = ref.getProperty(property) != null ? ref.getProperty(property) : ref.getProperty(legacy);
+            o.addProperty("name", String.valueOf(name));
             o.addProperty("bundle", bundle.getSymbolicName());
             o.addProperty("version", bundle.getVersion().toString());
             o.addProperty("bundleId", bundle.getBundleId());

@@ -16,7 +16,7 @@ import org.osgi.service.component.annotations.Component;
  * warning then.
  */
 @Component(service = StageProvider.class)
-@StageType(type = "ae")
+@StageType("ae")
 public class AeStageProvider implements StageProvider {
 
     @Override

@@ -13,7 +13,7 @@ import org.osgi.service.component.annotations.Component;
  * output.
  */
 @Component(service = StageProvider.class)
-@StageType(type = "conv-ae")
+@StageType("conv-ae")
 public class ConvAeStageProvider implements StageProvider {
 
     @Override

@@ -16,7 +16,7 @@ import org.osgi.service.component.annotations.Component;
  * many hidden units as inputs it can learn the identity; create() logs a warning then.
  */
 @Component(service = StageProvider.class)
-@StageType(type = "dae")
+@StageType("dae")
 public class DaeStageProvider implements StageProvider {
 
     @Override

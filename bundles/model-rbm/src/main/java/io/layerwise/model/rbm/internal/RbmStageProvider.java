@@ -12,7 +12,7 @@ import org.osgi.service.component.annotations.Component;
  * Bernoulli hidden units, trained by CD-k or PCD-k with a minibatch optimizer (SGD, Adam, ...). Its code is {@code p(h = 1 | v)}.
  */
 @Component(service = StageProvider.class)
-@StageType(type = "rbm")
+@StageType("rbm")
 public class RbmStageProvider implements StageProvider {
 
     @Override

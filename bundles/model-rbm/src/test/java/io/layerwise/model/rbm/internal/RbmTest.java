@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.layerwise.api.regularizer.Penalty;
 import io.layerwise.core.optim.Sgd;
+import io.layerwise.testing.QuadraticTestPenalty;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
@@ -396,36 +397,6 @@ class RbmTest {
                             cd + " parameter " + p);
                 }
             }
-        }
-    }
-
-    /** {@code P = a/(2B) sum h^2 + c/2 ||W||^2 + d/2 ||bh||^2}: one penalty per hook. */
-    record QuadraticTestPenalty(double a, double c, double d) implements Penalty {
-        @Override
-        public double onHidden(INDArray hidden, INDArray gradHidden) {
-            double batch = hidden.rows();
-            gradHidden.addi(hidden.mul(a / batch));
-            return a / (2 * batch) * hidden.mul(hidden).sumNumber().doubleValue();
-        }
-
-        @Override
-        public double onWeights(INDArray weights, INDArray gradWeights, INDArray hidden) {
-            gradWeights.addi(weights.mul(c));
-            return c / 2 * weights.mul(weights).sumNumber().doubleValue();
-        }
-
-        @Override
-        public double onBias(String name, INDArray bias, INDArray gradBias) {
-            if (!name.equals("bh")) {
-                return 0;
-            }
-            gradBias.addi(bias.mul(d));
-            return d / 2 * bias.mul(bias).sumNumber().doubleValue();
-        }
-
-        @Override
-        public String describe() {
-            return "quadratic-test";
         }
     }
 }

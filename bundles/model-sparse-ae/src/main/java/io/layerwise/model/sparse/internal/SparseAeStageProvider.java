@@ -26,7 +26,7 @@ import org.osgi.service.component.annotations.Component;
  * {@code lbfgs}, the default kl-sparsity takes {@code lambda = 0}: the penalty on the whole batch's mean activation.
  */
 @Component(service = StageProvider.class)
-@StageType(type = "sparse-ae")
+@StageType("sparse-ae")
 public class SparseAeStageProvider implements StageProvider {
     static final String KL = "kl-sparsity";
 

@@ -13,7 +13,7 @@ import org.osgi.service.component.annotations.Component;
  * posterior mean.
  */
 @Component(service = StageProvider.class)
-@StageType(type = "vae")
+@StageType("vae")
 public class VaeStageProvider implements StageProvider {
 
     @Override

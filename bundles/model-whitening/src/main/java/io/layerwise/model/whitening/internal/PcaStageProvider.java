@@ -14,7 +14,7 @@ import org.osgi.service.component.annotations.Component;
  * all) or {@code retainedVariance} (keep the fewest components holding that fraction of the variance).
  */
 @Component(service = StageProvider.class)
-@StageType(type = "pca")
+@StageType("pca")
 public class PcaStageProvider implements StageProvider {
 
     @Override

@@ -14,7 +14,7 @@ import org.osgi.service.component.annotations.Component;
  * {@code epsilon} (default 0.1).
  */
 @Component(service = StageProvider.class)
-@StageType(type = "zca")
+@StageType("zca")
 public class ZcaStageProvider implements StageProvider {
 
     @Override

@@ -2,7 +2,7 @@ package io.layerwise.regularizer.contractive.internal;
 
 import io.layerwise.api.regularizer.Penalty;
 import io.layerwise.api.regularizer.Regularizer;
-import io.layerwise.api.regularizer.RegularizerService;
+import io.layerwise.api.regularizer.RegularizerType;
 import io.layerwise.api.spec.Range;
 import io.layerwise.api.spec.Spec;
 import org.osgi.service.component.annotations.Component;
@@ -12,7 +12,7 @@ import org.osgi.service.component.annotations.Component;
  * encoder; {@code lambda} defaults to 0.1. Use: {@code "regularizers": [{"name": "contractive", "lambda": 0.1}]}.
  */
 @Component(service = Regularizer.class)
-@RegularizerService(name = "contractive")
+@RegularizerType("contractive")
 public class ContractiveRegularizer implements Regularizer {
     static final double DEFAULT_LAMBDA = 0.1;
 

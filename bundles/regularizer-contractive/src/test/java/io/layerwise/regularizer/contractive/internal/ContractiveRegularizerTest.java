@@ -12,6 +12,7 @@ import io.layerwise.core.nn.Architecture;
 import io.layerwise.core.nn.BatchBuffers;
 import io.layerwise.core.nn.DenseAutoencoder;
 import io.layerwise.core.nn.Loss;
+import io.layerwise.testing.FiniteDifferences;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -107,19 +108,8 @@ class ContractiveRegularizerTest {
             ae.visibleBias().assign(random(1, N, 6, 0.5));
             ae.gradient(x, x, b, penalties);
             List<INDArray> analytic = ae.gradients().stream().map(INDArray::dup).toList();
-            double worst = 0;
-            for (int p = 0; p < ae.parameters().size(); p++) {
-                INDArray theta = ae.parameters().get(p);
-                for (long i = 0; i < theta.length(); i++) {
-                    double v = theta.getDouble(i);
-                    theta.putScalar(i, v + eps);
-                    double plus = ae.gradient(x, x, b, penalties).mean(B);
-                    theta.putScalar(i, v - eps);
-                    double minus = ae.gradient(x, x, b, penalties).mean(B);
-                    theta.putScalar(i, v);
-                    worst = Math.max(worst, relative(analytic.get(p).getDouble(i), (plus - minus) / (2 * eps)));
-                }
-            }
+            double worst = FiniteDifferences.worstError(ae.parameters(), analytic,
+                    () -> ae.gradient(x, x, b, penalties).mean(B), eps);
             assertTrue(worst < 1e-6, "worst relative error " + worst);
         }
     }
@@ -143,31 +133,8 @@ class ContractiveRegularizerTest {
         assertEquals("contractive(lambda=0.1)", new ContractiveRegularizer().configure(Spec.empty("r")).describe());
     }
 
-    interface Hook {
-        double call(INDArray a, INDArray grad);
-    }
-
     /** {@code hook} adds dP/da into a random base gradient (it must add, not overwrite); compared entry by entry. */
-    static void check(INDArray a, Hook hook) {
-        INDArray base = random((int) a.rows(), (int) a.columns(), 9, 1);
-        INDArray grad = base.dup();
-        hook.call(a, grad);
-        INDArray exact = grad.sub(base);
-        double eps = 1e-6;
-        double worst = 0;
-        for (long i = 0; i < a.length(); i++) {
-            double v = a.getDouble(i);
-            a.putScalar(i, v + eps);
-            double plus = hook.call(a, Nd4j.zeros(DataType.DOUBLE, a.shape()));
-            a.putScalar(i, v - eps);
-            double minus = hook.call(a, Nd4j.zeros(DataType.DOUBLE, a.shape()));
-            a.putScalar(i, v);
-            worst = Math.max(worst, relative(exact.getDouble(i), (plus - minus) / (2 * eps)));
-        }
-        assertTrue(worst < 1e-6, "worst relative error " + worst);
-    }
-
-    static double relative(double exact, double numeric) {
-        return Math.abs(exact - numeric) / Math.max(Math.max(Math.abs(exact), Math.abs(numeric)), 1e-3);
+    static void check(INDArray a, FiniteDifferences.Hook hook) {
+        FiniteDifferences.checkHook(a, hook, 1e-6, 1e-6);
     }
 }
