@@ -10,7 +10,9 @@ import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -47,11 +49,17 @@ class ExamplesCompileTest {
         List<Example> javadoc = javadocExamples(Path.of("src/main/java"));
         // the four plug-in property types and TypedConfig carry one each; none found means the scan is broken
         assertTrue(javadoc.size() >= 5, "found only " + javadoc.size() + " Javadoc examples");
-        List<Example> all = new ArrayList<>(javadoc);
-        all.addAll(markdownExamples(ROOT));
         List<String> failures = new ArrayList<>();
-        for (Example e : all) {
-            failures.addAll(compile(e, out));
+        for (Example e : javadoc) {
+            failures.addAll(compile(List.of(e), out.resolve("javadoc")));
+        }
+        // a walkthrough's files are several blocks of one page that refer to each other: compiled together
+        Map<String, List<Example>> pages = new LinkedHashMap<>();
+        for (Example e : markdownExamples(ROOT)) {
+            pages.computeIfAbsent(e.file(), f -> new ArrayList<>()).add(e);
+        }
+        for (List<Example> page : pages.values()) {
+            failures.addAll(compile(page, out.resolve("page" + failures.size())));
         }
         assertTrue(failures.isEmpty(), String.join("\n", failures));
     }
@@ -59,7 +67,7 @@ class ExamplesCompileTest {
     @Test
     void aBrokenExampleIsReportedWithItsFileAndLine(@TempDir Path out) {
         String code = "package org.example;\n\npublic class Broken {\n    int x = undefined;\n}\n";
-        List<String> failures = compile(new Example("docs/x.md", 40, code), out);
+        List<String> failures = compile(List.of(new Example("docs/x.md", 40, code)), out);
         assertEquals(1, failures.size(), failures.toString());
         assertTrue(failures.get(0).startsWith("docs/x.md:43: "), failures.get(0));
     }
@@ -136,31 +144,38 @@ class ExamplesCompileTest {
         return found;
     }
 
-    /** Compiles one example alone (examples may reuse class names); each error as {@code file:line: message}. */
-    static List<String> compile(Example e, Path out) {
-        Matcher type = PUBLIC_TYPE.matcher(e.code());
-        String name = type.find() ? type.group(1) : "Example";
-        JavaFileObject source = new SimpleJavaFileObject(URI.create("string:///" + name + ".java"),
-                JavaFileObject.Kind.SOURCE) {
-            @Override
-            public CharSequence getCharContent(boolean ignoreEncodingErrors) {
-                return e.code();
-            }
-        };
+    /**
+     * Compiles examples together (one page's blocks; a Javadoc example alone, since examples may reuse class
+     * names); each error as {@code file:line: message}.
+     */
+    static List<String> compile(List<Example> examples, Path out) {
+        Map<JavaFileObject, Example> sources = new LinkedHashMap<>();
+        for (Example e : examples) {
+            Matcher type = PUBLIC_TYPE.matcher(e.code());
+            String name = type.find() ? type.group(1) : "Example" + sources.size();
+            sources.put(new SimpleJavaFileObject(URI.create("string:///" + name + ".java"), JavaFileObject.Kind.SOURCE) {
+                @Override
+                public CharSequence getCharContent(boolean ignoreEncodingErrors) {
+                    return e.code();
+                }
+            }, e);
+        }
         JavaCompiler javac = ToolProvider.getSystemJavaCompiler();
         DiagnosticCollector<JavaFileObject> diagnostics = new DiagnosticCollector<>();
         List<String> options = List.of("--release", "17", "-proc:none", "-d", out.toString(), "-classpath",
                 System.getProperty("surefire.test.class.path", System.getProperty("java.class.path")));
-        boolean ok = javac.getTask(null, null, diagnostics, options, null, List.of(source)).call();
+        boolean ok = javac.getTask(null, null, diagnostics, options, null, sources.keySet()).call();
         List<String> failures = new ArrayList<>();
         for (Diagnostic<? extends JavaFileObject> d : diagnostics.getDiagnostics()) {
             if (d.getKind() == Diagnostic.Kind.ERROR) {
-                failures.add(e.file() + ":" + (e.line() + d.getLineNumber() - 1) + ": " + d.getMessage(Locale.ROOT));
+                Example e = sources.get(d.getSource());
+                failures.add(e == null ? examples.get(0).where() + ": " + d.getMessage(Locale.ROOT)
+                        : e.file() + ":" + (e.line() + d.getLineNumber() - 1) + ": " + d.getMessage(Locale.ROOT));
             }
         }
         assertFalse(ok && !failures.isEmpty());
         if (!ok && failures.isEmpty()) {
-            failures.add(e.where() + ": did not compile");
+            failures.add(examples.get(0).where() + ": did not compile");
         }
         return failures;
     }
