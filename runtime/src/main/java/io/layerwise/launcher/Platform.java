@@ -1,8 +1,6 @@
 package io.layerwise.launcher;
 
 import io.layerwise.launcher.internal.ConfigFiles;
-import io.layerwise.launcher.internal.DistProperties;
-import io.layerwise.launcher.internal.Flavours;
 import io.layerwise.launcher.internal.Gogo;
 import io.layerwise.launcher.internal.HotDeploy;
 import io.layerwise.launcher.internal.Natives;
@@ -12,7 +10,6 @@ import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.ServiceLoader;
@@ -43,7 +40,6 @@ public final class Platform implements AutoCloseable {
     /** Framework property: the natives flavour installed (linux-x86_64, linux-x86_64-avx2, ...). */
     public static final String FLAVOUR = "layerwise.backend.flavour";
     // java.util.logging holds loggers weakly: the level set on it would go with a collected logger
-    private static final java.util.logging.Logger HTTP_LOG = java.util.logging.Logger.getLogger("org.apache.felix.http");
     /** Framework property: why that flavour (CPU flags seen, or the override). */
     public static final String REASON = "layerwise.backend.reason";
     /** Framework property: the repository root (config/, data/, runs/ live under it). */
@@ -91,7 +87,7 @@ public final class Platform implements AutoCloseable {
      */
     public static Platform start(Path distDir, Map<String, String> extraProps) throws IOException, BundleException {
         Path dist = distDir.toAbsolutePath().normalize();
-        Map<String, String> props = properties(dist, extraProps, System.getenv());
+        Map<String, String> props = FrameworkProperties.of(dist, extraProps, System.getenv());
         Path storage = StorageDirs.create(Path.of(System.getProperty("java.io.tmpdir")));
         props.put(Constants.FRAMEWORK_STORAGE, storage.toString());
         props.put(Constants.FRAMEWORK_STORAGE_CLEAN, Constants.FRAMEWORK_STORAGE_CLEAN_ONFIRSTINIT);
@@ -271,92 +267,7 @@ public final class Platform implements AutoCloseable {
         }
     }
 
-    /** Defaults, then conf/config.properties, then {@code extra}. */
-    static Map<String, String> properties(Path dist, Map<String, String> extra, Map<String, String> env)
-            throws IOException {
-        Map<String, String> props = new HashMap<>();
-        Path home = Path.of(extra.getOrDefault(HOME, System.getProperty(HOME, defaultHome(dist).toString())))
-                .toAbsolutePath().normalize();
-        props.put(DIST, dist.toString());
-        props.put(HOME, home.toString());
-        props.put(CWD, extra.getOrDefault(CWD, System.getProperty(CWD, System.getProperty("user.dir"))));
-        String data = env.get("LAYERWISE_DATA");
-        if (data != null && !data.isBlank()) {
-            props.put(DATA_DIR, data);
-        }
-        props.put("felix.fileinstall.dir", watchedDirs(dist, home));
-        props.put("gosh.args", "--nointeractive");
-        props.put("gosh.home", dist.toString()); // etc/gosh_profile
-        props.put(HotDeploy.LOG_DEFAULT, "jul"); // FileInstall's messages, one line each (internal.FileInstallLog)
-        quietHttp(props);
-        props.putAll(DistProperties.load(dist.resolve("conf").resolve("config.properties"),
-                name -> props.getOrDefault(name, System.getProperty(name))));
-        props.putAll(extra);
-        String override = env.get("LAYERWISE_BACKEND");
-        Flavours.Choice choice = props.containsKey(FLAVOUR)
-                ? Flavours.choose("", props.get(FLAVOUR), FLAVOUR)
-                : Flavours.choose(cpuinfo(), override, "LAYERWISE_BACKEND");
-        if (!props.containsKey(FLAVOUR) && (override == null || override.isBlank())) {
-            choice = Flavours.preferGpu(choice, nvidiaGpuPresent(), Natives.has(dist.resolve("natives"), Flavours.CUDA));
-        }
-        props.put(FLAVOUR, choice.flavour());
-        props.putIfAbsent(REASON, choice.reason());
-        return props;
-    }
-
-    /** The NVIDIA driver lists its GPUs under /proc/driver/nvidia/gpus and creates /dev/nvidia0. */
-    private static boolean nvidiaGpuPresent() {
-        Path gpus = Path.of("/proc/driver/nvidia/gpus");
-        try (var entries = Files.isDirectory(gpus) ? Files.list(gpus) : java.util.stream.Stream.<Path>empty()) {
-            return entries.findAny().isPresent() || Files.exists(Path.of("/dev/nvidia0"));
-        } catch (IOException e) {
-            return false;
-        }
-    }
-
-    /**
-     * The folder for hot bundles, and the repository's config/ for *.cfg configurations when there is one. In a
-     * repository checkout the bundles folder is {@code runtime/deploy}, which a rebuild of the distribution leaves
-     * alone; a distribution on its own uses its {@code deploy/}.
-     */
-    static String watchedDirs(Path dist, Path home) throws IOException {
-        Path deploy = dist.resolve("deploy");
-        if (Files.isDirectory(home.resolve("runtime")) && Files.isRegularFile(home.resolve("pom.xml"))) {
-            deploy = Files.createDirectories(home.resolve("runtime").resolve("deploy"));
-        }
-        Path config = home.resolve("config");
-        return deploy + (Files.isDirectory(config) ? "," + config : "");
-    }
-
-    /** {@code runtime/target/layerwise} sits three levels below the repository root. */
-    static Path defaultHome(Path dist) {
-        Path root = dist.getParent() != null && dist.getParent().getParent() != null
-                ? dist.getParent().getParent().getParent() : null;
-        return root != null && Files.isRegularFile(root.resolve("pom.xml")) ? root : dist;
-    }
-
-    private static String cpuinfo() {
-        try {
-            return Files.readString(Path.of("/proc/cpuinfo"));
-        } catch (IOException e) {
-            return "";
-        }
-    }
-
     private static boolean isDebug() {
         return "1".equals(System.getenv("LAYERWISE_DEBUG")) || Boolean.getBoolean("layerwise.debug");
-    }
-
-    /**
-     * Felix HTTP (the web view's Jetty) logs every start and stop, and a warning at each framework start while the
-     * view is off: errors only, through java.util.logging; Jetty's own log (stderr) warnings and errors only.
-     */
-    private static void quietHttp(Map<String, String> props) {
-        props.put("org.apache.felix.http.log.jul", "true");
-        if (!"1".equals(System.getenv("LAYERWISE_DEBUG"))) {
-            HTTP_LOG.setLevel(java.util.logging.Level.SEVERE);
-            System.getProperties().putIfAbsent("org.eclipse.jetty.LEVEL", "WARN");
-            System.getProperties().putIfAbsent("org.eclipse.jetty.util.log.announce", "false");
-        }
     }
 }

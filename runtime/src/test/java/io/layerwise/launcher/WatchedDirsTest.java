@@ -19,13 +19,13 @@ class WatchedDirsTest {
         Files.createDirectories(home.resolve("config"));
         Files.writeString(home.resolve("pom.xml"), "<project/>");
         Path dist = home.resolve("runtime/target/layerwise");
-        assertEquals(home.resolve("runtime/deploy") + "," + home.resolve("config"), Platform.watchedDirs(dist, home));
+        assertEquals(home.resolve("runtime/deploy") + "," + home.resolve("config"), FrameworkProperties.watchedDirs(dist, home));
         assertTrue(Files.isDirectory(home.resolve("runtime/deploy")), "created on first start");
     }
 
     @Test
     void aDistributionOnItsOwnDeploysFromItsDeployFolder() throws Exception {
         Path dist = tmp.resolve("layerwise");
-        assertEquals(dist.resolve("deploy").toString(), Platform.watchedDirs(dist, tmp.resolve("elsewhere")));
+        assertEquals(dist.resolve("deploy").toString(), FrameworkProperties.watchedDirs(dist, tmp.resolve("elsewhere")));
     }
 }
