@@ -10,6 +10,7 @@ import io.layerwise.api.stage.TrainingState;
 import io.layerwise.core.ae.Matrices;
 import io.layerwise.core.ae.TrainingStates;
 import io.layerwise.core.layers.Batches;
+import io.layerwise.core.nn.ShuffledRows;
 import io.layerwise.core.layers.Conv;
 import io.layerwise.core.layers.Layer;
 import io.layerwise.core.layers.LayerPlan;
@@ -130,7 +131,7 @@ final class ConvAeStage implements Stage {
         int b = spec.training().batch();
         int rows = Math.min(b, trainRows.rows() - batch * b);
         if (spec.shuffle() && epoch != orderEpoch) {
-            order = Batches.permutation(trainRows.rows(), seed ^ SHUFFLE_SALT ^ (0x9e37_79b9_7f4a_7c15L * (epoch + 1)));
+            order = ShuffledRows.permutation(trainRows.rows(), seed ^ SHUFFLE_SALT ^ (0x9e37_79b9_7f4a_7c15L * (epoch + 1)));
             orderEpoch = epoch;
         }
         INDArray x = Batches.gather(trainRows, spec.shuffle() ? order : null, batch * b, rows, spec.input());
