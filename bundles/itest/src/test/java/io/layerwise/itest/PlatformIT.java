@@ -98,7 +98,7 @@ class PlatformIT {
             BundleContext ctx = felix.context();
             List<String> types = services(ctx, "io.layerwise.api.stage.StageProvider").stream()
                     .map(r -> (String) r.getProperty("layerwise.stage.type")).sorted().toList();
-            assertEquals(List.of("ae", "dae", "pca", "rbm", "sparse-ae", "vae", "zca"), types);
+            assertEquals(List.of("ae", "conv-ae", "dae", "pca", "rbm", "sparse-ae", "vae", "zca"), types);
             // the keys that @RegularizerType, @DataSourceType and @HeadType set
             List<String> regularizers = services(ctx, "io.layerwise.api.regularizer.Regularizer").stream()
                     .map(r -> (String) r.getProperty("layerwise.regularizer.type")).sorted().toList();

@@ -45,10 +45,12 @@ import org.junit.jupiter.api.io.TempDir;
 @TestMethodOrder(OrderAnnotation.class)
 class WebViewIT {
     static final String PIPELINE = """
-            {"name": "webview", "seed": 3, "data": {"source": "mnist", "limit": 4000, "testLimit": 500},
+            {"name": "webview", "seed": 3, "data": {"source": "mnist", "limit": 2000, "testLimit": 500},
              "stages": [{"type": "dae", "hidden": 64, "noise": {"kind": "mask", "level": 0.3},
-                         "train": {"epochs": 8, "batch": 20, "optimizer": {"kind": "sgd", "lr": 0.1}}}]}
+                         "train": {"epochs": 60, "batch": 20, "optimizer": {"kind": "sgd", "lr": 0.1}}}]}
             """;
+    /** Many short epochs: the job outlasts a few of the page's once-a-second polls even on a quiet machine. */
+    static final int EPOCHS = 60;
 
     Path work;
     Path config;
@@ -174,8 +176,8 @@ class WebViewIT {
                 + " return l ? +l.dataset.points : -1; })()";
         browser.await(points + " >= 1", 60_000, "document.body.innerText");
         int shown = browser.eval(points).getAsInt();
-        String status = Shell.exec(platform, "layerwise:status " + jobId).out();
-        assumeTrue(status.contains("RUNNING"), "the job ended before its curve could be seen to grow: " + status);
+        // the job may still be RUNNING (its end: evaluation, pictures) with every epoch shown; growth needs fewer
+        assumeTrue(shown < EPOCHS, "all " + EPOCHS + " epochs were trained before the page first drew the curve");
         browser.await(points + " > " + shown, 60_000, "document.body.innerText");
     }
 
