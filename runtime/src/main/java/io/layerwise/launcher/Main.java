@@ -1,8 +1,10 @@
 package io.layerwise.launcher;
 
+import io.layerwise.launcher.internal.ClassArchive;
 import io.layerwise.launcher.internal.CommandLine;
 import io.layerwise.launcher.internal.Flavours;
 import io.layerwise.launcher.internal.OpenBlasCoretype;
+import io.layerwise.launcher.internal.StartPhases;
 import java.io.IOException;
 import java.net.URISyntaxException;
 import java.nio.file.Files;
@@ -35,6 +37,9 @@ public final class Main {
     }
 
     static int run(String[] args) {
+        StartPhases phases = new StartPhases();
+        ClassArchive.checkInUse(System.getProperty(ClassArchive.PROPERTY), Path.of("/proc/self/maps"))
+                .ifPresent(note -> System.err.println("layerwise: " + note));
         CommandLine cl;
         try {
             cl = CommandLine.parse(Arrays.asList(args));
@@ -46,18 +51,19 @@ public final class Main {
             System.out.println(CommandLine.USAGE);
             return 0;
         }
+        boolean debug = "1".equals(System.getenv("LAYERWISE_DEBUG"));
         long t0 = System.nanoTime();
         Platform platform;
         try {
-            platform = Platform.start(distDir(), extraProperties(cl));
+            platform = Platform.start(distDir(), extraProperties(cl), phases);
         } catch (Exception e) {
             System.err.println("layerwise: cannot start: " + e.getMessage());
-            if ("1".equals(System.getenv("LAYERWISE_DEBUG"))) {
+            if (debug) {
                 e.printStackTrace();
             }
             return 1;
         }
-        if ("1".equals(System.getenv("LAYERWISE_DEBUG"))) {
+        if (debug) {
             System.err.printf("layerwise: framework ready in %d ms (%s: %s)%n", (System.nanoTime() - t0) / 1_000_000,
                     platform.context().getProperty(Platform.FLAVOUR), platform.context().getProperty(Platform.REASON));
         }
@@ -69,12 +75,18 @@ public final class Main {
                 platform.waitForStop();
                 return 0;
             }
-            return platform.exec(cl.command(), System.out, System.err);
+            int status = platform.exec(cl.command(), System.out, System.err);
+            phases.mark("command");
+            return status;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return 130;
         } finally {
             platform.stop();
+            if (debug && !cl.interactive()) {
+                phases.mark("stop");
+                System.err.println("layerwise: " + phases);
+            }
         }
     }
 

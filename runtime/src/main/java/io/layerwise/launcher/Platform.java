@@ -4,6 +4,7 @@ import io.layerwise.launcher.internal.ConfigFiles;
 import io.layerwise.launcher.internal.Gogo;
 import io.layerwise.launcher.internal.HotDeploy;
 import io.layerwise.launcher.internal.Natives;
+import io.layerwise.launcher.internal.StartPhases;
 import io.layerwise.launcher.internal.StorageDirs;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -86,6 +87,12 @@ public final class Platform implements AutoCloseable {
      * force (up to 5 s); a bundle that fails to start is reported on {@code System.err} and left installed.
      */
     public static Platform start(Path distDir, Map<String, String> extraProps) throws IOException, BundleException {
+        return start(distDir, extraProps, new StartPhases());
+    }
+
+    /** As {@link #start(Path, Map)}, marking the end of each phase of the start in {@code phases}. */
+    static Platform start(Path distDir, Map<String, String> extraProps, StartPhases phases)
+            throws IOException, BundleException {
         Path dist = distDir.toAbsolutePath().normalize();
         Map<String, String> props = FrameworkProperties.of(dist, extraProps, System.getenv());
         Path storage = StorageDirs.create(Path.of(System.getProperty("java.io.tmpdir")));
@@ -106,11 +113,13 @@ public final class Platform implements AutoCloseable {
         Runtime.getRuntime().addShutdownHook(platform.cleanup);
         try {
             framework.start();
+            phases.mark("framework");
             platform.hotDeploy = HotDeploy.start(framework.getBundleContext(), props, platform::notice,
                     platform::trace);
-            platform.installAndStart(bundles(dist.resolve("bundle")), fragment);
+            platform.installAndStart(bundles(dist.resolve("bundle")), fragment, phases);
             ConfigFiles.awaitInForce(framework.getBundleContext(), props.getOrDefault("felix.fileinstall.dir", ""),
                     CONFIG_TIMEOUT_MS, platform::notice);
+            phases.mark("config");
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             platform.stop();
@@ -212,7 +221,7 @@ public final class Platform implements AutoCloseable {
         stop();
     }
 
-    private void installAndStart(List<Path> bundleJars, Path fragment) throws BundleException {
+    private void installAndStart(List<Path> bundleJars, Path fragment, StartPhases phases) throws BundleException {
         BundleContext ctx = context();
         List<Bundle> installed = new ArrayList<>();
         // "reference:" keeps the jars where they are instead of copying them into the storage directory.
@@ -220,6 +229,7 @@ public final class Platform implements AutoCloseable {
             installed.add(ctx.installBundle("reference:" + jar.toUri()));
         }
         ctx.installBundle("reference:" + fragment.toUri()); // before anything resolves the host
+        phases.mark("install");
         ClassLoader jline = classLoaderOf(installed, "org.jline");
         for (Bundle bundle : installed) {
             if (bundle.getHeaders().get(Constants.FRAGMENT_HOST) != null) {
@@ -241,6 +251,7 @@ public final class Platform implements AutoCloseable {
                 thread.setContextClassLoader(previous);
             }
         }
+        phases.mark("bundles");
     }
 
     private static ClassLoader classLoaderOf(List<Bundle> bundles, String symbolicName) {

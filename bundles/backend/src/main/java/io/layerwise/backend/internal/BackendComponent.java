@@ -116,9 +116,15 @@ public final class BackendComponent implements Backend, Configured {
     private String load() {
         Thread current = Thread.currentThread();
         current.setContextClassLoader(ND4JClassLoading.getNd4jClassloader());
+        long t0 = System.nanoTime();
         Nd4j.getBackend();
         Nd4jThreads.apply(threads);
+        long t1 = System.nanoTime();
         checkBlas();
+        if ("1".equals(System.getenv("LAYERWISE_DEBUG"))) { // the start-time breakdown (docs/performance.md)
+            System.err.printf("layerwise-backend: ND4J loaded in %d ms, BLAS self-test %d ms%n", (t1 - t0) / 1_000_000,
+                    (System.nanoTime() - t1) / 1_000_000);
+        }
         String natives = loadedNatives(Loader.getLoadedLibraries());
         if (!flavour.equals("unknown") && !natives.contains("/" + flavour + "/")) {
             System.err.println("layerwise-backend: expected " + flavour + " natives but loaded " + natives);

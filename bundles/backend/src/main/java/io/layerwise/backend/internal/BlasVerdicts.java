@@ -26,6 +26,9 @@ final class BlasVerdicts {
                 p.load(r);
             }
         }
+        if (verdict.equals(p.getProperty(key))) {
+            return; // unchanged: the file (and its time, part of the launcher's key for its kernel choice) stays
+        }
         p.setProperty(key, verdict);
         Files.createDirectories(file.toAbsolutePath().getParent());
         Path tmp = Files.createTempFile(file.toAbsolutePath().getParent(), file.getFileName().toString(), ".tmp");

@@ -18,8 +18,8 @@ import java.util.Map;
 /**
  * One stage's run with one provider: creates the stage, then restores the model a resumed run finished before, or
  * trains it (going on from its newest checkpoint when resumed) or fits it, evaluates it, draws its pictures and saves
- * it; finally encodes its input for the next stage. A provider that goes away meanwhile ends the run with
- * {@link ProviderGone}; {@link StageSequence} then waits for another and runs the stage again.
+ * it; finally encodes its input for the next stage, if there is one. A provider that goes away meanwhile ends the run
+ * with {@link ProviderGone}; {@link StageSequence} then waits for another and runs the stage again.
  */
 final class StageRun {
     /** A stage's input: its training rows, its test rows (null when the data source has none) and their range. */
@@ -27,8 +27,8 @@ final class StageRun {
     }
 
     /**
-     * The next stage's input and, when the pipeline fine-tunes, this stage's layers and the bytes they keep
-     * (else null and 0).
+     * The next stage's input (null after the last stage) and, when the pipeline fine-tunes, this stage's layers and
+     * the bytes they keep (else null and 0).
      */
     record Output(Input next, DenseLayer encoder, DenseLayer decoder, long keptBytes) {
     }
@@ -108,8 +108,13 @@ final class StageRun {
             DenseLayer encoder = keep ? stage.encoderLayer() : null;
             DenseLayer decoder = keep ? stage.decoderLayer() : null;
             long keptNow = keep && context.reserved() != null ? 2 * context.reserved().parameterBytes() : 0;
-            job.doing("encoding its output for the next stage");
-            Input next = new Input(stage.encode(train), test == null ? null : stage.encode(test), stage.outputRange());
+            // the last stage's codes would go nowhere (fine-tuning starts from the data): 480 MB for a 784-2000 stage on
+            // 60,000 rows, the peak RSS of such a run (docs/performance.md, "Full-size data")
+            Input next = null;
+            if (i < pipeline.stages().size() - 1) {
+                job.doing("encoding its output for the next stage");
+                next = new Input(stage.encode(train), test == null ? null : stage.encode(test), stage.outputRange());
+            }
             if (!kept) {
                 job.doing("writing history.json");
                 history.finished = Instant.now().toString();

@@ -27,6 +27,8 @@ final class FakeStages {
     /** What the fakes saw, in order: "create a 16", "epoch a 1", "fit b", "finetune 2 layers". */
     static final class Journal {
         final List<String> events = Collections.synchronizedList(new ArrayList<>());
+        /** Each {@code encode} call as "type rows" (pictures encode too, so these are kept apart from events). */
+        final List<String> encoded = Collections.synchronizedList(new ArrayList<>());
         /** Runs before each minibatch with (type, epoch, batch): a test stops the job or unregisters a provider here. */
         volatile TriConsumer beforeBatch = (type, epoch, batch) -> { };
 
@@ -133,6 +135,7 @@ final class FakeStages {
 
         @Override
         public FloatMatrix encode(FloatMatrix input) {
+            journal.encoded.add(type + " " + input.rows());
             return FloatMatrix.zeros(input.rows(), outputs);
         }
 

@@ -113,6 +113,16 @@ class PipelineJobTest {
         assertFalse(Files.exists(dir.resolve("run/stage-1-a/" + Checkpoints.FOLDER)), "a finished stage keeps no checkpoints");
     }
 
+    /** A 784-2000 stage on 60,000 rows would hold 480 MB of codes that nothing reads (docs/performance.md). */
+    @Test
+    void onlyAStageWithAStageAfterItEncodesItsTrainingRows() throws Exception {
+        PipelineJob job = job(pipeline(A + ", " + B, ""), false, 5);
+        JobStatus end = runToEnd(job);
+        assertEquals(State.DONE, end.state(), end.message());
+        assertEquals(1, journal.encoded.stream().filter("a 40"::equals).count(), journal.encoded.toString());
+        assertEquals(List.of(), journal.encoded.stream().filter("b 40"::equals).toList(), "the last stage's codes");
+    }
+
     @Test
     void aProviderThatGoesAwayMidTrainingIsWaitedForAndTheStageGoesOnFromItsCheckpoint() throws Exception {
         AtomicBoolean swapped = new AtomicBoolean();
