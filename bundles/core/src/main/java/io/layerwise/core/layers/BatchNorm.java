@@ -116,12 +116,17 @@ public final class BatchNorm extends ShapedLayer {
                 float scale = (float) inv[ch];
                 float gc = g[ch];
                 float bc = b[ch];
-                for (int t = (q * c + ch) * m, end = t + m; t < end; t++) {
-                    float h = (xHeap[t] - mu) * scale;
-                    if (training) {
+                int start = (q * c + ch) * m;
+                if (training) {
+                    for (int t = start, end = t + m; t < end; t++) {
+                        float h = (xHeap[t] - mu) * scale;
                         xhatHeap[t] = h;
+                        yHeap[t] = gc * h + bc;
                     }
-                    yHeap[t] = gc * h + bc;
+                } else {
+                    for (int t = start, end = t + m; t < end; t++) {
+                        yHeap[t] = gc * ((xHeap[t] - mu) * scale) + bc;
+                    }
                 }
             }
         }

@@ -21,6 +21,10 @@ final class Kernels {
             for (int u = 0; u < k; u++) {
                 for (int v = 0; v < k; v++) {
                     int row = ((ch * k + u) * k + v) * ld;
+                    // the grid columns j whose image column s j + v - p lies inside: [j0, j1); the branch-free inner
+                    // loops matter under C1, which the launcher runs
+                    int j0 = first(v - p, s);
+                    int j1 = Math.max(j0, Math.min(gw, first(v - p - w, s)));
                     for (int q = 0; q < n; q++) {
                         int src = (q * c + ch) * h * w;
                         int dst = row + q * positions;
@@ -30,10 +34,19 @@ final class Kernels {
                                 Arrays.fill(cols, dst, dst + gw, 0f);
                                 continue;
                             }
-                            int base = src + hi * w + v - p;
-                            for (int j = 0; j < gw; j++) {
-                                int wi = j * s + v - p;
-                                cols[dst + j] = wi >= 0 && wi < w ? image[base + j * s] : 0f;
+                            if (j0 > 0) {
+                                Arrays.fill(cols, dst, dst + j0, 0f);
+                            }
+                            int from = src + hi * w + v - p;
+                            if (s == 1) {
+                                System.arraycopy(image, from + j0, cols, dst + j0, j1 - j0);
+                            } else {
+                                for (int j = j0, at = from + j0 * s; j < j1; j++, at += s) {
+                                    cols[dst + j] = image[at];
+                                }
+                            }
+                            if (j1 < gw) {
+                                Arrays.fill(cols, dst + j1, dst + gw, 0f);
                             }
                         }
                     }
@@ -50,6 +63,8 @@ final class Kernels {
             for (int u = 0; u < k; u++) {
                 for (int v = 0; v < k; v++) {
                     int row = ((ch * k + u) * k + v) * ld;
+                    int j0 = first(v - p, s);
+                    int j1 = Math.max(j0, Math.min(gw, first(v - p - w, s)));
                     for (int q = 0; q < n; q++) {
                         int dstImage = (q * c + ch) * h * w;
                         int src = row + q * positions;
@@ -58,18 +73,19 @@ final class Kernels {
                             if (hi < 0 || hi >= h) {
                                 continue;
                             }
-                            int base = dstImage + hi * w + v - p;
-                            for (int j = 0; j < gw; j++) {
-                                int wi = j * s + v - p;
-                                if (wi >= 0 && wi < w) {
-                                    image[base + j * s] += cols[src + j];
-                                }
+                            for (int j = j0, at = dstImage + hi * w + v - p + j0 * s; j < j1; j++, at += s) {
+                                image[at] += cols[src + j];
                             }
                         }
                     }
                 }
             }
         }
+    }
+
+    /** The smallest j >= 0 with {@code s j + offset >= 0}. */
+    private static int first(int offset, int s) {
+        return offset >= 0 ? 0 : (-offset + s - 1) / s;
     }
 
     /** {@code [n][c][m]} to {@code [c][n][m]}: the batch moved next to the positions, for a GEMM over all samples. */
