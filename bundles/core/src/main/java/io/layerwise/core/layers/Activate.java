@@ -11,8 +11,10 @@ import org.nd4j.linalg.ops.transforms.Transforms;
 /**
  * An element-wise activation: {@code relu} max(0, x); {@code leaky-relu} x for x > 0, else {@code slope} x;
  * {@code tanh} (derivative 1 - y^2); {@code sigmoid} 1 / (1 + e^-x) (derivative y (1 - y)); {@code identity}.
- * Float32 runs the rectifiers and every derivative as one Java loop over heap copies, and tanh / sigmoid as one libnd4j
- * op into an array kept between minibatches; float64 runs ND4J ops (the plain path the fast one is tested against).
+ * Float32 runs each function as one libnd4j op into an array kept between minibatches (vectorised native loops: a
+ * Java loop under the launcher's C1 compiler took three times as long on the W5 shapes), the rectifiers' derivative as
+ * two such ops, tanh's and sigmoid's as one Java loop over heap copies; float64 runs ND4J ops that allocate their
+ * outputs (the plain path the fast one is tested against).
  */
 public final class Activate extends ShapedLayer {
     /** The JSON kinds this layer takes. */
@@ -51,15 +53,7 @@ public final class Activate extends ShapedLayer {
         switch (kind) {
             case "tanh" -> Nd4j.exec(new Tanh(x, result));
             case "sigmoid" -> Nd4j.exec(new Sigmoid(x, result));
-            default -> {
-                xHeap = Floats.read(x, xHeap);
-                float a = (float) slope;
-                for (int i = 0; i < xHeap.length; i++) {
-                    float v = xHeap[i];
-                    xHeap[i] = v > 0 ? v : a * v;
-                }
-                Floats.write(xHeap, result);
-            }
+            default -> Nd4j.exec(new LeakyReLU(x, result, slope));
         }
         return result;
     }
@@ -69,32 +63,24 @@ public final class Activate extends ShapedLayer {
         if (!Floats.fast(x) || "identity".equals(kind)) {
             return plainBackward(x, y, dy);
         }
+        dx = Floats.reuse(dx, x.shape());
+        if (!"tanh".equals(kind) && !"sigmoid".equals(kind)) {
+            Nd4j.exec(new LeakyReLUDerivative(x, dx, slope));
+            return dx.muli(dy);
+        }
         dyHeap = Floats.read(dy, dyHeap);
-        // the rectifiers' derivative from the input (x > 0), the squashers' from the output
-        xHeap = Floats.read("tanh".equals(kind) || "sigmoid".equals(kind) ? y : x, xHeap);
-        switch (kind) {
-            case "tanh" -> {
-                for (int i = 0; i < xHeap.length; i++) {
-                    float v = xHeap[i];
-                    dyHeap[i] *= 1 - v * v;
-                }
+        xHeap = Floats.read(y, xHeap);
+        if ("tanh".equals(kind)) {
+            for (int i = 0; i < xHeap.length; i++) {
+                float v = xHeap[i];
+                dyHeap[i] *= 1 - v * v;
             }
-            case "sigmoid" -> {
-                for (int i = 0; i < xHeap.length; i++) {
-                    float v = xHeap[i];
-                    dyHeap[i] *= v * (1 - v);
-                }
-            }
-            default -> {
-                float a = (float) slope;
-                for (int i = 0; i < xHeap.length; i++) {
-                    if (!(xHeap[i] > 0)) {
-                        dyHeap[i] *= a;
-                    }
-                }
+        } else {
+            for (int i = 0; i < xHeap.length; i++) {
+                float v = xHeap[i];
+                dyHeap[i] *= v * (1 - v);
             }
         }
-        dx = Floats.reuse(dx, x.shape());
         Floats.write(dyHeap, dx);
         return dx;
     }

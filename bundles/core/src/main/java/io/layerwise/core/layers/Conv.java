@@ -31,6 +31,9 @@ public final class Conv extends WeightedLayer {
     private float[] dzHeap;
     private float[] dxHeap;
     private final float[] biasHeap;
+    // the weight and its gradient as the GEMMs' matrices: views made once (the optimizer updates them in place)
+    private final INDArray weightMatrix;
+    private final INDArray gradWeightMatrix;
     private INDArray z;
     private INDArray y;
     private INDArray dz;
@@ -51,6 +54,8 @@ public final class Conv extends WeightedLayer {
         this.stride = stride;
         this.padding = padding;
         this.biasHeap = new float[filters];
+        this.weightMatrix = Patches.view(weight, filters, in.channels() * k * k);
+        this.gradWeightMatrix = Patches.view(gradWeight, filters, in.channels() * k * k);
     }
 
     static long parameterCount(Shape in, int filters, int k) {
@@ -78,7 +83,7 @@ public final class Conv extends WeightedLayer {
         patchMatrix = Floats.reuse(patchMatrix, patch, columns);
         Floats.write(colsHeap, patchMatrix);
         z = Floats.reuse(z, f, columns);
-        Level3.gemm(Patches.view(weight, f, patch), patchMatrix, z, false, false, 1.0, 0.0);
+        Level3.gemm(weightMatrix, patchMatrix, z, false, false, 1.0, 0.0);
         zHeap = Floats.read(z, zHeap);
         yHeap = Floats.work(yHeap, f * columns);
         Kernels.toSamples(zHeap, f, n, out.height() * out.width(), Floats.read(bias, biasHeap), yHeap);
@@ -106,9 +111,9 @@ public final class Conv extends WeightedLayer {
         Floats.write(biasHeap, gradBias);
         dz = Floats.reuse(dz, f, columns);
         Floats.write(dzHeap, dz);
-        Level3.gemm(dz, patchMatrix, Patches.view(gradWeight, f, patch), false, true, 1.0, 0.0);
+        Level3.gemm(dz, patchMatrix, gradWeightMatrix, false, true, 1.0, 0.0);
         dp = Floats.reuse(dp, patch, columns);
-        Level3.gemm(Patches.view(weight, f, patch), dz, dp, true, false, 1.0, 0.0);
+        Level3.gemm(weightMatrix, dz, dp, true, false, 1.0, 0.0);
         colsHeap = Floats.read(dp, colsHeap);
         dxHeap = Floats.work(dxHeap, n * in.size());
         Arrays.fill(dxHeap, 0f);

@@ -27,6 +27,9 @@ public final class ConvTranspose extends WeightedLayer {
     private float[] pHeap;
     private float[] yHeap;
     private final float[] biasHeap;
+    // the weight and its gradient as the GEMMs' matrices: views made once (the optimizer updates them in place)
+    private final INDArray weightMatrix;
+    private final INDArray gradWeightMatrix;
     private INDArray xs;
     private INDArray p;
     private INDArray y;
@@ -49,6 +52,8 @@ public final class ConvTranspose extends WeightedLayer {
         this.stride = stride;
         this.padding = padding;
         this.biasHeap = new float[filters];
+        this.weightMatrix = Patches.view(weight, in.channels(), filters * k * k);
+        this.gradWeightMatrix = Patches.view(gradWeight, in.channels(), filters * k * k);
     }
 
     static long parameterCount(Shape in, int filters, int k) {
@@ -77,7 +82,7 @@ public final class ConvTranspose extends WeightedLayer {
         xs = Floats.reuse(xs, c, columns);
         Floats.write(xsHeap, xs);
         p = Floats.reuse(p, patch, columns);
-        Level3.gemm(Patches.view(weight, c, patch), xs, p, true, false, 1.0, 0.0);
+        Level3.gemm(weightMatrix, xs, p, true, false, 1.0, 0.0);
         pHeap = Floats.read(p, pHeap);
         yHeap = Floats.work(yHeap, n * out.size());
         Kernels.fillChannels(Floats.read(bias, biasHeap), n, f, out.height() * out.width(), yHeap);
@@ -105,9 +110,9 @@ public final class ConvTranspose extends WeightedLayer {
         Kernels.im2col(dyHeap, n, f, out.height(), out.width(), k, stride, padding, in.height(), in.width(), pHeap);
         dp = Floats.reuse(dp, patch, columns);
         Floats.write(pHeap, dp);
-        Level3.gemm(xs, dp, Patches.view(gradWeight, c, patch), false, true, 1.0, 0.0);
+        Level3.gemm(xs, dp, gradWeightMatrix, false, true, 1.0, 0.0);
         dxs = Floats.reuse(dxs, c, columns);
-        Level3.gemm(Patches.view(weight, c, patch), dp, dxs, false, false, 1.0, 0.0);
+        Level3.gemm(weightMatrix, dp, dxs, false, false, 1.0, 0.0);
         xsHeap = Floats.read(dxs, xsHeap);
         Kernels.toSamples(xsHeap, c, n, positions, null, xHeap);
         dx = Floats.reuse(dx, in.batch(n));

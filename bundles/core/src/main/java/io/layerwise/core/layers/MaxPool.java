@@ -7,17 +7,13 @@ import org.nd4j.linalg.factory.Nd4j;
 /**
  * Max pooling over {@code size} x {@code size} windows taken every {@code stride} positions (no padding), output
  * side {@code (h - size) / stride + 1}; the gradient flows to the maximum of each window. libnd4j's
- * {@code maxpool2d} and {@code maxpool2d_bp} for float64 (the plain path the fast one is tested against); float32 is a
- * Java loop that records where each maximum lies, and backward adds each gradient there.
+ * {@code maxpool2d} and {@code maxpool2d_bp}; float32 writes into arrays kept between minibatches (a Java loop with an
+ * argmax buffer took longer under the launcher's C1 compiler than the native op), float64 allocates them.
  */
 public final class MaxPool extends ShapedLayer {
     private final int size;
     private final int stride;
-    // float32 path: the input index of every output's maximum in the last forward pass, buffers
-    private int[] argmax;
-    private float[] xHeap;
-    private float[] yHeap;
-    private float[] dxHeap;
+    // float32 path: the output of the last training pass and the input gradient, kept between minibatches
     private INDArray y;
     private INDArray dx;
 
@@ -46,71 +42,38 @@ public final class MaxPool extends ShapedLayer {
         if (!Floats.fast(x)) {
             return plainForward(x);
         }
-        int n = (int) x.size(0);
-        int h = in.height();
-        int w = in.width();
-        int oh = out.height();
-        int ow = out.width();
-        xHeap = Floats.read(x, xHeap);
-        int outputs = n * out.size();
-        yHeap = Floats.work(yHeap, outputs);
-        if (argmax == null || argmax.length != outputs) {
-            argmax = new int[outputs];
-        }
-        int o = 0;
-        for (int plane = 0; plane < n * in.channels(); plane++) {
-            int base = plane * h * w;
-            for (int i = 0; i < oh; i++) {
-                for (int j = 0; j < ow; j++, o++) {
-                    int best = base + i * stride * w + j * stride;
-                    float max = xHeap[best];
-                    for (int u = 0; u < size; u++) {
-                        for (int v = 0, at = base + (i * stride + u) * w + j * stride; v < size; v++, at++) {
-                            if (xHeap[at] > max) {
-                                max = xHeap[at];
-                                best = at;
-                            }
-                        }
-                    }
-                    yHeap[o] = max;
-                    argmax[o] = best;
-                }
-            }
-        }
-        INDArray result = training ? (y = Floats.reuse(y, out.batch(n))) : Floats.reuse(null, out.batch(n));
-        Floats.write(yHeap, result);
-        return result;
+        INDArray result = training ? (y = Floats.reuse(y, out.batch(x.size(0)))) : Floats.reuse(null, out.batch(x.size(0)));
+        return pool(x, result);
     }
 
-    /** Needs the maxima of the forward pass just run on {@code x}. */
     @Override
     public INDArray backward(INDArray x, INDArray y, INDArray dy) {
         if (!Floats.fast(x)) {
             return plainBackward(x, dy);
         }
-        float[] dyHeap = Floats.read(dy, yHeap);
-        dxHeap = Floats.work(dxHeap, Math.toIntExact(x.length()));
-        java.util.Arrays.fill(dxHeap, 0f);
-        for (int o = 0; o < dyHeap.length; o++) {
-            dxHeap[argmax[o]] += dyHeap[o];
-        }
-        dx = Floats.reuse(dx, x.shape());
-        Floats.write(dxHeap, dx);
-        return dx;
+        dx = Floats.reuse(dx, in.batch(x.size(0)));
+        return poolGradient(x, dy, dx);
     }
 
     private INDArray plainForward(INDArray x) {
-        INDArray y = Nd4j.create(x.dataType(), out.batch(x.size(0)));
-        Nd4j.exec(DynamicCustomOp.builder("maxpool2d").addInputs(x).addOutputs(y).addIntegerArguments(arguments())
+        return pool(x, Nd4j.create(x.dataType(), out.batch(x.size(0))));
+    }
+
+    private INDArray pool(INDArray x, INDArray into) {
+        Nd4j.exec(DynamicCustomOp.builder("maxpool2d").addInputs(x).addOutputs(into).addIntegerArguments(arguments())
                 .build());
-        return y;
+        return into;
     }
 
     private INDArray plainBackward(INDArray x, INDArray dy) {
-        INDArray dx = Nd4j.create(x.dataType(), in.batch(x.size(0)));
-        Nd4j.exec(DynamicCustomOp.builder("maxpool2d_bp").addInputs(x, dy).addOutputs(dx)
+        return poolGradient(x, dy, Nd4j.create(x.dataType(), in.batch(x.size(0))));
+    }
+
+    /** libnd4j's maxpool2d_bp writes every value of {@code into} (zero off the maxima), so a kept array will do. */
+    private INDArray poolGradient(INDArray x, INDArray dy, INDArray into) {
+        Nd4j.exec(DynamicCustomOp.builder("maxpool2d_bp").addInputs(x, dy).addOutputs(into)
                 .addIntegerArguments(arguments()).build());
-        return dx;
+        return into;
     }
 
     @Override

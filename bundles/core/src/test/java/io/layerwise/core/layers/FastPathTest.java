@@ -15,7 +15,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * checks against finite differences): the same layer built twice with the same parameters, the same random input and
  * output gradient; the training forward pass, the input gradient, the parameter gradients, the running statistics and
  * an evaluation pass after it must agree to {@code 1e-4 max(1, max |plain|)}. Shapes are the W5 network's layers and
- * a few that exercise padding, output padding and overlapping windows; the batch is 6, then 4 (buffers resized).
+ * a few that exercise padding, output padding and overlapping windows; the batch is 6 twice (the kept buffers then
+ * hold the last minibatch's values), then 4 (buffers resized).
  */
 class FastPathTest {
 
@@ -42,7 +43,7 @@ class FastPathTest {
             plain.parameters().get(p).assign(fast.parameters().get(p).castTo(DataType.DOUBLE));
         }
         SplittableRandom random = new SplittableRandom(seed);
-        for (int n : new int[] {6, 4}) {
+        for (int n : new int[] {6, 6, 4}) {
             INDArray x = LayerGradientTest.random(random, plain.input().batch(n));
             INDArray xf = x.castTo(DataType.FLOAT);
             String name = plain.kind() + " " + plain.input() + " -> " + plain.output() + ", batch " + n + ": ";
@@ -94,6 +95,13 @@ class FastPathTest {
     void maxPoolMatchesThePlainPath() {
         check(t -> new MaxPool(Shape.image(16, 10, 10), 2, 2), 13);
         check(t -> new MaxPool(Shape.image(32, 3, 3), 2, 1), 14);
+    }
+
+    @Test
+    void denseLayersOfW5MatchThePlainPath() {
+        check(t -> new Dense(Shape.vector(64), 2, t, init()), 16);
+        check(t -> new Dense(Shape.vector(2), 64, t, init()), 17);
+        check(t -> new Dense(Shape.image(2, 2, 2), 3, t, init()), 18);
     }
 
     @Test
