@@ -2,6 +2,8 @@ package io.layerwise.core.layers;
 
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.impl.scalar.LeakyReLU;
+import org.nd4j.linalg.api.ops.impl.transforms.strict.Sigmoid;
+import org.nd4j.linalg.api.ops.impl.transforms.strict.Tanh;
 import org.nd4j.linalg.api.ops.impl.transforms.gradient.LeakyReLUDerivative;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.ops.transforms.Transforms;
@@ -9,6 +11,10 @@ import org.nd4j.linalg.ops.transforms.Transforms;
 /**
  * An element-wise activation: {@code relu} max(0, x); {@code leaky-relu} x for x > 0, else {@code slope} x;
  * {@code tanh} (derivative 1 - y^2); {@code sigmoid} 1 / (1 + e^-x) (derivative y (1 - y)); {@code identity}.
+ * Float32 runs each function as one libnd4j op into an array kept between minibatches (vectorised native loops: a
+ * Java loop under the launcher's C1 compiler took three times as long on the W5 shapes), the rectifiers' derivative as
+ * two such ops, tanh's and sigmoid's as one Java loop over heap copies; float64 runs ND4J ops that allocate their
+ * outputs (the plain path the fast one is tested against).
  */
 public final class Activate extends ShapedLayer {
     /** The JSON kinds this layer takes. */
@@ -17,6 +23,11 @@ public final class Activate extends ShapedLayer {
 
     private final String kind;
     private final double slope;
+    // float32 path: heap work arrays, the training output and the input gradient, reused while the batch size stays
+    private float[] xHeap;
+    private float[] dyHeap;
+    private INDArray y;
+    private INDArray dx;
 
     /** {@code slope} applies to leaky-relu only (relu is leaky-relu with slope 0). */
     public Activate(String kind, Shape in, double slope) {
@@ -35,6 +46,46 @@ public final class Activate extends ShapedLayer {
 
     @Override
     public INDArray forward(INDArray x, boolean training) {
+        if (!Floats.fast(x) || "identity".equals(kind)) {
+            return plainForward(x);
+        }
+        INDArray result = training ? (y = Floats.reuse(y, x.shape())) : Floats.reuse(null, x.shape());
+        switch (kind) {
+            case "tanh" -> Nd4j.exec(new Tanh(x, result));
+            case "sigmoid" -> Nd4j.exec(new Sigmoid(x, result));
+            default -> Nd4j.exec(new LeakyReLU(x, result, slope));
+        }
+        return result;
+    }
+
+    @Override
+    public INDArray backward(INDArray x, INDArray y, INDArray dy) {
+        if (!Floats.fast(x) || "identity".equals(kind)) {
+            return plainBackward(x, y, dy);
+        }
+        dx = Floats.reuse(dx, x.shape());
+        if (!"tanh".equals(kind) && !"sigmoid".equals(kind)) {
+            Nd4j.exec(new LeakyReLUDerivative(x, dx, slope));
+            return dx.muli(dy);
+        }
+        dyHeap = Floats.read(dy, dyHeap);
+        xHeap = Floats.read(y, xHeap);
+        if ("tanh".equals(kind)) {
+            for (int i = 0; i < xHeap.length; i++) {
+                float v = xHeap[i];
+                dyHeap[i] *= 1 - v * v;
+            }
+        } else {
+            for (int i = 0; i < xHeap.length; i++) {
+                float v = xHeap[i];
+                dyHeap[i] *= v * (1 - v);
+            }
+        }
+        Floats.write(dyHeap, dx);
+        return dx;
+    }
+
+    private INDArray plainForward(INDArray x) {
         switch (kind) {
             case "relu", "leaky-relu" -> {
                 INDArray y = x.ulike();
@@ -53,8 +104,7 @@ public final class Activate extends ShapedLayer {
         }
     }
 
-    @Override
-    public INDArray backward(INDArray x, INDArray y, INDArray dy) {
+    private INDArray plainBackward(INDArray x, INDArray y, INDArray dy) {
         switch (kind) {
             case "relu", "leaky-relu" -> {
                 INDArray d = x.ulike();
@@ -71,5 +121,10 @@ public final class Activate extends ShapedLayer {
                 return dy;
             }
         }
+    }
+
+    @Override
+    public void close() {
+        Patches.live(y, dx).forEach(INDArray::close);
     }
 }

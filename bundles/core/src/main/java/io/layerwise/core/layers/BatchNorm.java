@@ -15,7 +15,9 @@ import org.nd4j.linalg.ops.transforms.Transforms;
  * samples and positions, and updates the running statistics {@code r <- (1 - momentum) r + momentum batch} (the
  * variance unbiased, N / (N - 1)); evaluation uses the running ones. With {@code xhat} the normalised input and N the
  * values per channel, backward is {@code dgamma = sum dy xhat}, {@code dbeta = sum dy},
- * {@code dx = gamma / (N sqrt(var + epsilon)) (N dy - dbeta - xhat dgamma)}.
+ * {@code dx = gamma / (N sqrt(var + epsilon)) (N dy - dbeta - xhat dgamma)}. Float32 runs each direction as Java
+ * loops over heap copies (statistics summed in double), float64 as ND4J ops (the plain path the fast one is tested
+ * against).
  */
 public final class BatchNorm extends ShapedLayer {
     private final double momentum;
@@ -28,6 +30,14 @@ public final class BatchNorm extends ShapedLayer {
     private final INDArray runningVar;
     private INDArray xhat;
     private INDArray invStd;
+    // float32 path: the normalised input of the last training pass, 1 / sqrt(var + epsilon) per channel, buffers
+    private float[] xHeap;
+    private float[] xhatHeap;
+    private float[] yHeap;
+    private final double[] inv;
+    private final float[] channelHeap;
+    private INDArray y;
+    private INDArray dx;
 
     public BatchNorm(Shape in, double momentum, double epsilon, DataType type) {
         super(in, in);
@@ -39,6 +49,8 @@ public final class BatchNorm extends ShapedLayer {
         this.gradBeta = Nd4j.zeros(type, in.channels());
         this.runningMean = Nd4j.zeros(type, in.channels());
         this.runningVar = Nd4j.ones(type, in.channels());
+        this.inv = new double[in.channels()];
+        this.channelHeap = new float[in.channels()];
     }
 
     @Override
@@ -48,6 +60,123 @@ public final class BatchNorm extends ShapedLayer {
 
     @Override
     public INDArray forward(INDArray x, boolean training) {
+        if (!Floats.fast(x)) {
+            return plainForward(x, training);
+        }
+        int c = in.channels();
+        int m = in.height() * in.width();
+        int n = (int) x.size(0);
+        int count = n * m;
+        xHeap = Floats.read(x, xHeap);
+        double[] mean = new double[c];
+        if (training) {
+            float[] rm = Floats.read(runningMean, null);
+            float[] rv = Floats.read(runningVar, null);
+            double unbias = count > 1 ? count / (count - 1.0) : 1.0;
+            for (int ch = 0; ch < c; ch++) {
+                double sum = 0;
+                for (int q = 0; q < n; q++) {
+                    for (int t = (q * c + ch) * m, end = t + m; t < end; t++) {
+                        sum += xHeap[t];
+                    }
+                }
+                double mu = sum / count;
+                double squares = 0;
+                for (int q = 0; q < n; q++) {
+                    for (int t = (q * c + ch) * m, end = t + m; t < end; t++) {
+                        double d = xHeap[t] - mu;
+                        squares += d * d;
+                    }
+                }
+                double var = squares / count;
+                mean[ch] = mu;
+                inv[ch] = 1 / Math.sqrt(var + epsilon);
+                rm[ch] = (float) ((1 - momentum) * rm[ch] + momentum * mu);
+                rv[ch] = (float) ((1 - momentum) * rv[ch] + momentum * unbias * var);
+            }
+            Floats.write(rm, runningMean);
+            Floats.write(rv, runningVar);
+        } else {
+            float[] rm = Floats.read(runningMean, null);
+            float[] rv = Floats.read(runningVar, null);
+            for (int ch = 0; ch < c; ch++) {
+                mean[ch] = rm[ch];
+                inv[ch] = 1 / Math.sqrt(rv[ch] + epsilon);
+            }
+        }
+        float[] g = Floats.read(gamma, null);
+        float[] b = Floats.read(beta, null);
+        yHeap = Floats.work(yHeap, xHeap.length);
+        if (training) {
+            xhatHeap = Floats.work(xhatHeap, xHeap.length);
+        }
+        for (int q = 0; q < n; q++) {
+            for (int ch = 0; ch < c; ch++) {
+                float mu = (float) mean[ch];
+                float scale = (float) inv[ch];
+                float gc = g[ch];
+                float bc = b[ch];
+                int start = (q * c + ch) * m;
+                if (training) {
+                    for (int t = start, end = t + m; t < end; t++) {
+                        float h = (xHeap[t] - mu) * scale;
+                        xhatHeap[t] = h;
+                        yHeap[t] = gc * h + bc;
+                    }
+                } else {
+                    for (int t = start, end = t + m; t < end; t++) {
+                        yHeap[t] = gc * ((xHeap[t] - mu) * scale) + bc;
+                    }
+                }
+            }
+        }
+        INDArray result = training ? (y = Floats.reuse(y, x.shape())) : Floats.reuse(null, x.shape());
+        Floats.write(yHeap, result);
+        return result;
+    }
+
+    /** Needs the normalised input of the training forward pass just run on {@code x}. */
+    @Override
+    public INDArray backward(INDArray x, INDArray y, INDArray dy) {
+        if (!Floats.fast(x)) {
+            return plainBackward(x, dy);
+        }
+        int c = in.channels();
+        int m = in.height() * in.width();
+        int n = (int) x.size(0);
+        int count = n * m;
+        float[] dyHeap = Floats.read(dy, yHeap);
+        float[] g = Floats.read(gamma, null);
+        float[] gb = new float[c];
+        for (int ch = 0; ch < c; ch++) {
+            double sumDy = 0;
+            double sumDyXhat = 0;
+            for (int q = 0; q < n; q++) {
+                for (int t = (q * c + ch) * m, end = t + m; t < end; t++) {
+                    sumDy += dyHeap[t];
+                    sumDyXhat += dyHeap[t] * xhatHeap[t];
+                }
+            }
+            gb[ch] = (float) sumDy;
+            channelHeap[ch] = (float) sumDyXhat;
+            float scale = (float) (g[ch] * inv[ch] / count);
+            float db = (float) sumDy;
+            float dg = (float) sumDyXhat;
+            for (int q = 0; q < n; q++) {
+                for (int t = (q * c + ch) * m, end = t + m; t < end; t++) {
+                    // in place: each dy is read once, before its dx is written
+                    dyHeap[t] = scale * (count * dyHeap[t] - db - xhatHeap[t] * dg);
+                }
+            }
+        }
+        Floats.write(gb, gradBeta);
+        Floats.write(channelHeap, gradGamma);
+        dx = Floats.reuse(dx, x.shape());
+        Floats.write(dyHeap, dx);
+        return dx;
+    }
+
+    private INDArray plainForward(INDArray x, boolean training) {
         INDArray mean;
         INDArray var;
         if (training) {
@@ -76,9 +205,7 @@ public final class BatchNorm extends ShapedLayer {
         return y;
     }
 
-    /** Needs the normalised input of the training forward pass just run on {@code x}. */
-    @Override
-    public INDArray backward(INDArray x, INDArray y, INDArray dy) {
+    private INDArray plainBackward(INDArray x, INDArray dy) {
         long count = x.length() / in.channels();
         gradBeta.assign(dy.sum(0, 2, 3));
         gradGamma.assign(dy.mul(xhat).sum(0, 2, 3));
@@ -121,6 +248,6 @@ public final class BatchNorm extends ShapedLayer {
     @Override
     public void close() {
         super.close();
-        Patches.live(xhat, invStd).forEach(INDArray::close);
+        Patches.live(xhat, invStd, y, dx).forEach(INDArray::close);
     }
 }

@@ -1,6 +1,7 @@
 package io.layerwise.core.layers;
 
 import io.layerwise.core.nn.Level3;
+import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -12,7 +13,9 @@ import org.nd4j.linalg.factory.Nd4j;
  * padding p: {@code y[f, i, j] = b[f] + sum_{c,u,v} W[f, c, u, v] x[c, s i + u - p, s j + v - p]}, output side
  * {@code (h + 2p - k) / s + 1}. As im2col + GEMM: the patches P [c k k, oh ow] of each sample give
  * {@code Y = W P}; backward {@code dW = sum_i dY_i P_i^T}, {@code dP = W^T dY}, {@code dx = col2im(dP)}.
- * Weight [filters, channels, k, k], bias [filters].
+ * Weight [filters, channels, k, k], bias [filters]. Float32 runs the patch matrices and the layout changes as Java
+ * loops ({@link Kernels}) with one cblas_sgemm per product, buffers kept from one minibatch to the next; float64 runs
+ * libnd4j's im2col / col2im and permute copies (the plain path the fast one is tested against).
  */
 public final class Conv extends WeightedLayer {
     private final int k;
@@ -20,6 +23,22 @@ public final class Conv extends WeightedLayer {
     private final int padding;
     private INDArray cols;
     private INDArray patchMatrix;
+    // float32 path: heap work arrays and native GEMM operands, reused while the batch size stays
+    private float[] xHeap;
+    private float[] colsHeap;
+    private float[] zHeap;
+    private float[] yHeap;
+    private float[] dzHeap;
+    private float[] dxHeap;
+    private final float[] biasHeap;
+    // the weight and its gradient as the GEMMs' matrices: views made once (the optimizer updates them in place)
+    private final INDArray weightMatrix;
+    private final INDArray gradWeightMatrix;
+    private INDArray z;
+    private INDArray y;
+    private INDArray dz;
+    private INDArray dp;
+    private INDArray dx;
 
     /** The output shape for this input; the caller ({@link LayerSpecs}) has checked that it is positive. */
     static Shape output(Shape in, int filters, int k, int stride, int padding) {
@@ -34,6 +53,9 @@ public final class Conv extends WeightedLayer {
         this.k = k;
         this.stride = stride;
         this.padding = padding;
+        this.biasHeap = new float[filters];
+        this.weightMatrix = Patches.view(weight, filters, in.channels() * k * k);
+        this.gradWeightMatrix = Patches.view(gradWeight, filters, in.channels() * k * k);
     }
 
     static long parameterCount(Shape in, int filters, int k) {
@@ -47,6 +69,61 @@ public final class Conv extends WeightedLayer {
 
     @Override
     public INDArray forward(INDArray x, boolean training) {
+        if (!Floats.fast(x)) {
+            return plainForward(x);
+        }
+        int n = (int) x.size(0);
+        int c = in.channels();
+        int f = out.channels();
+        int patch = c * k * k;
+        int columns = n * out.height() * out.width();
+        xHeap = Floats.read(x, xHeap);
+        colsHeap = Floats.work(colsHeap, patch * columns);
+        Kernels.im2col(xHeap, n, c, in.height(), in.width(), k, stride, padding, out.height(), out.width(), colsHeap);
+        patchMatrix = Floats.reuse(patchMatrix, patch, columns);
+        Floats.write(colsHeap, patchMatrix);
+        z = Floats.reuse(z, f, columns);
+        Level3.gemm(weightMatrix, patchMatrix, z, false, false, 1.0, 0.0);
+        zHeap = Floats.read(z, zHeap);
+        yHeap = Floats.work(yHeap, f * columns);
+        Kernels.toSamples(zHeap, f, n, out.height() * out.width(), Floats.read(bias, biasHeap), yHeap);
+        INDArray result = training ? (y = Floats.reuse(y, out.batch(n))) : Floats.reuse(null, out.batch(n));
+        Floats.write(yHeap, result);
+        return result;
+    }
+
+    /** Needs the patches of the forward pass just run on {@code x}. */
+    @Override
+    public INDArray backward(INDArray x, INDArray y, INDArray dy) {
+        if (!Floats.fast(x)) {
+            return plainBackward(x, dy);
+        }
+        int n = (int) x.size(0);
+        int c = in.channels();
+        int f = out.channels();
+        int patch = c * k * k;
+        int positions = out.height() * out.width();
+        int columns = n * positions;
+        float[] dyHeap = Floats.read(dy, zHeap);
+        dzHeap = Floats.work(dzHeap, f * columns);
+        Kernels.toChannels(dyHeap, n, f, positions, dzHeap);
+        Kernels.channelSums(dyHeap, n, f, positions, biasHeap);
+        Floats.write(biasHeap, gradBias);
+        dz = Floats.reuse(dz, f, columns);
+        Floats.write(dzHeap, dz);
+        Level3.gemm(dz, patchMatrix, gradWeightMatrix, false, true, 1.0, 0.0);
+        dp = Floats.reuse(dp, patch, columns);
+        Level3.gemm(weightMatrix, dz, dp, true, false, 1.0, 0.0);
+        colsHeap = Floats.read(dp, colsHeap);
+        dxHeap = Floats.work(dxHeap, n * in.size());
+        Arrays.fill(dxHeap, 0f);
+        Kernels.col2im(colsHeap, n, c, in.height(), in.width(), k, stride, padding, out.height(), out.width(), dxHeap);
+        dx = Floats.reuse(dx, in.batch(n));
+        Floats.write(dxHeap, dx);
+        return dx;
+    }
+
+    private INDArray plainForward(INDArray x) {
         long n = x.size(0);
         int patch = in.channels() * k * k;
         int positions = out.height() * out.width();
@@ -61,9 +138,7 @@ public final class Conv extends WeightedLayer {
         return y;
     }
 
-    /** Needs the patches of the forward pass just run on {@code x}. */
-    @Override
-    public INDArray backward(INDArray x, INDArray y, INDArray dy) {
+    private INDArray plainBackward(INDArray x, INDArray dy) {
         long n = x.size(0);
         int patch = in.channels() * k * k;
         int positions = out.height() * out.width();
@@ -81,6 +156,6 @@ public final class Conv extends WeightedLayer {
     @Override
     public void close() {
         super.close();
-        Patches.live(cols).forEach(INDArray::close);
+        Patches.live(cols, patchMatrix, z, y, dz, dp, dx).forEach(INDArray::close);
     }
 }

@@ -12,13 +12,30 @@ import org.nd4j.linalg.factory.Nd4j;
  * value scatters {@code x[c, i, j] W[c, f, :, :]} onto the window at {@code (s i - p, s j - p)} of the output, whose
  * side is {@code (h - 1) s - 2p + k + outputPadding}. As GEMM + col2im: {@code P = W^T X} ([f k k, h w] per
  * sample), {@code y = col2im(P) + b}; backward {@code dP = im2col(dy)}, {@code dX = W dP}, {@code dW = sum_i X_i
- * dP_i^T}. Weight [channels in, filters, k, k], bias [filters].
+ * dP_i^T}. Weight [channels in, filters, k, k], bias [filters]. Float32 runs col2im / im2col and the layout changes
+ * as Java loops ({@link Kernels}) with one cblas_sgemm per product, buffers kept from one minibatch to the next;
+ * float64 runs libnd4j's ops (the plain path the fast one is tested against).
  */
 public final class ConvTranspose extends WeightedLayer {
     private final int k;
     private final int stride;
     private final int padding;
     private INDArray cols;
+    // float32 path: heap work arrays and native GEMM operands, reused while the batch size stays
+    private float[] xHeap;
+    private float[] xsHeap;
+    private float[] pHeap;
+    private float[] yHeap;
+    private final float[] biasHeap;
+    // the weight and its gradient as the GEMMs' matrices: views made once (the optimizer updates them in place)
+    private final INDArray weightMatrix;
+    private final INDArray gradWeightMatrix;
+    private INDArray xs;
+    private INDArray p;
+    private INDArray y;
+    private INDArray dp;
+    private INDArray dxs;
+    private INDArray dx;
 
     static Shape output(Shape in, int filters, int k, int stride, int padding, int outputPadding) {
         return Shape.image(filters, (in.height() - 1) * stride - 2 * padding + k + outputPadding,
@@ -34,6 +51,9 @@ public final class ConvTranspose extends WeightedLayer {
         this.k = k;
         this.stride = stride;
         this.padding = padding;
+        this.biasHeap = new float[filters];
+        this.weightMatrix = Patches.view(weight, in.channels(), filters * k * k);
+        this.gradWeightMatrix = Patches.view(gradWeight, in.channels(), filters * k * k);
     }
 
     static long parameterCount(Shape in, int filters, int k) {
@@ -47,6 +67,60 @@ public final class ConvTranspose extends WeightedLayer {
 
     @Override
     public INDArray forward(INDArray x, boolean training) {
+        if (!Floats.fast(x)) {
+            return plainForward(x);
+        }
+        int n = (int) x.size(0);
+        int c = in.channels();
+        int f = out.channels();
+        int patch = f * k * k;
+        int positions = in.height() * in.width();
+        int columns = n * positions;
+        xHeap = Floats.read(x, xHeap);
+        xsHeap = Floats.work(xsHeap, c * columns);
+        Kernels.toChannels(xHeap, n, c, positions, xsHeap);
+        xs = Floats.reuse(xs, c, columns);
+        Floats.write(xsHeap, xs);
+        p = Floats.reuse(p, patch, columns);
+        Level3.gemm(weightMatrix, xs, p, true, false, 1.0, 0.0);
+        pHeap = Floats.read(p, pHeap);
+        yHeap = Floats.work(yHeap, n * out.size());
+        Kernels.fillChannels(Floats.read(bias, biasHeap), n, f, out.height() * out.width(), yHeap);
+        Kernels.col2im(pHeap, n, f, out.height(), out.width(), k, stride, padding, in.height(), in.width(), yHeap);
+        INDArray result = training ? (y = Floats.reuse(y, out.batch(n))) : Floats.reuse(null, out.batch(n));
+        Floats.write(yHeap, result);
+        return result;
+    }
+
+    /** Needs the inputs laid out by the forward pass just run on {@code x}. */
+    @Override
+    public INDArray backward(INDArray x, INDArray y, INDArray dy) {
+        if (!Floats.fast(x)) {
+            return plainBackward(x, dy);
+        }
+        int n = (int) x.size(0);
+        int c = in.channels();
+        int f = out.channels();
+        int patch = f * k * k;
+        int positions = in.height() * in.width();
+        int columns = n * positions;
+        float[] dyHeap = Floats.read(dy, yHeap);
+        Kernels.channelSums(dyHeap, n, f, out.height() * out.width(), biasHeap);
+        Floats.write(biasHeap, gradBias);
+        Kernels.im2col(dyHeap, n, f, out.height(), out.width(), k, stride, padding, in.height(), in.width(), pHeap);
+        dp = Floats.reuse(dp, patch, columns);
+        Floats.write(pHeap, dp);
+        Level3.gemm(xs, dp, gradWeightMatrix, false, true, 1.0, 0.0);
+        dxs = Floats.reuse(dxs, c, columns);
+        Level3.gemm(weightMatrix, dp, dxs, false, false, 1.0, 0.0);
+        xsHeap = Floats.read(dxs, xsHeap);
+        Kernels.toSamples(xsHeap, c, n, positions, null, xHeap);
+        dx = Floats.reuse(dx, in.batch(n));
+        Floats.write(xHeap, dx);
+        return dx;
+    }
+
+    private INDArray plainForward(INDArray x) {
         long n = x.size(0);
         int patch = out.channels() * k * k;
         int positions = in.height() * in.width();
@@ -61,8 +135,7 @@ public final class ConvTranspose extends WeightedLayer {
         return y;
     }
 
-    @Override
-    public INDArray backward(INDArray x, INDArray y, INDArray dy) {
+    private INDArray plainBackward(INDArray x, INDArray dy) {
         long n = x.size(0);
         int patch = out.channels() * k * k;
         int positions = in.height() * in.width();
@@ -81,6 +154,6 @@ public final class ConvTranspose extends WeightedLayer {
     @Override
     public void close() {
         super.close();
-        Patches.live(cols).forEach(INDArray::close);
+        Patches.live(cols, xs, p, y, dp, dxs, dx).forEach(INDArray::close);
     }
 }

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.SplittableRandom;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * The network of a conv-ae stage: {@code y = decoder(encoder(x))} on samples {@code [n, channels, height, width]}.
@@ -20,6 +21,10 @@ final class ConvAe implements AutoCloseable {
     private final Sequential encoder;
     private final Sequential decoder;
     private final boolean crossEntropy;
+    // the squared-error gradient of the last float32 minibatch, and heap copies of its input and output
+    private INDArray dy;
+    private float[] xHeap;
+    private float[] yHeap;
 
     ConvAe(ConvAeSpec spec, long seed, DataType type) {
         SplittableRandom random = new SplittableRandom(seed);
@@ -45,9 +50,14 @@ final class ConvAe implements AutoCloseable {
         Sequential.Tape e = encoder.forward(x, true);
         Sequential.Tape d = decoder.forward(e.output(), true);
         INDArray y = d.output();
+        int from = decoder.layers().size();
+        if (!crossEntropy && x.dataType() == DataType.FLOAT && y.dataType() == DataType.FLOAT && dense(x) && dense(y)) {
+            double sum = squaredErrorStep(x, y);
+            encoder.backward(e, decoder.backward(d, dy, from));
+            return sum;
+        }
         double sum = objective(x, y);
         INDArray dy = y.sub(x);
-        int from = decoder.layers().size();
         if (crossEntropy) {
             dy.divi(n);
             from--; // sigmoid fused with the cross-entropy: dL/dz = y - x
@@ -56,6 +66,38 @@ final class ConvAe implements AutoCloseable {
         }
         encoder.backward(e, decoder.backward(d, dy, from));
         return sum;
+    }
+
+    /**
+     * Squared error in one pass over heap copies of float32 {@code x} and {@code y} (three ND4J ops and two arrays
+     * otherwise): fills {@link #dy} with {@code 2 (y - x) / (n P)} and returns the sum over samples of the per-sample
+     * mean, accumulated in double.
+     */
+    private double squaredErrorStep(INDArray x, INDArray y) {
+        int length = Math.toIntExact(x.length());
+        if (xHeap == null || xHeap.length != length) {
+            xHeap = new float[length];
+            yHeap = new float[length];
+        }
+        x.data().asNioFloat().get(0, xHeap, 0, length);
+        y.data().asNioFloat().get(0, yHeap, 0, length);
+        double scale = 2.0 / length;
+        double sum = 0;
+        for (int i = 0; i < length; i++) {
+            double diff = (double) yHeap[i] - xHeap[i];
+            sum += diff * diff;
+            yHeap[i] = (float) (scale * diff);
+        }
+        if (dy == null || !java.util.Arrays.equals(dy.shape(), y.shape())) {
+            dy = Nd4j.createUninitialized(DataType.FLOAT, y.shape());
+        }
+        dy.data().asNioFloat().put(0, yHeap, 0, length);
+        return sum / (length / x.size(0));
+    }
+
+    /** A c-order array from the start of its buffer, whose buffer {@link #squaredErrorStep} copies as it is. */
+    private static boolean dense(INDArray a) {
+        return a.ordering() == 'c' && a.offset() == 0 && a.elementWiseStride() == 1;
     }
 
     /** The sum over samples of the per-sample objective of reconstructing {@code x} as {@code y}. */

@@ -1,0 +1,137 @@
+package io.layerwise.core.layers;
+
+import java.util.Arrays;
+
+/**
+ * The convolutions' and batch-norm's loops over heap float arrays in c order (see {@link Floats}). An image batch is
+ * {@code [n][c][h][w]}; a patch matrix {@code [c k k][n gh gw]} holds one column per window position of every
+ * sample, the batch folded into the columns, so that one GEMM covers the minibatch. The grid {@code gh x gw} is the
+ * output of a convolution (or the input of a transposed one), the image its input (or output): window (i, j) covers
+ * rows {@code s i - p .. s i - p + k - 1} and the same columns, zero outside the image.
+ */
+final class Kernels {
+    private Kernels() {
+    }
+
+    /** The windows of {@code image} into {@code cols}, zeros where a window leaves the image. */
+    static void im2col(float[] image, int n, int c, int h, int w, int k, int s, int p, int gh, int gw, float[] cols) {
+        int positions = gh * gw;
+        int ld = n * positions;
+        for (int ch = 0; ch < c; ch++) {
+            for (int u = 0; u < k; u++) {
+                for (int v = 0; v < k; v++) {
+                    int row = ((ch * k + u) * k + v) * ld;
+                    // the grid columns j whose image column s j + v - p lies inside: [j0, j1); the branch-free inner
+                    // loops matter under C1, which the launcher runs
+                    int j0 = first(v - p, s);
+                    int j1 = Math.max(j0, Math.min(gw, first(v - p - w, s)));
+                    for (int q = 0; q < n; q++) {
+                        int src = (q * c + ch) * h * w;
+                        int dst = row + q * positions;
+                        for (int i = 0; i < gh; i++, dst += gw) {
+                            int hi = i * s + u - p;
+                            if (hi < 0 || hi >= h) {
+                                Arrays.fill(cols, dst, dst + gw, 0f);
+                                continue;
+                            }
+                            if (j0 > 0) {
+                                Arrays.fill(cols, dst, dst + j0, 0f);
+                            }
+                            int from = src + hi * w + v - p;
+                            if (s == 1) {
+                                System.arraycopy(image, from + j0, cols, dst + j0, j1 - j0);
+                            } else {
+                                for (int j = j0, at = from + j0 * s; j < j1; j++, at += s) {
+                                    cols[dst + j] = image[at];
+                                }
+                            }
+                            if (j1 < gw) {
+                                Arrays.fill(cols, dst + j1, dst + gw, 0f);
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /** The adjoint of {@link #im2col}: every column added onto its window of {@code image} (which keeps its values). */
+    static void col2im(float[] cols, int n, int c, int h, int w, int k, int s, int p, int gh, int gw, float[] image) {
+        int positions = gh * gw;
+        int ld = n * positions;
+        for (int ch = 0; ch < c; ch++) {
+            for (int u = 0; u < k; u++) {
+                for (int v = 0; v < k; v++) {
+                    int row = ((ch * k + u) * k + v) * ld;
+                    int j0 = first(v - p, s);
+                    int j1 = Math.max(j0, Math.min(gw, first(v - p - w, s)));
+                    for (int q = 0; q < n; q++) {
+                        int dstImage = (q * c + ch) * h * w;
+                        int src = row + q * positions;
+                        for (int i = 0; i < gh; i++, src += gw) {
+                            int hi = i * s + u - p;
+                            if (hi < 0 || hi >= h) {
+                                continue;
+                            }
+                            for (int j = j0, at = dstImage + hi * w + v - p + j0 * s; j < j1; j++, at += s) {
+                                image[at] += cols[src + j];
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /** The smallest j >= 0 with {@code s j + offset >= 0}. */
+    private static int first(int offset, int s) {
+        return offset >= 0 ? 0 : (-offset + s - 1) / s;
+    }
+
+    /** {@code [n][c][m]} to {@code [c][n][m]}: the batch moved next to the positions, for a GEMM over all samples. */
+    static void toChannels(float[] src, int n, int c, int m, float[] dst) {
+        for (int q = 0; q < n; q++) {
+            for (int ch = 0; ch < c; ch++) {
+                System.arraycopy(src, (q * c + ch) * m, dst, (ch * n + q) * m, m);
+            }
+        }
+    }
+
+    /** {@code [c][n][m]} to {@code [n][c][m]} plus {@code bias[ch]} (none when null): a GEMM's product as images. */
+    static void toSamples(float[] src, int c, int n, int m, float[] bias, float[] dst) {
+        for (int ch = 0; ch < c; ch++) {
+            float b = bias == null ? 0f : bias[ch];
+            for (int q = 0; q < n; q++) {
+                int from = (ch * n + q) * m;
+                int to = (q * c + ch) * m;
+                for (int t = 0; t < m; t++) {
+                    dst[to + t] = src[from + t] + b;
+                }
+            }
+        }
+    }
+
+    /** Per channel of {@code [n][c][m]}, the sum over samples and positions (in double), into {@code sums}. */
+    static void channelSums(float[] src, int n, int c, int m, float[] sums) {
+        for (int ch = 0; ch < c; ch++) {
+            double sum = 0;
+            for (int q = 0; q < n; q++) {
+                int from = (q * c + ch) * m;
+                for (int t = 0; t < m; t++) {
+                    sum += src[from + t];
+                }
+            }
+            sums[ch] = (float) sum;
+        }
+    }
+
+    /** Every value of channel ch of {@code [n][c][m]} set to {@code values[ch]}. */
+    static void fillChannels(float[] values, int n, int c, int m, float[] dst) {
+        for (int q = 0; q < n; q++) {
+            for (int ch = 0; ch < c; ch++) {
+                int to = (q * c + ch) * m;
+                Arrays.fill(dst, to, to + m, values[ch]);
+            }
+        }
+    }
+}
