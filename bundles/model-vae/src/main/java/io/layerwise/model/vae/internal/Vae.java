@@ -30,9 +30,6 @@ final class Vae implements AutoCloseable {
     private final List<Dense> encoder = new ArrayList<>();
     private final Dense mu;
     private final Dense logVar;
-    /** Both heads as one product (float32 on the CPU), null for the plain path; used with buffers that have {@code heads}. */
-    private final HeadPair pair;
-    private boolean separateHeads;
     private final List<Dense> decoder = new ArrayList<>();
     private final Dense out;
     private final Likelihood likelihood;
@@ -71,7 +68,6 @@ final class Vae implements AutoCloseable {
         }
         mu = new Dense("Wmu", "bmu", in, latent, Activation.IDENTITY, rng, type);
         logVar = new Dense("Wlogvar", "blogvar", in, latent, Activation.IDENTITY, rng, type);
-        pair = type == DataType.FLOAT && Nd4j.getEnvironment().isCPU() ? new HeadPair(mu, logVar) : null;
         in = latent;
         for (int l = 0; l < decoderWidths.size(); l++) {
             decoder.add(new Dense("V" + (l + 1), "c" + (l + 1), in, decoderWidths.get(l), activation, rng, type));
@@ -163,22 +159,8 @@ final class Vae implements AutoCloseable {
         for (int l = 0; l < encoder.size(); l++) {
             h = encoder.get(l).forward(h, b.encOut.get(l), b.ones);
         }
-        if (joined(b)) {
-            pair.forward(h, b);
-            return;
-        }
         mu.forward(h, b.mu, b.ones);
         logVar.forward(h, b.logVar, b.ones);
-    }
-
-    /** Whether the heads run as one product for these buffers. */
-    private boolean joined(VaeBuffers b) {
-        return pair != null && b.heads != null && !separateHeads;
-    }
-
-    /** Runs the heads as two products (true) or, where it applies, as one (the default): for tests that compare. */
-    void separateHeads(boolean separate) {
-        this.separateHeads = separate;
     }
 
     /** {@code b.z <- mu + sigma * eps} from the buffers' {@code eps}. */
@@ -255,12 +237,8 @@ final class Vae implements AutoCloseable {
         }
         INDArray h = encoder.isEmpty() ? x : b.encOut.get(encoder.size() - 1);
         INDArray dh = encoder.isEmpty() ? null : b.encGrad.get(encoder.size() - 1);
-        if (joined(b)) {
-            pair.backward(h, b, dh);
-        } else {
-            mu.backward(h, b.mu, b.dMu, b.scratchL, b.ones, dh, 0.0);
-            logVar.backward(h, b.logVar, b.dLogVar, b.scratchL, b.ones, dh, 1.0);
-        }
+        mu.backward(h, b.mu, b.dMu, b.scratchL, b.ones, dh, 0.0);
+        logVar.backward(h, b.logVar, b.dLogVar, b.scratchL, b.ones, dh, 1.0);
         for (int l = encoder.size() - 1; l >= 0; l--) {
             INDArray in = l == 0 ? x : b.encOut.get(l - 1);
             encoder.get(l).backward(in, b.encOut.get(l), b.encGrad.get(l), b.encScratch.get(l), b.ones,
@@ -294,9 +272,6 @@ final class Vae implements AutoCloseable {
     @Override
     public void close() {
         layers().forEach(Dense::close);
-        if (pair != null) {
-            pair.close();
-        }
         NdArrays.close(logVarX, gLogVarX);
     }
 }

@@ -27,9 +27,6 @@ final class VaeBuffers implements AutoCloseable {
     final INDArray dLogVar;
     final INDArray dz;
     final INDArray scratchL;
-    /** {@code [mu s]} and {@code [dmu ds]} (B x 2 latent) of {@link HeadPair}; null where the heads run apart (float64). */
-    final INDArray heads;
-    final INDArray headsGrad;
     /** The input rows of a shuffled minibatch (B x n), the decoder output {@code a}, {@code dE/da}, scratch. */
     final INDArray input;
     final INDArray out;
@@ -79,9 +76,6 @@ final class VaeBuffers implements AutoCloseable {
         rowA = Nd4j.zeros(type, batch, 1);
         rowB = Nd4j.zeros(type, batch, 1);
         latentPass = LatentPass.of(this);
-        boolean joined = latentPass != null; // float32 on the CPU, as HeadPair
-        heads = joined ? Nd4j.createUninitialized(type, batch, 2L * latent) : null;
-        headsGrad = joined ? Nd4j.createUninitialized(type, batch, 2L * latent) : null;
     }
 
     private INDArray latent(DataType type, int latent) {
@@ -97,7 +91,7 @@ final class VaeBuffers implements AutoCloseable {
         for (int h : decoder) {
             hidden += h;
         }
-        long elements = (long) batch * (3 * hidden + 13L * latent + 4L * n + 3) + 3L * n + latent;
+        long elements = (long) batch * (3 * hidden + 9L * latent + 4L * n + 3) + 3L * n + latent;
         return elements * type.width();
     }
 
@@ -113,6 +107,5 @@ final class VaeBuffers implements AutoCloseable {
         all.addAll(List.of(mu, logVar, std, eps, z, dMu, dLogVar, dz, scratchL, input, out, delta, scratchN, ones,
                 onesN, onesL, precision, colN, rowA, rowB));
         NdArrays.close(all.toArray(INDArray[]::new));
-        NdArrays.close(heads, headsGrad); // null for float64
     }
 }

@@ -63,10 +63,8 @@ final class VaeMemory {
             chunks += VaeBuffers.bytes(c, n, enc, spec.latent(), dec, DataType.FLOAT);
         }
         long weights = MemoryEstimate.floats(n, widest);
-        int headInputs = enc.isEmpty() ? n : enc.get(enc.size() - 1);
         return StageMemory.trainableDense(json, n, widest, rows, batch, params, opt, buffers)
                 .nativeArrays("minibatch buffers (batch " + batch + ")", buffers)
-                .nativeArrays("the two heads joined, and their gradient", HeadPair.bytes(headInputs, spec.latent()))
                 .nativeArrays("training rows", spec.shuffle() ? 0 : MemoryEstimate.floats(rows, n))
                 .nativeArrays("rows evaluated or encoded, with their chunk buffers", MemoryEstimate.floats(rows, n) + chunks)
                 .heapArrays("codes for the next stage", MemoryEstimate.floats(rows, spec.latent()))

@@ -107,62 +107,6 @@ class VaeFusedStepTest {
         }
     }
 
-    /**
-     * At W6's shapes (784-400-20, batch 128) the two heads as one product ({@link HeadPair}) against the two separate
-     * products, on the same float32 weights, rows and noise, over three Adam-free steps with the weights moved in
-     * between: {@code mu}, {@code s}, both terms and every gradient agree to float32 rounding (1e-6 of the largest
-     * entry; the joined input gradient sums 40 products in one pass where the separate one adds two sums of 20). The
-     * heads' parameters stay two arrays each with their names and shapes.
-     */
-    @Test
-    void headsAsOneProductMatchTheTwoSeparateProducts() {
-        int batch = 128;
-        int n = 784;
-        int latent = 20;
-        try (Vae joined = w6(n, latent); Vae apart = w6(n, latent); VaeBuffers bj = joined.buffers(batch);
-                VaeBuffers ba = apart.buffers(batch)) {
-            assertNotNull(bj.heads, "float32 buffers carry the joined heads");
-            apart.separateHeads(true);
-            List<String> names = joined.parameterNames();
-            assertEquals(List.of("W1", "b1", "Wmu", "bmu", "Wlogvar", "blogvar", "V1", "c1", "Vout", "cout"), names);
-            assertArrayEquals(new long[] {400, 20}, joined.parameters().get(2).shape(), "Wmu's shape");
-            Random r = new Random(17);
-            float[] xv = new float[batch * n];
-            float[] ev = new float[batch * latent];
-            for (int step = 0; step < 3; step++) {
-                for (int i = 0; i < xv.length; i++) {
-                    xv[i] = r.nextInt(3) == 0 ? r.nextFloat() : 0f;
-                }
-                for (int i = 0; i < ev.length; i++) {
-                    ev[i] = (float) r.nextGaussian();
-                }
-                INDArray x = Nd4j.create(xv, new long[] {batch, n}, 'c');
-                bj.eps.assign(Nd4j.create(ev, new long[] {batch, latent}, 'c'));
-                ba.eps.assign(bj.eps);
-                Vae.Terms tj = joined.gradient(x, bj, 1.0);
-                Vae.Terms ta = apart.gradient(x, ba, 1.0);
-                assertEquals(ta.reconstruction(), tj.reconstruction(), 1e-6 * ta.reconstruction(), "reconstruction");
-                assertEquals(ta.kl(), tj.kl(), 1e-6 * ta.kl(), "KL");
-                assertClose(ba.mu, bj.mu, 1e-6, "mu, step " + step);
-                assertClose(ba.logVar, bj.logVar, 1e-6, "s, step " + step);
-                for (int p = 0; p < names.size(); p++) {
-                    INDArray g = apart.gradients().get(p);
-                    assertTrue(g.amaxNumber().doubleValue() > 0, names.get(p) + " has a gradient");
-                    assertClose(g, joined.gradients().get(p), 1e-6, names.get(p) + ", step " + step);
-                }
-                for (int p = 0; p < names.size(); p++) { // the same step on both: an optimizer stand-in
-                    joined.parameters().get(p).subi(joined.gradients().get(p).mul(1e-2));
-                    apart.parameters().get(p).assign(joined.parameters().get(p));
-                }
-            }
-        }
-    }
-
-    private static Vae w6(int n, int latent) {
-        return new Vae(n, List.of(400), latent, List.of(400), Activation.RELU, Likelihood.BERNOULLI, Double.NaN, 8,
-                DataType.FLOAT);
-    }
-
     /** Rows drawn apart from any training: pixels in [0, 1] (a third exactly 0), or real values for gaussian. */
     static INDArray heldOut(Likelihood likelihood) {
         Random r = new Random(99);
