@@ -25,7 +25,7 @@ public final class SecondCore {
 
     /** A wait for the worker longer than this (pieces take 10-30 us) means it was descheduled. */
     static final long MAX_WAIT_NANOS = 300_000;
-    private static final BackOff BACK_OFF = new BackOff();
+    private static volatile BackOff backOff = new BackOff();
 
     private SecondCore() {
     }
@@ -47,7 +47,7 @@ public final class SecondCore {
      */
     public static void share(int count, Piece piece) {
         AtomicInteger next = new AtomicInteger();
-        if (!AVAILABLE || count < 2 || !BACK_OFF.shareNow()) {
+        if (!AVAILABLE || count < 2 || !backOff.shareNow()) {
             drain(next, count, piece, 0);
             return;
         }
@@ -60,12 +60,17 @@ public final class SecondCore {
             task.join(); // a task not yet started is run (with nothing left to take) here
             waited = System.nanoTime() - start;
         }
-        BACK_OFF.waited(waited, MAX_WAIT_NANOS);
+        backOff.waited(waited, MAX_WAIT_NANOS);
     }
 
     /** Ends a back-off: the next call shares again. For tests. */
     static void resetBackOff() {
-        BACK_OFF.reset();
+        backOff.reset();
+    }
+
+    /** Replaces the back-off policy: for measurements that compare policies. */
+    static void backOff(BackOff policy) {
+        backOff = policy;
     }
 
     private static void drain(AtomicInteger next, int count, Piece piece, int worker) {

@@ -2,6 +2,7 @@ package io.layerwise.core.nn;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.Test;
@@ -47,18 +48,29 @@ class BackOffTest {
     @Test
     void aCallThatSharedWellHalvesTheSkip() {
         BackOff b = new BackOff();
-        for (int i = 0; i < 5; i++) { // skips 8, 16, 32, 64, 128; the next would be 256
+        for (int i = 0; i < 5; i++) { // skips min, 2 min, ..., 16 min; the next would be 32 min
             b.waited(10 * LIMIT, LIMIT);
             refusals(b);
         }
-        b.waited(LIMIT / 2, LIMIT); // 256 -> 128
+        b.waited(LIMIT / 2, LIMIT); // 32 min -> 16 min
         b.waited(10 * LIMIT, LIMIT);
-        assertEquals(128, refusals(b));
+        assertEquals(16 * BackOff.MIN_SKIP, refusals(b));
         for (int i = 0; i < 20; i++) {
             b.waited(0, LIMIT);
         }
         b.waited(10 * LIMIT, LIMIT);
         assertEquals(BackOff.MIN_SKIP, refusals(b), "never below the minimum");
+    }
+
+    @Test
+    void equalBoundsMakeAFixedBackOff() {
+        BackOff b = new BackOff(200, 200);
+        for (int i = 0; i < 3; i++) {
+            b.waited(10 * LIMIT, LIMIT);
+            assertEquals(200, refusals(b), "long wait " + (i + 1));
+        }
+        assertThrows(IllegalArgumentException.class, () -> new BackOff(0, 4));
+        assertThrows(IllegalArgumentException.class, () -> new BackOff(8, 4));
     }
 
     @Test
