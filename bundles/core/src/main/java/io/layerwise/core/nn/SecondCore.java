@@ -12,9 +12,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * its cores the worker can be descheduled in the middle of a piece for a whole time slice (milliseconds, measured on
  * the shared 2-core machine at load 15-20): after such a wait the next calls run on the caller alone, a number
  * that doubles with each further such wait and halves after a call that shared well ({@link BackOff}). Pieces must
- * write disjoint
- * memory; the result is then the same as one loop over them. The common pool holds no reference to the work after it
- * ran (no thread per stage to stop, nothing that keeps an updated bundle's classes alive).
+ * write disjoint memory; the result is then the same as one loop over them. The common pool holds no reference to the
+ * work after it ran (no thread per stage to stop, nothing that keeps an updated bundle's classes alive).
  */
 public final class SecondCore {
     /** Below this many values an array is not worth sharing (a hand-over costs a few microseconds). */
