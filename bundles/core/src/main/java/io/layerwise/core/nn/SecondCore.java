@@ -10,10 +10,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  * next piece from a shared counter until none is left, so a worker that starts late (a loaded machine) takes fewer
  * pieces, or none, and the caller never waits for more than the piece the worker is on. On a machine loaded beyond
  * its cores the worker can be descheduled in the middle of a piece for a whole time slice (milliseconds, measured on
- * the shared 2-core machine at load 15-20): after such a wait the next {@link #BACKOFF} calls run on the caller
- * alone, then sharing is tried again. Pieces must write disjoint
- * memory; the result is then the same as one loop over them. The common pool holds no reference to the work after it
- * ran (no thread per stage to stop, nothing that keeps an updated bundle's classes alive).
+ * the shared 2-core machine at load 15-20): after such a wait the next calls run on the caller alone, a number
+ * that doubles with each further such wait and halves after a call that shared well ({@link BackOff}). Pieces must
+ * write disjoint memory; the result is then the same as one loop over them. The common pool holds no reference to the
+ * work after it ran (no thread per stage to stop, nothing that keeps an updated bundle's classes alive).
  */
 public final class SecondCore {
     /** Below this many values an array is not worth sharing (a hand-over costs a few microseconds). */
@@ -22,11 +22,9 @@ public final class SecondCore {
     private static final boolean AVAILABLE = Runtime.getRuntime().availableProcessors() >= 2
             && ForkJoinPool.getCommonPoolParallelism() >= 1;
 
-    /** A wait for the worker longer than this (a piece takes about 10 us) means it was descheduled. */
+    /** A wait for the worker longer than this (pieces take 10-30 us) means it was descheduled. */
     static final long MAX_WAIT_NANOS = 300_000;
-    /** Calls that run on the caller alone after a long wait. */
-    static final int BACKOFF = 200;
-    private static final AtomicInteger SKIP = new AtomicInteger();
+    private static volatile BackOff backOff = new BackOff();
 
     private SecondCore() {
     }
@@ -48,7 +46,7 @@ public final class SecondCore {
      */
     public static void share(int count, Piece piece) {
         AtomicInteger next = new AtomicInteger();
-        if (!AVAILABLE || count < 2 || SKIP.getAndUpdate(k -> Math.max(0, k - 1)) > 0) {
+        if (!AVAILABLE || count < 2 || !backOff.shareNow()) {
             drain(next, count, piece, 0);
             return;
         }
@@ -61,14 +59,17 @@ public final class SecondCore {
             task.join(); // a task not yet started is run (with nothing left to take) here
             waited = System.nanoTime() - start;
         }
-        if (waited > MAX_WAIT_NANOS) {
-            SKIP.set(BACKOFF);
-        }
+        backOff.waited(waited, MAX_WAIT_NANOS);
     }
 
     /** Ends a back-off: the next call shares again. For tests. */
     static void resetBackOff() {
-        SKIP.set(0);
+        backOff.reset();
+    }
+
+    /** Replaces the back-off policy: for measurements that compare policies. */
+    static void backOff(BackOff policy) {
+        backOff = policy;
     }
 
     private static void drain(AtomicInteger next, int count, Piece piece, int worker) {
