@@ -85,4 +85,61 @@ class DataParallelTrainingTest {
             assertTrue(worst <= 1e-5, expected.get(i).name() + " differs by " + worst);
         }
     }
+
+    @Test
+    void twoWorkersReachTheSingleMachineTrainCrossEntropyWithinOneAtEqualEpochs() {
+        // mnist-dae.json's stage (784-h tied, mask 0.3, SGD 0.1, batch 20) with fewer units and epochs for the test
+        StageRecipe recipe = dae("{\"kind\":\"sgd\",\"lr\":0.1}", 100, 2, 8000);
+        var train = mnist.train();
+        double single;
+        try (Stage stage = recipe.create()) {
+            single = singleMachine(stage, train);
+        }
+        List<DataParallelTraining.Epoch> epochs = new ArrayList<>();
+        // the rate scaled by the workers (execution.learningRate "linear"), as SparkPlan does it
+        StageRecipe scaled = dae("{\"kind\":\"sgd\",\"lr\":0.2}", 100, 2, 8000);
+        new DataParallelTraining(sc, new DataParallelTraining.Settings(2, 1)).train(scaled, train, mnist.test(), null,
+                new DataParallelTraining.Listener() {
+                    @Override
+                    public void epoch(DataParallelTraining.Epoch e) {
+                        epochs.add(e);
+                    }
+                });
+        double spark = epochs.get(1).loss();
+        assertEquals(200, epochs.get(1).rounds(), "4000 rows a worker, 200 batches, averaged after each");
+        assertTrue(Math.abs(spark - single) <= 1.0, "two workers: train CE " + spark + ", one machine " + single);
+        assertTrue(epochs.get(1).metrics().get("testReconstructionCE") < epochs.get(0).metrics().get(
+                "testReconstructionCE") + 1e-9, "held-out CE goes down: " + epochs);
+    }
+
+    @Test
+    void aRetriedTaskReturnsWhatItsFirstAttemptWould() {
+        StageRecipe recipe = dae("{\"kind\":\"adam\",\"lr\":0.001}", 16, 1, 200);
+        List<Shard> shards = Shard.split(mnist.train().rows(0, 200), 2);
+        Snapshot start;
+        try (Stage s = recipe.create()) {
+            start = Snapshot.initial(s.parameters());
+        }
+        RoundTask.Result first = RoundTask.run(shards.get(1), recipe, start, 0, 3);
+        // a fresh local context that tolerates a failure: the first attempt of every task dies
+        sc.stop();
+        sc = new org.apache.spark.api.java.JavaSparkContext(new org.apache.spark.SparkConf().setMaster("local[2,2]")
+                .setAppName("retry").set("spark.ui.enabled", "false").set("spark.driver.host", "127.0.0.1")
+                .set("spark.driver.bindAddress", "127.0.0.1"));
+        var b = sc.broadcast(start);
+        List<RoundTask.Result> retried = sc.parallelize(shards, 2).map(shard -> {
+            if (org.apache.spark.TaskContext.get().attemptNumber() == 0) {
+                RoundTask.run(shard, recipe, b.value(), 0, 3); // trains, then the executor "dies"
+                throw new IllegalStateException("first attempt of worker " + shard.index() + " fails");
+            }
+            return RoundTask.run(shard, recipe, b.value(), 0, 3);
+        }).collect();
+        RoundTask.Result again = retried.get(1);
+        assertEquals(3, again.batches());
+        assertEquals(first.lossSum(), again.lossSum(), 0.0);
+        for (int i = 0; i < first.parameters().size(); i++) {
+            org.junit.jupiter.api.Assertions.assertArrayEquals(first.parameters().get(i).values(),
+                    again.parameters().get(i).values(), first.parameters().get(i).name());
+        }
+    }
 }
