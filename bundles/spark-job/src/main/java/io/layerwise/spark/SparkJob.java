@@ -28,17 +28,30 @@ public final class SparkJob {
     public static final String CHECKPOINT = "spark-checkpoint.bin";
 
     /** The command line. */
-    public record Options(Path pipeline, Path out, String master, boolean resume) {
+    /**
+     * @param stage the one stage to train (the platform trains stage by stage), or -1 for all
+     * @param rows  with {@code stage}: the folder of that stage's input, {@code train.rows} and {@code test.rows}
+     *              (written by the engine), instead of the pipeline's data source
+     */
+    public record Options(Path pipeline, Path out, String master, boolean resume, int stage, Path rows) {
+        public Options(Path pipeline, Path out, String master, boolean resume) {
+            this(pipeline, out, master, resume, -1, null);
+        }
+
         static Options parse(String... args) {
             Path pipeline = null;
             Path out = null;
             String master = null;
             boolean resume = false;
+            int stage = -1;
+            Path rows = null;
             for (int i = 0; i < args.length; i++) {
                 switch (args[i]) {
                     case "--out" -> out = Path.of(value(args, ++i, "--out"));
                     case "--master" -> master = value(args, ++i, "--master");
                     case "--resume" -> resume = true;
+                    case "--stage" -> stage = Integer.parseInt(value(args, ++i, "--stage"));
+                    case "--rows" -> rows = Path.of(value(args, ++i, "--rows"));
                     default -> {
                         if (args[i].startsWith("-") || pipeline != null) {
                             throw new IllegalArgumentException("unknown argument " + args[i] + "; usage: SparkJob"
@@ -51,7 +64,10 @@ public final class SparkJob {
             if (pipeline == null || out == null) {
                 throw new IllegalArgumentException("usage: SparkJob <pipeline.json> --out DIR [--master URL] [--resume]");
             }
-            return new Options(pipeline, out, master, resume);
+            if ((stage < 0) != (rows == null)) {
+                throw new IllegalArgumentException("--stage and --rows go together");
+            }
+            return new Options(pipeline, out, master, resume, stage, rows);
         }
 
         private static String value(String[] args, int i, String flag) {
@@ -86,7 +102,7 @@ public final class SparkJob {
         Path checkpointFile = o.out().resolve(CHECKPOINT);
         SnapshotFile.Checkpoint resumed = o.resume() && Files.exists(checkpointFile)
                 ? SnapshotFile.read(checkpointFile) : null;
-        Dataset data = plan.load();
+        Dataset data = o.rows() != null ? RowsFile.dataset(o.rows()) : plan.load();
         SparkConf conf = new SparkConf().setAppName("layerwise " + plan.name);
         if (o.master() != null) {
             conf.setMaster(o.master());
@@ -94,26 +110,31 @@ public final class SparkJob {
             conf.setMaster(plan.master);
         }
         try (JavaSparkContext sc = new JavaSparkContext(conf)) {
-            run(sc, plan, data, o.out(), resumed);
+            run(sc, plan, data, o.out(), resumed, o.stage());
         }
         emit(Map.of("event", "done"));
     }
 
-    /** Runs the pipeline's stages on {@code sc}, going on from {@code resumed} when given. */
+    /**
+     * Runs the pipeline's stages on {@code sc} (only stage {@code only} on {@code data} when it is not -1), going on
+     * from {@code resumed} when given.
+     */
     public List<Snapshot> run(JavaSparkContext sc, SparkPlan plan, Dataset data, Path out,
-            SnapshotFile.Checkpoint resumed) throws IOException {
+            SnapshotFile.Checkpoint resumed, int only) throws IOException {
         Path checkpointFile = out.resolve(CHECKPOINT);
         FloatMatrix train = data.train();
         FloatMatrix test = data.test();
         String range = data.valueRange();
         List<Snapshot> finished = new ArrayList<>();
-        for (int i = 0; i < plan.stages.size(); i++) {
+        int first = only < 0 ? 0 : only;
+        int end = only < 0 ? plan.stages.size() : only + 1;
+        for (int i = first; i < end; i++) {
             SparkPlan.StagePlan sp = plan.stages.get(i);
             StageRecipe recipe = plan.recipe(i, train.cols(), range, Math.max(train.rows(),
                     test == null ? 0 : test.rows()));
             Snapshot done;
-            if (resumed != null && i < resumed.finished().size()) {
-                done = resumed.finished().get(i);
+            if (resumed != null && i - first < resumed.finished().size()) {
+                done = resumed.finished().get(i - first);
             } else if (SparkPlan.FITTED.contains(sp.type())) {
                 try (Stage s = DistributedCovariance.fit(sc, recipe, train, plan.settings.workers())) {
                     done = Snapshot.initial(s.parameters());
@@ -154,7 +175,7 @@ public final class SparkJob {
             SnapshotFile.writeParameters(out.resolve("stage-" + i), sp.type(), done);
             SnapshotFile.write(checkpointFile, new SnapshotFile.Checkpoint(i + 1, new DataParallelTraining.Position(0,
                     0, Snapshot.initial(List.of()), 0), finished));
-            if (i + 1 < plan.stages.size()) {
+            if (i + 1 < end) {
                 // the next stage's input, encoded on the driver (see docs/spark.md: data)
                 try (Stage s = DataParallelTraining.restored(recipe, done)) {
                     train = s.encode(train);
