@@ -25,12 +25,13 @@ record SparkSection(String master, int workers, int averageEvery, String learnin
             return null;
         }
         Spec s = root.object("execution");
-        if ("local".equals(s.choice("engine", "local", "local", "spark"))) {
-            return null;
-        }
-        int workers = s.integer("workers", 2, 1, 10_000);
+        boolean local = "local".equals(s.choice("engine", "local", "local", "spark"));
+        int workers = s.integer("workers", 2, 1, 10_000); // read either way, so that switching engine is one edit
         SparkSection section = new SparkSection(s.text("master", "local[" + workers + "]"), workers,
                 s.integer("averageEvery", 1, 1, 1_000_000), s.choice("learningRate", "same", "same", "linear"), null);
+        if (local) {
+            return null;
+        }
         if (finetune != null) {
             throw new SpecException("finetune", "fine-tuning the whole stack is not data-parallel; leave it out of a"
                     + " pipeline whose execution.engine is \"spark\"");
