@@ -157,6 +157,10 @@ public final class PipelineEngine implements PipelineRunner, Configured {
         Path dataDir = options.dataDir() == null ? null : workingDir.resolve(options.dataDir());
         PipelineValidator.Validated validated = new PipelineValidator(plugins).validate(file, options, dataDir,
                 settings.checkpointEvery());
+        if (validated.plan().spark() != null) {
+            validated = new PipelineValidator.Validated(validated.plan().withSpark(validated.plan().spark().withJars(
+                    SparkTraining.jars(bundles))), validated.data(), validated.labelled());
+        }
         PipelinePlan plan = validated.plan();
         String id = Integer.toString(ids.incrementAndGet());
         RunDirectory run;

@@ -32,9 +32,11 @@ final class PipelineFile {
     final List<Map<String, Object>> stages;
     /** The raw {@code finetune} section; null when the pipeline has none. */
     final Map<String, Object> finetune;
+    /** The {@code execution} section when it names Spark; null to run here. */
+    final SparkSection spark;
 
     private PipelineFile(Path file, Spec root, String name, long seed, String dataSource, Map<String, Object> data,
-            List<Map<String, Object>> stages, Map<String, Object> finetune) {
+            List<Map<String, Object>> stages, Map<String, Object> finetune, SparkSection spark) {
         this.file = file;
         this.root = root;
         this.name = name;
@@ -43,6 +45,7 @@ final class PipelineFile {
         this.data = data;
         this.stages = stages;
         this.finetune = finetune;
+        this.spark = spark;
     }
 
     static PipelineFile read(Path file) throws PipelineException {
@@ -109,8 +112,9 @@ final class PipelineFile {
             throw new SpecException("finetune", "must be an object such as {\"head\": \"softmax\", \"epochs\": 30}");
         }
         Map<String, Object> finetune = rawFinetune == null ? null : new LinkedHashMap<>((Map<String, Object>) rawFinetune);
+        SparkSection spark = SparkSection.read(root, stages, finetune);
         root.rejectUnknownFields();
-        return new PipelineFile(file, root, name, seed, source, data, stages, finetune);
+        return new PipelineFile(file, root, name, seed, source, data, stages, finetune, spark);
     }
 
     /** The data section without {@code source}, as a spec for the data source. */

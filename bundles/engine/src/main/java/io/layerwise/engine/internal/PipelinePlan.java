@@ -14,9 +14,10 @@ import java.util.Map;
  *
  * @param fineTune the {@code finetune} section; null when the pipeline has none
  * @param resolvedJson pipeline.json: every field with its default
+ * @param spark        the {@code execution} section when the stages train on Spark; null to train here
  */
 record PipelinePlan(Path file, String name, long seed, String dataSource, List<StagePlan> stages,
-        FineTuneSection fineTune, String resolvedJson) {
+        FineTuneSection fineTune, String resolvedJson, SparkSection spark) {
 
     PipelinePlan {
         stages = List.copyOf(stages);
@@ -40,6 +41,10 @@ record PipelinePlan(Path file, String name, long seed, String dataSource, List<S
         String title() {
             return "stage " + (index + 1) + " (" + type + ")";
         }
+    }
+
+    PipelinePlan withSpark(SparkSection s) {
+        return new PipelinePlan(file, name, seed, dataSource, stages, fineTune, resolvedJson, s);
     }
 
     boolean fineTunes() {

@@ -80,7 +80,7 @@ final class PipelineValidator {
                 data = data.withTrainRows(0, labelled.train().rows());
             }
             PipelinePlan plan = new PipelinePlan(file, pipeline.name, pipeline.seed, pipeline.dataSource, stages,
-                    fineTune, Json.toJson(resolved));
+                    fineTune, Json.toJson(resolved), pipeline.spark);
             return new Validated(plan, data, labelled);
         } catch (SpecException e) {
             throw new PipelineException(file + ": " + e.getMessage(), e);

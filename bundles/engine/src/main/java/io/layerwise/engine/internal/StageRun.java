@@ -215,6 +215,11 @@ final class StageRun {
                 job.doing(what);
             }
         };
+        if (pipeline.spark() != null) {
+            new SparkTraining(pipeline, plan, run, job).train(stage, in, history, stageDir, again);
+            host.save(stage.parameters());
+            return;
+        }
         Checkpoints.Checkpoint from = null;
         if (again) {
             // Every checkpoint counts, those inside the first epoch too: a run killed there has no finished epoch (and

@@ -94,4 +94,30 @@ class PipelineFileTest {
             assertTrue(m.contains("name must be 1-100 letters"), m);
         }
     }
+
+    @Test
+    void aSparkExecutionSectionIsReadWithItsDefaults() throws Exception {
+        PipelineFile f = PipelineFile.read(write("{\"data\":{\"source\":\"mnist\"},\"stages\":[{\"type\":\"dae\"},"
+                + "{\"type\":\"rbm\"}],\"execution\":{\"engine\":\"spark\",\"workers\":3,\"averageEvery\":4}}"));
+        assertEquals(new SparkSection("local[3]", 3, 4, "same", null), f.spark);
+        assertEquals(null, PipelineFile.read(write("{\"data\":{\"source\":\"m\"},\"stages\":[{\"type\":\"vae\"}],"
+                + "\"execution\":{\"engine\":\"local\"}}")).spark, "engine local: trained here, any type");
+    }
+
+    @Test
+    void aStageThatCannotRunDataParallelIsRefusedAtItsType() throws Exception {
+        String m = error("{\"data\":{\"source\":\"mnist\"},\"stages\":[{\"type\":\"dae\"},{\"type\":\"conv-ae\"}],"
+                + "\"execution\":{\"engine\":\"spark\"}}");
+        assertTrue(m.contains("stages[1].type \"conv-ae\" cannot run data-parallel on Spark"), m);
+        String lbfgs = error("{\"data\":{\"source\":\"mnist\"},\"stages\":[{\"type\":\"ae\",\"train\":{\"optimizer\":"
+                + "{\"kind\":\"lbfgs\"}}}],\"execution\":{\"engine\":\"spark\"}}");
+        assertTrue(lbfgs.contains("stages[0].train.optimizer.kind"), lbfgs);
+    }
+
+    @Test
+    void anUnknownExecutionFieldIsRejected() throws Exception {
+        String m = error("{\"data\":{\"source\":\"mnist\"},\"stages\":[{\"type\":\"dae\"}],"
+                + "\"execution\":{\"engine\":\"spark\",\"worker\":2}}");
+        assertTrue(m.contains("execution.worker"), m);
+    }
 }
