@@ -3,6 +3,7 @@ package io.layerwise.spark;
 import io.layerwise.api.data.FloatMatrix;
 import io.layerwise.api.stage.Stage;
 import io.layerwise.api.stage.TrainingState;
+import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.apache.spark.api.java.JavaRDD;
@@ -64,8 +65,25 @@ public final class DataParallelTraining {
      * @param start where to go on from (a checkpoint), or null to start afresh
      */
     public Snapshot train(StageRecipe recipe, FloatMatrix train, FloatMatrix test, Position start, Listener listener) {
-        JavaRDD<Shard> shards = sc.parallelize(Shard.split(train, settings.workers()), settings.workers())
-                .persist(StorageLevel.MEMORY_ONLY());
+        return train(recipe, train, null, test, start, listener);
+    }
+
+    /**
+     * As {@link #train(StageRecipe, FloatMatrix, FloatMatrix, Position, Listener)}, the executors reading their shards
+     * of {@code train} from {@code trainFile} (a path every executor can reach) instead of the driver shipping them.
+     */
+    public Snapshot train(StageRecipe recipe, FloatMatrix train, Path trainFile, FloatMatrix test, Position start,
+            Listener listener) {
+        int workers = settings.workers();
+        JavaRDD<Shard> shards;
+        if (trainFile == null) {
+            shards = sc.parallelize(Shard.split(train, workers), workers);
+        } else {
+            String file = trainFile.toAbsolutePath().toString(); // a String: the task closure is serialised
+            shards = sc.parallelize(java.util.stream.IntStream.range(0, workers).boxed().toList(), workers)
+                    .map(w -> RowsFile.shard(Path.of(file), w, workers));
+        }
+        shards = shards.persist(StorageLevel.MEMORY_ONLY());
         try (Stage local = recipe.create()) {
             int epochs = local.epochs();
             Position at = start != null ? start : new Position(0, 0, Snapshot.initial(local.parameters()), 0);

@@ -40,6 +40,35 @@ final class RowsFile {
         }
     }
 
+    /**
+     * Shard {@code index} of {@code workers} of a rows file, read by the executor that trains it: the same rows as
+     * {@link Shard#split} cuts from the whole file, without the driver shipping them.
+     */
+    static Shard shard(Path file, int index, int workers) throws IOException {
+        try (DataInputStream in = new DataInputStream(new BufferedInputStream(Files.newInputStream(file), 1 << 16))) {
+            String magic = in.readUTF();
+            if (!MAGIC.equals(magic)) {
+                throw new IOException(file + ": not a rows file of this version (starts \"" + magic + "\")");
+            }
+            in.readUTF(); // the range: the driver's business
+            int rows = in.readInt();
+            int cols = in.readInt();
+            if (rows < workers) {
+                throw new IOException(file + ": " + rows + " rows for " + workers + " workers; each needs at least one");
+            }
+            int from = Shard.from(rows, workers, index);
+            int to = Shard.from(rows, workers, index + 1);
+            in.skipNBytes((long) from * cols * Float.BYTES);
+            byte[] bytes = new byte[Math.multiplyExact(to - from, cols * Float.BYTES)];
+            in.readFully(bytes);
+            float[] v = new float[bytes.length / Float.BYTES];
+            java.nio.ByteBuffer.wrap(bytes).asFloatBuffer().get(v); // big-endian, as DataOutput wrote them
+            return new Shard(index, to - from, cols, v);
+        } catch (java.io.EOFException e) {
+            throw new IOException(file + ": ends early", e);
+        }
+    }
+
     /** {@code dir/train.rows} and, when present, {@code dir/test.rows} as a data set without labels. */
     static Dataset dataset(Path dir) throws IOException {
         Rows train = read(dir.resolve("train.rows"));

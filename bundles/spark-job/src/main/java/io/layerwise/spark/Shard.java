@@ -26,11 +26,14 @@ public record Shard(int index, int rows, int cols, float[] data) implements Seri
         }
         List<Shard> shards = new ArrayList<>();
         for (int w = 0; w < workers; w++) {
-            int from = (int) ((long) rows.rows() * w / workers);
-            int to = (int) ((long) rows.rows() * (w + 1) / workers);
-            FloatMatrix part = rows.rows(from, to);
+            FloatMatrix part = rows.rows(from(rows.rows(), workers, w), from(rows.rows(), workers, w + 1));
             shards.add(new Shard(w, part.rows(), part.cols(), part.data()));
         }
         return shards;
+    }
+
+    /** The first row of shard {@code w} of {@code rows} cut into {@code workers} (shard w ends where w + 1 begins). */
+    static int from(int rows, int workers, int w) {
+        return (int) ((long) rows * w / workers);
     }
 }

@@ -110,7 +110,7 @@ public final class SparkJob {
             conf.setMaster(plan.master);
         }
         try (JavaSparkContext sc = new JavaSparkContext(conf)) {
-            run(sc, plan, data, o.out(), resumed, o.stage());
+            run(sc, plan, data, o.rows(), o.out(), resumed, o.stage());
         }
         emit(Map.of("event", "done"));
     }
@@ -120,6 +120,12 @@ public final class SparkJob {
      * from {@code resumed} when given.
      */
     public List<Snapshot> run(JavaSparkContext sc, SparkPlan plan, Dataset data, Path out,
+            SnapshotFile.Checkpoint resumed, int only) throws IOException {
+        return run(sc, plan, data, null, out, resumed, only);
+    }
+
+    /** As above, {@code data} read from the rows files in {@code rowsDir} (null: none), which the executors read too. */
+    public List<Snapshot> run(JavaSparkContext sc, SparkPlan plan, Dataset data, Path rowsDir, Path out,
             SnapshotFile.Checkpoint resumed, int only) throws IOException {
         Path checkpointFile = out.resolve(CHECKPOINT);
         FloatMatrix train = data.train();
@@ -145,7 +151,9 @@ public final class SparkJob {
                 DataParallelTraining.Position start = resumed != null && resumed.stage() == i
                         && !resumed.position().snapshot().parameters().isEmpty() ? resumed.position() : null;
                 int stageIndex = i;
-                done = new DataParallelTraining(sc, plan.settings).train(recipe, train, test, start,
+                // the platform's stage input: the executors read their shards of it from the file themselves
+                Path trainFile = rowsDir != null && i == first ? rowsDir.resolve("train.rows") : null;
+                done = new DataParallelTraining(sc, plan.settings).train(recipe, train, trainFile, test, start,
                         new DataParallelTraining.Listener() {
                             @Override
                             public void round(DataParallelTraining.Position next) {

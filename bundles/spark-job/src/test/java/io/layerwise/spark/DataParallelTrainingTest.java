@@ -142,4 +142,27 @@ class DataParallelTrainingTest {
                     again.parameters().get(i).values(), first.parameters().get(i).name());
         }
     }
+
+    @Test
+    void executorsReadingTheirShardsFromTheRowsFileTrainAsShippedShardsDo(@org.junit.jupiter.api.io.TempDir
+            java.nio.file.Path dir) throws Exception {
+        StageRecipe recipe = dae("{\"kind\":\"adam\",\"lr\":0.001}", 16, 1, 301);
+        var train = mnist.train().rows(0, 301); // shards of 150 and 151 rows
+        java.nio.file.Path file = RowsFileTest.write(dir.resolve("train.rows"), train, "unit");
+        DataParallelTraining training = new DataParallelTraining(sc, new DataParallelTraining.Settings(2, 3));
+        DataParallelTraining.Listener quiet = new DataParallelTraining.Listener() {
+        };
+        Snapshot shipped = training.train(recipe, train, null, null, quiet);
+        Snapshot read = training.train(recipe, train, file, null, null, quiet);
+        List<Parameter> a = shipped.parameterList();
+        List<Parameter> b = read.parameterList();
+        assertEquals(a.size(), b.size());
+        for (int i = 0; i < a.size(); i++) {
+            org.junit.jupiter.api.Assertions.assertArrayEquals(a.get(i).values(), b.get(i).values(), a.get(i).name());
+        }
+        // and the rows do come from the file: other rows there, other parameters
+        java.nio.file.Path other = RowsFileTest.write(dir.resolve("other.rows"), mnist.train().rows(301, 602), "unit");
+        float[] fromOther = training.train(recipe, train, other, null, null, quiet).parameterList().get(0).values();
+        assertTrue(!java.util.Arrays.equals(a.get(0).values(), fromOther), "the file's rows were not the ones trained on");
+    }
 }
