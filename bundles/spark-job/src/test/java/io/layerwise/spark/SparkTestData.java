@@ -11,14 +11,17 @@ import java.util.Map;
 import org.apache.spark.SparkConf;
 import org.apache.spark.api.java.JavaSparkContext;
 
-/** The MNIST sample (LAYERWISE_DATA, else the repository's data/mnist) and a local Spark, for the tests. */
+/** The MNIST sample (LAYERWISE_DATA, else ../shared beside the checkout) and a local Spark, for the tests. */
 final class SparkTestData {
     private SparkTestData() {
     }
 
     static Path mnistDir() {
         String env = System.getenv("LAYERWISE_DATA");
-        Path dir = env != null && !env.isBlank() ? Path.of(env) : Path.of("/work/shared/data/mnist-sample");
+        // else ../shared beside the checkout, as the other modules' tests find it (absolute: child JVMs run elsewhere)
+        Path dir = (env != null && !env.isBlank() ? Path.of(env)
+                : Path.of(System.getProperty("layerwise.sample", "../../../shared/data/mnist-sample")))
+                .toAbsolutePath().normalize();
         if (!Files.isDirectory(dir)) {
             throw new IllegalStateException("the Spark tests need the MNIST sample: set LAYERWISE_DATA to its folder ("
                     + dir + " does not exist)");
