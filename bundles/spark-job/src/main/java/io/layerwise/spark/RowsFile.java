@@ -5,6 +5,8 @@ import io.layerwise.api.data.FloatMatrix;
 import java.io.BufferedInputStream;
 import java.io.DataInputStream;
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.FloatBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -22,22 +24,8 @@ final class RowsFile {
     }
 
     static Rows read(Path file) throws IOException {
-        try (DataInputStream in = new DataInputStream(new BufferedInputStream(Files.newInputStream(file), 1 << 16))) {
-            String magic = in.readUTF();
-            if (!MAGIC.equals(magic)) {
-                throw new IOException(file + ": not a rows file of this version (starts \"" + magic + "\")");
-            }
-            String range = in.readUTF();
-            int rows = in.readInt();
-            int cols = in.readInt();
-            float[] v = new float[Math.multiplyExact(rows, cols)];
-            for (int i = 0; i < v.length; i++) {
-                v[i] = in.readFloat();
-            }
-            return new Rows(range, new FloatMatrix(rows, cols, v));
-        } catch (java.io.EOFException e) {
-            throw new IOException(file + ": ends early", e);
-        }
+        return read(file, (in, h) -> new Rows(h.range(), new FloatMatrix(h.rows(), h.cols(), floats(in, h.rows(),
+                h.cols()))));
     }
 
     /**
@@ -45,28 +33,52 @@ final class RowsFile {
      * {@link Shard#split} cuts from the whole file, without the driver shipping them.
      */
     static Shard shard(Path file, int index, int workers) throws IOException {
+        return read(file, (in, h) -> {
+            if (h.rows() < workers) {
+                throw new IOException(file + ": " + h.rows() + " rows for " + workers
+                        + " workers; each needs at least one");
+            }
+            int from = Shard.from(h.rows(), workers, index);
+            int to = Shard.from(h.rows(), workers, index + 1);
+            in.skipNBytes((long) from * h.cols() * Float.BYTES);
+            return new Shard(index, to - from, h.cols(), floats(in, to - from, h.cols()));
+        });
+    }
+
+    /** What precedes the values. */
+    private record Header(String range, int rows, int cols) {
+    }
+
+    private interface Body<T> {
+        T read(DataInputStream in, Header header) throws IOException;
+    }
+
+    /** Checks the magic line, reads the header and hands the stream, at the first value, to {@code body}. */
+    private static <T> T read(Path file, Body<T> body) throws IOException {
         try (DataInputStream in = new DataInputStream(new BufferedInputStream(Files.newInputStream(file), 1 << 16))) {
             String magic = in.readUTF();
             if (!MAGIC.equals(magic)) {
                 throw new IOException(file + ": not a rows file of this version (starts \"" + magic + "\")");
             }
-            in.readUTF(); // the range: the driver's business
-            int rows = in.readInt();
-            int cols = in.readInt();
-            if (rows < workers) {
-                throw new IOException(file + ": " + rows + " rows for " + workers + " workers; each needs at least one");
-            }
-            int from = Shard.from(rows, workers, index);
-            int to = Shard.from(rows, workers, index + 1);
-            in.skipNBytes((long) from * cols * Float.BYTES);
-            byte[] bytes = new byte[Math.multiplyExact(to - from, cols * Float.BYTES)];
-            in.readFully(bytes);
-            float[] v = new float[bytes.length / Float.BYTES];
-            java.nio.ByteBuffer.wrap(bytes).asFloatBuffer().get(v); // big-endian, as DataOutput wrote them
-            return new Shard(index, to - from, cols, v);
+            return body.read(in, new Header(in.readUTF(), in.readInt(), in.readInt()));
         } catch (java.io.EOFException e) {
             throw new IOException(file + ": ends early", e);
         }
+    }
+
+    /** {@code rows x cols} big-endian float32 values (as DataOutput wrote them), read a chunk of bytes at a time. */
+    private static float[] floats(DataInputStream in, int rows, int cols) throws IOException {
+        float[] v = new float[Math.multiplyExact(rows, cols)];
+        byte[] chunk = new byte[Math.min(v.length, 1 << 18) * Float.BYTES];
+        FloatBuffer view = ByteBuffer.wrap(chunk).asFloatBuffer();
+        for (int at = 0; at < v.length; ) {
+            int count = Math.min(v.length - at, chunk.length / Float.BYTES);
+            in.readFully(chunk, 0, count * Float.BYTES);
+            view.position(0);
+            view.get(v, at, count);
+            at += count;
+        }
+        return v;
     }
 
     /** {@code dir/train.rows} and, when present, {@code dir/test.rows} as a data set without labels. */
