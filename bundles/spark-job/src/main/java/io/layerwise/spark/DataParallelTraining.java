@@ -41,7 +41,7 @@ public final class DataParallelTraining {
     public record Position(int epoch, int batch, Snapshot snapshot, double epochLoss) implements java.io.Serializable {
     }
 
-    /** Told after every round (a checkpoint) and every epoch (a progress line). */
+    /** Told after every round (a checkpoint) and every epoch (a progress line), an epoch's line before its last round. */
     public interface Listener {
         default void round(Position next) {
         }
@@ -70,15 +70,20 @@ public final class DataParallelTraining {
 
     /**
      * As {@link #train(StageRecipe, FloatMatrix, FloatMatrix, Position, Listener)}, the executors reading their shards
-     * of {@code train} from {@code trainFile} (a path every executor can reach) instead of the driver shipping them.
+     * from {@code trainFile} (a rows file at a path every executor can reach) instead of the driver shipping them.
+     * The driver then never holds the training rows: {@code train} may be null (its row count comes from the file's
+     * header), and the held-out metrics need only {@code test}.
      */
     public Snapshot train(StageRecipe recipe, FloatMatrix train, Path trainFile, FloatMatrix test, Position start,
             Listener listener) {
         int workers = settings.workers();
         JavaRDD<Shard> shards;
+        int trainRows;
         if (trainFile == null) {
+            trainRows = train.rows();
             shards = sc.parallelize(Shard.split(train, workers), workers);
         } else {
+            trainRows = RowsFile.header(trainFile).rows();
             String file = trainFile.toAbsolutePath().toString(); // a String: the task closure is serialised
             shards = sc.parallelize(java.util.stream.IntStream.range(0, workers).boxed().toList(), workers)
                     .map(w -> RowsFile.shard(Path.of(file), w, workers));
@@ -102,14 +107,16 @@ public final class DataParallelTraining {
                     loss += sum.loss();
                     rounds++;
                     from = Math.min(to, batchesPerEpoch);
-                    boolean epochEnds = from >= batchesPerEpoch;
-                    listener.round(epochEnds ? new Position(at.epoch() + 1, 0, s, 0)
-                            : new Position(at.epoch(), from, s, loss));
+                    if (from < batchesPerEpoch) {
+                        listener.round(new Position(at.epoch(), from, s, loss));
+                    }
                 }
-                Map<String, Double> metrics = test == null ? Map.of() : evaluate(local, train, s, test);
-                listener.epoch(new Epoch(at.epoch(), loss / train.rows(), metrics, (System.nanoTime() - t0) / 1e9,
+                Map<String, Double> metrics = test == null ? Map.of() : evaluate(local, s, test);
+                listener.epoch(new Epoch(at.epoch(), loss / trainRows, metrics, (System.nanoTime() - t0) / 1e9,
                         rounds));
+                // the epoch's checkpoint after its line: a checkpoint past an epoch always has that epoch's line
                 at = new Position(at.epoch() + 1, 0, s, 0);
+                listener.round(at);
             }
             return at.snapshot();
         } finally {
@@ -127,9 +134,12 @@ public final class DataParallelTraining {
         }
     }
 
-    /** The stage's held-out metrics with the averaged parameters (and worker 0's state: a penalty's statistics). */
-    private static Map<String, Double> evaluate(Stage local, FloatMatrix train, Snapshot s, FloatMatrix test) {
-        local.prepareTraining(train);
+    /**
+     * The stage's held-out metrics with the averaged parameters (and worker 0's state: a penalty's statistics). The
+     * stage is prepared on the held-out rows, only so that it takes the training state; nothing trains on them.
+     */
+    private static Map<String, Double> evaluate(Stage local, Snapshot s, FloatMatrix test) {
+        local.prepareTraining(test);
         local.restore(s.parameterList());
         TrainingState state = s.stateOf(0);
         if (state != null) {

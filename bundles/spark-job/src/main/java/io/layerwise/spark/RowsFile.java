@@ -1,6 +1,5 @@
 package io.layerwise.spark;
 
-import io.layerwise.api.data.Dataset;
 import io.layerwise.api.data.FloatMatrix;
 import java.io.BufferedInputStream;
 import java.io.DataInputStream;
@@ -46,7 +45,16 @@ final class RowsFile {
     }
 
     /** What precedes the values. */
-    private record Header(String range, int rows, int cols) {
+    record Header(String range, int rows, int cols) {
+    }
+
+    /** The header alone: what the driver needs of the training rows the executors read. */
+    static Header header(Path file) {
+        try {
+            return read(file, (in, h) -> h);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     private interface Body<T> {
@@ -81,11 +89,9 @@ final class RowsFile {
         return v;
     }
 
-    /** {@code dir/train.rows} and, when present, {@code dir/test.rows} as a data set without labels. */
-    static Dataset dataset(Path dir) throws IOException {
-        Rows train = read(dir.resolve("train.rows"));
+    /** {@code dir/test.rows}, or null when the stage has no held-out rows. */
+    static FloatMatrix heldOut(Path dir) throws IOException {
         Path testFile = dir.resolve("test.rows");
-        FloatMatrix test = Files.exists(testFile) ? read(testFile).matrix() : null;
-        return new Dataset("rows of " + dir, train.matrix(), null, test, null, train.range(), null, null, null, null);
+        return Files.exists(testFile) ? read(testFile).matrix() : null;
     }
 }

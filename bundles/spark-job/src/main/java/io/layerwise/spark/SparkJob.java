@@ -26,6 +26,8 @@ import org.apache.spark.api.java.JavaSparkContext;
 public final class SparkJob {
     public static final String PREFIX = "layerwise-spark ";
     public static final String CHECKPOINT = "spark-checkpoint.bin";
+    /** The epoch lines so far, one JSON object per line, replayed by a resumed driver for the epochs it skips. */
+    public static final String EPOCHS = "epochs.jsonl";
 
     /** The command line. */
     /**
@@ -33,9 +35,9 @@ public final class SparkJob {
      * @param rows  with {@code stage}: the folder of that stage's input, {@code train.rows} and {@code test.rows}
      *              (written by the engine), instead of the pipeline's data source
      */
-    public record Options(Path pipeline, Path out, String master, boolean resume, int stage, Path rows) {
+    public record Options(Path pipeline, Path out, String master, boolean resume, int stage, Path rows, long parent) {
         public Options(Path pipeline, Path out, String master, boolean resume) {
-            this(pipeline, out, master, resume, -1, null);
+            this(pipeline, out, master, resume, -1, null, -1);
         }
 
         static Options parse(String... args) {
@@ -45,6 +47,7 @@ public final class SparkJob {
             boolean resume = false;
             int stage = -1;
             Path rows = null;
+            long parent = -1;
             for (int i = 0; i < args.length; i++) {
                 switch (args[i]) {
                     case "--out" -> out = Path.of(value(args, ++i, "--out"));
@@ -52,6 +55,7 @@ public final class SparkJob {
                     case "--resume" -> resume = true;
                     case "--stage" -> stage = Integer.parseInt(value(args, ++i, "--stage"));
                     case "--rows" -> rows = Path.of(value(args, ++i, "--rows"));
+                    case "--parent" -> parent = Long.parseLong(value(args, ++i, "--parent"));
                     default -> {
                         if (args[i].startsWith("-") || pipeline != null) {
                             throw new IllegalArgumentException("unknown argument " + args[i] + "; usage: SparkJob"
@@ -67,7 +71,7 @@ public final class SparkJob {
             if ((stage < 0) != (rows == null)) {
                 throw new IllegalArgumentException("--stage and --rows go together");
             }
-            return new Options(pipeline, out, master, resume, stage, rows);
+            return new Options(pipeline, out, master, resume, stage, rows, parent);
         }
 
         private static String value(String[] args, int i, String flag) {
@@ -87,7 +91,11 @@ public final class SparkJob {
     public static void main(String[] args) {
         SparkJob job = new SparkJob(System.out);
         try {
-            job.run(Options.parse(args));
+            Options options = Options.parse(args);
+            if (options.parent() > 0) {
+                exitWithParent(options.parent());
+            }
+            job.run(options);
         } catch (Exception e) {
             job.emit(Map.of("event", "failed", "message", String.valueOf(e.getMessage())));
             e.printStackTrace();
@@ -96,13 +104,35 @@ public final class SparkJob {
         System.exit(0);
     }
 
+    /**
+     * Ends this driver when process {@code pid} (the platform that started it: {@code --parent}) is gone, so that a
+     * killed platform leaves no driver running on, writing checkpoints that a resumed run would race with.
+     */
+    private static void exitWithParent(long pid) {
+        Thread watch = new Thread(() -> {
+            try {
+                while (ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)) {
+                    Thread.sleep(200);
+                }
+            } catch (InterruptedException e) {
+                return;
+            }
+            System.err.println("layerwise-spark: the platform (pid " + pid + ") is gone; the driver stops");
+            Runtime.getRuntime().halt(3);
+        }, "layerwise-parent-watch");
+        watch.setDaemon(true);
+        watch.start();
+    }
+
     public void run(Options o) throws IOException {
         SparkPlan plan = SparkPlan.read(o.pipeline(), Components.scan(Thread.currentThread().getContextClassLoader()));
         Files.createDirectories(o.out());
         Path checkpointFile = o.out().resolve(CHECKPOINT);
         SnapshotFile.Checkpoint resumed = o.resume() && Files.exists(checkpointFile)
                 ? SnapshotFile.read(checkpointFile) : null;
-        Dataset data = o.rows() != null ? RowsFile.dataset(o.rows()) : plan.load();
+        replayEpochs(o.out(), resumed);
+        // from the platform: the executors read the training rows, the driver only their header and the held-out rows
+        Dataset data = o.rows() != null ? null : plan.load();
         SparkConf conf = new SparkConf().setAppName("layerwise " + plan.name);
         if (o.master() != null) {
             conf.setMaster(o.master());
@@ -124,20 +154,29 @@ public final class SparkJob {
         return run(sc, plan, data, null, out, resumed, only);
     }
 
-    /** As above, {@code data} read from the rows files in {@code rowsDir} (null: none), which the executors read too. */
+    /**
+     * As above, or with {@code data} null: stage {@code only}'s input in the rows files of {@code rowsDir}, whose
+     * training rows the executors read for themselves (the driver reads the header and the held-out rows).
+     */
     public List<Snapshot> run(JavaSparkContext sc, SparkPlan plan, Dataset data, Path rowsDir, Path out,
             SnapshotFile.Checkpoint resumed, int only) throws IOException {
-        Path checkpointFile = out.resolve(CHECKPOINT);
-        FloatMatrix train = data.train();
-        FloatMatrix test = data.test();
-        String range = data.valueRange();
+        Path checkpointFile = Files.createDirectories(out).resolve(CHECKPOINT);
+        FloatMatrix train = data == null ? null : data.train();
+        FloatMatrix test = data == null ? RowsFile.heldOut(rowsDir) : data.test();
+        RowsFile.Header header = data == null ? RowsFile.header(rowsDir.resolve("train.rows")) : null;
+        String range = data == null ? header.range() : data.valueRange();
+        int trainRows = data == null ? header.rows() : train.rows();
+        int cols = data == null ? header.cols() : train.cols();
+        if (data == null && (only < 0 || SparkPlan.FITTED.contains(plan.stages.get(only).type()))) {
+            throw new IllegalArgumentException("--rows trains one trainable stage (--stage); "
+                    + (only < 0 ? "none was given" : "stage " + only + " is fitted"));
+        }
         List<Snapshot> finished = new ArrayList<>();
         int first = only < 0 ? 0 : only;
         int end = only < 0 ? plan.stages.size() : only + 1;
         for (int i = first; i < end; i++) {
             SparkPlan.StagePlan sp = plan.stages.get(i);
-            StageRecipe recipe = plan.recipe(i, train.cols(), range, Math.max(train.rows(),
-                    test == null ? 0 : test.rows()));
+            StageRecipe recipe = plan.recipe(i, cols, range, Math.max(trainRows, test == null ? 0 : test.rows()));
             Snapshot done;
             if (resumed != null && i - first < resumed.finished().size()) {
                 done = resumed.finished().get(i - first);
@@ -175,6 +214,14 @@ public final class SparkJob {
                                 line.put("metrics", e.metrics());
                                 line.put("seconds", e.seconds());
                                 line.put("rounds", e.rounds());
+                                try {
+                                    Files.writeString(out.resolve(EPOCHS), StageRecipe.GSON.toJson(line) + "\n",
+                                            java.nio.file.StandardOpenOption.CREATE,
+                                            java.nio.file.StandardOpenOption.APPEND);
+                                } catch (IOException x) {
+                                    throw new java.io.UncheckedIOException(out.resolve(EPOCHS) + ": " + x.getMessage(),
+                                            x);
+                                }
                                 emit(line);
                             }
                         });
@@ -193,6 +240,29 @@ public final class SparkJob {
             }
         }
         return finished;
+    }
+
+    /**
+     * A resumed driver's first lines: the epochs the checkpoint has behind it, from {@value #EPOCHS}, which keeps only
+     * those (a later epoch there was trained after the checkpoint and is trained again). A fresh run empties it.
+     */
+    @SuppressWarnings("unchecked")
+    private void replayEpochs(Path out, SnapshotFile.Checkpoint resumed) throws IOException {
+        Path file = out.resolve(EPOCHS);
+        StringBuilder kept = new StringBuilder();
+        if (resumed != null && Files.exists(file)) {
+            for (String line : Files.readAllLines(file)) {
+                Map<String, Object> e = StageRecipe.GSON.fromJson(line, Map.class);
+                int stage = ((Number) e.get("stage")).intValue();
+                int epoch = ((Number) e.get("epoch")).intValue();
+                if (stage < resumed.stage() || stage == resumed.stage() && epoch < resumed.position().epoch()) {
+                    kept.append(line).append('\n');
+                    progress.println(PREFIX + line);
+                }
+            }
+            progress.flush();
+        }
+        Files.writeString(file, kept);
     }
 
     void emit(Map<String, ?> event) {

@@ -165,4 +165,32 @@ class DataParallelTrainingTest {
         float[] fromOther = training.train(recipe, train, other, null, null, quiet).parameterList().get(0).values();
         assertTrue(!java.util.Arrays.equals(a.get(0).values(), fromOther), "the file's rows were not the ones trained on");
     }
+
+    @Test
+    void aPlatformStageReadFromRowsFilesTrainsAsTheDriversOwnDataWithoutTheDriverHoldingTheRows(
+            @org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        java.nio.file.Path file = java.nio.file.Files.writeString(dir.resolve("p.json"), SparkJobResumeTest.pipeline(
+                "{\"engine\":\"spark\",\"workers\":2,\"averageEvery\":3}").replace("\"epochs\":3", "\"epochs\":2"));
+        SparkPlan plan = SparkPlan.read(file, Components.scan(Thread.currentThread().getContextClassLoader()));
+        Dataset data = plan.load();
+        java.nio.file.Path rows = java.nio.file.Files.createDirectories(dir.resolve("rows"));
+        RowsFileTest.write(rows.resolve("train.rows"), data.train(), data.valueRange());
+        RowsFileTest.write(rows.resolve("test.rows"), data.test(), data.valueRange());
+        java.io.ByteArrayOutputStream ownLines = new java.io.ByteArrayOutputStream();
+        java.io.ByteArrayOutputStream fileLines = new java.io.ByteArrayOutputStream();
+        new SparkJob(new java.io.PrintStream(ownLines, true)).run(sc, plan, data, null, dir.resolve("own"), null, 0);
+        // no data set at all: the executors read train.rows, the driver its header and test.rows
+        new SparkJob(new java.io.PrintStream(fileLines, true)).run(sc, plan, null, rows, dir.resolve("file"), null, 0);
+        org.junit.jupiter.api.Assertions.assertArrayEquals(
+                java.nio.file.Files.readAllBytes(dir.resolve("own/stage-0/params.bin")),
+                java.nio.file.Files.readAllBytes(dir.resolve("file/stage-0/params.bin")));
+        // the same epoch lines (loss per training row, held-out metrics) but for the seconds each took
+        java.util.function.Function<String, List<String>> epochs = out -> out.lines()
+                .filter(l -> l.contains("\"event\":\"epoch\"")).map(l -> l.replaceAll("\"seconds\":[^,]*,", ""))
+                .toList();
+        List<String> own = epochs.apply(ownLines.toString());
+        assertEquals(2, own.size(), ownLines.toString());
+        assertTrue(own.get(1).contains("testReconstructionCE"), own.get(1));
+        assertEquals(own, epochs.apply(fileLines.toString()));
+    }
 }

@@ -1,6 +1,6 @@
 /** Submitting, watching and cancelling pipeline jobs. */
 @Export
-@Version("1.4.0")
+@Version("1.5.0")
 package io.layerwise.api.pipeline;
 
 import org.osgi.annotation.bundle.Export;

@@ -49,6 +49,11 @@ final class PipelineFile {
     }
 
     static PipelineFile read(Path file) throws PipelineException {
+        return read(file, null);
+    }
+
+    /** With {@code sparkMaster} ({@code layerwise:run --spark}; null: none), the stages train on Spark there. */
+    static PipelineFile read(Path file, String sparkMaster) throws PipelineException {
         String text;
         try {
             text = Files.readString(file, StandardCharsets.UTF_8);
@@ -64,14 +69,14 @@ final class PipelineFile {
             throw new PipelineException(e.getMessage());
         }
         try {
-            return parse(file, json);
+            return parse(file, json, sparkMaster);
         } catch (SpecException e) {
             throw new PipelineException(file + ": " + e.getMessage());
         }
     }
 
     @SuppressWarnings("unchecked")
-    private static PipelineFile parse(Path file, Map<String, Object> json) {
+    private static PipelineFile parse(Path file, Map<String, Object> json, String sparkMaster) {
         Spec root = new Spec("", json);
         String stem = file.getFileName().toString().replaceFirst("\\.json$", "");
         String name = root.text("name", stem);
@@ -112,7 +117,7 @@ final class PipelineFile {
             throw new SpecException("finetune", "must be an object such as {\"head\": \"softmax\", \"epochs\": 30}");
         }
         Map<String, Object> finetune = rawFinetune == null ? null : new LinkedHashMap<>((Map<String, Object>) rawFinetune);
-        SparkSection spark = SparkSection.read(root, stages, finetune);
+        SparkSection spark = SparkSection.read(root, stages, finetune, sparkMaster);
         root.rejectUnknownFields();
         return new PipelineFile(file, root, name, seed, source, data, stages, finetune, spark);
     }

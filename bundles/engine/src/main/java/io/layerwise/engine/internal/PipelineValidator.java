@@ -43,7 +43,7 @@ final class PipelineValidator {
      * @param checkpointEvery the engine's default for a trainable stage that sets none; 0: none
      */
     Validated validate(Path file, RunOptions options, Path dataDir, int checkpointEvery) throws PipelineException {
-        PipelineFile pipeline = PipelineFile.read(file);
+        PipelineFile pipeline = PipelineFile.read(file, options.sparkMaster());
         try (Lookup.Held<DataSource> source = plugins.sources().take(pipeline.dataSource).orElseThrow(
                 () -> new PipelineException(file + ": data.source \"" + pipeline.dataSource
                         + "\" is not an installed data source; installed: " + plugins.sources().listing()))) {
@@ -68,6 +68,9 @@ final class PipelineValidator {
             dataSection.putAll(dataSpec.resolved());
             resolved.put("data", dataSection);
             resolved.put("stages", resolvedStages);
+            if (pipeline.spark != null) {
+                resolved.put("execution", pipeline.spark.json()); // with --spark's master, so that resume goes on there
+            }
             if (pipeline.finetune != null) {
                 if (options.epochsOverride() > 0) {
                     pipeline.finetune.put("epochs", (long) options.epochsOverride());

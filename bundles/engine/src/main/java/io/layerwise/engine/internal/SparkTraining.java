@@ -25,8 +25,8 @@ import org.osgi.framework.BundleContext;
 
 /**
  * Trains one stage on Spark instead of {@link EpochLoop}: writes the stage's input rows and a pipeline of the resolved
- * stages into {@code <stage>/spark/}, starts the Spark job ({@code io.layerwise.spark.SparkJob}, bundles/spark-job) as
- * a plain JVM on the jars of {@link #JARS}, turns its progress lines into the run's epochs and progress, and loads the
+ * stages into {@code <stage>/spark/}, submits the Spark job ({@code io.layerwise.spark.SparkJob}, bundles/spark-job)
+ * with spark-submit in a JVM of its own ({@link #submitCommand}), turns its progress lines into the run's epochs and progress, and loads the
  * parameters it writes into the stage, which the engine then saves, draws and encodes as after any training. The
  * driver checkpoints after every averaging round; a resumed run passes {@code --resume}.
  */
@@ -34,6 +34,8 @@ final class SparkTraining {
     /** Framework property: the folder of the Spark job's class path (Spark's jars and the job's). */
     static final String JARS = "layerwise.spark.jars";
     static final String DRIVER = "io.layerwise.spark.SparkJob";
+    /** The class {@code bin/spark-submit} runs. */
+    static final String SUBMIT = "org.apache.spark.deploy.SparkSubmit";
     static final String PREFIX = "layerwise-spark ";
     /** Spark's own Java 17 options (org.apache.spark.launcher.JavaModuleOptions), for the driver JVM. */
     static final List<String> OPENS = List.of("-XX:+IgnoreUnrecognizedVMOptions",
@@ -93,15 +95,24 @@ final class SparkTraining {
         p.put("stages", stages);
         p.put("execution", spark.json());
         Files.writeString(pipelineFile, Json.GSON.toJson(p));
-        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
-        cmd.addAll(OPENS);
-        cmd.addAll(List.of("-cp", spark.jars().toAbsolutePath() + "/*", DRIVER, pipelineFile.toString(), "--out",
-                work.toString(), "--stage", String.valueOf(plan.index()), "--rows", work.toString()));
+        List<String> app = new ArrayList<>(List.of(pipelineFile.toString(), "--out", work.toString(), "--stage",
+                String.valueOf(plan.index()), "--rows", work.toString()));
+        app.addAll(List.of("--parent", String.valueOf(ProcessHandle.current().pid()))); // it ends if we are killed
         if (again && Files.exists(work.resolve("spark-checkpoint.bin"))) {
-            cmd.add("--resume");
+            app.add("--resume");
+        }
+        // the driver's lines give the stage's epochs: a resumed driver replays those its checkpoint has behind it
+        history.epochs.clear();
+        List<String> cmd;
+        try {
+            cmd = submitCommand(spark, pipeline.name() + " " + plan.title(), app);
+        } catch (StageFailure e) {
+            throw new StageFailure(plan.title() + ": " + e.getMessage());
         }
         job.log(plan.title() + ": training on Spark (" + spark.master() + ", " + spark.workers() + " workers, averaged"
-                + " every " + spark.averageEvery() + " minibatches); driver log " + work.resolve("driver.log"));
+                + " every " + spark.averageEvery() + " minibatches, submitted with " + (spark.sparkHome() == null
+                ? "the built Spark jars" : spark.sparkHome() + "/bin/spark-submit") + "); driver log "
+                + work.resolve("driver.log"));
         job.doing("training on Spark");
         Process driver = new ProcessBuilder(cmd).redirectErrorStream(true).start();
         BlockingQueue<String> lines = new ArrayBlockingQueue<>(1024);
@@ -140,6 +151,51 @@ final class SparkTraining {
                     + (failure != null ? ": " + failure : "") + "; see " + work.resolve("driver.log"));
         }
         stage.restore(readParameters(work.resolve("stage-" + plan.index())));
+    }
+
+    /**
+     * The spark-submit command of the job, in client mode (the driver's progress comes back on its standard output).
+     * With a Spark home, its {@code bin/spark-submit}; else spark-submit's own class,
+     * {@code org.apache.spark.deploy.SparkSubmit}, on the Spark jars Maven built ({@code jars/*}, and {@code jars/job/*}
+     * for the driver), which is what {@code bin/spark-submit} runs. {@code --jars} gives the executors the job's jars
+     * (the model bundles, ND4J) from the driver, so that a cluster's workers need nothing installed but Spark; a
+     * {@code local} master with the built jars runs the executors in the driver, which has them already.
+     */
+    static List<String> submitCommand(SparkSection spark, String name, List<String> appArgs) throws StageFailure {
+        Path jobDir = spark.jars().resolve("job");
+        List<Path> jobJars;
+        try (var files = Files.list(jobDir)) {
+            jobJars = files.filter(f -> f.getFileName().toString().endsWith(".jar")).sorted().toList();
+        } catch (IOException e) {
+            throw new StageFailure("the Spark job's jars are not in " + jobDir + " (`mvn install` builds them in"
+                    + " bundles/spark-job/target/spark-jars; framework property " + JARS + ")");
+        }
+        Path jobJar = jobJars.stream().filter(f -> f.getFileName().toString().startsWith("layerwise-spark-job")
+                && f.getFileName().toString().endsWith("-job.jar")).findFirst().orElseThrow(() -> new StageFailure(
+                "no layerwise-spark-job-*-job.jar in " + jobDir + "; rebuild bundles/spark-job"));
+        List<String> cmd = new ArrayList<>();
+        if (spark.sparkHome() != null) {
+            Path submit = Path.of(spark.sparkHome(), "bin", "spark-submit");
+            if (!Files.isExecutable(submit)) {
+                throw new StageFailure("execution.sparkHome: " + submit + " is not an executable spark-submit");
+            }
+            cmd.add(submit.toString());
+        } else {
+            cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+            cmd.addAll(OPENS);
+            cmd.addAll(List.of("-cp", spark.jars().toAbsolutePath() + "/*" + java.io.File.pathSeparator
+                    + jobDir.toAbsolutePath() + "/*", SUBMIT));
+        }
+        cmd.addAll(List.of("--master", spark.master(), "--deploy-mode", "client", "--name", "layerwise " + name,
+                "--class", DRIVER));
+        if (spark.sparkHome() != null || !spark.master().startsWith("local")) {
+            List<String> others = new ArrayList<>();
+            jobJars.stream().filter(j -> !j.equals(jobJar)).forEach(j -> others.add(j.toAbsolutePath().toString()));
+            cmd.addAll(List.of("--jars", String.join(",", others)));
+        }
+        cmd.add(jobJar.toAbsolutePath().toString());
+        cmd.addAll(appArgs);
+        return cmd;
     }
 
     /** Handles one line of the driver's output; returns the failure message so far. */

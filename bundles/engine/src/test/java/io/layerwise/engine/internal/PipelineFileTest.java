@@ -99,9 +99,26 @@ class PipelineFileTest {
     void aSparkExecutionSectionIsReadWithItsDefaults() throws Exception {
         PipelineFile f = PipelineFile.read(write("{\"data\":{\"source\":\"mnist\"},\"stages\":[{\"type\":\"dae\"},"
                 + "{\"type\":\"rbm\"}],\"execution\":{\"engine\":\"spark\",\"workers\":3,\"averageEvery\":4}}"));
-        assertEquals(new SparkSection("local[3]", 3, 4, "same", null), f.spark);
+        assertEquals(new SparkSection("local[3]", 3, 4, "same", null, null), f.spark);
         assertEquals(null, PipelineFile.read(write("{\"data\":{\"source\":\"m\"},\"stages\":[{\"type\":\"vae\"}],"
                 + "\"execution\":{\"engine\":\"local\"}}")).spark, "engine local: trained here, any type");
+    }
+
+    @Test
+    void theSparkFlagSendsAnyPipelineToSparkWithItsMasterAndTheSectionsOtherFields() throws Exception {
+        Path plain = write("{\"data\":{\"source\":\"mnist\"},\"stages\":[{\"type\":\"dae\"}]}");
+        assertEquals(null, PipelineFile.read(plain).spark);
+        assertEquals(new SparkSection("local[4]", 4, 1, "same", null, null), PipelineFile.read(plain, "local[4]").spark);
+        assertEquals(new SparkSection("spark://h:7077", 2, 1, "same", null, null),
+                PipelineFile.read(plain, "spark://h:7077").spark);
+        Path local = write("{\"data\":{\"source\":\"mnist\"},\"stages\":[{\"type\":\"dae\"}],\"execution\":"
+                + "{\"engine\":\"local\",\"master\":\"local[8]\",\"workers\":3,\"averageEvery\":5,"
+                + "\"learningRate\":\"linear\"}}");
+        assertEquals(new SparkSection("spark://h:7077", 3, 5, "linear", null, null),
+                PipelineFile.read(local, "spark://h:7077").spark, "the flag's master, the section's other fields");
+        Path vae = write("{\"data\":{\"source\":\"mnist\"},\"stages\":[{\"type\":\"vae\"}]}");
+        String m = assertThrows(PipelineException.class, () -> PipelineFile.read(vae, "local[2]")).getMessage();
+        assertTrue(m.contains("stages[0].type \"vae\" cannot run data-parallel on Spark (--spark local[2])"), m);
     }
 
     @Test

@@ -87,11 +87,15 @@ public final class LayerwiseCommands {
             @Parameter(names = {"-d", "--data"}, absentValue = PathFlag.ABSENT) String data,
             @Descriptor("return the job id at once instead of waiting")
             @Parameter(names = {"-a", "--async"}, presentValue = "true", absentValue = "false") boolean async,
+            @Descriptor("train the stages data-parallel on Spark with this master (local[N], spark://host:7077),"
+                    + " whatever the pipeline's execution section says (docs/spark.md)")
+            @Parameter(names = {"--spark"}, absentValue = "") String spark,
             @Descriptor("pipeline JSON file") String file) throws Exception {
         if (epochs < 0) {
             throw new IllegalArgumentException("--epochs must be >= 0, got " + epochs);
         }
-        RunOptions options = new RunOptions(PathFlag.parse("--out", out), epochs, PathFlag.parse("--data", data));
+        RunOptions options = new RunOptions(PathFlag.parse("--out", out), epochs, PathFlag.parse("--data", data),
+                spark.isBlank() ? null : spark.trim());
         ProgressPrinter printer = new ProgressPrinter(!async && "true".equals(context.getProperty(TTY)));
         Job job;
         try {
