@@ -84,6 +84,45 @@ class SparkIT {
     }
 
     /**
+     * A ZCA stage sent to Spark: the executors sum the mean and {@code X^T X} of their shards, and the platform fits the
+     * stage on rows with exactly those statistics; its whitening is the one fitted on the data here, to float precision.
+     */
+    @Test
+    void aWhiteningStageIsFittedFromTheMeanAndCovarianceSummedOnSpark() throws Exception {
+        Path pipeline = felix.work().resolve("zca.json");
+        Files.writeString(pipeline, """
+                {"name": "zca", "data": {"source": "mnist", "limit": 1000, "testLimit": 200},
+                 "stages": [{"type": "zca", "epsilon": 0.1}]}
+                """);
+        Path here = felix.work().resolve("zca-here");
+        Path spark = felix.work().resolve("zca-spark");
+        Shell.Result local = Shell.exec(felix.platform(), "layerwise:run --out " + here + " " + pipeline);
+        assertEquals(0, local.exitCode(), local.all());
+        Shell.Result r = Shell.exec(felix.platform(), "layerwise:run --spark 'local[2]' --out " + spark + " " + pipeline);
+        assertEquals(0, r.exitCode(), r.all());
+        assertTrue(r.all().contains("mean and covariance summed on Spark (local[2], 2 workers"), r.all());
+        float[] a = floats(here.resolve("stage-1-zca/params.bin"));
+        float[] b = floats(spark.resolve("stage-1-zca/params.bin"));
+        assertEquals(a.length, b.length);
+        double worst = 0;
+        double largest = 0;
+        for (int i = 0; i < a.length; i++) {
+            worst = Math.max(worst, Math.abs(a[i] - b[i]));
+            largest = Math.max(largest, Math.abs(a[i]));
+        }
+        assertTrue(worst <= 1e-4 * largest, "ZCA from Spark's statistics differs by " + worst + " (largest " + largest
+                + ")");
+    }
+
+    private static float[] floats(Path paramsBin) throws Exception {
+        java.nio.FloatBuffer f = java.nio.ByteBuffer.wrap(Files.readAllBytes(paramsBin))
+                .order(java.nio.ByteOrder.LITTLE_ENDIAN).asFloatBuffer();
+        float[] v = new float[f.remaining()];
+        f.get(v);
+        return v;
+    }
+
+    /**
      * The platform killed (SIGKILL) in the middle of a run started with {@code --spark local[2]}: its driver ends with
      * it, and {@code resume} goes on on Spark from the driver's last round to the parameters of an uninterrupted run,
      * with every epoch in history.json once. The uninterrupted run is submitted through a Spark home's

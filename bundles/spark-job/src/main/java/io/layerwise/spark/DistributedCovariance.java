@@ -85,6 +85,14 @@ public final class DistributedCovariance {
         return shards.map(Moments::of).treeAggregate(new Moments(0, null, null), Moments::plus, Moments::plus);
     }
 
+    /** The statistics of a rows file's training rows, each of {@code workers} executors reading and summing its shard. */
+    public static Moments of(JavaSparkContext sc, java.nio.file.Path trainFile, int workers) {
+        String file = trainFile.toAbsolutePath().toString(); // a String: the task closure is serialised
+        return sc.parallelize(java.util.stream.IntStream.range(0, workers).boxed().toList(), workers)
+                .map(w -> Moments.of(RowsFile.shard(java.nio.file.Path.of(file), w, workers)))
+                .treeAggregate(new Moments(0, null, null), Moments::plus, Moments::plus);
+    }
+
     /** 2n rows whose mean and maximum-likelihood covariance are those of {@code m}. */
     public static FloatMatrix equivalentRows(Moments m) {
         double[] mu = m.mean();

@@ -28,6 +28,11 @@ public final class SparkJob {
     public static final String CHECKPOINT = "spark-checkpoint.bin";
     /** The epoch lines so far, one JSON object per line, replayed by a resumed driver for the epochs it skips. */
     public static final String EPOCHS = "epochs.jsonl";
+    /**
+     * The one array a fitted stage's {@code params.bin} holds when the platform asked (with {@code --rows}): 2n rows
+     * with the training rows' distributed mean and covariance ({@link DistributedCovariance#equivalentRows}).
+     */
+    public static final String FIT_ROWS = "equivalentRows";
 
     /** The command line. */
     /**
@@ -167,9 +172,8 @@ public final class SparkJob {
         String range = data == null ? header.range() : data.valueRange();
         int trainRows = data == null ? header.rows() : train.rows();
         int cols = data == null ? header.cols() : train.cols();
-        if (data == null && (only < 0 || SparkPlan.FITTED.contains(plan.stages.get(only).type()))) {
-            throw new IllegalArgumentException("--rows trains one trainable stage (--stage); "
-                    + (only < 0 ? "none was given" : "stage " + only + " is fitted"));
+        if (data == null && only < 0) {
+            throw new IllegalArgumentException("--rows is one stage's input: give the stage with --stage");
         }
         List<Snapshot> finished = new ArrayList<>();
         int first = only < 0 ? 0 : only;
@@ -180,6 +184,13 @@ public final class SparkJob {
             Snapshot done;
             if (resumed != null && i - first < resumed.finished().size()) {
                 done = resumed.finished().get(i - first);
+            } else if (SparkPlan.FITTED.contains(sp.type()) && data == null) {
+                // for the platform, which fits the stage itself (with its own checks) on rows of these statistics
+                FloatMatrix rows = DistributedCovariance.equivalentRows(DistributedCovariance.of(sc,
+                        rowsDir.resolve("train.rows"), plan.settings.workers()));
+                done = Snapshot.initial(List.of(new io.layerwise.api.stage.Parameter(FIT_ROWS,
+                        new int[] {rows.rows(), rows.cols()}, rows.data())));
+                emit(Map.of("event", "fitted", "stage", i, "type", sp.type()));
             } else if (SparkPlan.FITTED.contains(sp.type())) {
                 try (Stage s = DistributedCovariance.fit(sc, recipe, train, plan.settings.workers())) {
                     done = Snapshot.initial(s.parameters());

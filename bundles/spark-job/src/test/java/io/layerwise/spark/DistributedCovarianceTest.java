@@ -75,4 +75,15 @@ class DistributedCovarianceTest {
         }
         assertTrue(worst < 1e-3, "whitened pixels differ by up to " + worst);
     }
+
+    @Test
+    void executorsSummingTheirShardsOfTheRowsFileGiveTheShippedShardsStatistics(
+            @org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        java.nio.file.Path file = RowsFileTest.write(dir.resolve("train.rows"), train, "unit");
+        DistributedCovariance.Moments shipped = DistributedCovariance.of(sc, train, 3);
+        DistributedCovariance.Moments read = DistributedCovariance.of(sc, file, 3);
+        assertEquals(shipped.rows(), read.rows());
+        org.junit.jupiter.api.Assertions.assertArrayEquals(shipped.sum(), read.sum());
+        org.junit.jupiter.api.Assertions.assertArrayEquals(shipped.xtx(), read.xtx());
+    }
 }

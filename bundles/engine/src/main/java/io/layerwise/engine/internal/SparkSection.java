@@ -16,7 +16,10 @@ import java.util.Set;
  * {@code jars}: the folder of the Spark job's jars, set by the engine from the framework (null until then).
  */
 record SparkSection(String master, int workers, int averageEvery, String learningRate, String sparkHome, Path jars) {
-    /** Stage types whose minibatch updates the Spark job averages, and those fitted (on this machine, see docs/spark.md). */
+    /**
+     * Stage types whose minibatch updates the Spark job averages, and those fitted here on the mean and covariance
+     * that Spark sums (docs/spark.md).
+     */
     static final Set<String> AVERAGED = Set.of("ae", "dae", "sparse-ae", "rbm");
     static final Set<String> FITTED = Set.of("pca", "zca");
 

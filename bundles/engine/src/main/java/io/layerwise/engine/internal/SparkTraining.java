@@ -76,6 +76,33 @@ final class SparkTraining {
     void train(Stage stage, StageRun.Input in, History.StageEntry history, Path stageDir, boolean again)
             throws IOException, StageFailure, Cancelled {
         SparkSection spark = pipeline.spark();
+        // the driver's lines give the stage's epochs: a resumed driver replays those its checkpoint has behind it
+        history.epochs.clear();
+        Path work = submit(in, stageDir, again, "training on Spark (" + spark.master() + ", " + spark.workers()
+                + " workers, averaged every " + spark.averageEvery() + " minibatches", stage, history);
+        stage.restore(readParameters(work.resolve("stage-" + plan.index())));
+    }
+
+    /**
+     * For a fitted stage (pca, zca): Spark sums the training rows' mean and {@code X^T X} over the executors, each
+     * reading its shard of the stage's input file, and the driver returns 2n rows with exactly that mean and
+     * covariance, on which the engine fits the stage itself, with the stage's own checks.
+     */
+    FloatMatrix fitRows(StageRun.Input in, Path stageDir) throws IOException, StageFailure, Cancelled {
+        SparkSection spark = pipeline.spark();
+        Path work = submit(in, stageDir, false, "mean and covariance summed on Spark (" + spark.master() + ", "
+                + spark.workers() + " workers", null, null);
+        Parameter rows = readParameters(work.resolve("stage-" + plan.index())).get(0);
+        return new FloatMatrix(rows.shape()[0], rows.shape()[1], rows.values());
+    }
+
+    /**
+     * Writes the stage's input and the resolved stages into {@code <stage>/spark/}, submits the job for this stage and
+     * follows it to its end (epoch lines into {@code history} when given); returns that folder.
+     */
+    private Path submit(StageRun.Input in, Path stageDir, boolean again, String what, Stage stage,
+            History.StageEntry history) throws IOException, StageFailure, Cancelled {
+        SparkSection spark = pipeline.spark();
         if (spark.jars() == null || !Files.isDirectory(spark.jars())) {
             throw new StageFailure(plan.title() + ": the Spark job's jars are not at " + spark.jars()
                     + " (framework property " + JARS + "; `mvn install` builds them in bundles/spark-job)");
@@ -101,19 +128,16 @@ final class SparkTraining {
         if (again && Files.exists(work.resolve("spark-checkpoint.bin"))) {
             app.add("--resume");
         }
-        // the driver's lines give the stage's epochs: a resumed driver replays those its checkpoint has behind it
-        history.epochs.clear();
         List<String> cmd;
         try {
             cmd = submitCommand(spark, pipeline.name() + " " + plan.title(), app);
         } catch (StageFailure e) {
             throw new StageFailure(plan.title() + ": " + e.getMessage());
         }
-        job.log(plan.title() + ": training on Spark (" + spark.master() + ", " + spark.workers() + " workers, averaged"
-                + " every " + spark.averageEvery() + " minibatches, submitted with " + (spark.sparkHome() == null
+        job.log(plan.title() + ": " + what + ", submitted with " + (spark.sparkHome() == null
                 ? "the built Spark jars" : spark.sparkHome() + "/bin/spark-submit") + "); driver log "
                 + work.resolve("driver.log"));
-        job.doing("training on Spark");
+        job.doing(stage != null ? "training on Spark" : "fitting on Spark");
         Process driver = new ProcessBuilder(cmd).redirectErrorStream(true).start();
         BlockingQueue<String> lines = new ArrayBlockingQueue<>(1024);
         Thread reader = new Thread(() -> copy(driver, work.resolve("driver.log"), lines), "layerwise-spark-driver");
@@ -123,7 +147,7 @@ final class SparkTraining {
         try {
             while (driver.isAlive() || !lines.isEmpty() || reader.isAlive()) {
                 if (job.cancelRequested()) {
-                    throw new Cancelled(plan.title() + " cancelled while training on Spark");
+                    throw new Cancelled(plan.title() + " cancelled while on Spark");
                 }
                 String line = lines.poll(200, TimeUnit.MILLISECONDS);
                 if (line != null) {
@@ -132,7 +156,7 @@ final class SparkTraining {
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new Cancelled(plan.title() + " interrupted while training on Spark");
+            throw new Cancelled(plan.title() + " interrupted while on Spark");
         } finally {
             if (driver.isAlive()) {
                 driver.destroy();
@@ -150,7 +174,7 @@ final class SparkTraining {
             throw new StageFailure(plan.title() + ": the Spark driver failed (exit " + driver.exitValue() + ")"
                     + (failure != null ? ": " + failure : "") + "; see " + work.resolve("driver.log"));
         }
-        stage.restore(readParameters(work.resolve("stage-" + plan.index())));
+        return work;
     }
 
     /**
@@ -206,7 +230,7 @@ final class SparkTraining {
         }
         Map<String, Object> e = Json.GSON.fromJson(line.substring(PREFIX.length()), Map.class);
         String kind = String.valueOf(e.get("event"));
-        if ("epoch".equals(kind)) {
+        if ("epoch".equals(kind) && history != null) {
             int epoch = ((Number) e.get("epoch")).intValue() + 1;
             double loss = ((Number) e.get("loss")).doubleValue();
             Map<String, Double> metrics = new LinkedHashMap<>();

@@ -158,11 +158,13 @@ final class StageRun {
 
     /** A stage fitted in one go (pca, whitening): one record, and its width may come from the data. */
     private void fit(Stage stage, Input in, History.StageEntry history, Path stageDir, Map<String, Object> header)
-            throws IOException {
+            throws IOException, StageFailure, Cancelled {
         history.epochs.clear(); // a fit interrupted by resume starts over
         job.doing("fitting");
         long t0 = System.nanoTime();
-        stage.fit(in.train());
+        // on Spark: fitted here on rows with the mean and covariance that the executors summed
+        stage.fit(pipeline.spark() != null ? new SparkTraining(pipeline, plan, run, job).fitRows(in, stageDir)
+                : in.train());
         double seconds = (System.nanoTime() - t0) / 1e9;
         // a fitted stage may choose its width from the data (pca's retainedVariance)
         history.outputSize = stage.outputSize();
