@@ -204,20 +204,9 @@ class SparkIT {
         Path submit = Files.createDirectories(home.resolve("bin")).resolve("spark-submit");
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         Files.writeString(submit, "#!/bin/sh\nSPARK_HOME=\"$(cd \"$(dirname \"$0\")/..\" && pwd)\"\n"
-                + "exec \"" + java + "\" " + String.join(" ", OPENS) + " -cp \"$SPARK_HOME/jars/*\""
+                + "exec \"" + java + "\" " + System.getProperty("layerwise.spark.opens") + " -cp \"$SPARK_HOME/jars/*\""
                 + " org.apache.spark.deploy.SparkSubmit \"$@\"\n");
         submit.toFile().setExecutable(true);
         return home;
     }
-
-    /** Spark's Java 17 options (org.apache.spark.launcher.JavaModuleOptions), which its launcher adds. */
-    private static final List<String> OPENS = List.of("-XX:+IgnoreUnrecognizedVMOptions",
-            "--add-opens=java.base/java.lang=ALL-UNNAMED", "--add-opens=java.base/java.lang.invoke=ALL-UNNAMED",
-            "--add-opens=java.base/java.lang.reflect=ALL-UNNAMED", "--add-opens=java.base/java.io=ALL-UNNAMED",
-            "--add-opens=java.base/java.net=ALL-UNNAMED", "--add-opens=java.base/java.nio=ALL-UNNAMED",
-            "--add-opens=java.base/java.util=ALL-UNNAMED", "--add-opens=java.base/java.util.concurrent=ALL-UNNAMED",
-            "--add-opens=java.base/java.util.concurrent.atomic=ALL-UNNAMED",
-            "--add-opens=java.base/jdk.internal.ref=ALL-UNNAMED", "--add-opens=java.base/sun.nio.ch=ALL-UNNAMED",
-            "--add-opens=java.base/sun.nio.cs=ALL-UNNAMED", "--add-opens=java.base/sun.security.action=ALL-UNNAMED",
-            "--add-opens=java.base/sun.util.calendar=ALL-UNNAMED", "-Djdk.reflect.useDirectMethodHandle=false");
 }
