@@ -23,6 +23,7 @@ import org.osgi.framework.Constants;
 import org.osgi.framework.launch.Framework;
 import org.osgi.framework.launch.FrameworkFactory;
 import org.osgi.framework.wiring.BundleWiring;
+import org.osgi.framework.wiring.FrameworkWiring;
 import org.osgi.util.tracker.ServiceTracker;
 
 /**
@@ -103,6 +104,12 @@ public final class Platform implements AutoCloseable {
             // Gogo's JLine shell builds a terminal even when it opens no console; without one attached
             // JLine would warn that it fell back to a dumb terminal.
             System.setProperty("org.jline.terminal.dumb", "true");
+            // and straight to the dumb one: probing the other providers for a terminal on the system streams forks
+            // `tty` and `test -t` a few times (about a third of Gogo's start; docs/performance.md, "Start time, per
+            // bundle")
+            if (System.getProperty("org.jline.terminal.provider") == null) {
+                System.setProperty("org.jline.terminal.provider", "dumb");
+            }
         }
 
         Framework framework = ServiceLoader.load(FrameworkFactory.class).findFirst()
@@ -230,7 +237,12 @@ public final class Platform implements AutoCloseable {
         }
         ctx.installBundle("reference:" + fragment.toUri()); // before anything resolves the host
         phases.mark("install");
+        // all at once rather than bundle by bundle as each start needs it; timed on its own under LAYERWISE_DEBUG
+        framework.adapt(FrameworkWiring.class).resolveBundles(null);
+        phases.mark("resolve");
+        long jlineStart = System.nanoTime();
         ClassLoader jline = classLoaderOf(installed, "org.jline");
+        phases.bundle("org.jline", System.nanoTime() - jlineStart);
         for (Bundle bundle : installed) {
             if (bundle.getHeaders().get(Constants.FRAGMENT_HOST) != null) {
                 continue;
@@ -243,8 +255,10 @@ public final class Platform implements AutoCloseable {
             if (jline != null && bundle.getSymbolicName().startsWith("org.apache.felix.gogo.")) {
                 thread.setContextClassLoader(jline);
             }
+            long started = System.nanoTime();
             try {
                 bundle.start();
+                phases.bundle(bundle.getSymbolicName(), System.nanoTime() - started);
             } catch (BundleException e) {
                 System.err.println("layerwise: bundle " + bundle.getSymbolicName() + " did not start: " + e.getMessage());
             } finally {
