@@ -106,7 +106,7 @@ public final class Platform implements AutoCloseable {
             // JLine would warn that it fell back to a dumb terminal.
             System.setProperty("org.jline.terminal.dumb", "true");
             // and straight to the dumb one: probing the other providers for a terminal on the system streams forks
-            // `tty` and `test -t` a few times (about a third of Gogo's start; docs/performance.md, "Start time, per
+            // `tty` and `test -t` a few times, over half of Gogo's start (docs/performance.md, "Start time, per
             // bundle")
             if (System.getProperty("org.jline.terminal.provider") == null) {
                 System.setProperty("org.jline.terminal.provider", "dumb");
@@ -256,13 +256,16 @@ public final class Platform implements AutoCloseable {
         }
         CountDownLatch nd4jStarted = new CountDownLatch(1);
         Thread second = new Thread(() -> {
-            for (Bundle bundle : beside) {
-                start(bundle, jline, phases, "beside: ");
-                if (ND4J_RUNTIME.equals(bundle.getSymbolicName())) {
-                    nd4jStarted.countDown();
+            try {
+                for (Bundle bundle : beside) {
+                    startOne(bundle, jline, phases, "beside: ");
+                    if (ND4J_RUNTIME.equals(bundle.getSymbolicName())) {
+                        nd4jStarted.countDown();
+                    }
                 }
+            } finally {
+                nd4jStarted.countDown(); // no ND4J runtime, or an Error: SCR must not wait forever
             }
-            nd4jStarted.countDown();
         }, "layerwise-start");
         second.start();
         for (Bundle bundle : main) {
@@ -271,19 +274,19 @@ public final class Platform implements AutoCloseable {
                 // activator) must be in place by then
                 awaitUninterruptibly(nd4jStarted::await);
             }
-            start(bundle, jline, phases, "");
+            startOne(bundle, jline, phases, "");
         }
         awaitUninterruptibly(second::join);
         phases.mark("bundles");
     }
 
     /**
-     * Bundles started on a second thread beside the others, in this order (docs/performance.md, "Start time, per
-     * bundle"): the main thread's bundles were started one after the other while the second core idled until SCR
-     * started the backend's ND4J load. These depend on nothing the others' activators do, and nothing waits for them
-     * but SCR for the ND4J runtime, whose activator (JavaCPP's settings; Felix copies its 30 embedded jars into the
-     * storage on its first class load) must run before the backend loads ND4J. {@link #start} returns once all of
-     * them are started, as before.
+     * Bundles started on a second thread, in this order, beside the others on the calling thread (docs/performance.md,
+     * "Start time, per bundle"): started one after the other on one thread, they left the second core idle until SCR
+     * started the backend's ND4J load. They need nothing the others' activators do, and only SCR waits for one of
+     * them: the ND4J runtime, whose activator (JavaCPP's settings; Felix copies its 30 embedded jars into the storage
+     * on its first class load) must have run before the backend loads ND4J. {@link #start(Path, Map)} still returns
+     * once every bundle is started.
      */
     static final List<String> BESIDE = List.of("io.layerwise.nd4j-runtime", "org.apache.felix.gogo.command",
             "org.apache.felix.gogo.jline", "org.apache.felix.gogo.runtime", "org.apache.felix.http.servlet-api",
@@ -291,7 +294,7 @@ public final class Platform implements AutoCloseable {
     private static final String ND4J_RUNTIME = "io.layerwise.nd4j-runtime";
     private static final String SCR = "org.apache.felix.scr";
 
-    private static void start(Bundle bundle, ClassLoader jline, StartPhases phases, String lane) {
+    private static void startOne(Bundle bundle, ClassLoader jline, StartPhases phases, String lane) {
         // Gogo's JLine shell builds its terminal while its bundles start, and JLine looks its terminal
         // providers up through the context class loader: without its own there, it finds none and
         // falls back to a dumb terminal (no line editing, no history).
