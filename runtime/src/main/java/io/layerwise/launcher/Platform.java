@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.ServiceLoader;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeoutException;
 import java.util.stream.Stream;
 import org.osgi.framework.Bundle;
@@ -23,6 +24,7 @@ import org.osgi.framework.Constants;
 import org.osgi.framework.launch.Framework;
 import org.osgi.framework.launch.FrameworkFactory;
 import org.osgi.framework.wiring.BundleWiring;
+import org.osgi.framework.wiring.FrameworkWiring;
 import org.osgi.util.tracker.ServiceTracker;
 
 /**
@@ -103,6 +105,12 @@ public final class Platform implements AutoCloseable {
             // Gogo's JLine shell builds a terminal even when it opens no console; without one attached
             // JLine would warn that it fell back to a dumb terminal.
             System.setProperty("org.jline.terminal.dumb", "true");
+            // and straight to the dumb one: probing the other providers for a terminal on the system streams forks
+            // `tty` and `test -t` a few times, over half of Gogo's start (docs/performance.md, "Start time, per
+            // bundle")
+            if (System.getProperty("org.jline.terminal.provider") == null) {
+                System.setProperty("org.jline.terminal.provider", "dumb");
+            }
         }
 
         Framework framework = ServiceLoader.load(FrameworkFactory.class).findFirst()
@@ -230,28 +238,100 @@ public final class Platform implements AutoCloseable {
         }
         ctx.installBundle("reference:" + fragment.toUri()); // before anything resolves the host
         phases.mark("install");
+        // all at once rather than bundle by bundle as each start needs it; timed on its own under LAYERWISE_DEBUG
+        framework.adapt(FrameworkWiring.class).resolveBundles(null);
+        phases.mark("resolve");
+        long jlineStart = System.nanoTime();
         ClassLoader jline = classLoaderOf(installed, "org.jline");
+        phases.bundle("org.jline", System.nanoTime() - jlineStart);
+        List<Bundle> beside = new ArrayList<>();
+        List<Bundle> main = new ArrayList<>();
+        for (String name : BESIDE) {
+            installed.stream().filter(b -> name.equals(b.getSymbolicName())).forEach(beside::add);
+        }
         for (Bundle bundle : installed) {
-            if (bundle.getHeaders().get(Constants.FRAGMENT_HOST) != null) {
-                continue;
-            }
-            // Gogo's JLine shell builds its terminal while its bundles start, and JLine looks its terminal
-            // providers up through the context class loader: without its own there, it finds none and
-            // falls back to a dumb terminal (no line editing, no history).
-            Thread thread = Thread.currentThread();
-            ClassLoader previous = thread.getContextClassLoader();
-            if (jline != null && bundle.getSymbolicName().startsWith("org.apache.felix.gogo.")) {
-                thread.setContextClassLoader(jline);
-            }
-            try {
-                bundle.start();
-            } catch (BundleException e) {
-                System.err.println("layerwise: bundle " + bundle.getSymbolicName() + " did not start: " + e.getMessage());
-            } finally {
-                thread.setContextClassLoader(previous);
+            if (bundle.getHeaders().get(Constants.FRAGMENT_HOST) == null && !beside.contains(bundle)) {
+                main.add(bundle);
             }
         }
+        CountDownLatch nd4jStarted = new CountDownLatch(1);
+        Thread second = new Thread(() -> {
+            try {
+                for (Bundle bundle : beside) {
+                    startOne(bundle, jline, phases, "beside: ");
+                    if (ND4J_RUNTIME.equals(bundle.getSymbolicName())) {
+                        nd4jStarted.countDown();
+                    }
+                }
+            } finally {
+                nd4jStarted.countDown(); // no ND4J runtime, or an Error: SCR must not wait forever
+            }
+        }, "layerwise-start");
+        second.start();
+        for (Bundle bundle : main) {
+            if (SCR.equals(bundle.getSymbolicName())) {
+                // SCR activates the backend, whose thread loads ND4J: JavaCPP's settings (the ND4J runtime's
+                // activator) must be in place by then
+                awaitUninterruptibly(nd4jStarted::await);
+            }
+            startOne(bundle, jline, phases, "");
+        }
+        awaitUninterruptibly(second::join);
         phases.mark("bundles");
+    }
+
+    /**
+     * Bundles started on a second thread, in this order, beside the others on the calling thread (docs/performance.md,
+     * "Start time, per bundle"): started one after the other on one thread, they left the second core idle until SCR
+     * started the backend's ND4J load. They need nothing the others' activators do, and only SCR waits for one of
+     * them: the ND4J runtime, whose activator (JavaCPP's settings; Felix copies its 30 embedded jars into the storage
+     * on its first class load) must have run before the backend loads ND4J. {@link #start(Path, Map)} still returns
+     * once every bundle is started.
+     */
+    static final List<String> BESIDE = List.of("io.layerwise.nd4j-runtime", "org.apache.felix.gogo.command",
+            "org.apache.felix.gogo.jline", "org.apache.felix.gogo.runtime", "org.apache.felix.http.servlet-api",
+            "org.apache.felix.http.jetty");
+    private static final String ND4J_RUNTIME = "io.layerwise.nd4j-runtime";
+    private static final String SCR = "org.apache.felix.scr";
+
+    private static void startOne(Bundle bundle, ClassLoader jline, StartPhases phases, String lane) {
+        // Gogo's JLine shell builds its terminal while its bundles start, and JLine looks its terminal
+        // providers up through the context class loader: without its own there, it finds none and
+        // falls back to a dumb terminal (no line editing, no history).
+        Thread thread = Thread.currentThread();
+        ClassLoader previous = thread.getContextClassLoader();
+        if (jline != null && bundle.getSymbolicName().startsWith("org.apache.felix.gogo.")) {
+            thread.setContextClassLoader(jline);
+        }
+        long started = System.nanoTime();
+        try {
+            bundle.start();
+            phases.bundle(lane + bundle.getSymbolicName(), System.nanoTime() - started);
+        } catch (BundleException | RuntimeException e) {
+            System.err.println("layerwise: bundle " + bundle.getSymbolicName() + " did not start: " + e.getMessage());
+        } finally {
+            thread.setContextClassLoader(previous);
+        }
+    }
+
+    private interface Wait {
+        void run() throws InterruptedException;
+    }
+
+    /** The start has no way to give up half-way: an interrupt is kept for the caller to see once it is done. */
+    private static void awaitUninterruptibly(Wait wait) {
+        boolean interrupted = false;
+        while (true) {
+            try {
+                wait.run();
+                break;
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     private static ClassLoader classLoaderOf(List<Bundle> bundles, String symbolicName) {

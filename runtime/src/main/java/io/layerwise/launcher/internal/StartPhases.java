@@ -16,6 +16,7 @@ public final class StartPhases {
     private final long originNanos = System.nanoTime();
     private final long processAgeMs = processAgeMs();
     private final List<String> marks = new ArrayList<>();
+    private final List<String> bundles = new ArrayList<>();
 
     public StartPhases() {
         marks.add("main " + processAgeMs);
@@ -40,8 +41,14 @@ public final class StartPhases {
         }
     }
 
+    /** Records how long one bundle's {@code start()} took (its activator and SCR's immediate components). */
+    public synchronized void bundle(String symbolicName, long nanos) {
+        bundles.add(symbolicName + " " + nanos / 100_000 / 10.0);
+    }
+
     @Override
     public synchronized String toString() {
-        return "start phases (ms since the process started): " + String.join(", ", marks);
+        return "start phases (ms since the process started): " + String.join(", ", marks)
+                + (bundles.isEmpty() ? "" : "\nbundle start, ms (in start order): " + String.join(", ", bundles));
     }
 }

@@ -1,0 +1,77 @@
+package io.layerwise.itest;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The start's second thread (io.layerwise.launcher.Platform, docs/performance.md, "Start time, per bundle"): the ND4J
+ * runtime, Gogo and Jetty are started beside the other bundles, the ND4J runtime before SCR (whose backend loads ND4J
+ * with the runtime's JavaCPP settings), and the first command runs only once every bundle is active. Through the real
+ * launcher, several starts, with LAYERWISE_DEBUG=1 for the order in which the bundles' starts ended.
+ */
+class StartLanesIT {
+    private static final Pattern BUNDLE_LINE = Pattern.compile("^bundle start, ms \\(in start order\\): (.*)$",
+            Pattern.MULTILINE);
+    private static final List<String> BESIDE = List.of("io.layerwise.nd4j-runtime", "org.apache.felix.gogo.command",
+            "org.apache.felix.gogo.jline", "org.apache.felix.gogo.runtime", "org.apache.felix.http.servlet-api",
+            "org.apache.felix.http.jetty");
+
+    @Test
+    void everyBundleIsActiveAtTheFirstCommandAndTheNd4jRuntimeStartsBeforeScr(@TempDir Path work) throws Exception {
+        for (int start = 0; start < 3; start++) {
+            Path cwd = Files.createDirectories(work.resolve("run-" + start));
+            Process p = Launcher.start(cwd, MnistReferenceIT.SAMPLE.toAbsolutePath(), Map.of("LAYERWISE_DEBUG", "1"),
+                    "exec", "lb");
+            assertTrue(p.waitFor(150, TimeUnit.SECONDS), "runtime/layerwise exec lb did not end in 150 s");
+            String out = Files.readString(cwd.resolve("launch.out"));
+            String err = Files.readString(cwd.resolve("launch.err"));
+            assertEquals(0, p.exitValue(), err);
+
+            List<String> states = new ArrayList<>();
+            for (String line : out.split("\n")) {
+                String[] cols = line.split("\\|");
+                if (cols.length >= 4 && cols[0].strip().matches("\\d+") && !cols[0].strip().equals("0")) {
+                    boolean fragment = cols[3].contains("natives");
+                    states.add(cols[1].strip() + (fragment ? " (fragment)" : ""));
+                    assertEquals(fragment ? "Resolved" : "Active", cols[1].strip(), "start " + start + ": " + line);
+                }
+            }
+            assertTrue(states.size() >= 30, "bundles listed: " + states + "\n" + out);
+
+            Matcher m = BUNDLE_LINE.matcher(err);
+            assertTrue(m.find(), err);
+            List<String> ended = new ArrayList<>();
+            for (String entry : m.group(1).split(", ")) {
+                ended.add(entry.substring(0, entry.lastIndexOf(' ')));
+            }
+            for (String name : BESIDE) {
+                assertTrue(ended.contains("beside: " + name), name + " started on the second thread: " + ended);
+                assertFalse(ended.contains(name), name + " started twice: " + ended);
+            }
+            assertTrue(ended.indexOf("beside: io.layerwise.nd4j-runtime") < ended.indexOf("org.apache.felix.scr"),
+                    "the ND4J runtime's start ended before SCR's: " + ended);
+        }
+    }
+
+    @Test
+    void theBackendAnswersAtOnceAfterAStart(@TempDir Path work) throws Exception {
+        Process p = Launcher.start(work, MnistReferenceIT.SAMPLE.toAbsolutePath(), Map.of(), "exec",
+                "layerwise:backend --seconds 0");
+        assertTrue(p.waitFor(150, TimeUnit.SECONDS), "runtime/layerwise exec layerwise:backend did not end in 150 s");
+        String out = Files.readString(work.resolve("launch.out"));
+        assertEquals(0, p.exitValue(), Files.readString(work.resolve("launch.err")));
+        assertTrue(out.contains("BLAS self-test") && out.contains("passed"), out);
+    }
+}
