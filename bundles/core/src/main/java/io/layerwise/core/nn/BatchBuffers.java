@@ -34,6 +34,8 @@ public final class BatchBuffers implements AutoCloseable {
     final INDArray scratchOut;
     /** A row of ones (1 x B): column sums as one GEMM. */
     final INDArray ones;
+    /** The element-wise passes of a step on both cores. */
+    final RowHalves halves;
 
     BatchBuffers(int batch, int inputs, int hidden, DataType type) {
         this.batch = batch;
@@ -47,6 +49,7 @@ public final class BatchBuffers implements AutoCloseable {
         this.input = bottom(stackedInputs);
         this.scratchOut = Nd4j.createUninitialized(type, batch, inputs);
         this.ones = Nd4j.ones(type, 1, batch);
+        this.halves = new RowHalves(batch);
     }
 
     /** Bytes of the arrays of one instance, by element size: {@code batch (3 hidden + 4 inputs + 1)} elements. */

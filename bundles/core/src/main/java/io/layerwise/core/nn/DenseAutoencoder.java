@@ -122,7 +122,7 @@ public final class DenseAutoencoder implements AutoCloseable {
     /** {@code b.hidden <- f(x W + bh)}. */
     public INDArray encode(INDArray x, BatchBuffers b) {
         Level3.gemmPlusRow(x, w, b.hidden, false, false, bh, b.ones);
-        arch.encoder().applyInPlace(b.hidden);
+        b.halves.run(b.hidden.length(), h -> arch.encoder().applyInPlace(h.apply(b.hidden)));
         return b.hidden;
     }
 
@@ -176,7 +176,8 @@ public final class DenseAutoencoder implements AutoCloseable {
 
         encode(input, b);
         decodePreActivation(b);
-        double lossSum = arch.loss().lossAndDelta(b.out, target, arch.decoder(), b.delta, b.scratchOut);
+        double lossSum = arch.loss().lossAndDelta(b.out, target, arch.decoder(), b.delta, b.scratchOut,
+                b.halves);
         Level1.scal(1.0 / b.batch(), b.delta); // every use below wants Delta / B
 
         Level3.gemm(b.ones, b.delta, gBv, false, false, 1.0, 0.0);
@@ -185,7 +186,8 @@ public final class DenseAutoencoder implements AutoCloseable {
         for (Penalty p : penalties) {
             penalty += p.onHidden(b.hidden, b.gradHidden, w);
         }
-        arch.encoder().multiplyDerivative(b.hidden, b.gradHidden, b.scratchHidden);
+        b.halves.run(b.hidden.length(), h -> arch.encoder().multiplyDerivative(h.apply(b.hidden),
+                h.apply(b.gradHidden), h.apply(b.scratchHidden)));
         Level3.gemm(b.ones, b.gradHidden, gBh, false, false, 1.0, 0.0);
         if (!step) {
             weightProducts(input, b, gW, gWDec, 1.0, 0.0);

@@ -79,6 +79,25 @@ public enum Loss {
         return loss;
     }
 
+    /**
+     * {@link #lossAndDelta(INDArray, INDArray, Activation, INDArray, INDArray)} with the cross-entropy's element-wise
+     * terms computed on both cores ({@link RowHalves}); the same values bit for bit, the sums still over the whole
+     * arrays. Other losses take the plain path.
+     */
+    public double lossAndDelta(INDArray a, INDArray x, Activation decoder, INDArray delta, INDArray scratch,
+            RowHalves halves) {
+        if (this != CROSS_ENTROPY) {
+            return lossAndDelta(a, x, decoder, delta, scratch);
+        }
+        halves.run(a.length(), h -> {
+            Nd4j.exec(new SoftPlus(h.apply(a), h.apply(scratch)));
+            INDArray d = h.apply(delta);
+            Nd4j.exec(new Sigmoid(h.apply(a), d));
+            d.subi(h.apply(x));
+        });
+        return Level1.sum(scratch) - Level1.dot(x, a);
+    }
+
     /** Sum over the batch of the per-sample loss only (evaluation); overwrites {@code scratch}, and {@code a} as above. */
     public double loss(INDArray a, INDArray x, Activation decoder, INDArray scratch) {
         if (this == CROSS_ENTROPY) {

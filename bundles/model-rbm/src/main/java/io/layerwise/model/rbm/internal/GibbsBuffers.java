@@ -1,6 +1,7 @@
 package io.layerwise.model.rbm.internal;
 
 import io.layerwise.core.nn.NdArrays;
+import io.layerwise.core.nn.RowHalves;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -38,6 +39,8 @@ final class GibbsBuffers implements AutoCloseable {
     final INDArray onesStacked;
     /** {@code [1 ... 1, -1 ... -1]} (1 x 2B): differences of the two halves' column sums as one GEMM. */
     final INDArray signs;
+    /** The element-wise passes of a step (B rows) on both cores. */
+    final RowHalves halves;
     private INDArray gradHidden;
     private INDArray scratchHidden;
 
@@ -54,6 +57,7 @@ final class GibbsBuffers implements AutoCloseable {
         this.onesStacked = Nd4j.ones(type, 1, 2L * batch);
         this.signs = Nd4j.ones(type, 1, 2L * batch);
         this.signs.get(NDArrayIndex.point(0), NDArrayIndex.interval(batch, 2 * batch)).assign(-1);
+        this.halves = new RowHalves(batch);
     }
 
     /**

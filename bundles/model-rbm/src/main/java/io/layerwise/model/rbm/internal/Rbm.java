@@ -124,6 +124,10 @@ final class Rbm implements AutoCloseable {
         return out;
     }
 
+    private static void sigmoid(INDArray x) {
+        Nd4j.exec(new Sigmoid(x, x));
+    }
+
     /** {@code out <- h W^T + bv}, the visible pre-activation. */
     INDArray visiblePreActivation(INDArray h, INDArray out) {
         Level3.gemmPlusRow(h, w, out, false, true, bv, ones(out.rows()));
@@ -185,7 +189,8 @@ final class Rbm implements AutoCloseable {
             Sampler sampler, List<Penalty> penalties, double lr) {
         boolean step = lr > 0;
         double inv = 1.0 / b.batch();
-        hiddenProbabilities(v0, b.hPos);
+        Level3.gemmPlusRow(v0, w, b.hPos, false, false, bh, b.ones);
+        b.halves.run(b.hPos.length(), h -> sigmoid(h.apply(b.hPos)));
         INDArray persistent = chains == null ? null : chains.rows(b.batch());
         if (persistent != null && chains.started()) {
             b.hChain.assign(persistent);
@@ -194,17 +199,29 @@ final class Rbm implements AutoCloseable {
         }
         // step 1 and the reconstruction in one GEMM: [h_0 ; p(h|v0)] W^T + bv
         Level3.gemmPlusRow(b.hidden, w, b.visible, false, true, bv, b.onesStacked);
-        double error = units.error(b.recon, v0, b.scratchVisible);
+        // the reconstruction's error terms and the chain's first visible mean E[v_1 | h_0], one pass on both cores
+        b.halves.run(b.recon.length(), h -> {
+            units.errorTerms(h.apply(b.recon), h.apply(v0), h.apply(b.scratchVisible));
+            units.meanInPlace(h.apply(b.vNeg));
+        });
+        double error = units.errorSum(b.recon, v0, b.scratchVisible);
         for (int k = 1; k <= cd.k(); k++) {
             boolean last = k == cd.k();
             if (k > 1) {
                 visiblePreActivation(b.hChain, b.vNeg);
+                units.meanInPlace(b.vNeg);
             }
-            units.meanInPlace(b.vNeg);
             if (!last || cd.sampleVisible()) {
                 units.sample(b.vNeg, b.vNeg, sampler, b.scratchVisible);
             }
-            hiddenProbabilities(b.vNeg, b.hChain); // p(h | v_k), over the sample it came from
+            // p(h | v_k), over the sample it came from; after the last step recon <- -v0 for the gradient product
+            Level3.gemmPlusRow(b.vNeg, w, b.hChain, false, false, bh, b.ones);
+            b.halves.run(Math.max(b.hChain.length(), last ? b.recon.length() : 0), h -> {
+                sigmoid(h.apply(b.hChain));
+                if (last) {
+                    Nd4j.exec(new ScalarMultiplication(h.apply(v0), null, h.apply(b.recon), -1.0));
+                }
+            });
             if (!last) {
                 sampler.bernoulli(b.hChain, b.hChain);
             } else if (persistent != null) {
@@ -212,7 +229,6 @@ final class Rbm implements AutoCloseable {
                 chains.markStarted();
             }
         }
-        Nd4j.exec(new ScalarMultiplication(v0, null, b.recon, -1.0)); // recon <- -v0
         Level3.gemm(b.onesStacked, b.visible, gBv, false, false, inv, 0.0);
         Level3.gemm(b.signs, b.hidden, gBh, false, false, inv, 0.0);
         if (!step) {

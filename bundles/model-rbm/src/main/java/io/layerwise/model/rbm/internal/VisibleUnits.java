@@ -70,11 +70,24 @@ enum VisibleUnits {
      * through {@link #meanInPlace}); overwrites {@code scratch}.
      */
     double error(INDArray a, INDArray v, INDArray scratch) {
+        errorTerms(a, v, scratch);
+        return errorSum(a, v, scratch);
+    }
+
+    /** The element-wise part of {@link #error}: {@code scratch <- softplus(a)} or {@code a - v}; rows may be a part. */
+    void errorTerms(INDArray a, INDArray v, INDArray scratch) {
         if (this == BERNOULLI) {
             Nd4j.exec(new SoftPlus(a, scratch));
+        } else {
+            a.sub(v, scratch);
+        }
+    }
+
+    /** The sums of {@link #error} over all rows, after {@link #errorTerms} on every row. */
+    double errorSum(INDArray a, INDArray v, INDArray scratch) {
+        if (this == BERNOULLI) {
             return Level1.sum(scratch) - Level1.dot(v, a);
         }
-        a.sub(v, scratch);
         return Level1.dot(scratch, scratch);
     }
 
