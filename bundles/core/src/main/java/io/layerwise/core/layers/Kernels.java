@@ -13,8 +13,33 @@ final class Kernels {
     private Kernels() {
     }
 
+    /**
+     * Where sample q's channel ch of an {@code [n][c][m]} batch starts: {@code q sample + ch channel}. Images
+     * ({@code [n][c][m]}, NCHW) have {@code sample = c m, channel = m}; channel-major arrays ({@code [c][n][m]}, the
+     * layout of a GEMM's product with the batch folded into the columns) {@code sample = m, channel = n m}.
+     */
+    record Layout(int sample, int channel) {
+        static Layout images(int n, int c, int m) {
+            return new Layout(c * m, m);
+        }
+
+        static Layout channels(int n, int c, int m) {
+            return new Layout(m, n * m);
+        }
+
+        int at(int q, int ch) {
+            return q * sample + ch * channel;
+        }
+    }
+
     /** The windows of {@code image} into {@code cols}, zeros where a window leaves the image. */
     static void im2col(float[] image, int n, int c, int h, int w, int k, int s, int p, int gh, int gw, float[] cols) {
+        im2col(image, Layout.images(n, c, h * w), n, c, h, w, k, s, p, gh, gw, cols);
+    }
+
+    /** {@link #im2col} of an image batch laid out as {@code layout}. */
+    static void im2col(float[] image, Layout layout, int n, int c, int h, int w, int k, int s, int p, int gh, int gw,
+            float[] cols) {
         int positions = gh * gw;
         int ld = n * positions;
         for (int ch = 0; ch < c; ch++) {
@@ -26,7 +51,7 @@ final class Kernels {
                     int j0 = first(v - p, s);
                     int j1 = Math.max(j0, Math.min(gw, first(v - p - w, s)));
                     for (int q = 0; q < n; q++) {
-                        int src = (q * c + ch) * h * w;
+                        int src = layout.at(q, ch);
                         int dst = row + q * positions;
                         for (int i = 0; i < gh; i++, dst += gw) {
                             int hi = i * s + u - p;
@@ -57,6 +82,12 @@ final class Kernels {
 
     /** The adjoint of {@link #im2col}: every column added onto its window of {@code image} (which keeps its values). */
     static void col2im(float[] cols, int n, int c, int h, int w, int k, int s, int p, int gh, int gw, float[] image) {
+        col2im(cols, n, c, h, w, k, s, p, gh, gw, image, Layout.images(n, c, h * w));
+    }
+
+    /** {@link #col2im} onto an image batch laid out as {@code layout}. */
+    static void col2im(float[] cols, int n, int c, int h, int w, int k, int s, int p, int gh, int gw, float[] image,
+            Layout layout) {
         int positions = gh * gw;
         int ld = n * positions;
         for (int ch = 0; ch < c; ch++) {
@@ -66,7 +97,7 @@ final class Kernels {
                     int j0 = first(v - p, s);
                     int j1 = Math.max(j0, Math.min(gw, first(v - p - w, s)));
                     for (int q = 0; q < n; q++) {
-                        int dstImage = (q * c + ch) * h * w;
+                        int dstImage = layout.at(q, ch);
                         int src = row + q * positions;
                         for (int i = 0; i < gh; i++, src += gw) {
                             int hi = i * s + u - p;
@@ -113,10 +144,15 @@ final class Kernels {
 
     /** Per channel of {@code [n][c][m]}, the sum over samples and positions (in double), into {@code sums}. */
     static void channelSums(float[] src, int n, int c, int m, float[] sums) {
+        channelSums(src, Layout.images(n, c, m), n, c, m, sums);
+    }
+
+    /** {@link #channelSums} of a batch laid out as {@code layout}. */
+    static void channelSums(float[] src, Layout layout, int n, int c, int m, float[] sums) {
         for (int ch = 0; ch < c; ch++) {
             double sum = 0;
             for (int q = 0; q < n; q++) {
-                int from = (q * c + ch) * m;
+                int from = layout.at(q, ch);
                 for (int t = 0; t < m; t++) {
                     sum += src[from + t];
                 }
