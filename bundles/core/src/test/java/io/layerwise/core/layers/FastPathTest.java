@@ -99,6 +99,28 @@ class FastPathTest {
     }
 
     @Test
+    void maxPoolGradientGoesWhereTheNativeOpSendsItAmongEqualMaxima() {
+        // after a rectifier and batch-norm many values of a window are equal: values drawn from {0, 1, 2}
+        for (int[] window : new int[][] {{2, 2}, {2, 1}, {3, 2}}) {
+            MaxPool plain = new MaxPool(Shape.image(3, 7, 7), window[0], window[1]);
+            MaxPool fast = new MaxPool(Shape.image(3, 7, 7), window[0], window[1]);
+            SplittableRandom random = new SplittableRandom(window[0] * 10 + window[1]);
+            double[] v = new double[5 * 3 * 7 * 7];
+            for (int i = 0; i < v.length; i++) {
+                v[i] = random.nextInt(3);
+            }
+            INDArray x = Nd4j.create(v, new long[] {5, 3, 7, 7}, DataType.DOUBLE);
+            INDArray y = plain.forward(x, true);
+            INDArray yf = fast.forward(x.castTo(DataType.FLOAT), true);
+            INDArray dy = LayerGradientTest.random(random, y.shape());
+            String name = "max-pool " + window[0] + " stride " + window[1] + " with ties: ";
+            compare(y, yf, name + "output");
+            compare(plain.backward(x, y, dy), fast.backward(x.castTo(DataType.FLOAT), yf, dy.castTo(DataType.FLOAT)),
+                    name + "input gradient");
+        }
+    }
+
+    @Test
     void denseLayersOfW5MatchThePlainPath() {
         check(t -> new Dense(Shape.vector(64), 2, t, init()), 16);
         check(t -> new Dense(Shape.vector(2), 64, t, init()), 17);
