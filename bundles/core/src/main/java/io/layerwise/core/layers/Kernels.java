@@ -40,6 +40,10 @@ final class Kernels {
     /** {@link #im2col} of an image batch laid out as {@code layout}. */
     static void im2col(float[] image, Layout layout, int n, int c, int h, int w, int k, int s, int p, int gh, int gw,
             float[] cols) {
+        if (!wideRows(s, gw)) {
+            im2colAcross(image, layout, n, c, h, w, k, s, p, gh, gw, cols);
+            return;
+        }
         int positions = gh * gw;
         int ld = n * positions;
         for (int ch = 0; ch < c; ch++) {
@@ -88,6 +92,10 @@ final class Kernels {
     /** {@link #col2im} onto an image batch laid out as {@code layout}. */
     static void col2im(float[] cols, int n, int c, int h, int w, int k, int s, int p, int gh, int gw, float[] image,
             Layout layout) {
+        if (!wideRows(s, gw)) {
+            col2imAcross(cols, n, c, h, w, k, s, p, gh, gw, image, layout);
+            return;
+        }
         int positions = gh * gw;
         int ld = n * positions;
         for (int ch = 0; ch < c; ch++) {
@@ -106,6 +114,77 @@ final class Kernels {
                             }
                             for (int j = j0, at = dstImage + hi * w + v - p + j0 * s; j < j1; j++, at += s) {
                                 image[at] += cols[src + j];
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /**
+     * Whether the inner loops run along grid rows (a {@code System.arraycopy} at stride 1); on grids narrower than 8
+     * they run across the samples instead, whose inner loop of n values costs less under C1 than a short row's few
+     * (W5's transposed convolution 16 -> 8 has a 5 x 5 grid: 1.5 / 1.8 ms CPU forward / backward instead of about
+     * 1.6 / 2.2 in LayerTimingTest; its 10- and 15-wide grids measured no better across).
+     */
+    private static boolean wideRows(int s, int gw) {
+        return gw >= 8;
+    }
+
+    /** {@link #im2col} with the samples innermost: for each window offset and grid position, one value per sample. */
+    private static void im2colAcross(float[] image, Layout layout, int n, int c, int h, int w, int k, int s, int p,
+            int gh, int gw, float[] cols) {
+        int positions = gh * gw;
+        int ld = n * positions;
+        for (int ch = 0; ch < c; ch++) {
+            int base = layout.at(0, ch);
+            for (int u = 0; u < k; u++) {
+                for (int v = 0; v < k; v++) {
+                    int row = ((ch * k + u) * k + v) * ld;
+                    for (int i = 0; i < gh; i++) {
+                        int hi = i * s + u - p;
+                        for (int j = 0; j < gw; j++) {
+                            int wj = j * s + v - p;
+                            int dst = row + i * gw + j;
+                            int end = dst + ld;
+                            if (hi < 0 || hi >= h || wj < 0 || wj >= w) {
+                                for (; dst < end; dst += positions) {
+                                    cols[dst] = 0f;
+                                }
+                            } else {
+                                for (int at = base + hi * w + wj; dst < end; dst += positions, at += layout.sample()) {
+                                    cols[dst] = image[at];
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /** {@link #col2im} with the samples innermost, as {@link #im2colAcross}. */
+    private static void col2imAcross(float[] cols, int n, int c, int h, int w, int k, int s, int p, int gh, int gw,
+            float[] image, Layout layout) {
+        int positions = gh * gw;
+        int ld = n * positions;
+        for (int ch = 0; ch < c; ch++) {
+            int base = layout.at(0, ch);
+            for (int u = 0; u < k; u++) {
+                for (int v = 0; v < k; v++) {
+                    int row = ((ch * k + u) * k + v) * ld;
+                    for (int i = 0; i < gh; i++) {
+                        int hi = i * s + u - p;
+                        for (int j = 0; j < gw; j++) {
+                            int wj = j * s + v - p;
+                            if (hi < 0 || hi >= h || wj < 0 || wj >= w) {
+                                continue;
+                            }
+                            int src = row + i * gw + j;
+                            int end = src + ld;
+                            for (int at = base + hi * w + wj; src < end; src += positions, at += layout.sample()) {
+                                image[at] += cols[src];
                             }
                         }
                     }
