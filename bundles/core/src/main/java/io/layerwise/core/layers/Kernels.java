@@ -239,14 +239,4 @@ final class Kernels {
             sums[ch] = (float) sum;
         }
     }
-
-    /** Every value of channel ch of {@code [n][c][m]} set to {@code values[ch]}. */
-    static void fillChannels(float[] values, int n, int c, int m, float[] dst) {
-        for (int q = 0; q < n; q++) {
-            for (int ch = 0; ch < c; ch++) {
-                int to = (q * c + ch) * m;
-                Arrays.fill(dst, to, to + m, values[ch]);
-            }
-        }
-    }
 }
