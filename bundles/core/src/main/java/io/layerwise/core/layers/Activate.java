@@ -44,6 +44,11 @@ public final class Activate extends ShapedLayer {
         return kind;
     }
 
+    /** The slope of a rectifier ({@code relu} 0, {@code leaky-relu} its slope); -1 for the other kinds. */
+    double rectifierSlope() {
+        return "relu".equals(kind) || "leaky-relu".equals(kind) ? slope : -1;
+    }
+
     @Override
     public INDArray forward(INDArray x, boolean training) {
         if (!Floats.fast(x) || "identity".equals(kind)) {

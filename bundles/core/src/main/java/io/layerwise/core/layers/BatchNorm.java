@@ -34,8 +34,11 @@ public final class BatchNorm extends ShapedLayer {
     private float[] xHeap;
     private float[] xhatHeap;
     private float[] yHeap;
+    private Kernels.Layout xhatLayout;
+    private final double[] mean;
     private final double[] inv;
     private final float[] channelHeap;
+    private final float[] gradBetaHeap;
     private INDArray y;
     private INDArray dx;
 
@@ -49,8 +52,10 @@ public final class BatchNorm extends ShapedLayer {
         this.gradBeta = Nd4j.zeros(type, in.channels());
         this.runningMean = Nd4j.zeros(type, in.channels());
         this.runningVar = Nd4j.ones(type, in.channels());
+        this.mean = new double[in.channels()];
         this.inv = new double[in.channels()];
         this.channelHeap = new float[in.channels()];
+        this.gradBetaHeap = new float[in.channels()];
     }
 
     @Override
@@ -63,52 +68,80 @@ public final class BatchNorm extends ShapedLayer {
         if (!Floats.fast(x)) {
             return plainForward(x, training);
         }
+        int n = (int) x.size(0);
+        int m = in.height() * in.width();
+        Kernels.Layout images = Kernels.Layout.images(n, in.channels(), m);
+        xHeap = Floats.read(x, xHeap);
+        if (training) {
+            batchStatistics(xHeap, images, n);
+        } else {
+            runningStatistics();
+        }
+        yHeap = Floats.work(yHeap, xHeap.length);
+        normalise(xHeap, images, n, yHeap, images, training);
+        INDArray result = training ? (y = Floats.reuse(y, x.shape())) : Floats.reuse(null, x.shape());
+        Floats.write(yHeap, result);
+        return result;
+    }
+
+    /**
+     * Float32 training: the mean and 1 / sqrt(var + epsilon) per channel of the batch {@code x} laid out as
+     * {@code layout} (sums in double, the variance from the deviations), and the running statistics updated.
+     */
+    void batchStatistics(float[] x, Kernels.Layout layout, int n) {
         int c = in.channels();
         int m = in.height() * in.width();
-        int n = (int) x.size(0);
         int count = n * m;
-        xHeap = Floats.read(x, xHeap);
-        double[] mean = new double[c];
-        if (training) {
-            float[] rm = Floats.read(runningMean, null);
-            float[] rv = Floats.read(runningVar, null);
-            double unbias = count > 1 ? count / (count - 1.0) : 1.0;
-            for (int ch = 0; ch < c; ch++) {
-                double sum = 0;
-                for (int q = 0; q < n; q++) {
-                    for (int t = (q * c + ch) * m, end = t + m; t < end; t++) {
-                        sum += xHeap[t];
-                    }
+        float[] rm = Floats.read(runningMean, null);
+        float[] rv = Floats.read(runningVar, null);
+        double unbias = count > 1 ? count / (count - 1.0) : 1.0;
+        for (int ch = 0; ch < c; ch++) {
+            double sum = 0;
+            for (int q = 0; q < n; q++) {
+                for (int t = layout.at(q, ch), end = t + m; t < end; t++) {
+                    sum += x[t];
                 }
-                double mu = sum / count;
-                double squares = 0;
-                for (int q = 0; q < n; q++) {
-                    for (int t = (q * c + ch) * m, end = t + m; t < end; t++) {
-                        double d = xHeap[t] - mu;
-                        squares += d * d;
-                    }
+            }
+            double mu = sum / count;
+            double squares = 0;
+            for (int q = 0; q < n; q++) {
+                for (int t = layout.at(q, ch), end = t + m; t < end; t++) {
+                    double d = x[t] - mu;
+                    squares += d * d;
                 }
-                double var = squares / count;
-                mean[ch] = mu;
-                inv[ch] = 1 / Math.sqrt(var + epsilon);
-                rm[ch] = (float) ((1 - momentum) * rm[ch] + momentum * mu);
-                rv[ch] = (float) ((1 - momentum) * rv[ch] + momentum * unbias * var);
             }
-            Floats.write(rm, runningMean);
-            Floats.write(rv, runningVar);
-        } else {
-            float[] rm = Floats.read(runningMean, null);
-            float[] rv = Floats.read(runningVar, null);
-            for (int ch = 0; ch < c; ch++) {
-                mean[ch] = rm[ch];
-                inv[ch] = 1 / Math.sqrt(rv[ch] + epsilon);
-            }
+            double var = squares / count;
+            mean[ch] = mu;
+            inv[ch] = 1 / Math.sqrt(var + epsilon);
+            rm[ch] = (float) ((1 - momentum) * rm[ch] + momentum * mu);
+            rv[ch] = (float) ((1 - momentum) * rv[ch] + momentum * unbias * var);
         }
+        Floats.write(rm, runningMean);
+        Floats.write(rv, runningVar);
+    }
+
+    /** Float32 evaluation: the running statistics as the mean and 1 / sqrt(var + epsilon). */
+    void runningStatistics() {
+        float[] rm = Floats.read(runningMean, null);
+        float[] rv = Floats.read(runningVar, null);
+        for (int ch = 0; ch < in.channels(); ch++) {
+            mean[ch] = rm[ch];
+            inv[ch] = 1 / Math.sqrt(rv[ch] + epsilon);
+        }
+    }
+
+    /**
+     * {@code y = gamma (x - mu) inv + beta} with the statistics just computed, {@code x} laid out as {@code from},
+     * {@code y} as {@code to}; in training the normalised input is kept (laid out as {@code from}) for backward.
+     */
+    void normalise(float[] x, Kernels.Layout from, int n, float[] y, Kernels.Layout to, boolean training) {
+        int c = in.channels();
+        int m = in.height() * in.width();
         float[] g = Floats.read(gamma, null);
         float[] b = Floats.read(beta, null);
-        yHeap = Floats.work(yHeap, xHeap.length);
         if (training) {
-            xhatHeap = Floats.work(xhatHeap, xHeap.length);
+            xhatHeap = Floats.work(xhatHeap, n * in.size());
+            xhatLayout = from;
         }
         for (int q = 0; q < n; q++) {
             for (int ch = 0; ch < c; ch++) {
@@ -116,23 +149,21 @@ public final class BatchNorm extends ShapedLayer {
                 float scale = (float) inv[ch];
                 float gc = g[ch];
                 float bc = b[ch];
-                int start = (q * c + ch) * m;
+                int start = from.at(q, ch);
+                int shift = to.at(q, ch) - start;
                 if (training) {
                     for (int t = start, end = t + m; t < end; t++) {
-                        float h = (xHeap[t] - mu) * scale;
+                        float h = (x[t] - mu) * scale;
                         xhatHeap[t] = h;
-                        yHeap[t] = gc * h + bc;
+                        y[t + shift] = gc * h + bc;
                     }
                 } else {
                     for (int t = start, end = t + m; t < end; t++) {
-                        yHeap[t] = gc * ((xHeap[t] - mu) * scale) + bc;
+                        y[t + shift] = gc * ((x[t] - mu) * scale) + bc;
                     }
                 }
             }
         }
-        INDArray result = training ? (y = Floats.reuse(y, x.shape())) : Floats.reuse(null, x.shape());
-        Floats.write(yHeap, result);
-        return result;
     }
 
     /** Needs the normalised input of the training forward pass just run on {@code x}. */
@@ -141,39 +172,59 @@ public final class BatchNorm extends ShapedLayer {
         if (!Floats.fast(x)) {
             return plainBackward(x, dy);
         }
+        int n = (int) x.size(0);
+        float[] dyHeap = Floats.read(dy, yHeap);
+        // in place: each dy is read before its dx is written (same layout)
+        gradient(dyHeap, xhatLayout, n, null, 0f, dyHeap);
+        dx = Floats.reuse(dx, x.shape());
+        Floats.write(dyHeap, dx);
+        return dx;
+    }
+
+    /**
+     * Float32 backward after {@link #normalise} in training: fills the gamma and beta gradients from {@code dy}
+     * (laid out as {@code from}) and writes the input gradient into {@code dx}, laid out as the kept normalised input.
+     * With a {@code gate} (the input of this layer, laid out alike, the output of a rectifier of that slope) each
+     * value is also multiplied by the rectifier's derivative, 1 where the gate is positive and {@code slope} elsewhere.
+     */
+    void gradient(float[] dy, Kernels.Layout from, int n, float[] gate, float slope, float[] dx) {
         int c = in.channels();
         int m = in.height() * in.width();
-        int n = (int) x.size(0);
         int count = n * m;
-        float[] dyHeap = Floats.read(dy, yHeap);
         float[] g = Floats.read(gamma, null);
-        float[] gb = new float[c];
         for (int ch = 0; ch < c; ch++) {
             double sumDy = 0;
             double sumDyXhat = 0;
             for (int q = 0; q < n; q++) {
-                for (int t = (q * c + ch) * m, end = t + m; t < end; t++) {
-                    sumDy += dyHeap[t];
-                    sumDyXhat += dyHeap[t] * xhatHeap[t];
+                int shift = from.at(q, ch) - xhatLayout.at(q, ch);
+                for (int t = xhatLayout.at(q, ch), end = t + m; t < end; t++) {
+                    sumDy += dy[t + shift];
+                    sumDyXhat += dy[t + shift] * xhatHeap[t];
                 }
             }
-            gb[ch] = (float) sumDy;
+            gradBetaHeap[ch] = (float) sumDy;
             channelHeap[ch] = (float) sumDyXhat;
             float scale = (float) (g[ch] * inv[ch] / count);
             float db = (float) sumDy;
             float dg = (float) sumDyXhat;
             for (int q = 0; q < n; q++) {
-                for (int t = (q * c + ch) * m, end = t + m; t < end; t++) {
-                    // in place: each dy is read once, before its dx is written
-                    dyHeap[t] = scale * (count * dyHeap[t] - db - xhatHeap[t] * dg);
+                int shift = from.at(q, ch) - xhatLayout.at(q, ch);
+                int t = xhatLayout.at(q, ch);
+                int end = t + m;
+                if (gate == null) {
+                    for (; t < end; t++) {
+                        dx[t] = scale * (count * dy[t + shift] - db - xhatHeap[t] * dg);
+                    }
+                } else {
+                    for (; t < end; t++) {
+                        float d = scale * (count * dy[t + shift] - db - xhatHeap[t] * dg);
+                        dx[t] = gate[t] > 0 ? d : slope * d;
+                    }
                 }
             }
         }
-        Floats.write(gb, gradBeta);
+        Floats.write(gradBetaHeap, gradBeta);
         Floats.write(channelHeap, gradGamma);
-        dx = Floats.reuse(dx, x.shape());
-        Floats.write(dyHeap, dx);
-        return dx;
     }
 
     private INDArray plainForward(INDArray x, boolean training) {

@@ -17,7 +17,7 @@ import org.nd4j.linalg.factory.Nd4j;
  * loops ({@link Kernels}) with one cblas_sgemm per product, buffers kept from one minibatch to the next; float64 runs
  * libnd4j's im2col / col2im and permute copies (the plain path the fast one is tested against).
  */
-public final class Conv extends WeightedLayer {
+public final class Conv extends WeightedLayer implements ChannelProduct {
     private final int k;
     private final int stride;
     private final int padding;
@@ -28,6 +28,7 @@ public final class Conv extends WeightedLayer {
     private float[] colsHeap;
     private float[] zHeap;
     private float[] yHeap;
+    private float[] dyHeap;
     private float[] dzHeap;
     private float[] dxHeap;
     private final float[] biasHeap;
@@ -73,6 +74,18 @@ public final class Conv extends WeightedLayer {
             return plainForward(x);
         }
         int n = (int) x.size(0);
+        int f = out.channels();
+        float[] product = product(x);
+        yHeap = Floats.work(yHeap, f * n * out.height() * out.width());
+        Kernels.toSamples(product, f, n, out.height() * out.width(), Floats.read(bias, biasHeap), yHeap);
+        INDArray result = training ? (y = Floats.reuse(y, out.batch(n))) : Floats.reuse(null, out.batch(n));
+        Floats.write(yHeap, result);
+        return result;
+    }
+
+    @Override
+    public float[] product(INDArray x) {
+        int n = (int) x.size(0);
         int c = in.channels();
         int f = out.channels();
         int patch = c * k * k;
@@ -85,11 +98,12 @@ public final class Conv extends WeightedLayer {
         z = Floats.reuse(z, f, columns);
         Level3.gemm(weightMatrix, patchMatrix, z, false, false, 1.0, 0.0);
         zHeap = Floats.read(z, zHeap);
-        yHeap = Floats.work(yHeap, f * columns);
-        Kernels.toSamples(zHeap, f, n, out.height() * out.width(), Floats.read(bias, biasHeap), yHeap);
-        INDArray result = training ? (y = Floats.reuse(y, out.batch(n))) : Floats.reuse(null, out.batch(n));
-        Floats.write(yHeap, result);
-        return result;
+        return zHeap;
+    }
+
+    @Override
+    public float[] biasValues() {
+        return Floats.read(bias, biasHeap);
     }
 
     /** Needs the patches of the forward pass just run on {@code x}. */
@@ -99,19 +113,29 @@ public final class Conv extends WeightedLayer {
             return plainBackward(x, dy);
         }
         int n = (int) x.size(0);
+        int f = out.channels();
+        int positions = out.height() * out.width();
+        dyHeap = Floats.read(dy, dyHeap);
+        dzHeap = Floats.work(dzHeap, f * n * positions);
+        Kernels.toChannels(dyHeap, n, f, positions, dzHeap);
+        return backwardProduct(n, dzHeap, true);
+    }
+
+    @Override
+    public INDArray backwardProduct(int n, float[] dzValues, boolean inputGradient) {
         int c = in.channels();
         int f = out.channels();
         int patch = c * k * k;
         int positions = out.height() * out.width();
         int columns = n * positions;
-        float[] dyHeap = Floats.read(dy, zHeap);
-        dzHeap = Floats.work(dzHeap, f * columns);
-        Kernels.toChannels(dyHeap, n, f, positions, dzHeap);
-        Kernels.channelSums(dyHeap, n, f, positions, biasHeap);
+        Kernels.channelSums(dzValues, Kernels.Layout.channels(n, f, positions), n, f, positions, biasHeap);
         Floats.write(biasHeap, gradBias);
         dz = Floats.reuse(dz, f, columns);
-        Floats.write(dzHeap, dz);
+        Floats.write(dzValues, dz);
         Level3.gemm(dz, patchMatrix, gradWeightMatrix, false, true, 1.0, 0.0);
+        if (!inputGradient) {
+            return null;
+        }
         dp = Floats.reuse(dp, patch, columns);
         Level3.gemm(weightMatrix, dz, dp, true, false, 1.0, 0.0);
         colsHeap = Floats.read(dp, colsHeap);

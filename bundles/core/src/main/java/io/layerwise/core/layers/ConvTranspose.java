@@ -1,6 +1,7 @@
 package io.layerwise.core.layers;
 
 import io.layerwise.core.nn.Level3;
+import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -16,7 +17,7 @@ import org.nd4j.linalg.factory.Nd4j;
  * as Java loops ({@link Kernels}) with one cblas_sgemm per product, buffers kept from one minibatch to the next;
  * float64 runs libnd4j's ops (the plain path the fast one is tested against).
  */
-public final class ConvTranspose extends WeightedLayer {
+public final class ConvTranspose extends WeightedLayer implements ChannelProduct {
     private final int k;
     private final int stride;
     private final int padding;
@@ -26,6 +27,8 @@ public final class ConvTranspose extends WeightedLayer {
     private float[] xsHeap;
     private float[] pHeap;
     private float[] yHeap;
+    private float[] productHeap;
+    private float[] dyHeap;
     private final float[] biasHeap;
     // the weight and its gradient as the GEMMs' matrices: views made once (the optimizer updates them in place)
     private final INDArray weightMatrix;
@@ -71,6 +74,20 @@ public final class ConvTranspose extends WeightedLayer {
             return plainForward(x);
         }
         int n = (int) x.size(0);
+        int f = out.channels();
+        int m = out.height() * out.width();
+        float[] product = product(x);
+        yHeap = Floats.work(yHeap, n * out.size());
+        Kernels.toSamples(product, f, n, m, Floats.read(bias, biasHeap), yHeap);
+        INDArray result = training ? (y = Floats.reuse(y, out.batch(n))) : Floats.reuse(null, out.batch(n));
+        Floats.write(yHeap, result);
+        return result;
+    }
+
+    /** {@code col2im(W^T X)} without the bias, written channel-major. */
+    @Override
+    public float[] product(INDArray x) {
+        int n = (int) x.size(0);
         int c = in.channels();
         int f = out.channels();
         int patch = f * k * k;
@@ -84,12 +101,17 @@ public final class ConvTranspose extends WeightedLayer {
         p = Floats.reuse(p, patch, columns);
         Level3.gemm(weightMatrix, xs, p, true, false, 1.0, 0.0);
         pHeap = Floats.read(p, pHeap);
-        yHeap = Floats.work(yHeap, n * out.size());
-        Kernels.fillChannels(Floats.read(bias, biasHeap), n, f, out.height() * out.width(), yHeap);
-        Kernels.col2im(pHeap, n, f, out.height(), out.width(), k, stride, padding, in.height(), in.width(), yHeap);
-        INDArray result = training ? (y = Floats.reuse(y, out.batch(n))) : Floats.reuse(null, out.batch(n));
-        Floats.write(yHeap, result);
-        return result;
+        int m = out.height() * out.width();
+        productHeap = Floats.work(productHeap, n * out.size());
+        Arrays.fill(productHeap, 0f);
+        Kernels.col2im(pHeap, n, f, out.height(), out.width(), k, stride, padding, in.height(), in.width(),
+                productHeap, Kernels.Layout.channels(n, f, m));
+        return productHeap;
+    }
+
+    @Override
+    public float[] biasValues() {
+        return Floats.read(bias, biasHeap);
     }
 
     /** Needs the inputs laid out by the forward pass just run on {@code x}. */
@@ -99,18 +121,33 @@ public final class ConvTranspose extends WeightedLayer {
             return plainBackward(x, dy);
         }
         int n = (int) x.size(0);
+        dyHeap = Floats.read(dy, dyHeap);
+        return backwardFrom(n, dyHeap, Kernels.Layout.images(n, out.channels(), out.height() * out.width()), true);
+    }
+
+    @Override
+    public INDArray backwardProduct(int n, float[] dz, boolean inputGradient) {
+        return backwardFrom(n, dz, Kernels.Layout.channels(n, out.channels(), out.height() * out.width()),
+                inputGradient);
+    }
+
+    /** Backward from the output gradient {@code dy} laid out as {@code layout}: im2col reads either layout. */
+    private INDArray backwardFrom(int n, float[] dy, Kernels.Layout layout, boolean inputGradient) {
         int c = in.channels();
         int f = out.channels();
         int patch = f * k * k;
         int positions = in.height() * in.width();
         int columns = n * positions;
-        float[] dyHeap = Floats.read(dy, yHeap);
-        Kernels.channelSums(dyHeap, n, f, out.height() * out.width(), biasHeap);
+        Kernels.channelSums(dy, layout, n, f, out.height() * out.width(), biasHeap);
         Floats.write(biasHeap, gradBias);
-        Kernels.im2col(dyHeap, n, f, out.height(), out.width(), k, stride, padding, in.height(), in.width(), pHeap);
+        pHeap = Floats.work(pHeap, patch * columns);
+        Kernels.im2col(dy, layout, n, f, out.height(), out.width(), k, stride, padding, in.height(), in.width(), pHeap);
         dp = Floats.reuse(dp, patch, columns);
         Floats.write(pHeap, dp);
         Level3.gemm(xs, dp, gradWeightMatrix, false, true, 1.0, 0.0);
+        if (!inputGradient) {
+            return null;
+        }
         dxs = Floats.reuse(dxs, c, columns);
         Level3.gemm(weightMatrix, dp, dxs, false, false, 1.0, 0.0);
         xsHeap = Floats.read(dxs, xsHeap);

@@ -13,8 +13,37 @@ final class Kernels {
     private Kernels() {
     }
 
+    /**
+     * Where sample q's channel ch of an {@code [n][c][m]} batch starts: {@code q sample + ch channel}. Images
+     * ({@code [n][c][m]}, NCHW) have {@code sample = c m, channel = m}; channel-major arrays ({@code [c][n][m]}, the
+     * layout of a GEMM's product with the batch folded into the columns) {@code sample = m, channel = n m}.
+     */
+    record Layout(int sample, int channel) {
+        static Layout images(int n, int c, int m) {
+            return new Layout(c * m, m);
+        }
+
+        static Layout channels(int n, int c, int m) {
+            return new Layout(m, n * m);
+        }
+
+        int at(int q, int ch) {
+            return q * sample + ch * channel;
+        }
+    }
+
     /** The windows of {@code image} into {@code cols}, zeros where a window leaves the image. */
     static void im2col(float[] image, int n, int c, int h, int w, int k, int s, int p, int gh, int gw, float[] cols) {
+        im2col(image, Layout.images(n, c, h * w), n, c, h, w, k, s, p, gh, gw, cols);
+    }
+
+    /** {@link #im2col} of an image batch laid out as {@code layout}. */
+    static void im2col(float[] image, Layout layout, int n, int c, int h, int w, int k, int s, int p, int gh, int gw,
+            float[] cols) {
+        if (!wideRows(s, gw)) {
+            im2colAcross(image, layout, n, c, h, w, k, s, p, gh, gw, cols);
+            return;
+        }
         int positions = gh * gw;
         int ld = n * positions;
         for (int ch = 0; ch < c; ch++) {
@@ -26,7 +55,7 @@ final class Kernels {
                     int j0 = first(v - p, s);
                     int j1 = Math.max(j0, Math.min(gw, first(v - p - w, s)));
                     for (int q = 0; q < n; q++) {
-                        int src = (q * c + ch) * h * w;
+                        int src = layout.at(q, ch);
                         int dst = row + q * positions;
                         for (int i = 0; i < gh; i++, dst += gw) {
                             int hi = i * s + u - p;
@@ -57,6 +86,16 @@ final class Kernels {
 
     /** The adjoint of {@link #im2col}: every column added onto its window of {@code image} (which keeps its values). */
     static void col2im(float[] cols, int n, int c, int h, int w, int k, int s, int p, int gh, int gw, float[] image) {
+        col2im(cols, n, c, h, w, k, s, p, gh, gw, image, Layout.images(n, c, h * w));
+    }
+
+    /** {@link #col2im} onto an image batch laid out as {@code layout}. */
+    static void col2im(float[] cols, int n, int c, int h, int w, int k, int s, int p, int gh, int gw, float[] image,
+            Layout layout) {
+        if (!wideRows(s, gw)) {
+            col2imAcross(cols, n, c, h, w, k, s, p, gh, gw, image, layout);
+            return;
+        }
         int positions = gh * gw;
         int ld = n * positions;
         for (int ch = 0; ch < c; ch++) {
@@ -66,7 +105,7 @@ final class Kernels {
                     int j0 = first(v - p, s);
                     int j1 = Math.max(j0, Math.min(gw, first(v - p - w, s)));
                     for (int q = 0; q < n; q++) {
-                        int dstImage = (q * c + ch) * h * w;
+                        int dstImage = layout.at(q, ch);
                         int src = row + q * positions;
                         for (int i = 0; i < gh; i++, src += gw) {
                             int hi = i * s + u - p;
@@ -75,6 +114,77 @@ final class Kernels {
                             }
                             for (int j = j0, at = dstImage + hi * w + v - p + j0 * s; j < j1; j++, at += s) {
                                 image[at] += cols[src + j];
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /**
+     * Whether the inner loops run along grid rows (a {@code System.arraycopy} at stride 1); on grids narrower than 8
+     * they run across the samples instead, whose inner loop of n values costs less under C1 than a short row's few
+     * (W5's transposed convolution 16 -> 8 has a 5 x 5 grid: 1.5 / 1.8 ms CPU forward / backward instead of about
+     * 1.6 / 2.2 in LayerTimingTest; its 10- and 15-wide grids measured no better across).
+     */
+    private static boolean wideRows(int s, int gw) {
+        return gw >= 8;
+    }
+
+    /** {@link #im2col} with the samples innermost: for each window offset and grid position, one value per sample. */
+    private static void im2colAcross(float[] image, Layout layout, int n, int c, int h, int w, int k, int s, int p,
+            int gh, int gw, float[] cols) {
+        int positions = gh * gw;
+        int ld = n * positions;
+        for (int ch = 0; ch < c; ch++) {
+            int base = layout.at(0, ch);
+            for (int u = 0; u < k; u++) {
+                for (int v = 0; v < k; v++) {
+                    int row = ((ch * k + u) * k + v) * ld;
+                    for (int i = 0; i < gh; i++) {
+                        int hi = i * s + u - p;
+                        for (int j = 0; j < gw; j++) {
+                            int wj = j * s + v - p;
+                            int dst = row + i * gw + j;
+                            int end = dst + ld;
+                            if (hi < 0 || hi >= h || wj < 0 || wj >= w) {
+                                for (; dst < end; dst += positions) {
+                                    cols[dst] = 0f;
+                                }
+                            } else {
+                                for (int at = base + hi * w + wj; dst < end; dst += positions, at += layout.sample()) {
+                                    cols[dst] = image[at];
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /** {@link #col2im} with the samples innermost, as {@link #im2colAcross}. */
+    private static void col2imAcross(float[] cols, int n, int c, int h, int w, int k, int s, int p, int gh, int gw,
+            float[] image, Layout layout) {
+        int positions = gh * gw;
+        int ld = n * positions;
+        for (int ch = 0; ch < c; ch++) {
+            int base = layout.at(0, ch);
+            for (int u = 0; u < k; u++) {
+                for (int v = 0; v < k; v++) {
+                    int row = ((ch * k + u) * k + v) * ld;
+                    for (int i = 0; i < gh; i++) {
+                        int hi = i * s + u - p;
+                        for (int j = 0; j < gw; j++) {
+                            int wj = j * s + v - p;
+                            if (hi < 0 || hi >= h || wj < 0 || wj >= w) {
+                                continue;
+                            }
+                            int src = row + i * gw + j;
+                            int end = src + ld;
+                            for (int at = base + hi * w + wj; src < end; src += positions, at += layout.sample()) {
+                                image[at] += cols[src];
                             }
                         }
                     }
@@ -113,25 +223,20 @@ final class Kernels {
 
     /** Per channel of {@code [n][c][m]}, the sum over samples and positions (in double), into {@code sums}. */
     static void channelSums(float[] src, int n, int c, int m, float[] sums) {
+        channelSums(src, Layout.images(n, c, m), n, c, m, sums);
+    }
+
+    /** {@link #channelSums} of a batch laid out as {@code layout}. */
+    static void channelSums(float[] src, Layout layout, int n, int c, int m, float[] sums) {
         for (int ch = 0; ch < c; ch++) {
             double sum = 0;
             for (int q = 0; q < n; q++) {
-                int from = (q * c + ch) * m;
+                int from = layout.at(q, ch);
                 for (int t = 0; t < m; t++) {
                     sum += src[from + t];
                 }
             }
             sums[ch] = (float) sum;
-        }
-    }
-
-    /** Every value of channel ch of {@code [n][c][m]} set to {@code values[ch]}. */
-    static void fillChannels(float[] values, int n, int c, int m, float[] dst) {
-        for (int q = 0; q < n; q++) {
-            for (int ch = 0; ch < c; ch++) {
-                int to = (q * c + ch) * m;
-                Arrays.fill(dst, to, to + m, values[ch]);
-            }
         }
     }
 }

@@ -6,12 +6,26 @@ import java.util.SplittableRandom;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
-/** Layers applied one after another; {@link #forward} keeps each layer's input for {@link #backward}. */
+/**
+ * Layers applied one after another; {@link #forward} keeps each layer's input for {@link #backward}. In float32 a
+ * convolution followed by a rectifier and batch-norm runs as one {@link ConvBlock} (fewer passes over memory, the
+ * same arithmetic); the two values inside such a block are then not kept (null in the {@link Tape}).
+ */
 public final class Sequential implements AutoCloseable {
     private final List<Layer> layers;
+    // blocks[i]: the block starting at layer i, or null; never one that ends with the last layer, so that a backward
+    // pass that skips the last layer (a loss fused with its output activation) never starts inside a block
+    private final ConvBlock[] blocks;
 
     public Sequential(List<Layer> layers) {
         this.layers = List.copyOf(layers);
+        this.blocks = new ConvBlock[this.layers.size()];
+        for (int i = 0; i + 3 < this.layers.size(); i++) {
+            blocks[i] = ConvBlock.at(this.layers, i);
+            if (blocks[i] != null) {
+                i += 2;
+            }
+        }
     }
 
     /** Builds every plan in order, drawing initial parameters from {@code random}. */
@@ -27,7 +41,10 @@ public final class Sequential implements AutoCloseable {
         return layers;
     }
 
-    /** The activations of one forward pass: {@code values.get(i)} is layer i's input, the last one the output. */
+    /**
+     * The activations of one forward pass: {@code values.get(i)} is layer i's input, the last one the output; null for
+     * the two values inside a block run as one ({@link ConvBlock}).
+     */
     public record Tape(List<INDArray> values) {
         public INDArray output() {
             return values.get(values.size() - 1);
@@ -37,8 +54,16 @@ public final class Sequential implements AutoCloseable {
     public Tape forward(INDArray x, boolean training) {
         List<INDArray> values = new ArrayList<>(layers.size() + 1);
         values.add(x);
-        for (Layer l : layers) {
-            values.add(l.forward(values.get(values.size() - 1), training));
+        for (int i = 0; i < layers.size(); i++) {
+            INDArray in = values.get(i);
+            if (blocks[i] != null && Floats.fast(in)) {
+                values.add(null);
+                values.add(null);
+                values.add(blocks[i].forward(in, training));
+                i += 2;
+            } else {
+                values.add(layers.get(i).forward(in, training));
+            }
         }
         return new Tape(values);
     }
@@ -56,9 +81,23 @@ public final class Sequential implements AutoCloseable {
      * @return the gradient with respect to the network's input
      */
     public INDArray backward(Tape tape, INDArray dy, int from) {
+        return backward(tape, dy, from, true);
+    }
+
+    /**
+     * As {@link #backward(Tape, INDArray, int)}; without {@code inputGradient} the first layer may skip its input
+     * gradient (a convolution block's {@code W^T dY} product and col2im) and the result is then null.
+     */
+    public INDArray backward(Tape tape, INDArray dy, int from, boolean inputGradient) {
         INDArray d = dy;
         for (int i = from - 1; i >= 0; i--) {
-            d = layers.get(i).backward(tape.values().get(i), tape.values().get(i + 1), d);
+            int start = i - 2;
+            if (start >= 0 && blocks[start] != null && tape.values().get(i) == null) {
+                d = blocks[start].backward(d, inputGradient || start > 0);
+                i = start;
+            } else {
+                d = layers.get(i).backward(tape.values().get(i), tape.values().get(i + 1), d);
+            }
         }
         return d;
     }
@@ -81,6 +120,11 @@ public final class Sequential implements AutoCloseable {
 
     @Override
     public void close() {
+        for (ConvBlock b : blocks) {
+            if (b != null) {
+                b.close();
+            }
+        }
         layers.forEach(Layer::close);
     }
 }

@@ -9,6 +9,7 @@ import java.util.function.Function;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * The float32 Java kernels against the plain path (the ND4J ops that float64 runs, which {@link LayerGradientTest}
@@ -73,6 +74,8 @@ class FastPathTest {
         check(t -> new Conv(Shape.image(16, 5, 5), 32, 3, 2, 1, t, init()), 2);
         check(t -> new Conv(Shape.image(32, 2, 2), 64, 2, 1, 0, t, init()), 3);
         check(t -> new Conv(Shape.image(3, 7, 7), 4, 3, 1, 2, t, init()), 4);
+        // grids 8 or more wide: im2col / col2im along the rows (narrower ones across the samples)
+        check(t -> new Conv(Shape.image(2, 18, 18), 3, 3, 1, 1, t, init()), 19);
     }
 
     @Test
@@ -82,6 +85,7 @@ class FastPathTest {
         check(t -> new ConvTranspose(Shape.image(16, 5, 5), 8, 5, 3, 1, 0, t, init()), 7);
         check(t -> new ConvTranspose(Shape.image(8, 15, 15), 1, 2, 2, 1, 0, t, init()), 8);
         check(t -> new ConvTranspose(Shape.image(3, 3, 3), 2, 3, 2, 1, 1, t, init()), 9);
+        check(t -> new ConvTranspose(Shape.image(2, 16, 16), 3, 3, 1, 1, 0, t, init()), 20);
     }
 
     @Test
@@ -109,5 +113,88 @@ class FastPathTest {
         for (String kind : Activate.KINDS) {
             check(t -> new Activate(kind, Shape.image(8, 15, 15), 0.2), 15);
         }
+    }
+
+    /**
+     * A convolution, a rectifier and batch-norm run as one float32 {@link ConvBlock} by {@link Sequential} against
+     * the same layers in float64 one by one: output, input gradient (and none asked of the first layer), every
+     * parameter gradient, running statistics and evaluation.
+     */
+    private static void checkBlock(Function<DataType, Layer> conv, double slope, long seed) {
+        Sequential plain = block(conv, DataType.DOUBLE, slope);
+        Sequential fast = block(conv, DataType.FLOAT, slope);
+        for (int p = 0; p < plain.parameters().size(); p++) {
+            plain.parameters().get(p).assign(fast.parameters().get(p).castTo(DataType.DOUBLE));
+        }
+        SplittableRandom random = new SplittableRandom(seed);
+        Shape in = plain.layers().get(0).input();
+        for (int n : new int[] {6, 6, 4}) {
+            String name = "block " + in + ", slope " + slope + ", batch " + n + ": ";
+            INDArray x = LayerGradientTest.random(random, in.batch(n));
+            INDArray xf = x.castTo(DataType.FLOAT);
+            Sequential.Tape t = plain.forward(x, true);
+            Sequential.Tape tf = fast.forward(xf, true);
+            assertTrue(tf.values().get(1) == null, name + "the block ran (its inner values are not kept)");
+            compare(t.output(), tf.output(), name + "training output");
+            INDArray dy = LayerGradientTest.random(random, t.output().shape());
+            INDArray dyf = dy.castTo(DataType.FLOAT);
+            boolean inputGradient = n != 4;
+            INDArray dx = plain.backward(t, dy);
+            INDArray dxf = fast.backward(tf, dyf, plain.layers().size(), inputGradient);
+            if (inputGradient) {
+                compare(dx, dxf, name + "input gradient");
+            } else {
+                assertTrue(dxf == null, name + "no input gradient asked, none computed");
+            }
+            for (int p = 0; p < plain.gradients().size(); p++) {
+                compare(plain.gradients().get(p), fast.gradients().get(p), name + "gradient " + p);
+            }
+            Layer norm = plain.layers().get(2);
+            for (int s = 0; s < norm.statistics().size(); s++) {
+                compare(norm.statistics().get(s), fast.layers().get(2).statistics().get(s),
+                        name + norm.statisticNames().get(s));
+            }
+            compare(plain.apply(x, false), fast.apply(xf, false), name + "evaluation output");
+        }
+    }
+
+    private static Sequential block(Function<DataType, Layer> conv, DataType type, double slope) {
+        Layer c = conv.apply(type);
+        Shape s = c.output();
+        // a layer after the block: a block never ends the network
+        return new Sequential(List.of(c, new Activate("leaky-relu", s, slope), new BatchNorm(s, 0.1, 1e-5, type),
+                new Activate("identity", s, 0)));
+    }
+
+    @Test
+    void convolutionBlocksOfW5MatchTheLayersOneByOne() {
+        checkBlock(t -> new Conv(Shape.image(1, 28, 28), 16, 3, 3, 1, t, init()), 0, 21);
+        checkBlock(t -> new Conv(Shape.image(16, 5, 5), 32, 3, 2, 1, t, init()), 0, 22);
+        checkBlock(t -> new Conv(Shape.image(32, 2, 2), 64, 2, 1, 0, t, init()), 0, 23);
+        checkBlock(t -> new Conv(Shape.image(3, 7, 7), 4, 3, 1, 2, t, init()), 0.2, 24);
+    }
+
+    @Test
+    void transposedConvolutionBlocksOfW5MatchTheLayersOneByOne() {
+        checkBlock(t -> new ConvTranspose(Shape.image(64, 1, 1), 32, 2, 1, 0, 0, t, init()), 0, 25);
+        checkBlock(t -> new ConvTranspose(Shape.image(32, 2, 2), 16, 3, 2, 0, 0, t, init()), 0, 26);
+        checkBlock(t -> new ConvTranspose(Shape.image(16, 5, 5), 8, 5, 3, 1, 0, t, init()), 0, 27);
+        checkBlock(t -> new ConvTranspose(Shape.image(3, 3, 3), 2, 3, 2, 1, 1, t, init()), 0.2, 28);
+    }
+
+    @Test
+    void aBlockIsNotFormedAtTheEndOrAcrossOtherLayers() {
+        Shape s = Shape.image(2, 3, 3);
+        Layer conv = new Conv(Shape.image(1, 3, 3), 2, 1, 1, 0, DataType.FLOAT, init());
+        Layer norm = new BatchNorm(s, 0.1, 1e-5, DataType.FLOAT);
+        // ending the network: the three layers run one by one, so every value is kept
+        Sequential last = new Sequential(List.of(conv, new Activate("relu", s, 0), norm));
+        Sequential.Tape t = last.forward(Nd4j.rand(DataType.FLOAT, 2, 1, 3, 3), true);
+        assertTrue(t.values().stream().allMatch(v -> v != null), "values of a network ending in conv, relu, bn");
+        // tanh is not a rectifier
+        Sequential tanh = new Sequential(List.of(conv, new Activate("tanh", s, 0), norm,
+                new Activate("identity", s, 0)));
+        t = tanh.forward(Nd4j.rand(DataType.FLOAT, 2, 1, 3, 3), true);
+        assertTrue(t.values().stream().allMatch(v -> v != null), "values of conv, tanh, bn");
     }
 }

@@ -53,7 +53,8 @@ final class ConvAe implements AutoCloseable {
         int from = decoder.layers().size();
         if (!crossEntropy && x.dataType() == DataType.FLOAT && y.dataType() == DataType.FLOAT && dense(x) && dense(y)) {
             double sum = squaredErrorStep(x, y);
-            encoder.backward(e, decoder.backward(d, dy, from));
+            // nothing uses the gradient with respect to the pixels: the first layer skips it
+            encoder.backward(e, decoder.backward(d, dy, from), encoder.layers().size(), false);
             return sum;
         }
         double sum = objective(x, y);

@@ -14,7 +14,8 @@ import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * Milliseconds per layer, forward and backward, of the W5 network on a minibatch of 128 (mean of 40 after 20 warm-up
- * minibatches): where an epoch's time goes. Besides the wall time, the CPU time of the test's thread with OpenBLAS on
+ * minibatches): where an epoch's time goes; then the whole gradient step as training runs it (convolution blocks
+ * fused, see {@code ConvBlock}), which the layer-by-layer figures do not show. Besides the wall time, the CPU time of the test's thread with OpenBLAS on
  * one thread (the GEMMs then run on the calling thread), which a machine shared with other builds inflates far less
  * than the wall time. Tagged slow; run with {@code -Dgroups=slow -DexcludedGroups=none -Dtest=LayerTimingTest}.
  */
@@ -70,6 +71,19 @@ class LayerTimingTest {
                 }
             }
             System.out.printf("TIMING all layers %.2f ms, CPU %.2f ms%n", total[0], total[1]);
+            // the step as training runs it: the networks' blocks (ConvBlock), the loss, no pixel gradient
+            long wall = 0;
+            long used = 0;
+            for (int rep = 0; rep < 60; rep++) {
+                long t = System.nanoTime();
+                long c = cpu.getCurrentThreadCpuTime();
+                net.gradient(x);
+                if (rep >= 20) {
+                    wall += System.nanoTime() - t;
+                    used += cpu.getCurrentThreadCpuTime() - c;
+                }
+            }
+            System.out.printf("TIMING gradient step %.2f ms, CPU %.2f ms%n", wall / 40e6, used / 40e6);
         }
     }
 }
