@@ -168,8 +168,8 @@ public final class Adam extends SlotOptimizer {
 
     /**
      * The element-wise rule over {@code [from, to)} of four heap arrays. One index for all four and no branch: the
-     * shape C2's loop vectoriser accepts (W6's 652,824 values: 1.8 ms a step under C1, about 0.3 ms vectorised; an
-     * offset between the arrays' indices or a branch in the body keeps C2 at 1.5 ms, scalar). An element with
+     * shape C2's loop vectoriser accepts (W6's 652,824 values: 1.9 ms a step under C1, 0.10 ms vectorised; an
+     * offset between the arrays' indices or a branch in the body kept C2 at 1.5 ms, scalar; docs/performance-vae.md). An element with
      * {@code m = 0} steps by {@code 0 / (sqrt(v) + eps) = 0}, so the branch that skipped it changed no value (a
      * parameter of exactly -0.0 under m = -0.0 becomes +0.0, the same number).
      */
