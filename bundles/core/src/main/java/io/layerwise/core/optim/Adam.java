@@ -23,12 +23,12 @@ public final class Adam extends SlotOptimizer {
     private final List<INDArray> m;
     private final List<INDArray> v;
     private final List<INDArray> work;
-    /** Chunk buffers: g and p of this thread (0, 1) and of the second core's half of a large array (2, 3). */
-    private final HeapPass heap = new HeapPass(4);
+    /** Heap copies of g (0) and p (1), as long as the longest parameter; each piece uses its own range of them. */
+    private final HeapPass heap = new HeapPass(2);
     /**
-     * Values per piece of a large array shared between two cores: one chunk. The loop takes about 3 ns a value under
-     * the launcher's C1 (2.0 ms for W6's 652,824 values, min of 60), so a piece is about 25 us: what the caller may wait
-     * for at the end of a shared update (four chunks made that 100 us).
+     * Values per piece of a large array shared between two cores: one chunk. The rule takes about 3 ns a value under C1
+     * (2.0 ms for W6's 652,824 values, min of 60) and 0.2 ns vectorised by C2 (as the launcher compiles it), so a piece
+     * is 25 us at most, the copies included: what the caller may wait for at the end of a shared update.
      */
     private static final int PIECE = HeapPass.CHUNK;
     /** Per parameter, the values of m and v while the fused loop owns them (the slots are stale then); else null. */
@@ -122,9 +122,10 @@ public final class Adam extends SlotOptimizer {
     }
 
     /**
-     * The same update in float32 arithmetic, term for term, in one loop: m and v on the heap, g and p in chunks. A large
-     * array is cut into pieces that this thread and a second core take in turn ({@link SecondCore}): every element is
-     * independent, so the values are those of one loop.
+     * The same update in float32 arithmetic, term for term, in one loop: m and v on the heap, g and p copied a chunk at a
+     * time into heap arrays at their own offsets ({@link HeapPass#span}), so that the loop indexes all four arrays alike.
+     * A large array is cut into pieces that this thread and a second core take in turn ({@link SecondCore}): every
+     * element is independent, so the values are those of one loop.
      */
     private void fusedUpdate(int i, INDArray p, INDArray g, double b1, double b2, double stepSize, double epsT) {
         if (mHeap[i] == null) {
@@ -132,46 +133,55 @@ public final class Adam extends SlotOptimizer {
             vHeap[i] = HeapPass.copy(v.get(i));
         }
         int n = mHeap[i].length;
+        float[] gs = heap.span(0, n); // grown here, before a second thread writes its own ranges of them
+        float[] ps = heap.span(1, n);
         Rule rule = new Rule((float) b1, (float) (1 - b1), (float) b2, (float) (1 - b2), (float) stepSize, (float) epsT);
         if (n < SecondCore.MIN_VALUES || !splitLarge) {
-            fusedRange(rule, mHeap[i], vHeap[i], g, p, 0, n, heap.chunk(0), heap.chunk(1));
+            fusedRange(rule, mHeap[i], vHeap[i], g, p, 0, n, gs, ps);
             return;
         }
         int pieces = (n + PIECE - 1) / PIECE;
         SecondCore.share(pieces, (k, worker) -> fusedRange(rule, mHeap[i], vHeap[i], g, p, k * PIECE,
-                Math.min(n, (k + 1) * PIECE), heap.chunk(2 * worker), heap.chunk(2 * worker + 1)));
+                Math.min(n, (k + 1) * PIECE), gs, ps));
     }
 
     /** The update's constants in float32. */
     private record Rule(float b1, float c1, float b2, float c2, float step, float eps) {
     }
 
-    /** Elements {@code [from, to)} of one parameter, through the chunk buffers {@code gc} and {@code pc}. */
-    private static void fusedRange(Rule r, float[] mh, float[] vh, INDArray g, INDArray p, int from, int to, float[] gc,
-            float[] pc) {
+    /**
+     * Elements {@code [from, to)} of one parameter, a chunk at a time through the same range of {@code gs} and
+     * {@code ps} (so a chunk is still in the core's cache when the loop reads it).
+     */
+    private static void fusedRange(Rule r, float[] mh, float[] vh, INDArray g, INDArray p, int from, int to, float[] gs,
+            float[] ps) {
         FloatBuffer gb = HeapPass.nio(g);
         FloatBuffer pb = HeapPass.nio(p);
-        float b1 = r.b1; // locals: C1 reloads a field in every iteration
-        float c1 = r.c1;
-        float b2 = r.b2;
-        float c2 = r.c2;
-        float step = r.step;
-        float eps = r.eps;
         for (int lo = from; lo < to; lo += HeapPass.CHUNK) {
             int len = Math.min(HeapPass.CHUNK, to - lo);
-            gb.get(lo, gc, 0, len);
-            pb.get(lo, pc, 0, len);
-            for (int j = 0, k = lo; j < len; j++, k++) {
-                float gk = gc[j];
-                float mk = b1 * mh[k] + c1 * gk;
-                float vk = b2 * vh[k] + c2 * (gk * gk);
-                mh[k] = mk;
-                vh[k] = vk;
-                if (mk != 0) { // m = 0 (a weight under an input that is always 0) steps by 0: skip the square root
-                    pc[j] -= step * (mk / ((float) Math.sqrt(vk) + eps));
-                }
-            }
-            pb.put(lo, pc, 0, len);
+            gb.get(lo, gs, lo, len);
+            pb.get(lo, ps, lo, len);
+            rule(r.b1, r.c1, r.b2, r.c2, r.step, r.eps, mh, vh, gs, ps, lo, lo + len);
+            pb.put(lo, ps, lo, len);
+        }
+    }
+
+    /**
+     * The element-wise rule over {@code [from, to)} of four heap arrays. One index for all four and no branch: the
+     * shape C2's loop vectoriser accepts (W6's 652,824 values: 1.9 ms a step under C1, 0.10 ms vectorised; an
+     * offset between the arrays' indices or a branch in the body kept C2 at 1.5 ms, scalar; docs/performance-vae.md). An element with
+     * {@code m = 0} steps by {@code 0 / (sqrt(v) + eps) = 0}, so the branch that skipped it changed no value (a
+     * parameter of exactly -0.0 under m = -0.0 becomes +0.0, the same number).
+     */
+    static void rule(float b1, float c1, float b2, float c2, float step, float eps, float[] m, float[] v, float[] g,
+            float[] p, int from, int to) {
+        for (int k = from; k < to; k++) {
+            float gk = g[k];
+            float mk = b1 * m[k] + c1 * gk;
+            float vk = b2 * v[k] + c2 * (gk * gk);
+            m[k] = mk;
+            v[k] = vk;
+            p[k] -= step * (mk / ((float) Math.sqrt(vk) + eps));
         }
     }
 

@@ -10,18 +10,19 @@ import org.nd4j.linalg.factory.Nd4j;
  * element-wise ops cost one pass over memory each, plus 10-25 us of fixed cost per call, and its {@code sqrt} about
  * 4 ns per element (1.2 ms on a 784 x 400 matrix, measured), while a memory copy of the same matrix takes 30 us. An
  * optimizer keeps its own state (moments) in heap arrays of full length ({@link #copy}) and streams the gradient and
- * the parameter through two small chunk buffers ({@link #chunk}, {@link #CHUNK} values, which stay in the core's
- * cache), so a step moves each value of the parameter, its gradient and its state once and allocates nothing. Used
- * by one thread at a time, as the optimizers are.
+ * the parameter through heap arrays {@link #CHUNK} values at a time ({@link #span}: each chunk at its own offset, so
+ * that a loop indexes state, gradient and parameter alike; the chunk just copied is still in the core's cache), so a
+ * step moves each value of the parameter, its gradient and its state once and allocates nothing after the first.
+ * Used by one optimizer thread at a time; pieces it hands to a second core use disjoint ranges of the same spans.
  */
 final class HeapPass {
     /** Values per chunk of a streamed array: 32 KiB of floats. */
     static final int CHUNK = 8192;
 
-    private final float[][] chunks;
+    private final float[][] spans;
 
     HeapPass(int slots) {
-        this.chunks = new float[slots][CHUNK];
+        this.spans = new float[slots][0];
     }
 
     /**
@@ -42,9 +43,12 @@ final class HeapPass {
         return true;
     }
 
-    /** The chunk buffer of {@code slot}, {@link #CHUNK} values. */
-    float[] chunk(int slot) {
-        return chunks[slot];
+    /** The heap array of {@code slot}, at least {@code n} values long (grown, never shrunk). */
+    float[] span(int slot, int n) {
+        if (spans[slot].length < n) {
+            spans[slot] = new float[n];
+        }
+        return spans[slot];
     }
 
     /** A new heap array with the values of {@code a}. */
