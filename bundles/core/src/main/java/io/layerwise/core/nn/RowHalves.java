@@ -27,8 +27,13 @@ public final class RowHalves {
     /** Views kept at most: a stage's buffers and its minibatch views; more (new arrays each call) start afresh. */
     static final int MAX_KEPT = 1024;
 
-    /** {@code -Dlayerwise.rowHalves=false} keeps every pass on the calling thread: for A/B measurements. */
-    private static volatile boolean enabled = !"false".equals(System.getProperty("layerwise.rowHalves"));
+    /**
+     * Off unless {@code -Dlayerwise.rowHalves=true}: on the quiet 2-core machine sharing made batch-128 RBM epochs
+     * 5-10% slower in three of three pairs and DAE epochs no faster (docs/performance.md, RowHalves), since the
+     * second half's thread competes with OpenBLAS's two. Kept for machines with cores to spare, where it is to be
+     * measured.
+     */
+    private static volatile boolean enabled = "true".equals(System.getProperty("layerwise.rowHalves"));
 
     private final int rows;
     private final Map<INDArray, INDArray[]> views = new IdentityHashMap<>();
