@@ -10,6 +10,15 @@ final class JitMode {
     private JitMode() {
     }
 
+    /**
+     * This JVM's command line from the process table. Not the management bean's input arguments: their first use loads
+     * libmanagement, and a {@code dlopen} there while the backend's load thread resolves OpenBLAS symbols hung the
+     * command once in BlasKernelIT (both threads in the dynamic linker).
+     */
+    static List<String> commandLine() {
+        return ProcessHandle.current().info().arguments().map(List::of).orElse(List.of());
+    }
+
     /** A line for {@code layerwise:backend}, from the JVM's input arguments in order. */
     static String describe(List<String> jvmArguments) {
         boolean tiered = true;

@@ -15,7 +15,6 @@ import io.layerwise.api.stage.StageProvider;
 import io.layerwise.report.RunReport;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -269,7 +268,7 @@ public final class LayerwiseCommands {
             sb.append("kernels refused   ").append(check.fallback()).append('\n');
         }
         sb.append("JIT compilers     ")
-                .append(JitMode.describe(ManagementFactory.getRuntimeMXBean().getInputArguments()));
+                .append(JitMode.describe(JitMode.commandLine()));
         if (seconds > 0) {
             sb.append('\n').append(String.format(Locale.ROOT, "GEMM self-test    %.1f GFLOP/s (float32, 1024^3, %.1f s)",
                     b.gemmSelfTest(1024, seconds), seconds));
