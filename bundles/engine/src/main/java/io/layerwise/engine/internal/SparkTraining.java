@@ -78,8 +78,8 @@ final class SparkTraining {
         SparkSection spark = pipeline.spark();
         // the driver's lines give the stage's epochs: a resumed driver replays those its checkpoint has behind it
         history.epochs.clear();
-        Path work = submit(in, stageDir, again, "training on Spark (" + spark.master() + ", " + spark.workers()
-                + " workers, averaged every " + spark.averageEvery() + " minibatches", stage, history);
+        Path work = submit(in, stageDir, again, "training on Spark", ", averaged every " + spark.averageEvery()
+                + " minibatches", stage, history);
         stage.restore(readParameters(work.resolve("stage-" + plan.index())));
     }
 
@@ -89,18 +89,17 @@ final class SparkTraining {
      * covariance, on which the engine fits the stage itself, with the stage's own checks.
      */
     FloatMatrix fitRows(StageRun.Input in, Path stageDir) throws IOException, StageFailure, Cancelled {
-        SparkSection spark = pipeline.spark();
-        Path work = submit(in, stageDir, false, "mean and covariance summed on Spark (" + spark.master() + ", "
-                + spark.workers() + " workers", null, null);
+        Path work = submit(in, stageDir, false, "mean and covariance summed on Spark", "", null, null);
         Parameter rows = readParameters(work.resolve("stage-" + plan.index())).get(0);
         return new FloatMatrix(rows.shape()[0], rows.shape()[1], rows.values());
     }
 
     /**
      * Writes the stage's input and the resolved stages into {@code <stage>/spark/}, submits the job for this stage and
-     * follows it to its end (epoch lines into {@code history} when given); returns that folder.
+     * follows it to its end (epoch lines into {@code history} when given); returns that folder. A fitted stage
+     * ({@code stage} null) has no held-out rows to write: the driver only sums the training rows.
      */
-    private Path submit(StageRun.Input in, Path stageDir, boolean again, String what, Stage stage,
+    private Path submit(StageRun.Input in, Path stageDir, boolean again, String what, String detail, Stage stage,
             History.StageEntry history) throws IOException, StageFailure, Cancelled {
         SparkSection spark = pipeline.spark();
         if (spark.jars() == null || !Files.isDirectory(spark.jars())) {
@@ -109,7 +108,7 @@ final class SparkTraining {
         }
         Path work = Files.createDirectories(stageDir.resolve("spark"));
         writeRows(work.resolve("train.rows"), in.train(), in.range());
-        if (in.test() != null) {
+        if (in.test() != null && stage != null) {
             writeRows(work.resolve("test.rows"), in.test(), in.range());
         }
         Path pipelineFile = work.resolve("pipeline.json");
@@ -134,7 +133,8 @@ final class SparkTraining {
         } catch (StageFailure e) {
             throw new StageFailure(plan.title() + ": " + e.getMessage());
         }
-        job.log(plan.title() + ": " + what + ", submitted with " + (spark.sparkHome() == null
+        job.log(plan.title() + ": " + what + " (" + spark.master() + ", " + spark.workers() + " workers" + detail
+                + ", submitted with " + (spark.sparkHome() == null
                 ? "the built Spark jars" : spark.sparkHome() + "/bin/spark-submit") + "); driver log "
                 + work.resolve("driver.log"));
         job.doing(stage != null ? "training on Spark" : "fitting on Spark");
