@@ -17,11 +17,15 @@ enum BenchWorkload {
                     HIDDEN, epochs, batch);
         }
     },
-    /** W2: Bernoulli RBM 784-500, CD-1, W ~ N(0, 0.01), plain SGD lr 0.1. */
+    /**
+     * W2: Bernoulli RBM 784-500, CD-1, W ~ N(0, 0.01), plain SGD lr 0.1; the train error W2 defines, the CE of
+     * {@code v1 = sig(h0s W^T + bv)} against {@code v0} ({@code trainError} "sampled": five GEMMs, as W2 counts).
+     */
     RBM("rbm", true) {
         @Override
         String stageJson(int batch, int epochs) {
             return String.format(Locale.ROOT, "{\"type\": \"rbm\", \"hidden\": %d, \"k\": 1, \"initStd\": 0.01,"
+                    + " \"trainError\": \"sampled\","
                     + " \"train\": {\"epochs\": %d, \"batch\": %d, \"optimizer\": {\"kind\": \"sgd\", \"lr\": 0.1}}}",
                     HIDDEN, epochs, batch);
         }

@@ -159,15 +159,23 @@ final class Rbm implements AutoCloseable {
      * One CD-k or PCD-k estimate of the gradient for the minibatch {@code v0}, written into {@link #gradients()}.
      * Four GEMMs for CD-1 ({@link GibbsBuffers} stacks the phases): {@code v0 W}; {@code [h_0 ; p(h|v0)] W^T} (the
      * chain's first visible step and the reconstruction at once); {@code v_1 W}; {@code [v_1 ; -v0]^T [p(h|v_1) ;
-     * p(h|v0)]}.
+     * p(h|v0)]}. With {@link TrainError#SAMPLED} the second is {@code h_0 W^T} alone: five {@code B n h} products
+     * instead of six.
      *
      * @param chains    PCD's persistent chains; null for CD (chains start at the data)
      * @param penalties called in the documented order: all onHidden, then all onWeights and onBias
-     * @return the batch's summed mean-field reconstruction error (before the update) and the penalty
+     * @param error     which reconstruction's error to return; {@link TrainError#SAMPLED} needs CD
+     * @return the batch's summed reconstruction error (before the update) and the penalty
      */
     BatchResult gradient(INDArray v0, GibbsBuffers b, ContrastiveDivergence cd, PersistentChains chains,
+            Sampler sampler, List<Penalty> penalties, TrainError error) {
+        return pass(v0, b, cd, chains, sampler, penalties, error, 0.0);
+    }
+
+    /** {@link #gradient} reporting the mean-field reconstruction error. */
+    BatchResult gradient(INDArray v0, GibbsBuffers b, ContrastiveDivergence cd, PersistentChains chains,
             Sampler sampler, List<Penalty> penalties) {
-        return pass(v0, b, cd, chains, sampler, penalties, 0.0);
+        return gradient(v0, b, cd, chains, sampler, penalties, TrainError.MEAN_FIELD);
     }
 
     /**
@@ -177,16 +185,26 @@ final class Rbm implements AutoCloseable {
      * bias gradients.
      */
     BatchResult descend(INDArray v0, GibbsBuffers b, ContrastiveDivergence cd, PersistentChains chains,
-            Sampler sampler, List<Penalty> penalties, double lr) {
+            Sampler sampler, List<Penalty> penalties, TrainError error, double lr) {
         if (!(lr > 0)) {
             throw new IllegalArgumentException("lr must be positive, got " + lr);
         }
-        return pass(v0, b, cd, chains, sampler, penalties, lr);
+        return pass(v0, b, cd, chains, sampler, penalties, error, lr);
+    }
+
+    /** {@link #descend} reporting the mean-field reconstruction error. */
+    BatchResult descend(INDArray v0, GibbsBuffers b, ContrastiveDivergence cd, PersistentChains chains,
+            Sampler sampler, List<Penalty> penalties, double lr) {
+        return descend(v0, b, cd, chains, sampler, penalties, TrainError.MEAN_FIELD, lr);
     }
 
     /** The gradient when {@code lr} is 0; with {@code lr > 0}, also the SGD step. */
     private BatchResult pass(INDArray v0, GibbsBuffers b, ContrastiveDivergence cd, PersistentChains chains,
-            Sampler sampler, List<Penalty> penalties, double lr) {
+            Sampler sampler, List<Penalty> penalties, TrainError errorKind, double lr) {
+        if (errorKind == TrainError.SAMPLED && cd.persistent()) {
+            throw new IllegalArgumentException("the sampled reconstruction error needs CD: PCD's chain does not start at"
+                    + " the data");
+        }
         boolean step = lr > 0;
         double inv = 1.0 / b.batch();
         Level3.gemmPlusRow(v0, w, b.hPos, false, false, bh, b.ones);
@@ -197,14 +215,23 @@ final class Rbm implements AutoCloseable {
         } else {
             sampler.bernoulli(b.hPos, b.hChain);
         }
-        // step 1 and the reconstruction in one GEMM: [h_0 ; p(h|v0)] W^T + bv
-        Level3.gemmPlusRow(b.hidden, w, b.visible, false, true, bv, b.onesStacked);
-        // the reconstruction's error terms and the chain's first visible mean E[v_1 | h_0], one pass on both cores
-        b.halves.run(b.recon.length(), h -> {
-            units.errorTerms(h.apply(b.recon), h.apply(v0), h.apply(b.scratchVisible));
-            units.meanInPlace(h.apply(b.vNeg));
-        });
-        double error = units.errorSum(b.recon, v0, b.scratchVisible);
+        double error;
+        if (errorKind == TrainError.SAMPLED) {
+            // step 1 alone, h_0 W^T + bv: its error before the mean is the sampled reconstruction's
+            Level3.gemmPlusRow(b.hChain, w, b.vNeg, false, true, bv, b.ones);
+            b.halves.run(b.vNeg.length(), h -> units.errorTerms(h.apply(b.vNeg), h.apply(v0), h.apply(b.scratchVisible)));
+            error = units.errorSum(b.vNeg, v0, b.scratchVisible);
+            b.halves.run(b.vNeg.length(), h -> units.meanInPlace(h.apply(b.vNeg)));
+        } else {
+            // step 1 and the reconstruction in one GEMM: [h_0 ; p(h|v0)] W^T + bv
+            Level3.gemmPlusRow(b.hidden, w, b.visible, false, true, bv, b.onesStacked);
+            // the reconstruction's error terms and the chain's first visible mean E[v_1 | h_0], one pass on both cores
+            b.halves.run(b.recon.length(), h -> {
+                units.errorTerms(h.apply(b.recon), h.apply(v0), h.apply(b.scratchVisible));
+                units.meanInPlace(h.apply(b.vNeg));
+            });
+            error = units.errorSum(b.recon, v0, b.scratchVisible);
+        }
         for (int k = 1; k <= cd.k(); k++) {
             boolean last = k == cd.k();
             if (k > 1) {

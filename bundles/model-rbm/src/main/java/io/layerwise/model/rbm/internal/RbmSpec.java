@@ -14,14 +14,15 @@ import java.util.stream.IntStream;
 /**
  * The fields of an rbm stage, read and validated from its JSON: {@code hidden} (500), {@code visible}
  * ("bernoulli" for input in [0, 1], "gaussian" for real input), {@code k} (1), {@code persistent} (false),
- * {@code sampleVisible} (false for CD, true for PCD; see {@link ContrastiveDivergence}), {@code initStd} (0.01),
+ * {@code sampleVisible} (false for CD, true for PCD; see {@link ContrastiveDivergence}), {@code trainError}
+ * ("mean-field"; "sampled" for CD only: see {@link TrainError}), {@code initStd} (0.01),
  * {@code train} (see {@link TrainingOptions}), {@code regularizers} (each resolved through
  * {@link StageContext#penalty}), {@code sampleSteps} ([1, 10, 100, 1000]: the Gibbs step counts after which
  * samples.png shows its chains; [] draws none) and {@code ais} ({@link AisOptions}). The earlier {@code sampleEvery: k}
  * (saved runs have it) still reads: ten rows, one every {@code k} steps, none for 0.
  */
-record RbmSpec(int visible, int hidden, VisibleUnits units, ContrastiveDivergence cd, double initStd,
-        TrainingOptions training, List<Penalty> penalties, List<Integer> sampleSteps, AisOptions ais) {
+record RbmSpec(int visible, int hidden, VisibleUnits units, ContrastiveDivergence cd, TrainError trainError,
+        double initStd, TrainingOptions training, List<Penalty> penalties, List<Integer> sampleSteps, AisOptions ais) {
 
     static final int DEFAULT_HIDDEN = 500;
     static final double DEFAULT_INIT_STD = 0.01;
@@ -29,10 +30,10 @@ record RbmSpec(int visible, int hidden, VisibleUnits units, ContrastiveDivergenc
     static final int MAX_SAMPLE_ROWS = 20;
 
     RbmSpec {
-        if (visible < 1 || hidden < 1 || !(initStd > 0) || units == null || cd == null || training == null
-                || ais == null) {
+        if (visible < 1 || hidden < 1 || !(initStd > 0) || units == null || cd == null || trainError == null
+                || training == null || ais == null) {
             throw new IllegalArgumentException("bad rbm spec: " + visible + " x " + hidden + ", " + units + ", " + cd
-                    + ", initStd " + initStd + ", " + training + ", " + ais);
+                    + ", " + trainError + ", initStd " + initStd + ", " + training + ", " + ais);
         }
         penalties = List.copyOf(penalties);
         sampleSteps = List.copyOf(sampleSteps);
@@ -56,6 +57,11 @@ record RbmSpec(int visible, int hidden, VisibleUnits units, ContrastiveDivergenc
         int k = spec.integer("k", 1, 1, 100_000);
         boolean persistent = spec.flag("persistent", false);
         boolean sampleVisible = spec.flag("sampleVisible", persistent);
+        TrainError trainError = TrainError.fromJson(spec.choice("trainError", "mean-field", TrainError.jsonNames()));
+        if (trainError == TrainError.SAMPLED && persistent) {
+            throw new SpecException(spec.pathOf("trainError"), "\"sampled\" needs CD (persistent false): a persistent"
+                    + " chain does not start at the data; use \"mean-field\"");
+        }
         double initStd = spec.number("initStd", DEFAULT_INIT_STD, Range.positive());
         TrainingOptions training = TrainingOptions.read(spec.object("train"));
         List<Penalty> penalties = new ArrayList<>();
@@ -63,7 +69,7 @@ record RbmSpec(int visible, int hidden, VisibleUnits units, ContrastiveDivergenc
             penalties.add(context.penalty(r));
         }
         return new RbmSpec(context.inputSize(), hidden, units, new ContrastiveDivergence(k, persistent, sampleVisible),
-                initStd, training, penalties, sampleSteps(spec), AisOptions.read(spec.object("ais")));
+                trainError, initStd, training, penalties, sampleSteps(spec), AisOptions.read(spec.object("ais")));
     }
 
     private static List<Integer> sampleSteps(Spec spec) {

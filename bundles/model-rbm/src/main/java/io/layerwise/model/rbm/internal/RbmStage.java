@@ -145,15 +145,16 @@ final class RbmStage implements Stage {
         optimizer.beginBatch(batch);
         INDArray v0 = train.get(batch);
         GibbsBuffers b = buffers.computeIfAbsent((int) v0.rows(), rbm::buffers);
-        BatchResult result = optimizer.minibatch(rbm.parameters(), rbm.gradients(),
-                rate -> rbm.descend(v0, b, spec.cd(), chains, sampler, spec.penalties(), rate), // plain SGD, fused
-                () -> rbm.gradient(v0, b, spec.cd(), chains, sampler, spec.penalties()));
+        BatchResult result = optimizer.minibatch(rbm.parameters(), rbm.gradients(), // plain SGD: step fused in the GEMM
+                rate -> rbm.descend(v0, b, spec.cd(), chains, sampler, spec.penalties(), spec.trainError(), rate),
+                () -> rbm.gradient(v0, b, spec.cd(), chains, sampler, spec.penalties(), spec.trainError()));
         return result.sum(b.batch());
     }
 
     /**
      * The mean error of the mean-field reconstruction {@code v -> p(h|v) -> E[v|h]} (cross-entropy or squared error):
-     * the figure {@link #trainBatch} reports for its minibatch before the update, without penalties. Draws no sample.
+     * the figure {@link #trainBatch} reports for its minibatch before the update, without penalties, unless the stage's
+     * {@code trainError} is "sampled" ({@link TrainError}). Draws no sample.
      */
     @Override
     public double loss(FloatMatrix rows) {

@@ -41,6 +41,10 @@ class RbmStageProviderTest {
                         "stages[2].visible must be one of [bernoulli, gaussian], got \"binary\""),
                 Arguments.of(Map.of("persistent", "yes"), "stages[2].persistent must be true or false, got \"yes\""),
                 Arguments.of(Map.of("sampleVisible", 1), "stages[2].sampleVisible must be true or false, got 1"),
+                Arguments.of(Map.of("trainError", "exact"),
+                        "stages[2].trainError must be one of [mean-field, sampled], got \"exact\""),
+                Arguments.of(Map.of("trainError", "sampled", "persistent", true),
+                        "stages[2].trainError \"sampled\" needs CD (persistent false)"),
                 Arguments.of(Map.of("initStd", -0.01), "stages[2].initStd must be in (0, inf), got -0.01"),
                 Arguments.of(Map.of("sampleEvery", -1), "stages[2].sampleEvery must be in [0, 1000000], got -1"),
                 Arguments.of(Map.of("sampleEvery", 5, "sampleSteps", List.of(1)),
@@ -89,12 +93,14 @@ class RbmStageProviderTest {
         try (RbmStage s = (RbmStage) provider.create(unit, new TestContext(20, Dataset.UNIT, 1))) {
             assertEquals(VisibleUnits.BERNOULLI, s.spec().units());
             assertEquals(new ContrastiveDivergence(1, false, false), s.spec().cd());
+            assertEquals(TrainError.MEAN_FIELD, s.spec().trainError());
             assertEquals(500, s.outputSize());
             assertEquals(5, s.epochs());
         }
         Map<String, Object> resolved = unit.resolved();
         assertEquals("bernoulli", resolved.get("visible"));
         assertEquals(false, resolved.get("sampleVisible"));
+        assertEquals("mean-field", resolved.get("trainError"));
         assertEquals(0.01, resolved.get("initStd"));
         assertEquals(Map.of("epochs", 5, "batch", 20, "optimizer", Map.of("kind", "sgd", "lr", 0.1, "momentum", 0.0,
                 "schedule", Map.of("kind", "constant"))),

@@ -1,6 +1,7 @@
 package io.layerwise.model.rbm.internal;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.layerwise.api.regularizer.Penalty;
@@ -355,6 +356,65 @@ class RbmTest {
     }
 
     /**
+     * {@code trainError: "sampled"}: the same gradient as with the mean-field report (the chain is the same; only the
+     * reported figure differs), and the figure is the error of {@code E[v_1 | h_0]} against {@code v0} for the
+     * {@code h_0} the chain drew, recomputed here from the definition with a sampler of the same seed: cross-entropy
+     * for Bernoulli units, squared error for Gaussian ones; CD-1 and CD-3, float64.
+     */
+    @ParameterizedTest
+    @EnumSource(VisibleUnits.class)
+    void sampledTrainErrorIsTheChainsFirstReconstructionAndLeavesTheGradientAlone(VisibleUnits units) {
+        double[][] data = {state(3, V), state(12, V), {0.5, 0.1, 0.9, 0.3}, state(15, V), state(6, V)};
+        int batch = data.length;
+        for (int k : new int[] {1, 3}) {
+            ContrastiveDivergence cd = new ContrastiveDivergence(k, false, false);
+            try (Rbm rbm = tiny(units, 10); GibbsBuffers b = rbm.buffers(batch)) {
+                BatchResult meanField;
+                try (Sampler s = new Sampler(12)) {
+                    meanField = rbm.gradient(rows(data), b, cd, null, s, List.of(), TrainError.MEAN_FIELD);
+                }
+                List<INDArray> expected = rbm.gradients().stream().map(INDArray::dup).toList();
+                BatchResult sampled;
+                try (Sampler s = new Sampler(12)) {
+                    sampled = rbm.gradient(rows(data), b, cd, null, s, List.of(), TrainError.SAMPLED);
+                }
+                for (int p = 0; p < 3; p++) {
+                    assertTrue(expected.get(p).equalsWithEps(rbm.gradients().get(p), 1e-12), units + " CD-" + k + " " + p);
+                }
+                INDArray v = rows(data);
+                INDArray h0 = Nd4j.create(DataType.DOUBLE, batch, H);
+                try (Sampler s = new Sampler(12)) {
+                    s.bernoulli(rbm.hiddenProbabilities(v, Nd4j.create(DataType.DOUBLE, batch, H)), h0);
+                }
+                double want = 0;
+                for (int r = 0; r < batch; r++) {
+                    for (int i = 0; i < V; i++) {
+                        double a = rbm.visibleBias().getDouble(0, i);
+                        for (int j = 0; j < H; j++) {
+                            a += h0.getDouble(r, j) * rbm.weights().getDouble(i, j);
+                        }
+                        double x = data[r][i];
+                        want += units == VisibleUnits.BERNOULLI ? Math.log1p(Math.exp(a)) - x * a : (a - x) * (a - x);
+                    }
+                }
+                assertEquals(want, sampled.errorSum(), 1e-9 * want, units + " CD-" + k);
+                assertTrue(Math.abs(want - meanField.errorSum()) > 1e-3, "the two figures differ: " + want);
+            }
+        }
+    }
+
+    @Test
+    void sampledTrainErrorRefusesPersistentChains() {
+        try (Rbm rbm = tiny(VisibleUnits.BERNOULLI, 10); GibbsBuffers b = rbm.buffers(2);
+                PersistentChains chains = new PersistentChains(H, DataType.DOUBLE); Sampler s = new Sampler(1)) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> rbm.gradient(rows(state(1, V), state(2, V)), b, new ContrastiveDivergence(1, true, true), chains,
+                            s, List.of(), TrainError.SAMPLED));
+            assertTrue(e.getMessage().contains("needs CD"), e.getMessage());
+        }
+    }
+
+    /**
      * {@code descend} (the weight update inside the gradient's product) against {@code gradient} and then the plain
      * SGD step, in float32 as training runs: CD-1 and PCD-2 with sampled visibles, with and without penalties, over
      * three minibatches so that the chains and the parameters carry over.
@@ -368,33 +428,35 @@ class RbmTest {
         List<Penalty> penalties = penalty ? List.of(new QuadraticTestPenalty(0.3, 0.05, 0.2)) : List.of();
         for (ContrastiveDivergence cd : List.of(new ContrastiveDivergence(1, false, false),
                 new ContrastiveDivergence(2, true, true))) {
-            try (Rbm fused = Rbm.initialise(visible, H, VisibleUnits.BERNOULLI, 0.3, 4, DataType.FLOAT);
-                    Rbm reference = Rbm.initialise(visible, H, VisibleUnits.BERNOULLI, 0.3, 4, DataType.FLOAT);
-                    GibbsBuffers bf = fused.buffers(batch);
-                    GibbsBuffers br = reference.buffers(batch);
-                    PersistentChains cf = cd.persistent() ? new PersistentChains(H, DataType.FLOAT) : null;
-                    PersistentChains cr = cd.persistent() ? new PersistentChains(H, DataType.FLOAT) : null;
-                    Sampler sf = new Sampler(21);
-                    Sampler sr = new Sampler(21);
-                    Sgd sgd = new Sgd(new Sgd.Options(lr, 0), reference.parameters())) {
-                Random r = new Random(8);
-                for (int step = 0; step < 3; step++) {
-                    double[][] data = new double[batch][visible];
-                    for (double[] row : data) {
-                        for (int i = 0; i < visible; i++) {
-                            row[i] = r.nextDouble() < 0.4 ? 1 : 0;
+            for (TrainError error : cd.persistent() ? List.of(TrainError.MEAN_FIELD) : List.of(TrainError.values())) {
+                try (Rbm fused = Rbm.initialise(visible, H, VisibleUnits.BERNOULLI, 0.3, 4, DataType.FLOAT);
+                        Rbm reference = Rbm.initialise(visible, H, VisibleUnits.BERNOULLI, 0.3, 4, DataType.FLOAT);
+                        GibbsBuffers bf = fused.buffers(batch);
+                        GibbsBuffers br = reference.buffers(batch);
+                        PersistentChains cf = cd.persistent() ? new PersistentChains(H, DataType.FLOAT) : null;
+                        PersistentChains cr = cd.persistent() ? new PersistentChains(H, DataType.FLOAT) : null;
+                        Sampler sf = new Sampler(21);
+                        Sampler sr = new Sampler(21);
+                        Sgd sgd = new Sgd(new Sgd.Options(lr, 0), reference.parameters())) {
+                    Random r = new Random(8);
+                    for (int step = 0; step < 3; step++) {
+                        double[][] data = new double[batch][visible];
+                        for (double[] row : data) {
+                            for (int i = 0; i < visible; i++) {
+                                row[i] = r.nextDouble() < 0.4 ? 1 : 0;
+                            }
                         }
+                        INDArray v = rows(data).castTo(DataType.FLOAT);
+                        BatchResult f = fused.descend(v, bf, cd, cf, sf, penalties, error, lr);
+                        BatchResult g = reference.gradient(v, br, cd, cr, sr, penalties, error);
+                        sgd.step(reference.parameters(), reference.gradients());
+                        assertEquals(g.errorSum(), f.errorSum(), 1e-5 * Math.abs(g.errorSum()), cd + " error, step " + step);
+                        assertEquals(g.penalty(), f.penalty(), 1e-5 * Math.abs(g.penalty()) + 1e-9, cd + " penalty, step " + step);
                     }
-                    INDArray v = rows(data).castTo(DataType.FLOAT);
-                    BatchResult f = fused.descend(v, bf, cd, cf, sf, penalties, lr);
-                    BatchResult g = reference.gradient(v, br, cd, cr, sr, penalties);
-                    sgd.step(reference.parameters(), reference.gradients());
-                    assertEquals(g.errorSum(), f.errorSum(), 1e-5 * Math.abs(g.errorSum()), cd + " error, step " + step);
-                    assertEquals(g.penalty(), f.penalty(), 1e-5 * Math.abs(g.penalty()) + 1e-9, cd + " penalty, step " + step);
-                }
-                for (int p = 0; p < 3; p++) {
-                    assertTrue(reference.parameters().get(p).equalsWithEps(fused.parameters().get(p), 5e-6),
-                            cd + " parameter " + p);
+                    for (int p = 0; p < 3; p++) {
+                        assertTrue(reference.parameters().get(p).equalsWithEps(fused.parameters().get(p), 5e-6),
+                                cd + " " + error + " parameter " + p);
+                    }
                 }
             }
         }
