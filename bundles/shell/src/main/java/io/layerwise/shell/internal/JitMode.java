@@ -1,10 +1,12 @@
 package io.layerwise.shell.internal;
 
+import java.util.ArrayList;
 import java.util.List;
 
 /**
  * Which HotSpot compilers this JVM runs, read from its command line: {@code runtime/layerwise} turns C2 off
- * ({@code -XX:TieredStopAtLevel=1}) and {@code LAYERWISE_JAVA_OPTS} may turn it back on, the last flag winning.
+ * ({@code -XX:TieredStopAtLevel=1}), or for a VAE job keeps it for named kernels only (runtime/jit-mode), and
+ * {@code LAYERWISE_JAVA_OPTS} may turn it back on, the last flag winning.
  */
 final class JitMode {
     private JitMode() {
@@ -23,7 +25,14 @@ final class JitMode {
     static String describe(List<String> jvmArguments) {
         boolean tiered = true;
         int stopAt = 4;
+        boolean c2OutOfReach = false; // runtime/jit-mode's "kernels": C2's thresholds at 10^8, scaled down per method
+        List<String> kernels = new ArrayList<>();
         for (String a : jvmArguments) {
+            if (a.startsWith("-XX:Tier4InvocationThreshold=")) {
+                c2OutOfReach = a.length() - "-XX:Tier4InvocationThreshold=".length() >= 8;
+            } else if (a.startsWith("-XX:CompileCommand=CompileThresholdScaling,")) {
+                kernels.add(a.split(",")[1]);
+            }
             if (a.equals("-XX:-TieredCompilation")) {
                 tiered = false;
             } else if (a.equals("-XX:+TieredCompilation")) {
@@ -39,6 +48,10 @@ final class JitMode {
         if (!tiered) {
             return "C2 only (-XX:-TieredCompilation)";
         }
-        return stopAt >= 4 ? "C1 and C2 (tiered)" : "C1 only (-XX:TieredStopAtLevel=" + stopAt + ")";
+        if (stopAt < 4) {
+            return "C1 only (-XX:TieredStopAtLevel=" + stopAt + ")";
+        }
+        return c2OutOfReach && !kernels.isEmpty() ? "C1, and C2 for " + String.join(", ", kernels) + " only"
+                : "C1 and C2 (tiered)";
     }
 }

@@ -18,4 +18,17 @@ class JitModeTest {
                 JitMode.describe(List.of("-XX:TieredStopAtLevel=1", "-XX:-TieredCompilation")));
         assertEquals("unknown (-XX:TieredStopAtLevel=x)", JitMode.describe(List.of("-XX:TieredStopAtLevel=x")));
     }
+
+    @Test
+    void theLaunchersKernelsModeNamesItsKernels() {
+        List<String> kernels = List.of("-XX:CompileCommand=quiet", "-XX:Tier4InvocationThreshold=100000000",
+                "-XX:Tier4CompileThreshold=100000000",
+                "-XX:CompileCommand=CompileThresholdScaling,io.layerwise.core.optim.Adam::rule,0.0001");
+        assertEquals("C1, and C2 for io.layerwise.core.optim.Adam::rule only", JitMode.describe(kernels));
+        List<String> thenC1 = new java.util.ArrayList<>(kernels);
+        thenC1.add("-XX:TieredStopAtLevel=1");
+        assertEquals("C1 only (-XX:TieredStopAtLevel=1)", JitMode.describe(thenC1));
+        assertEquals("C1 and C2 (tiered)", JitMode.describe(List.of(
+                "-XX:CompileCommand=CompileThresholdScaling,a.B::c,0.5")), "thresholds in reach: C2 for all");
+    }
 }

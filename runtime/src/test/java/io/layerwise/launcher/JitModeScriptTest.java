@@ -1,0 +1,77 @@
+package io.layerwise.launcher;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * runtime/jit-mode, the launcher's choice of JIT mode, run by bash as the launcher sources it: C2 for Adam's rule
+ * ("kernels") for VAE jobs only, C1 for everything else, and the user's LAYERWISE_JIT over both.
+ */
+class JitModeScriptTest {
+    private static final Path SCRIPT = Path.of("jit-mode").toAbsolutePath();
+
+    @TempDir
+    Path dir;
+
+    /** {@code jit_mode ARGS} in {@link #dir}; {@code setting} is LAYERWISE_JIT, null for unset. Stdout and stderr. */
+    private String[] choose(String setting, String... args) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>(List.of("bash", "-c", "source \"$0\"; jit_mode \"$@\"", SCRIPT.toString()));
+        command.addAll(List.of(args));
+        ProcessBuilder pb = new ProcessBuilder(command).directory(dir.toFile());
+        pb.environment().remove("LAYERWISE_JIT");
+        if (setting != null) {
+            pb.environment().put("LAYERWISE_JIT", setting);
+        }
+        Path err = dir.resolve("stderr.txt");
+        Process p = pb.redirectError(err.toFile()).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+        assertEquals(0, p.waitFor());
+        return new String[] {out, Files.readString(err).strip()};
+    }
+
+    private String mode(String... args) throws IOException, InterruptedException {
+        return choose(null, args)[0];
+    }
+
+    @Test
+    void vaeJobsGetC2ForTheKernelAndEverythingElseC1() throws Exception {
+        Files.writeString(dir.resolve("vae.json"), "{\"stages\": [{\"type\": \"zca\"}, {\"type\" :\"vae\", \"latent\": 20}]}");
+        Files.writeString(dir.resolve("dae.json"), "{\"stages\": [{\"type\": \"dae\", \"note\": \"vae\"}]}");
+        Files.writeString(dir.resolve("both.json"), "{\"stages\": [{\"type\": \"vae\"}, {\"type\": \"conv-ae\"}]}");
+        Files.createDirectories(dir.resolve("runs/v1"));
+        Files.copy(dir.resolve("vae.json"), dir.resolve("runs/v1/pipeline.json"));
+
+        assertEquals("kernels", mode("run", "vae.json"));
+        assertEquals("kernels", mode("--backend", "generic", "run", "vae.json", "--epochs", "2"));
+        assertEquals("kernels", mode("--backend=avx2", "resume", "runs/v1"));
+        assertEquals("kernels", mode("bench", "--batch", "128", "vae"));
+        assertEquals("c1", mode("run", "dae.json"), "a field's value that reads vae is not a stage type");
+        assertEquals("c1", mode("run", "both.json"), "a conv AE's loops are slower as profiled C1 code");
+        assertEquals("c1", mode("run", "missing.json"));
+        assertEquals("c1", mode("bench", "dae"));
+        assertEquals("c1", mode("bench", "all"));
+        assertEquals("c1", mode("eval", "runs/v1"));
+        assertEquals("c1", mode("exec", "lb"));
+        assertEquals("c1", mode());
+    }
+
+    @Test
+    void theUsersSettingWinsWhereItApplies() throws Exception {
+        Files.writeString(dir.resolve("vae.json"), "{\"stages\": [{\"type\": \"vae\"}]}");
+        assertEquals("c1", choose("c1", "run", "vae.json")[0]);
+        assertEquals("kernels", choose("kernels", "bench", "dae")[0]);
+        assertEquals("c1", choose("kernels", "exec", "lb")[0], "the shell and exec start faster on C1");
+        String[] bad = choose("fast", "run", "vae.json");
+        assertEquals("c1", bad[0]);
+        assertTrue(bad[1].contains("LAYERWISE_JIT must be auto, c1 or kernels, got \"fast\""), bad[1]);
+    }
+}
