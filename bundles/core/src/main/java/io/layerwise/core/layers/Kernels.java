@@ -40,7 +40,7 @@ final class Kernels {
     /** {@link #im2col} of an image batch laid out as {@code layout}. */
     static void im2col(float[] image, Layout layout, int n, int c, int h, int w, int k, int s, int p, int gh, int gw,
             float[] cols) {
-        if (!wideRows(s, gw)) {
+        if (!wideRows(gw)) {
             im2colAcross(image, layout, n, c, h, w, k, s, p, gh, gw, cols);
             return;
         }
@@ -92,7 +92,7 @@ final class Kernels {
     /** {@link #col2im} onto an image batch laid out as {@code layout}. */
     static void col2im(float[] cols, int n, int c, int h, int w, int k, int s, int p, int gh, int gw, float[] image,
             Layout layout) {
-        if (!wideRows(s, gw)) {
+        if (!wideRows(gw)) {
             col2imAcross(cols, n, c, h, w, k, s, p, gh, gw, image, layout);
             return;
         }
@@ -128,7 +128,7 @@ final class Kernels {
      * (W5's transposed convolution 16 -> 8 has a 5 x 5 grid: 1.5 / 1.8 ms CPU forward / backward instead of about
      * 1.6 / 2.2 in LayerTimingTest; its 10- and 15-wide grids measured no better across).
      */
-    private static boolean wideRows(int s, int gw) {
+    private static boolean wideRows(int gw) {
         return gw >= 8;
     }
 
