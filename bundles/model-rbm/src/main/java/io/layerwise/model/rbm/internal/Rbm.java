@@ -172,12 +172,6 @@ final class Rbm implements AutoCloseable {
         return pass(v0, b, cd, chains, sampler, penalties, error, 0.0);
     }
 
-    /** {@link #gradient} reporting the mean-field reconstruction error. */
-    BatchResult gradient(INDArray v0, GibbsBuffers b, ContrastiveDivergence cd, PersistentChains chains,
-            Sampler sampler, List<Penalty> penalties) {
-        return gradient(v0, b, cd, chains, sampler, penalties, TrainError.MEAN_FIELD);
-    }
-
     /**
      * {@link #gradient} and the plain SGD step {@code theta <- theta - lr g} in one: {@code W} is updated by the
      * product that makes its gradient (alpha {@code -lr/B}, beta 1), as the PyTorch loop's {@code addmm_} does.
@@ -190,12 +184,6 @@ final class Rbm implements AutoCloseable {
             throw new IllegalArgumentException("lr must be positive, got " + lr);
         }
         return pass(v0, b, cd, chains, sampler, penalties, error, lr);
-    }
-
-    /** {@link #descend} reporting the mean-field reconstruction error. */
-    BatchResult descend(INDArray v0, GibbsBuffers b, ContrastiveDivergence cd, PersistentChains chains,
-            Sampler sampler, List<Penalty> penalties, double lr) {
-        return descend(v0, b, cd, chains, sampler, penalties, TrainError.MEAN_FIELD, lr);
     }
 
     /** The gradient when {@code lr} is 0; with {@code lr > 0}, also the SGD step. */

@@ -59,10 +59,11 @@ class RbmRowHalvesTest {
                 PersistentChains chains = cd.persistent() ? new PersistentChains(hidden, DataType.FLOAT) : null) {
             double[] errors = new double[4];
             for (int step = 0; step < 3; step++) {
-                errors[step] = rbm.descend(data(step, batch, visible), b, cd, chains, s, List.of(), 0.1)
-                        .errorSum();
+                errors[step] = rbm.descend(data(step, batch, visible), b, cd, chains, s, List.of(),
+                        TrainError.MEAN_FIELD, 0.1).errorSum();
             }
-            errors[3] = rbm.gradient(data(3, batch, visible), b, cd, chains, s, List.of()).errorSum();
+            errors[3] = rbm.gradient(data(3, batch, visible), b, cd, chains, s, List.of(), TrainError.MEAN_FIELD)
+                    .errorSum();
             List<float[]> values = new ArrayList<>();
             rbm.parameters().forEach(p -> values.add(flat(p)));
             rbm.gradients().forEach(g -> values.add(flat(g)));

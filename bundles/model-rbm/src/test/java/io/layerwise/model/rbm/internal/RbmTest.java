@@ -180,7 +180,7 @@ class RbmTest {
             }
         }
         try (GibbsBuffers b = rbm.buffers(batch.length); Sampler s = new Sampler(seed)) {
-            rbm.gradient(rows(batch), b, cd, null, s, List.of());
+            rbm.gradient(rows(batch), b, cd, null, s, List.of(), TrainError.MEAN_FIELD);
         }
         double[] g = new double[V * H + H + V];
         List<INDArray> grads = rbm.gradients();
@@ -288,12 +288,12 @@ class RbmTest {
         for (double[][] second : new double[][][] {secondA, secondB}) {
             try (Rbm rbm = tiny(VisibleUnits.BERNOULLI, 8); GibbsBuffers b = rbm.buffers(5); Sampler s = new Sampler(9);
                     PersistentChains chains = new PersistentChains(H, DataType.DOUBLE)) {
-                rbm.gradient(rows(first), b, pcd, chains, s, List.of());
+                rbm.gradient(rows(first), b, pcd, chains, s, List.of(), TrainError.MEAN_FIELD);
                 assertTrue(chains.started());
                 INDArray state = chains.rows(5);
                 assertEquals(state.length(), state.eq(0).castTo(DataType.INT).sumNumber().intValue()
                         + state.sumNumber().intValue(), "chain states are binary");
-                rbm.gradient(rows(second), b, pcd, chains, s, List.of());
+                rbm.gradient(rows(second), b, pcd, chains, s, List.of(), TrainError.MEAN_FIELD);
                 grads.add(rbm.gradients().get(0).dup().data().asDouble());
                 double[] positive = new double[V * H];
                 INDArray p = rbm.hiddenProbabilities(rows(second), Nd4j.create(DataType.DOUBLE, 5, H));
@@ -331,12 +331,13 @@ class RbmTest {
         try (Rbm rbm = tiny(VisibleUnits.BERNOULLI, 10); GibbsBuffers b = rbm.buffers(batch)) {
             BatchResult plain;
             try (Sampler s = new Sampler(12)) {
-                plain = rbm.gradient(rows(data), b, cd, null, s, List.of());
+                plain = rbm.gradient(rows(data), b, cd, null, s, List.of(), TrainError.MEAN_FIELD);
             }
             List<INDArray> without = rbm.gradients().stream().map(INDArray::dup).toList();
             BatchResult penalised;
             try (Sampler s = new Sampler(12)) {
-                penalised = rbm.gradient(rows(data), b, cd, null, s, List.of(new QuadraticTestPenalty(a, c, d)));
+                penalised = rbm.gradient(rows(data), b, cd, null, s, List.of(new QuadraticTestPenalty(a, c, d)),
+                        TrainError.MEAN_FIELD);
             }
             List<INDArray> with = rbm.gradients();
             INDArray v = rows(data);
