@@ -21,15 +21,26 @@ final class JitMode {
         return ProcessHandle.current().info().arguments().map(List::of).orElse(List.of());
     }
 
+    /** The launcher's C2 thresholds in its kernels mode (runtime/layerwise): no method reaches them unless scaled. */
+    private static final long C2_OUT_OF_REACH = 100_000_000L;
+
+    private static long threshold(String value) {
+        try {
+            return Long.parseLong(value);
+        } catch (NumberFormatException e) {
+            return 0;
+        }
+    }
+
     /** A line for {@code layerwise:backend}, from the JVM's input arguments in order. */
     static String describe(List<String> jvmArguments) {
         boolean tiered = true;
         int stopAt = 4;
-        boolean c2OutOfReach = false; // runtime/jit-mode's "kernels": C2's thresholds at 10^8, scaled down per method
+        boolean c2OutOfReach = false; // runtime/jit-mode's "kernels": C2's thresholds scaled down per method
         List<String> kernels = new ArrayList<>();
         for (String a : jvmArguments) {
             if (a.startsWith("-XX:Tier4InvocationThreshold=")) {
-                c2OutOfReach = a.length() - "-XX:Tier4InvocationThreshold=".length() >= 8;
+                c2OutOfReach = threshold(a.substring("-XX:Tier4InvocationThreshold=".length())) >= C2_OUT_OF_REACH;
             } else if (a.startsWith("-XX:CompileCommand=CompileThresholdScaling,")) {
                 kernels.add(a.split(",")[1]);
             }
