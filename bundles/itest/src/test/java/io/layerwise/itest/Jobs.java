@@ -5,6 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.layerwise.launcher.Platform;
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.FloatBuffer;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -77,5 +80,13 @@ final class Jobs {
             return -1; // not written yet
         }
         return newest;
+    }
+
+    /** A saved stage's {@code params.bin} (little-endian float32) as its values. */
+    static float[] parameters(Path paramsBin) throws IOException {
+        FloatBuffer f = ByteBuffer.wrap(Files.readAllBytes(paramsBin)).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer();
+        float[] values = new float[f.remaining()];
+        f.get(values);
+        return values;
     }
 }

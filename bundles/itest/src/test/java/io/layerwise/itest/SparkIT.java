@@ -101,8 +101,8 @@ class SparkIT {
         Shell.Result r = Shell.exec(felix.platform(), "layerwise:run --spark 'local[2]' --out " + spark + " " + pipeline);
         assertEquals(0, r.exitCode(), r.all());
         assertTrue(r.all().contains("mean and covariance summed on Spark (local[2], 2 workers"), r.all());
-        float[] a = floats(here.resolve("stage-1-zca/params.bin"));
-        float[] b = floats(spark.resolve("stage-1-zca/params.bin"));
+        float[] a = Jobs.parameters(here.resolve("stage-1-zca/params.bin"));
+        float[] b = Jobs.parameters(spark.resolve("stage-1-zca/params.bin"));
         assertEquals(a.length, b.length);
         double worst = 0;
         double largest = 0;
@@ -112,14 +112,6 @@ class SparkIT {
         }
         assertTrue(worst <= 1e-4 * largest, "ZCA from Spark's statistics differs by " + worst + " (largest " + largest
                 + ")");
-    }
-
-    private static float[] floats(Path paramsBin) throws Exception {
-        java.nio.FloatBuffer f = java.nio.ByteBuffer.wrap(Files.readAllBytes(paramsBin))
-                .order(java.nio.ByteOrder.LITTLE_ENDIAN).asFloatBuffer();
-        float[] v = new float[f.remaining()];
-        f.get(v);
-        return v;
     }
 
     /**

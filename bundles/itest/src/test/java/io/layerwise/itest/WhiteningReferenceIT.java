@@ -5,10 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.google.gson.JsonObject;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
-import java.nio.FloatBuffer;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
@@ -48,8 +44,8 @@ class WhiteningReferenceIT {
         Shell.exec(felix.platform(), "layerwise:cancel " + dae);
         Jobs.awaitEnd(felix.platform(), dae, 60_000);
 
-        float[] a = floats(alone.resolve("stage-1-zca/params.bin"));
-        float[] b = floats(beside.resolve("stage-1-zca/params.bin"));
+        float[] a = Jobs.parameters(alone.resolve("stage-1-zca/params.bin"));
+        float[] b = Jobs.parameters(beside.resolve("stage-1-zca/params.bin"));
         assertEquals(a.length, b.length);
         float largest = 0;
         float difference = 0;
@@ -58,12 +54,5 @@ class WhiteningReferenceIT {
             difference = Math.max(difference, Math.abs(a[i] - b[i]));
         }
         assertTrue(difference <= 1e-6f * largest, "saved transforms differ by " + difference + " (largest " + largest + ")");
-    }
-
-    private static float[] floats(Path file) throws Exception {
-        FloatBuffer fb = ByteBuffer.wrap(Files.readAllBytes(file)).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer();
-        float[] out = new float[fb.remaining()];
-        fb.get(out);
-        return out;
     }
 }
