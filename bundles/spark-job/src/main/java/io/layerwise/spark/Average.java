@@ -8,9 +8,9 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * The running sum of a round's worker results, the value of Spark's {@code treeAggregate}: parameters, optimiser
- * arrays and float64 state summed in double precision over the workers that trained a batch (a sum of two floats is
- * exact in double and commutative, so the combining order Spark picks does not change a two-worker average), each
+ * The running sum of a round's worker results, added in worker order by {@link OrderedSum}: parameters, optimiser
+ * arrays and float64 state summed in double precision over the workers that trained a batch (the order is fixed, so
+ * any number of workers gives the same average from run to run, a resumed run included), each
  * worker's own state kept by index, the loss summed. {@link #into} divides and builds the next snapshot.
  */
 public final class Average implements Serializable {
@@ -27,7 +27,7 @@ public final class Average implements Serializable {
     private List<Snapshot.Array> parameterNames;
     private List<Snapshot.Array> optimizerNames;
 
-    /** Adds one worker's result (Spark's seqOp). */
+    /** Adds one worker's result. */
     public Average add(RoundTask.Result r) {
         batchesPerEpoch = Math.max(batchesPerEpoch, r.batchesPerEpoch());
         own.put(r.worker(), r.state().own());
@@ -48,7 +48,7 @@ public final class Average implements Serializable {
         return this;
     }
 
-    /** Merges another partial sum (Spark's combOp). */
+    /** Merges another partial sum: the next worker's, in worker order ({@link OrderedSum}). */
     public Average merge(Average o) {
         parameters = plus(parameters, o.parameters);
         optimizer = plus(optimizer, o.optimizer);

@@ -15,7 +15,8 @@ import org.apache.spark.storage.StorageLevel;
  * Trains one trainable stage data-parallel by parameter averaging. The training rows are cut into one shard per worker
  * (one RDD partition each, cached on the executors). An epoch is a sequence of rounds; round {@code r} of an epoch
  * broadcasts the {@link Snapshot}, each worker trains minibatches {@code [r K, (r+1) K)} of its shard
- * ({@link RoundTask}), and {@code treeAggregate} sums what they return ({@link Average}), which the driver divides.
+ * ({@link RoundTask}), and {@link OrderedSum} sums what they return ({@link Average}) in worker order, which the driver
+ * divides.
  * Rounds end at epoch boundaries, so the epoch's learning rate and its loss are the single-machine run's. With one
  * worker the shard is the whole training set and the averages are that worker's values, so the run is the
  * single-machine run, minibatch for minibatch.
@@ -127,8 +128,8 @@ public final class DataParallelTraining {
     private Average round(JavaRDD<Shard> shards, StageRecipe recipe, Snapshot s, int from, int to) {
         Broadcast<Snapshot> b = sc.broadcast(s);
         try {
-            return shards.map(shard -> RoundTask.run(shard, recipe, b.value(), from, to))
-                    .treeAggregate(new Average(), Average::add, Average::merge);
+            return OrderedSum.of(shards.map(shard -> new Average().add(RoundTask.run(shard, recipe, b.value(), from, to))),
+                    new Average(), Average::merge);
         } finally {
             b.destroy();
         }

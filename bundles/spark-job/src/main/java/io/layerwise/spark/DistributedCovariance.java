@@ -12,7 +12,7 @@ import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * A fitted stage's statistics as a distributed sum: each shard gives its row count, column sums and {@code X^T X}
- * (float64), {@code treeAggregate} adds them, and the driver forms the mean {@code mu = sum x / N} and the covariance
+ * (float64), {@link OrderedSum} adds them in shard order, and the driver forms the mean {@code mu = sum x / N} and the covariance
  * {@code Phi = X^T X / N - mu^T mu}, the maximum-likelihood covariance that the whitening stage computes. The stage is
  * then fitted by its own {@link Stage#fit} on 2n rows that have exactly this mean and covariance:
  * {@code mu +- sqrt(n d_i) e_i} for the eigenpairs {@code (d_i, e_i)} of {@code Phi} (their mean is {@code mu}, and
@@ -82,15 +82,18 @@ public final class DistributedCovariance {
     /** The statistics of {@code train}, summed over {@code workers} shards by Spark. */
     public static Moments of(JavaSparkContext sc, FloatMatrix train, int workers) {
         JavaRDD<Shard> shards = sc.parallelize(Shard.split(train, workers), workers);
-        return shards.map(Moments::of).treeAggregate(new Moments(0, null, null), Moments::plus, Moments::plus);
+        return sum(shards.map(Moments::of));
     }
 
     /** The statistics of a rows file's training rows, each of {@code workers} executors reading and summing its shard. */
     public static Moments of(JavaSparkContext sc, java.nio.file.Path trainFile, int workers) {
         String file = trainFile.toAbsolutePath().toString(); // a String: the task closure is serialised
-        return sc.parallelize(java.util.stream.IntStream.range(0, workers).boxed().toList(), workers)
-                .map(w -> Moments.of(RowsFile.shard(java.nio.file.Path.of(file), w, workers)))
-                .treeAggregate(new Moments(0, null, null), Moments::plus, Moments::plus);
+        return sum(sc.parallelize(java.util.stream.IntStream.range(0, workers).boxed().toList(), workers)
+                .map(w -> Moments.of(RowsFile.shard(java.nio.file.Path.of(file), w, workers))));
+    }
+
+    private static Moments sum(JavaRDD<Moments> shards) {
+        return OrderedSum.of(shards, new Moments(0, null, null), Moments::plus);
     }
 
     /** 2n rows whose mean and maximum-likelihood covariance are those of {@code m}. */
