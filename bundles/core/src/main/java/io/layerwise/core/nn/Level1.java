@@ -9,7 +9,8 @@ import org.nd4j.linalg.factory.Nd4j;
  * Whole-array BLAS level 1 (one pass, no result array), which ND4J exposes for vectors only: a contiguous matrix is
  * passed as a flat view of the same memory. The updates ({@link #axpy}, {@link #scal}) call OpenBLAS directly for
  * contiguous float32 arrays on the CPU, as {@link Level3} does; an ND4J scalar op on a 20 x 784 array costs 6-10 us,
- * nearly all of it fixed overhead.
+ * nearly all of it fixed overhead. Each direct call holds {@link BlasThreads#LOCK}, so it never runs on a thread count
+ * another thread lowered for a small product.
  */
 public final class Level1 {
     private static INDArray ones;
@@ -19,6 +20,11 @@ public final class Level1 {
 
     /** {@code sum_i a_i b_i}. */
     public static double dot(INDArray a, INDArray b) {
+        if (direct(a) && direct(b) && a.length() == b.length()) { // the cblas_sdot ND4J calls, under the lock
+            synchronized (BlasThreads.LOCK) {
+                return openblas_nolapack.cblas_sdot((int) a.length(), Level3.pointer(a), 1, Level3.pointer(b), 1);
+            }
+        }
         return Nd4j.getBlasWrapper().dot(flat(a), flat(b));
     }
 
@@ -33,7 +39,10 @@ public final class Level1 {
             return a.sumNumber().doubleValue();
         }
         int n = (int) a.length();
-        return openblas_nolapack.cblas_sdot(n, Level3.pointer(a), 1, Level3.pointer(ones(n)), 1);
+        INDArray ones = ones(n);
+        synchronized (BlasThreads.LOCK) {
+            return openblas_nolapack.cblas_sdot(n, Level3.pointer(a), 1, Level3.pointer(ones), 1);
+        }
     }
 
     /** {@code sum_i |a_i|}, in an order that may depend on the address (see {@link #sum}): for tests against 0. */
@@ -52,7 +61,9 @@ public final class Level1 {
     /** {@code y <- y + alpha x}. */
     public static void axpy(double alpha, INDArray x, INDArray y) {
         if (direct(x) && direct(y) && x.length() == y.length()) {
-            openblas_nolapack.cblas_saxpy((int) x.length(), (float) alpha, Level3.pointer(x), 1, Level3.pointer(y), 1);
+            synchronized (BlasThreads.LOCK) {
+                openblas_nolapack.cblas_saxpy((int) x.length(), (float) alpha, Level3.pointer(x), 1, Level3.pointer(y), 1);
+            }
         } else if (contiguous(y)) {
             Nd4j.getBlasWrapper().axpy(alpha, flat(x), flat(y));
         } else { // reshaping y would copy it, and the update would be lost
@@ -63,7 +74,9 @@ public final class Level1 {
     /** {@code x <- alpha x}. */
     public static void scal(double alpha, INDArray x) {
         if (direct(x)) {
-            openblas_nolapack.cblas_sscal((int) x.length(), (float) alpha, Level3.pointer(x), 1);
+            synchronized (BlasThreads.LOCK) {
+                openblas_nolapack.cblas_sscal((int) x.length(), (float) alpha, Level3.pointer(x), 1);
+            }
         } else {
             x.muli(alpha);
         }

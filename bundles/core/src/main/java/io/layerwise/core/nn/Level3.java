@@ -1,7 +1,6 @@
 package io.layerwise.core.nn;
 
 import org.bytedeco.javacpp.FloatPointer;
-import org.bytedeco.openblas.global.openblas_nolapack;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -10,7 +9,7 @@ import org.nd4j.linalg.factory.Nd4j;
  * {@code C <- alpha op(A) op(B) + beta C}, the one product every hot loop uses. Float32 row-major matrices on the CPU
  * backend go straight to OpenBLAS's {@code cblas_sgemm} (the library instance whose threads ND4J sets): ND4J's own
  * {@code Nd4j.gemm} runs libnd4j's matmul op, whose fixed cost per call (50-70 us measured) is a quarter of a
- * batch-20 product of 20x784 by 784x500. Anything else (float64, the CUDA backend, a layout that is not row-major with
+ * batch-20 product of 20x784 by 784x500. {@link BlasThreads} picks OpenBLAS's thread count for the call. Anything else (float64, the CUDA backend, a layout that is not row-major with
  * unit column stride, mismatched shapes) goes to {@code Nd4j.gemm}, which also reports shape errors.
  */
 public final class Level3 {
@@ -27,11 +26,8 @@ public final class Level3 {
         int m = rows(c);
         int n = cols(c);
         int k = transA ? rows(a) : cols(a);
-        openblas_nolapack.cblas_sgemm(openblas_nolapack.CblasRowMajor,
-                transA ? openblas_nolapack.CblasTrans : openblas_nolapack.CblasNoTrans,
-                transB ? openblas_nolapack.CblasTrans : openblas_nolapack.CblasNoTrans,
-                m, n, k, (float) alpha, pointer(a), leading(a), pointer(b), leading(b), (float) beta, pointer(c),
-                leading(c));
+        BlasThreads.sgemm(transA, transB, m, n, k, (float) alpha, pointer(a), leading(a), pointer(b), leading(b),
+                (float) beta, pointer(c), leading(c));
     }
 
     /**

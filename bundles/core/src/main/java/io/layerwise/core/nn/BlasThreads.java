@@ -1,0 +1,105 @@
+package io.layerwise.core.nn;
+
+import org.bytedeco.javacpp.FloatPointer;
+import org.bytedeco.javacpp.Loader;
+import org.bytedeco.javacpp.Pointer;
+import org.bytedeco.openblas.global.openblas_nolapack;
+
+/**
+ * OpenBLAS's thread count for one call: a product of fewer than {@link #ONE_THREAD_BELOW} multiply-adds runs on one
+ * thread, a larger one on every thread the backend gave OpenBLAS. Inside a training step a small product on two
+ * threads waited for the second one: a 128 x 400 by 400 x 20 head of the VAE took 61-82 us on two threads and 23-29
+ * us on one, and a batch-20 DAE epoch ran 0.78-0.96 of its time with its products on one thread
+ * (docs/performance.md, "Small products on one BLAS thread").
+ *
+ * <p>OpenBLAS 0.3.21 has one process-wide count, so the count is lowered around the call and set back, and every
+ * direct call of {@link Level1} and {@link Level3} holds {@link #LOCK} meanwhile: no other thread's product runs on
+ * the lowered count, which would change its result in the last bits (OpenBLAS splits some sums by thread). The lock
+ * is the class object of OpenBLAS's binding, which every bundle's private copy of this class shares.
+ *
+ * <p>The rule depends on the shape and the configured count only, never on a timing, so a run and its resumed twin
+ * choose alike and stay equal bit for bit.
+ */
+public final class BlasThreads {
+    /** 2^24 multiply-adds (33.5 MFLOP): every batch-20 product of a 784-500 layer is below it, batch 128's are above. */
+    public static final long ONE_THREAD_BELOW = 1L << 24;
+
+    /** Held by every direct OpenBLAS call of this package. */
+    static final Object LOCK = openblas_nolapack.class;
+
+    private static SetCount setter;
+    /** The count the backend configured, read once under {@link #LOCK}; 0 until then, 1 when nothing is lowered. */
+    private static int configured;
+
+    private BlasThreads() {
+    }
+
+    /** Whether a product of {@code m x k} by {@code k x n} runs on one thread when the backend gave OpenBLAS several. */
+    public static boolean oneThread(long m, long n, long k) {
+        return m * n * k < ONE_THREAD_BELOW;
+    }
+
+    /**
+     * OpenBLAS's count as configured, or 1 when it cannot be lowered here. The backend sets it at start through the
+     * binding, whose {@code blas_get_num_threads} returns the last count set that way (-1 before any): until then
+     * nothing is lowered and nothing is kept, so a product before the backend's start does not turn the rule off.
+     */
+    static int configured() {
+        synchronized (LOCK) {
+            if (configured == 0) {
+                int set = openblas_nolapack.blas_get_num_threads();
+                if (set < 1) {
+                    return 1;
+                }
+                Pointer address = Loader.addressof("openblas_set_num_threads");
+                configured = address == null ? 1 : set;
+                if (configured > 1) {
+                    setter = new SetCount();
+                    setter.put(address);
+                }
+            }
+            return configured;
+        }
+    }
+
+    /** Sets OpenBLAS's count, once {@link #configured()} found it can; the caller holds {@link #LOCK}. */
+    static void setCount(int threads) {
+        setter.call(threads);
+    }
+
+    /** Makes the next call read the configured count again: for tests that change it. */
+    static void forgetConfigured() {
+        synchronized (LOCK) {
+            configured = 0;
+        }
+    }
+
+    /** {@code cblas_sgemm}, row-major, on the thread count the rule gives. */
+    static void sgemm(boolean transA, boolean transB, int m, int n, int k, float alpha, FloatPointer a, int lda,
+            FloatPointer b, int ldb, float beta, FloatPointer c, int ldc) {
+        int ta = transA ? openblas_nolapack.CblasTrans : openblas_nolapack.CblasNoTrans;
+        int tb = transB ? openblas_nolapack.CblasTrans : openblas_nolapack.CblasNoTrans;
+        synchronized (LOCK) {
+            boolean lower = oneThread(m, n, k) && configured() > 1; // 50 ns a change of count, measured
+            if (lower) {
+                setCount(1);
+            }
+            try {
+                openblas_nolapack.cblas_sgemm(openblas_nolapack.CblasRowMajor, ta, tb, m, n, k, alpha, a, lda, b, ldb,
+                        beta, c, ldc);
+            } finally {
+                if (lower) {
+                    setCount(configured);
+                }
+            }
+        }
+    }
+
+    /**
+     * {@code openblas_set_num_threads}, called through a function pointer looked up once: the binding's own
+     * {@code blas_set_num_threads} looks up four symbols on every call. The subclass only reaches the protected
+     * constructor, which allocates the native holder that {@code put} fills.
+     */
+    private static final class SetCount extends openblas_nolapack.SetNumThreads {
+    }
+}

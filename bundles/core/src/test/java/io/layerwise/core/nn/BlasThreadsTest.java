@@ -1,0 +1,135 @@
+package io.layerwise.core.nn;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.Random;
+import org.bytedeco.openblas.global.openblas_nolapack;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * {@link BlasThreads}: which products run on one thread, that OpenBLAS's count is lowered and set back around them, and
+ * that a product on another thread never runs on the lowered count.
+ */
+class BlasThreadsTest {
+    private static final Random RANDOM = new Random(11);
+    private int before;
+
+    @BeforeEach
+    void twoBlasThreads() {
+        before = openblas_nolapack.blas_get_num_threads();
+        Nd4j.factory().blas().setMaxThreads(2);
+        BlasThreads.forgetConfigured();
+    }
+
+    @AfterEach
+    void restore() {
+        Nd4j.factory().blas().setMaxThreads(before);
+        BlasThreads.forgetConfigured();
+    }
+
+    private static INDArray random(int rows, int cols) {
+        float[] v = new float[rows * cols];
+        for (int i = 0; i < v.length; i++) {
+            v[i] = (float) RANDOM.nextGaussian();
+        }
+        return Nd4j.create(v, new long[] {rows, cols}, 'c');
+    }
+
+    @Test
+    void theRuleFollowsTheMultiplyAddsOfTheProduct() {
+        assertTrue(BlasThreads.oneThread(128, 20, 400), "a VAE head, 128 x 400 by 400 x 20");
+        assertTrue(BlasThreads.oneThread(20, 500, 784), "a batch-20 forward product of a 784-500 layer");
+        assertTrue(BlasThreads.oneThread(784, 500, 40), "a batch-20 tied weight gradient");
+        assertFalse(BlasThreads.oneThread(128, 500, 784), "a batch-128 forward product");
+        assertFalse(BlasThreads.oneThread(1000, 784, 400), "an evaluation block");
+        assertFalse(BlasThreads.oneThread(1 << 12, 1 << 12, 1), "exactly 2^24 multiply-adds");
+        assertTrue(BlasThreads.oneThread(1 << 12, (1 << 12) - 1, 1));
+    }
+
+    /**
+     * The setter reaches the library {@code cblas_sgemm} runs in: one thread sums a 128 x 784 by 784 x 400 product in
+     * another order than two (OpenBLAS 0.3.21 splits its inner dimension by thread), so its bits change while the
+     * count is 1 and come back with 2. The binding's {@code blas_get_num_threads} only echoes the last count set
+     * through the binding, so the product itself is the witness.
+     */
+    @Test
+    void theSetterReachesTheLibraryTrainingCalls() {
+        assertEquals(2, BlasThreads.configured());
+        INDArray a = random(128, 784);
+        INDArray w = random(784, 400);
+        float[] two = product(a, w);
+        float[] one;
+        synchronized (BlasThreads.LOCK) {
+            BlasThreads.setCount(1);
+            try {
+                one = product(a, w);
+            } finally {
+                BlasThreads.setCount(2);
+            }
+        }
+        assertFalse(java.util.Arrays.equals(two, one), "the product on one thread");
+        assertArrayEquals(two, product(a, w), "the product on two threads again");
+    }
+
+    @Test
+    void aSmallProductIsRightAndTheCountIsSetBack() {
+        INDArray a = random(128, 400);
+        INDArray b = random(20, 400);
+        INDArray c = Nd4j.create(DataType.FLOAT, 128, 20);
+        Level3.gemm(a, b, c, false, true, 1.0, 0.0);
+        assertEquals(2, openblas_nolapack.blas_get_num_threads(), "the count after a small product");
+        for (int i = 0; i < 128; i += 17) {
+            for (int j = 0; j < 20; j += 3) {
+                double s = 0;
+                for (int p = 0; p < 400; p++) {
+                    s += a.getDouble(i, p) * b.getDouble(j, p);
+                }
+                assertEquals(s, c.getDouble(i, j), 1e-4 * (1 + Math.abs(s)), "C[" + i + "][" + j + "]");
+            }
+        }
+    }
+
+    /**
+     * A large product computed while another thread runs small ones equals, bit for bit, the same product computed
+     * alone. Without the lock it would now and then start while the count is 1, which changes its bits.
+     */
+    @Test
+    void aLargeProductNeverRunsOnTheCountLoweredForAnotherThread() throws Exception {
+        INDArray a = random(128, 784);
+        INDArray w = random(784, 400);
+        float[] alone = product(a, w); // on two threads; one gives other bits (the test above)
+        INDArray x = random(128, 400);
+        INDArray v = random(400, 20);
+        INDArray y = Nd4j.create(DataType.FLOAT, 128, 20);
+        java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
+        Thread small = new Thread(() -> {
+            while (!stop.get()) {
+                Level3.gemm(x, v, y, false, false, 1.0, 0.0);
+            }
+        });
+        small.start();
+        try {
+            for (int i = 0; i < 200; i++) {
+                assertArrayEquals(alone, product(a, w), "large product " + i + " beside small ones");
+            }
+        } finally {
+            stop.set(true);
+            small.join();
+        }
+    }
+
+    /** {@code a w} straight through cblas_sgemm, on whatever count is set (too large for the one-thread rule). */
+    private static float[] product(INDArray a, INDArray w) {
+        INDArray c = Nd4j.create(DataType.FLOAT, a.rows(), w.columns());
+        Level3.gemm(a, w, c, false, false, 1.0, 0.0);
+        return c.data().asFloat();
+    }
+}
