@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * runtime/jit-mode, the launcher's choice of JIT mode, run by bash as the launcher sources it: C2 for Adam's rule
+ * runtime/jit-mode, the launcher's choice of JIT mode, run by bash as the launcher sources it: C2 for named kernels
  * ("kernels") for VAE jobs only, C1 for everything else, and the user's LAYERWISE_JIT over both.
  */
 class JitModeScriptTest {

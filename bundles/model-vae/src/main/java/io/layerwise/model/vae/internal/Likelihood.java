@@ -4,7 +4,6 @@ import io.layerwise.core.nn.Activation;
 import io.layerwise.core.nn.Level1;
 import io.layerwise.core.nn.Level3;
 import io.layerwise.core.nn.Loss;
-import io.layerwise.core.nn.SecondCore;
 import org.nd4j.linalg.api.ops.impl.transforms.strict.Exp;
 import org.nd4j.linalg.api.ops.impl.transforms.strict.Sigmoid;
 import org.nd4j.linalg.api.ops.impl.transforms.strict.SoftPlus;
@@ -48,17 +47,8 @@ enum Likelihood {
      * @param gLogVar where {@code d/ds} goes, null when {@code s} is fixed
      */
     double lossAndDelta(INDArray a, INDArray x, VaeBuffers b, INDArray logVar, INDArray gLogVar) {
-        if (this == BERNOULLI && b.latentPass != null && a.length() >= SecondCore.MIN_VALUES) {
-            // the same operations as Loss.CROSS_ENTROPY's, softplus and sigmoid on two cores (each writes its own array)
-            SecondCore.share(2, (piece, worker) -> {
-                if (piece == 0) {
-                    Nd4j.exec(new SoftPlus(a, b.scratchN));
-                } else {
-                    Nd4j.exec(new Sigmoid(a, b.delta));
-                    b.delta.subi(x);
-                }
-            });
-            return Level1.sum(b.scratchN) - Level1.dot(x, a);
+        if (this == BERNOULLI && b.bernoulliPass != null && BernoulliPass.applies(a, x, b.delta, b.scratchN)) {
+            return b.bernoulliPass.lossAndDelta(a, x, b.delta, b.scratchN); // one exp and one Java pass
         }
         if (this == BERNOULLI) {
             return Loss.CROSS_ENTROPY.lossAndDelta(a, x, Activation.SIGMOID, b.delta, b.scratchN);

@@ -40,8 +40,9 @@ final class VaeBuffers implements AutoCloseable {
     final INDArray colN;
     final INDArray rowA;
     final INDArray rowB;
-    /** The float32 latent loops, null for other data types. */
+    /** The float32 latent loops and Bernoulli likelihood, null for other data types. */
     final LatentPass latentPass;
+    final BernoulliPass bernoulliPass;
 
     VaeBuffers(int batch, int n, List<Integer> encoder, int latent, List<Integer> decoder, DataType type) {
         this.batch = batch;
@@ -76,6 +77,7 @@ final class VaeBuffers implements AutoCloseable {
         rowA = Nd4j.zeros(type, batch, 1);
         rowB = Nd4j.zeros(type, batch, 1);
         latentPass = LatentPass.of(this);
+        bernoulliPass = BernoulliPass.of(out);
     }
 
     private INDArray latent(DataType type, int latent) {
