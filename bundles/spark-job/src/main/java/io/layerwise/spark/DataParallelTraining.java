@@ -128,8 +128,9 @@ public final class DataParallelTraining {
     private Average round(JavaRDD<Shard> shards, StageRecipe recipe, Snapshot s, int from, int to) {
         Broadcast<Snapshot> b = sc.broadcast(s);
         try {
-            return OrderedSum.of(shards.map(shard -> new Average().add(RoundTask.run(shard, recipe, b.value(), from, to))),
-                    new Average(), Average::merge);
+            JavaRDD<Average> results = shards.map(
+                    shard -> new Average().add(RoundTask.run(shard, recipe, b.value(), from, to)));
+            return OrderedSum.of(results, new Average(), Average::merge);
         } finally {
             b.destroy();
         }

@@ -12,12 +12,12 @@ import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * A fitted stage's statistics as a distributed sum: each shard gives its row count, column sums and {@code X^T X}
- * (float64), {@link OrderedSum} adds them in shard order, and the driver forms the mean {@code mu = sum x / N} and the covariance
- * {@code Phi = X^T X / N - mu^T mu}, the maximum-likelihood covariance that the whitening stage computes. The stage is
- * then fitted by its own {@link Stage#fit} on 2n rows that have exactly this mean and covariance:
- * {@code mu +- sqrt(n d_i) e_i} for the eigenpairs {@code (d_i, e_i)} of {@code Phi} (their mean is {@code mu}, and
- * {@code (1/2n) sum 2 n d_i e_i e_i^T = Phi}), so no whitening code is repeated here and only n x n numbers per worker
- * cross the network.
+ * (float64), {@link OrderedSum} adds them in shard order, and the driver forms the mean {@code mu = sum x / N} and the
+ * covariance {@code Phi = X^T X / N - mu^T mu}, the maximum-likelihood covariance that the whitening stage computes.
+ * The stage is then fitted by its own {@link Stage#fit} on 2n rows that have exactly this mean and covariance: {@code
+ * mu +- sqrt(n d_i) e_i} for the eigenpairs {@code (d_i, e_i)} of {@code Phi} (their mean is {@code mu}, and {@code
+ * (1/2n) sum 2 n d_i e_i e_i^T = Phi}), so no whitening code is repeated here and only n x n numbers per worker cross
+ * the network.
  */
 public final class DistributedCovariance {
     private DistributedCovariance() {

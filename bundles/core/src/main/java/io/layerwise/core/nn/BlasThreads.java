@@ -18,11 +18,11 @@ import org.bytedeco.openblas.global.openblas_nolapack;
  * is the class object of OpenBLAS's binding, which every bundle's private copy of this class shares.
  *
  * <p>The rule depends on the shape and the configured count only, never on a timing, so a run and its resumed twin
- * choose alike and stay equal bit for bit.
+ * choose alike and stay equal bit for bit. Package-private: {@link Level1} and {@link Level3} are its only callers.
  */
-public final class BlasThreads {
-    /** 2^24 multiply-adds (33.5 MFLOP): every batch-20 product of a 784-500 layer is below it, batch 128's are above. */
-    public static final long ONE_THREAD_BELOW = 1L << 24;
+final class BlasThreads {
+    /** 2^24 multiply-adds (33.5 MFLOP): every batch-20 product of a 784-500 layer is below, batch 128's are above. */
+    static final long ONE_THREAD_BELOW = 1L << 24;
 
     /** Held by every direct OpenBLAS call of this package. */
     static final Object LOCK = openblas_nolapack.class;
@@ -34,8 +34,8 @@ public final class BlasThreads {
     private BlasThreads() {
     }
 
-    /** Whether a product of {@code m x k} by {@code k x n} runs on one thread when the backend gave OpenBLAS several. */
-    public static boolean oneThread(long m, long n, long k) {
+    /** Whether {@code m x k} by {@code k x n} runs on one thread when the backend gave OpenBLAS several. */
+    static boolean oneThread(long m, long n, long k) {
         return m * n * k < ONE_THREAD_BELOW;
     }
 

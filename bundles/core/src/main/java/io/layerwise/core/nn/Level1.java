@@ -62,7 +62,8 @@ public final class Level1 {
     public static void axpy(double alpha, INDArray x, INDArray y) {
         if (direct(x) && direct(y) && x.length() == y.length()) {
             synchronized (BlasThreads.LOCK) {
-                openblas_nolapack.cblas_saxpy((int) x.length(), (float) alpha, Level3.pointer(x), 1, Level3.pointer(y), 1);
+                openblas_nolapack.cblas_saxpy((int) x.length(), (float) alpha, Level3.pointer(x), 1, Level3.pointer(y),
+                        1);
             }
         } else if (contiguous(y)) {
             Nd4j.getBlasWrapper().axpy(alpha, flat(x), flat(y));

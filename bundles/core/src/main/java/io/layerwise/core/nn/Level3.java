@@ -9,8 +9,9 @@ import org.nd4j.linalg.factory.Nd4j;
  * {@code C <- alpha op(A) op(B) + beta C}, the one product every hot loop uses. Float32 row-major matrices on the CPU
  * backend go straight to OpenBLAS's {@code cblas_sgemm} (the library instance whose threads ND4J sets): ND4J's own
  * {@code Nd4j.gemm} runs libnd4j's matmul op, whose fixed cost per call (50-70 us measured) is a quarter of a
- * batch-20 product of 20x784 by 784x500. {@link BlasThreads} picks OpenBLAS's thread count for the call. Anything else (float64, the CUDA backend, a layout that is not row-major with
- * unit column stride, mismatched shapes) goes to {@code Nd4j.gemm}, which also reports shape errors.
+ * batch-20 product of 20x784 by 784x500. {@link BlasThreads} picks OpenBLAS's thread count for the call. Anything
+ * else (float64, the CUDA backend, a layout that is not row-major with unit column stride, mismatched shapes) goes to
+ * {@code Nd4j.gemm}, which also reports shape errors.
  */
 public final class Level3 {
     private Level3() {

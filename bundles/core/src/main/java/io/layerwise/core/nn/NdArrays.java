@@ -41,6 +41,25 @@ public final class NdArrays {
         return out;
     }
 
+    /**
+     * Whether every array is a whole float32 array on the CPU backend (not a view into a larger buffer), all of one
+     * length that an {@code int} indexes: the arrays whose memory a Java loop may read and write through
+     * {@code data().asNioFloat()} as they are.
+     */
+    public static boolean wholeFloat32(INDArray... arrays) {
+        if (!Nd4j.getEnvironment().isCPU()) {
+            return false;
+        }
+        long n = arrays[0].length();
+        for (INDArray a : arrays) {
+            if (a.dataType() != DataType.FLOAT || a.isView() || a.length() != n || n > Integer.MAX_VALUE
+                    || a.data().length() != n) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     /** Closes every non-null array that owns its buffer; views and nulls are skipped. */
     public static void close(INDArray... arrays) {
         for (INDArray a : arrays) {

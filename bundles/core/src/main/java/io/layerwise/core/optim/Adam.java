@@ -1,6 +1,7 @@
 package io.layerwise.core.optim;
 
 import io.layerwise.core.nn.Level1;
+import io.layerwise.core.nn.NdArrays;
 import io.layerwise.core.nn.SecondCore;
 import java.nio.FloatBuffer;
 import java.util.Arrays;
@@ -106,7 +107,7 @@ public final class Adam extends SlotOptimizer {
             INDArray p = parameters.get(i);
             INDArray mi = m.get(i);
             INDArray vi = v.get(i);
-            if (fused && HeapPass.applies(p, g, mi, vi)) {
+            if (fused && NdArrays.wholeFloat32(p, g, mi, vi)) {
                 fusedUpdate(i, p, g, b1, b2, stepSize, epsT);
                 continue;
             }

@@ -1,9 +1,7 @@
 package io.layerwise.core.optim;
 
 import java.nio.FloatBuffer;
-import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * Heap copies of float32 arrays for an update rule that touches every element once, as one Java loop. ND4J's
@@ -13,6 +11,7 @@ import org.nd4j.linalg.factory.Nd4j;
  * the parameter through heap arrays {@link #CHUNK} values at a time ({@link #span}: each chunk at its own offset, so
  * that a loop indexes state, gradient and parameter alike; the chunk just copied is still in the core's cache), so a
  * step moves each value of the parameter, its gradient and its state once and allocates nothing after the first.
+ * Which arrays qualify: {@code NdArrays.wholeFloat32}.
  * Used by one optimizer thread at a time; pieces it hands to a second core use disjoint ranges of the same spans.
  */
 final class HeapPass {
@@ -23,24 +22,6 @@ final class HeapPass {
 
     HeapPass(int slots) {
         this.spans = new float[slots][0];
-    }
-
-    /**
-     * Whether every array is a whole float32 array on the CPU backend (not a view), all of one length: the arrays whose
-     * memory the copies here read and write as they are.
-     */
-    static boolean applies(INDArray... arrays) {
-        if (!Nd4j.getEnvironment().isCPU()) {
-            return false;
-        }
-        long n = arrays[0].length();
-        for (INDArray a : arrays) {
-            if (a.dataType() != DataType.FLOAT || a.isView() || a.length() != n || n > Integer.MAX_VALUE
-                    || a.data().length() != n) {
-                return false;
-            }
-        }
-        return true;
     }
 
     /** The heap array of {@code slot}, at least {@code n} values long (grown, never shrunk). */

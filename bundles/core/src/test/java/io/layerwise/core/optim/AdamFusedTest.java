@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.layerwise.core.nn.NdArrays;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
@@ -203,11 +204,11 @@ class AdamFusedTest {
     @Test
     void onlyWholeFloat32ArraysTakeTheFusedPass() {
         try (INDArray m = Nd4j.zeros(DataType.FLOAT, 4, 5); INDArray d = Nd4j.zeros(DataType.DOUBLE, 4, 5)) {
-            assertTrue(HeapPass.applies(m, m.dup()));
-            assertFalse(HeapPass.applies(d, d.dup()), "float64 (gradient checks)");
-            assertFalse(HeapPass.applies(m.get(NDArrayIndex.interval(1, 3), NDArrayIndex.all()),
+            assertTrue(NdArrays.wholeFloat32(m, m.dup()));
+            assertFalse(NdArrays.wholeFloat32(d, d.dup()), "float64 (gradient checks)");
+            assertFalse(NdArrays.wholeFloat32(m.get(NDArrayIndex.interval(1, 3), NDArrayIndex.all()),
                     Nd4j.zeros(DataType.FLOAT, 2, 5)), "a view");
-            assertFalse(HeapPass.applies(m, Nd4j.zeros(DataType.FLOAT, 4, 4)), "lengths differ");
+            assertFalse(NdArrays.wholeFloat32(m, Nd4j.zeros(DataType.FLOAT, 4, 4)), "lengths differ");
         }
     }
 

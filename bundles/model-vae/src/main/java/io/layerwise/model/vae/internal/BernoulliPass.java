@@ -43,17 +43,6 @@ final class BernoulliPass {
         return out.dataType() == DataType.FLOAT && Nd4j.getEnvironment().isCPU() ? new BernoulliPass() : null;
     }
 
-    /** Whether every array is a whole float32 array (not a view into a larger one) of one length. */
-    static boolean applies(INDArray... arrays) {
-        long n = arrays[0].length();
-        for (INDArray x : arrays) {
-            if (x.dataType() != DataType.FLOAT || x.isView() || x.length() != n || x.data().length() != n) {
-                return false;
-            }
-        }
-        return n <= Integer.MAX_VALUE;
-    }
-
     /**
      * The sum over the batch of {@code -log p(x|a)}; {@code delta <- sigmoid(a) - x} (not divided by B). Overwrites
      * {@code scratch} with {@code exp(a)}. All four arrays are contiguous B x n.

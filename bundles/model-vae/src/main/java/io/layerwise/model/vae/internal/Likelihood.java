@@ -4,6 +4,7 @@ import io.layerwise.core.nn.Activation;
 import io.layerwise.core.nn.Level1;
 import io.layerwise.core.nn.Level3;
 import io.layerwise.core.nn.Loss;
+import io.layerwise.core.nn.NdArrays;
 import org.nd4j.linalg.api.ops.impl.transforms.strict.Exp;
 import org.nd4j.linalg.api.ops.impl.transforms.strict.Sigmoid;
 import org.nd4j.linalg.api.ops.impl.transforms.strict.SoftPlus;
@@ -47,7 +48,7 @@ enum Likelihood {
      * @param gLogVar where {@code d/ds} goes, null when {@code s} is fixed
      */
     double lossAndDelta(INDArray a, INDArray x, VaeBuffers b, INDArray logVar, INDArray gLogVar) {
-        if (this == BERNOULLI && b.bernoulliPass != null && BernoulliPass.applies(a, x, b.delta, b.scratchN)) {
+        if (this == BERNOULLI && b.bernoulliPass != null && NdArrays.wholeFloat32(a, x, b.delta, b.scratchN)) {
             return b.bernoulliPass.lossAndDelta(a, x, b.delta, b.scratchN); // one exp and one Java pass
         }
         if (this == BERNOULLI) {
