@@ -95,20 +95,16 @@ public final class BatchNorm extends ShapedLayer {
         float[] rm = Floats.read(runningMean, null);
         float[] rv = Floats.read(runningVar, null);
         double unbias = count > 1 ? count / (count - 1.0) : 1.0;
+        int run = layout.sample() == m ? n * m : m; // channel-major: the channel's values are one run
         for (int ch = 0; ch < c; ch++) {
             double sum = 0;
-            for (int q = 0; q < n; q++) {
-                for (int t = layout.at(q, ch), end = t + m; t < end; t++) {
-                    sum += x[t];
-                }
+            for (int q = 0; q < n; q += run / m) {
+                sum += Kernels.sum(x, layout.at(q, ch), run);
             }
             double mu = sum / count;
             double squares = 0;
-            for (int q = 0; q < n; q++) {
-                for (int t = layout.at(q, ch), end = t + m; t < end; t++) {
-                    double d = x[t] - mu;
-                    squares += d * d;
-                }
+            for (int q = 0; q < n; q += run / m) {
+                squares += Kernels.squaredDeviations(x, layout.at(q, ch), run, mu);
             }
             double var = squares / count;
             mean[ch] = mu;
@@ -192,16 +188,16 @@ public final class BatchNorm extends ShapedLayer {
         int m = in.height() * in.width();
         int count = n * m;
         float[] g = Floats.read(gamma, null);
+        float[] factor = {1f, slope};
+        double[] sums = new double[2];
         for (int ch = 0; ch < c; ch++) {
-            double sumDy = 0;
-            double sumDyXhat = 0;
+            sums[0] = 0;
+            sums[1] = 0;
             for (int q = 0; q < n; q++) {
-                int shift = from.at(q, ch) - xhatLayout.at(q, ch);
-                for (int t = xhatLayout.at(q, ch), end = t + m; t < end; t++) {
-                    sumDy += dy[t + shift];
-                    sumDyXhat += dy[t + shift] * xhatHeap[t];
-                }
+                Kernels.sumAndDot(dy, from.at(q, ch), xhatHeap, xhatLayout.at(q, ch), m, sums);
             }
+            double sumDy = sums[0];
+            double sumDyXhat = sums[1];
             gradBetaHeap[ch] = (float) sumDy;
             channelHeap[ch] = (float) sumDyXhat;
             float scale = (float) (g[ch] * inv[ch] / count);
@@ -216,9 +212,11 @@ public final class BatchNorm extends ShapedLayer {
                         dx[t] = scale * (count * dy[t + shift] - db - xhatHeap[t] * dg);
                     }
                 } else {
+                    // gate[t] > 0 ? d : slope d, branch-free as in ConvBlock
                     for (; t < end; t++) {
                         float d = scale * (count * dy[t + shift] - db - xhatHeap[t] * dg);
-                        dx[t] = gate[t] > 0 ? d : slope * d;
+                        int bits = Float.floatToRawIntBits(gate[t]);
+                        dx[t] = d * factor[((bits - 1) | bits) >>> 31];
                     }
                 }
             }

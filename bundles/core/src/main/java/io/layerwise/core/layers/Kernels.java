@@ -198,6 +198,78 @@ final class Kernels {
         return offset >= 0 ? 0 : (-offset + s - 1) / s;
     }
 
+    // The sums below keep several partial sums: one double accumulator is a chain of dependent additions (4 cycles
+    // each), which bounded batch-norm's passes under C1 and C2 alike. The order is fixed, so results stay repeatable.
+
+    /** {@code x[from] + ... + x[from + len - 1]} in double. */
+    static double sum(float[] x, int from, int len) {
+        double s0 = 0;
+        double s1 = 0;
+        double s2 = 0;
+        double s3 = 0;
+        int i = from;
+        for (int end = from + len - 3; i < end; i += 4) {
+            s0 += x[i];
+            s1 += x[i + 1];
+            s2 += x[i + 2];
+            s3 += x[i + 3];
+        }
+        for (int end = from + len; i < end; i++) {
+            s0 += x[i];
+        }
+        return (s0 + s1) + (s2 + s3);
+    }
+
+    /** {@code (x[i] - mu)^2} summed over the {@code len} values from {@code from}, in double. */
+    static double squaredDeviations(float[] x, int from, int len, double mu) {
+        double s0 = 0;
+        double s1 = 0;
+        double s2 = 0;
+        double s3 = 0;
+        int i = from;
+        for (int end = from + len - 3; i < end; i += 4) {
+            double d0 = x[i] - mu;
+            double d1 = x[i + 1] - mu;
+            double d2 = x[i + 2] - mu;
+            double d3 = x[i + 3] - mu;
+            s0 += d0 * d0;
+            s1 += d1 * d1;
+            s2 += d2 * d2;
+            s3 += d3 * d3;
+        }
+        for (int end = from + len; i < end; i++) {
+            double d = x[i] - mu;
+            s0 += d * d;
+        }
+        return (s0 + s1) + (s2 + s3);
+    }
+
+    /**
+     * Adds {@code a[ai + i]} summed over {@code i < len} to {@code acc[0]} and {@code a[ai + i] b[bi + i]} (a float
+     * product) summed to {@code acc[1]}, in double.
+     */
+    static void sumAndDot(float[] a, int ai, float[] b, int bi, int len, double[] acc) {
+        double s0 = 0;
+        double s1 = 0;
+        double d0 = 0;
+        double d1 = 0;
+        int i = 0;
+        for (; i < len - 1; i += 2) {
+            float a0 = a[ai + i];
+            float a1 = a[ai + i + 1];
+            s0 += a0;
+            s1 += a1;
+            d0 += a0 * b[bi + i];
+            d1 += a1 * b[bi + i + 1];
+        }
+        if (i < len) {
+            s0 += a[ai + i];
+            d0 += a[ai + i] * b[bi + i];
+        }
+        acc[0] += s0 + s1;
+        acc[1] += d0 + d1;
+    }
+
     /** {@code [n][c][m]} to {@code [c][n][m]}: the batch moved next to the positions, for a GEMM over all samples. */
     static void toChannels(float[] src, int n, int c, int m, float[] dst) {
         for (int q = 0; q < n; q++) {
@@ -228,13 +300,11 @@ final class Kernels {
 
     /** {@link #channelSums} of a batch laid out as {@code layout}. */
     static void channelSums(float[] src, Layout layout, int n, int c, int m, float[] sums) {
+        int run = layout.sample() == m ? n * m : m;
         for (int ch = 0; ch < c; ch++) {
             double sum = 0;
-            for (int q = 0; q < n; q++) {
-                int from = layout.at(q, ch);
-                for (int t = 0; t < m; t++) {
-                    sum += src[from + t];
-                }
+            for (int q = 0; q < n; q += run / m) {
+                sum += sum(src, layout.at(q, ch), run);
             }
             sums[ch] = (float) sum;
         }

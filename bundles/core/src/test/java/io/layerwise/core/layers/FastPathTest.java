@@ -101,6 +101,36 @@ class FastPathTest {
         check(t -> new MaxPool(Shape.image(32, 3, 3), 2, 1), 14);
     }
 
+    /**
+     * Windows with equal maxima (after a rectifier and batch-norm, every rectified zero of a channel becomes the same
+     * value) send the gradient to the first of them in both paths; -0 and +0 count as equal, NaN propagates.
+     */
+    @Test
+    void maxPoolBreaksTiesAsThePlainPath() {
+        float[] levels = {-1f, -0f, 0f, 0.5f, 0.5f, 2f};
+        for (int[] shape : new int[][] {{16, 10, 10, 2, 2}, {32, 3, 3, 2, 1}, {3, 7, 7, 3, 2}}) {
+            Shape in = Shape.image(shape[0], shape[1], shape[2]);
+            MaxPool plain = new MaxPool(in, shape[3], shape[4]);
+            MaxPool fast = new MaxPool(in, shape[3], shape[4]);
+            SplittableRandom random = new SplittableRandom(shape[0]);
+            float[] values = new float[5 * in.size()];
+            for (int i = 0; i < values.length; i++) {
+                values[i] = levels[random.nextInt(levels.length)];
+            }
+            INDArray xf = Nd4j.create(values, in.batch(5));
+            INDArray x = xf.castTo(DataType.DOUBLE);
+            INDArray y = plain.forward(x, true);
+            INDArray yf = fast.forward(xf, true);
+            compare(y, yf, "ties " + in + " output");
+            INDArray dy = LayerGradientTest.random(random, y.shape());
+            compare(plain.backward(x, y, dy), fast.backward(xf, yf, dy.castTo(DataType.FLOAT)), "ties " + in
+                    + " input gradient");
+        }
+        MaxPool pool = new MaxPool(Shape.image(1, 2, 2), 2, 2);
+        INDArray nan = pool.forward(Nd4j.create(new float[] {1f, Float.NaN, 3f, 2f}, 1, 1, 2, 2), true);
+        assertTrue(Float.isNaN(nan.getFloat(0)), "a NaN in the window is its maximum");
+    }
+
     @Test
     void denseLayersOfW5MatchThePlainPath() {
         check(t -> new Dense(Shape.vector(64), 2, t, init()), 16);
