@@ -14,7 +14,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * runtime/jit-mode, the launcher's choice of JIT mode, run by bash as the launcher sources it: C2 for named kernels
- * ("kernels") for VAE jobs only, C1 for everything else, and the user's LAYERWISE_JIT over both.
+ * by thresholds ("kernels") for VAE jobs, by a directives file ("layers") for conv AE jobs, C1 for everything else,
+ * and the user's LAYERWISE_JIT over all three.
  */
 class JitModeScriptTest {
     private static final Path SCRIPT = Path.of("jit-mode").toAbsolutePath();
@@ -55,13 +56,41 @@ class JitModeScriptTest {
         assertEquals("kernels", mode("--backend=avx2", "resume", "runs/v1"));
         assertEquals("kernels", mode("bench", "--batch", "128", "vae"));
         assertEquals("c1", mode("run", "dae.json"), "a field's value that reads vae is not a stage type");
-        assertEquals("c1", mode("run", "both.json"), "a conv AE's loops are slower as profiled C1 code");
+        assertEquals("layers", mode("run", "both.json"), "a conv AE's loops are slower as profiled C1 code");
         assertEquals("c1", mode("run", "missing.json"));
         assertEquals("c1", mode("bench", "dae"));
         assertEquals("c1", mode("bench", "all"));
         assertEquals("c1", mode("eval", "runs/v1"));
         assertEquals("c1", mode("exec", "lb"));
         assertEquals("c1", mode());
+    }
+
+    @Test
+    void convAeJobsGetC2ForTheLayersLoops() throws Exception {
+        Files.writeString(dir.resolve("conv.json"), "{\"stages\": [{\"type\": \"conv-ae\", \"input\": [1, 28, 28]}]}");
+        Files.createDirectories(dir.resolve("runs/c1"));
+        Files.copy(dir.resolve("conv.json"), dir.resolve("runs/c1/pipeline.json"));
+        assertEquals("layers", mode("run", "conv.json"));
+        assertEquals("layers", mode("resume", "runs/c1"));
+        assertEquals("layers", mode("bench", "convae", "--batch", "128"));
+        assertEquals("c1", mode("eval", "runs/c1"));
+    }
+
+    /**
+     * The directives file that "layers" hands HotSpot: a JVM refuses to start on one it cannot parse, so a typo
+     * there would stop every conv AE job. Started as runtime/layerwise starts it.
+     */
+    @Test
+    void theLayersDirectivesFileLoads() throws Exception {
+        Path java = Path.of(System.getProperty("java.home"), "bin", "java");
+        Process p = new ProcessBuilder(java.toString(), "-XX:+UnlockDiagnosticVMOptions",
+                "-XX:CompilerDirectivesFile=" + Path.of("jit-layers.json").toAbsolutePath(), "-version")
+                .redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertEquals(0, p.waitFor(), out);
+        assertTrue(out.contains("2 compiler directives added"), out);
+        String launcher = Files.readString(Path.of("layerwise"));
+        assertTrue(launcher.contains("-XX:CompilerDirectivesFile=\"$home/runtime/jit-layers.json\""), "the launcher names it");
     }
 
     @Test
@@ -72,6 +101,7 @@ class JitModeScriptTest {
         assertEquals("c1", choose("kernels", "exec", "lb")[0], "the shell and exec start faster on C1");
         String[] bad = choose("fast", "run", "vae.json");
         assertEquals("c1", bad[0]);
-        assertTrue(bad[1].contains("LAYERWISE_JIT must be auto, c1 or kernels, got \"fast\""), bad[1]);
+        assertTrue(bad[1].contains("LAYERWISE_JIT must be auto, c1, kernels or layers, got \"fast\""), bad[1]);
+        assertEquals("layers", choose("layers", "run", "vae.json")[0]);
     }
 }

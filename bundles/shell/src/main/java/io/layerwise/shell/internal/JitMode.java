@@ -5,8 +5,9 @@ import java.util.List;
 
 /**
  * Which HotSpot compilers this JVM runs, read from its command line: {@code runtime/layerwise} turns C2 off
- * ({@code -XX:TieredStopAtLevel=1}), or for a VAE job keeps it for named kernels only (runtime/jit-mode), and
- * {@code LAYERWISE_JAVA_OPTS} may turn it back on, the last flag winning.
+ * ({@code -XX:TieredStopAtLevel=1}), or keeps it for named kernels only, by thresholds for a VAE job and by a
+ * directives file for a conv AE job (runtime/jit-mode), and {@code LAYERWISE_JAVA_OPTS} may turn it back on, the
+ * last flag winning.
  */
 final class JitMode {
     private JitMode() {
@@ -38,7 +39,11 @@ final class JitMode {
         int stopAt = 4;
         boolean c2OutOfReach = false; // runtime/jit-mode's "kernels": C2's thresholds scaled down per method
         List<String> kernels = new ArrayList<>();
+        String directives = null; // runtime/jit-mode's "layers": C2 for the methods the file names
         for (String a : jvmArguments) {
+            if (a.startsWith("-XX:CompilerDirectivesFile=")) {
+                directives = a.substring("-XX:CompilerDirectivesFile=".length());
+            }
             if (a.startsWith("-XX:Tier4InvocationThreshold=")) {
                 c2OutOfReach = threshold(a.substring("-XX:Tier4InvocationThreshold=".length())) >= C2_OUT_OF_REACH;
             } else if (a.startsWith("-XX:CompileCommand=CompileThresholdScaling,")) {
@@ -61,6 +66,9 @@ final class JitMode {
         }
         if (stopAt < 4) {
             return "C1 only (-XX:TieredStopAtLevel=" + stopAt + ")";
+        }
+        if (directives != null) {
+            return "C1, and C2 for the methods " + java.nio.file.Path.of(directives).getFileName() + " names";
         }
         return c2OutOfReach && !kernels.isEmpty() ? "C1, and C2 for " + String.join(", ", kernels) + " only"
                 : "C1 and C2 (tiered)";

@@ -31,4 +31,14 @@ class JitModeTest {
         assertEquals("C1 and C2 (tiered)", JitMode.describe(List.of(
                 "-XX:CompileCommand=CompileThresholdScaling,a.B::c,0.5")), "thresholds in reach: C2 for all");
     }
+
+    @Test
+    void theLaunchersLayersModeNamesItsDirectivesFile() {
+        List<String> layers = List.of("-XX:+UnlockDiagnosticVMOptions",
+                "-XX:CompilerDirectivesFile=/opt/layerwise/runtime/jit-layers.json", "-XX:CompileCommand=quiet");
+        assertEquals("C1, and C2 for the methods jit-layers.json names", JitMode.describe(layers));
+        List<String> thenC1 = new java.util.ArrayList<>(layers);
+        thenC1.add("-XX:TieredStopAtLevel=1");
+        assertEquals("C1 only (-XX:TieredStopAtLevel=1)", JitMode.describe(thenC1));
+    }
 }
