@@ -64,6 +64,9 @@ public final class BackendComponent implements Backend, Configured {
     private String verdictKey;
     private String fallback;
     private String fault;
+    private volatile SmallProducts.Choice smallProducts;
+    /** Beside the verdicts: per machine, kernel and thread count, the products that run on one BLAS thread. */
+    static final String SMALL_PRODUCTS_FILE = "blas-threads.properties";
 
     @Activate
     void activate(BundleContext context, Map<String, Object> properties) {
@@ -121,9 +124,15 @@ public final class BackendComponent implements Backend, Configured {
         Nd4jThreads.apply(threads);
         long t1 = System.nanoTime();
         checkBlas();
+        long t2 = System.nanoTime();
+        if (blasCheck.passed()) {
+            // before any training product: the engine waits for this load (blasCheck) before a job
+            smallProducts = SmallProducts.choose(threads.blas(),
+                    verdicts == null ? null : Path.of(verdicts).resolveSibling(SMALL_PRODUCTS_FILE), verdictKey);
+        }
         if ("1".equals(System.getenv("LAYERWISE_DEBUG"))) { // the start-time breakdown (docs/performance.md)
-            System.err.printf("layerwise-backend: ND4J loaded in %d ms, BLAS self-test %d ms%n", (t1 - t0) / 1_000_000,
-                    (System.nanoTime() - t1) / 1_000_000);
+            System.err.printf("layerwise-backend: ND4J loaded in %d ms, BLAS self-test %d ms, small products %d ms%n",
+                    (t1 - t0) / 1_000_000, (t2 - t1) / 1_000_000, (System.nanoTime() - t2) / 1_000_000);
         }
         String natives = loadedNatives(Loader.getLoadedLibraries());
         if (!flavour.equals("unknown") && !natives.contains("/" + flavour + "/")) {
@@ -200,6 +209,12 @@ public final class BackendComponent implements Backend, Configured {
     public double gemmGflops(int m, int k, int n, double seconds) {
         awaitLoaded();
         return GemmBenchmark.run(m, k, n, seconds);
+    }
+
+    /** Which products run on one BLAS thread and why (after the load), or null when the BLAS failed its test. */
+    SmallProducts.Choice smallProducts() {
+        awaitLoaded();
+        return smallProducts;
     }
 
     @Override

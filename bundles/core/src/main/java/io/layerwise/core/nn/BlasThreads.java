@@ -17,12 +17,18 @@ import org.bytedeco.openblas.global.openblas_nolapack;
  * the lowered count, which would change its result in the last bits (OpenBLAS splits some sums by thread). The lock
  * is the class object of OpenBLAS's binding, which every bundle's private copy of this class shares.
  *
- * <p>The rule depends on the shape and the configured count only, never on a timing, so a run and its resumed twin
- * choose alike and stay equal bit for bit. Package-private: {@link Level1} and {@link Level3} are its only callers.
+ * <p>The rule depends on the shape, the configured count and the threshold only. The threshold is the default, or
+ * the backend's ({@link #THRESHOLD_PROPERTY}), which it times once per machine and kernel and then reads from a file:
+ * never a timing of this run, so a run and its resumed twin choose alike and stay equal bit for bit. Package-private: {@link Level1} and {@link Level3} are its only callers.
  */
 final class BlasThreads {
     /** 2^24 multiply-adds (33.5 MFLOP): every batch-20 product of a 784-500 layer is below, batch 128's are above. */
     static final long ONE_THREAD_BELOW = 1L << 24;
+    /**
+     * The threshold in force, set by the backend (which times both counts once per machine and kernel, and keeps
+     * the verdict) before any training product; read with the configured count.
+     */
+    static final String THRESHOLD_PROPERTY = "layerwise.blas.oneThreadBelow";
 
     /** Held by every direct OpenBLAS call of this package. */
     static final Object LOCK = openblas_nolapack.class;
@@ -30,13 +36,29 @@ final class BlasThreads {
     private static SetCount setter;
     /** The count the backend configured, read once under {@link #LOCK}; 0 until then, 1 when nothing is lowered. */
     private static int configured;
+    private static volatile long oneThreadBelow = ONE_THREAD_BELOW;
 
     private BlasThreads() {
     }
 
     /** Whether {@code m x k} by {@code k x n} runs on one thread when the backend gave OpenBLAS several. */
     static boolean oneThread(long m, long n, long k) {
-        return m * n * k < ONE_THREAD_BELOW;
+        return m * n * k < oneThreadBelow;
+    }
+
+    /** The backend's threshold from {@link #THRESHOLD_PROPERTY}, or the default. */
+    static long threshold(String property) {
+        if (property != null) {
+            try {
+                long v = Long.parseLong(property.trim());
+                if (v >= 0) {
+                    return v;
+                }
+            } catch (NumberFormatException e) {
+                // the default below
+            }
+        }
+        return ONE_THREAD_BELOW;
     }
 
     /**
@@ -53,6 +75,7 @@ final class BlasThreads {
                 }
                 Pointer address = Loader.addressof("openblas_set_num_threads");
                 configured = address == null ? 1 : set;
+                oneThreadBelow = threshold(System.getProperty(THRESHOLD_PROPERTY));
                 if (configured > 1) {
                     setter = new SetCount();
                     setter.put(address);
@@ -71,6 +94,7 @@ final class BlasThreads {
     static void forgetConfigured() {
         synchronized (LOCK) {
             configured = 0;
+            oneThreadBelow = ONE_THREAD_BELOW;
         }
     }
 
@@ -80,7 +104,7 @@ final class BlasThreads {
         int ta = transA ? openblas_nolapack.CblasTrans : openblas_nolapack.CblasNoTrans;
         int tb = transB ? openblas_nolapack.CblasTrans : openblas_nolapack.CblasNoTrans;
         synchronized (LOCK) {
-            boolean lower = oneThread(m, n, k) && configured() > 1; // 50 ns a change of count, measured
+            boolean lower = configured() > 1 && oneThread(m, n, k); // 50 ns a change of count, measured
             if (lower) {
                 setCount(1);
             }

@@ -54,6 +54,33 @@ class BlasThreadsTest {
         assertTrue(BlasThreads.oneThread(1 << 12, (1 << 12) - 1, 1));
     }
 
+    /** The backend's threshold, published as a system property, is read with the configured count. */
+    @Test
+    void theBackendsThresholdReplacesTheDefault() {
+        String before = System.getProperty(BlasThreads.THRESHOLD_PROPERTY);
+        try {
+            System.setProperty(BlasThreads.THRESHOLD_PROPERTY, Long.toString(1L << 22));
+            BlasThreads.forgetConfigured();
+            assertTrue(BlasThreads.configured() > 1, "two threads configured");
+            assertFalse(BlasThreads.oneThread(20, 500, 784), "a batch-20 product now on both threads");
+            assertTrue(BlasThreads.oneThread(128, 20, 400), "a VAE head still on one");
+            System.setProperty(BlasThreads.THRESHOLD_PROPERTY, "many");
+            BlasThreads.forgetConfigured();
+            BlasThreads.configured();
+            assertTrue(BlasThreads.oneThread(20, 500, 784), "an unreadable value leaves the default");
+        } finally {
+            if (before == null) {
+                System.clearProperty(BlasThreads.THRESHOLD_PROPERTY);
+            } else {
+                System.setProperty(BlasThreads.THRESHOLD_PROPERTY, before);
+            }
+            BlasThreads.forgetConfigured();
+        }
+        assertEquals(BlasThreads.ONE_THREAD_BELOW, BlasThreads.threshold(null));
+        assertEquals(5L, BlasThreads.threshold(" 5 "));
+        assertEquals(BlasThreads.ONE_THREAD_BELOW, BlasThreads.threshold("-1"));
+    }
+
     /**
      * The setter reaches the library {@code cblas_sgemm} runs in: one thread sums a 128 x 784 by 784 x 400 product in
      * another order than two (OpenBLAS 0.3.21 splits its inner dimension by thread), so its bits change while the

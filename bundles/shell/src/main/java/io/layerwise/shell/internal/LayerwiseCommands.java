@@ -267,6 +267,12 @@ public final class LayerwiseCommands {
         if (!check.fallback().isEmpty()) {
             sb.append("kernels refused   ").append(check.fallback()).append('\n');
         }
+        // published by the backend after the self-test above (SmallProducts), read by core's BlasThreads
+        String below = System.getProperty("layerwise.blas.oneThreadBelow");
+        if (below != null) {
+            sb.append("one BLAS thread   below ").append(below).append(" multiply-adds a product (")
+                    .append(System.getProperty("layerwise.blas.oneThreadBelow.source", "?")).append(")\n");
+        }
         sb.append("JIT compilers     ")
                 .append(JitMode.describe(JitMode.commandLine()));
         if (seconds > 0) {
