@@ -73,5 +73,26 @@ class StartLanesIT {
         String out = Files.readString(work.resolve("launch.out"));
         assertEquals(0, p.exitValue(), Files.readString(work.resolve("launch.err")));
         assertTrue(out.contains("BLAS self-test") && out.contains("passed"), out);
+        // the backend's choice of which products run on one BLAS thread, timed once per machine or read back
+        assertTrue(out.matches("(?s).*one BLAS thread   below \\d+ multiply-adds a product \\((measured on this "
+                + "machine: 128x400x20 .*|one BLAS thread in all)\\).*"), out);
+    }
+
+    /**
+     * runtime/bench-start, the start-time benchmark of the README: the interactive shell reaches its {@code g! }
+     * prompt on a terminal and leaves on Ctrl-D, and {@code exec lb} reports its start phases. Times are not checked
+     * here (they are the benchmark's output); that both measurements happen is.
+     */
+    @Test
+    void theStartBenchmarkReachesThePromptAndReadsThePhases() throws Exception {
+        Path script = PlatformIT.DIST.toAbsolutePath().normalize().getParent().getParent().resolve("bench-start");
+        Process p = new ProcessBuilder("python3", script.toString(), "--starts", "1").redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(120, TimeUnit.SECONDS), "bench-start did not end in 120 s");
+        assertEquals(0, p.exitValue(), out);
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile(
+                "RESULT \\{\"starts\": 1, \"promptSeconds\": \\{\"median\": ([0-9.]+).*\"command\": (\\d+).*").matcher(out);
+        assertTrue(m.find(), out);
+        assertTrue(Double.parseDouble(m.group(1)) > 0 && Integer.parseInt(m.group(2)) > 0, out);
     }
 }
