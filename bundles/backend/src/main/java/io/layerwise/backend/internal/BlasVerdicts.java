@@ -20,21 +20,32 @@ final class BlasVerdicts {
     }
 
     static void record(Path file, String key, String verdict) throws IOException {
+        Properties p = read(file);
+        if (verdict.equals(p.getProperty(key))) {
+            return; // unchanged: the file (and its time, part of the launcher's key for its kernel choice) stays
+        }
+        p.setProperty(key, verdict);
+        write(file, p, "OpenBLAS kernels checked by layerwise-backend's self-test on this machine");
+    }
+
+    /** The properties in {@code file}, none when there is no such file. */
+    static Properties read(Path file) throws IOException {
         Properties p = new Properties();
         if (Files.isRegularFile(file)) {
             try (Reader r = Files.newBufferedReader(file)) {
                 p.load(r);
             }
         }
-        if (verdict.equals(p.getProperty(key))) {
-            return; // unchanged: the file (and its time, part of the launcher's key for its kernel choice) stays
-        }
-        p.setProperty(key, verdict);
+        return p;
+    }
+
+    /** {@code p} into {@code file}, whole to a temporary file first and then moved into place. */
+    static void write(Path file, Properties p, String comment) throws IOException {
         Files.createDirectories(file.toAbsolutePath().getParent());
         Path tmp = Files.createTempFile(file.toAbsolutePath().getParent(), file.getFileName().toString(), ".tmp");
         try {
             try (Writer w = Files.newBufferedWriter(tmp)) {
-                p.store(w, "OpenBLAS kernels checked by layerwise-backend's self-test on this machine");
+                p.store(w, comment);
             }
             try {
                 Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);

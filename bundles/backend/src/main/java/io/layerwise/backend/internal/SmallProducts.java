@@ -1,12 +1,7 @@
 package io.layerwise.backend.internal;
 
 import java.io.IOException;
-import java.io.Reader;
-import java.io.Writer;
-import java.nio.file.AtomicMoveNotSupportedException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -104,7 +99,8 @@ final class SmallProducts {
         Properties p = load(file);
         String known = p.getProperty(entry);
         if (known != null) {
-            return new Choice(parse(known, DEFAULT), "measured on this machine: " + p.getProperty(entry + ".timings", "?"));
+            return new Choice(parse(known, DEFAULT),
+                    "measured on this machine: " + p.getProperty(entry + ".timings", "?"));
         }
         List<Timing> timings = measure(threads);
         long threshold = threshold(timings);
@@ -205,7 +201,8 @@ final class SmallProducts {
 
     private static void product(Shape s, FloatPointer a, FloatPointer b, FloatPointer c) {
         openblas_nolapack.cblas_sgemm(openblas_nolapack.CblasRowMajor,
-                s.transA() ? openblas_nolapack.CblasTrans : openblas_nolapack.CblasNoTrans, openblas_nolapack.CblasNoTrans,
+                s.transA() ? openblas_nolapack.CblasTrans : openblas_nolapack.CblasNoTrans,
+                openblas_nolapack.CblasNoTrans,
                 s.m(), s.n(), s.k(), 1f, a, s.transA() ? s.m() : s.k(), b, s.n(), 0f, c, s.n());
     }
 
@@ -225,34 +222,16 @@ final class SmallProducts {
     }
 
     private static Properties load(Path file) {
-        Properties p = new Properties();
-        if (Files.isRegularFile(file)) {
-            try (Reader r = Files.newBufferedReader(file)) {
-                p.load(r);
-            } catch (IOException | IllegalArgumentException e) {
-                System.err.println("layerwise-backend: " + file + " unreadable, measuring again: " + e.getMessage());
-                return new Properties();
-            }
+        try {
+            return BlasVerdicts.read(file);
+        } catch (IOException | IllegalArgumentException e) {
+            System.err.println("layerwise-backend: " + file + " unreadable, measuring again: " + e.getMessage());
+            return new Properties();
         }
-        return p;
     }
 
-    /** Whole to a temporary file, then moved into place: a reader never sees half a file. */
     private static void store(Path file, Properties p) throws IOException {
-        Path dir = file.toAbsolutePath().getParent();
-        Files.createDirectories(dir);
-        Path tmp = Files.createTempFile(dir, file.getFileName().toString(), ".tmp");
-        try {
-            try (Writer w = Files.newBufferedWriter(tmp)) {
-                p.store(w, "Products below the threshold run on one BLAS thread (layerwise-backend, per machine)");
-            }
-            try {
-                Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
-            }
-        } finally {
-            Files.deleteIfExists(tmp);
-        }
+        BlasVerdicts.write(file, p,
+                "Products below the threshold run on one BLAS thread (layerwise-backend, per machine)");
     }
 }

@@ -57,7 +57,8 @@ public final class MaxPool extends ShapedLayer {
         yHeap = Floats.work(yHeap, n * out.size());
         int outputs = n * out.size();
         // evaluation keeps the training pass's positions for the backward pass that may follow it
-        int[] positions = training ? (argmax = positions(argmax, outputs)) : (evalArgmax = positions(evalArgmax, outputs));
+        int[] positions = training ? (argmax = positions(argmax, outputs))
+                : (evalArgmax = positions(evalArgmax, outputs));
         pool(xHeap, n, yHeap, positions);
         Floats.write(yHeap, result);
         return result;
