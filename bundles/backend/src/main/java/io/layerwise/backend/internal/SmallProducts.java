@@ -16,7 +16,7 @@ import org.nd4j.linalg.factory.Nd4j;
 /**
  * Which products run on one BLAS thread: core's {@code BlasThreads} lowers OpenBLAS's count for a product of fewer
  * than {@link #PROPERTY} multiply-adds. Two threads win or lose on a small product by the machine: a batch-20 DAE
- * epoch took 0.78-0.96 of its time with its 20 x 784 x 500 products on one thread on one 2-core machine, and 1.3-1.4
+ * epoch took 0.78-0.96 of its time with its 20 x 784 x 500 products on one thread on one 2-core machine, and 1.2-1.4
  * times as long on another (docs/performance.md, "Small products: one thread or two, measured per machine"). So the
  * backend times the training shapes both ways once per machine and kernel, keeps the verdict beside the BLAS
  * verdicts, and publishes it as a system property, which every bundle's private copy of core reads.
@@ -61,9 +61,6 @@ final class SmallProducts {
 
     /** The timings of one shape, median seconds on one thread and on {@code threads}. */
     record Timing(Shape shape, double one, double all) {
-        double ratio() {
-            return all / one;
-        }
     }
 
     /** The threshold and what it came from (for {@code layerwise:backend}). */
