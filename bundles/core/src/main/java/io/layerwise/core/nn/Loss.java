@@ -4,7 +4,6 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.impl.transforms.strict.Sigmoid;
 import org.nd4j.linalg.api.ops.impl.transforms.strict.SoftPlus;
 import org.nd4j.linalg.factory.Nd4j;
-import org.nd4j.linalg.ops.transforms.Transforms;
 
 /**
  * Per-sample reconstruction loss, summed over inputs, of a decoder pre-activation {@code a} against a target
@@ -12,7 +11,7 @@ import org.nd4j.linalg.ops.transforms.Transforms;
  * <ul>
  * <li>cross-entropy (sigmoid decoder, targets in [0, 1]):
  * {@code L = -sum_i x_i log z_i + (1-x_i) log(1-z_i) = sum_i softplus(a_i) - x_i a_i}, computed from {@code a}
- * so that saturated units stay finite (see {@link #stableSoftplusSum}); {@code dL/da = sigmoid(a) - x};</li>
+ * so that saturated units stay finite; {@code dL/da = sigmoid(a) - x};</li>
  * <li>squared error: {@code L = 0.5 * sum_i (z_i - x_i)^2} with {@code z = g(a)};
  * {@code dL/da = (z - x) g'(a)};</li>
  * <li>mean squared error, averaged over the {@code D} inputs (Keras's and PyTorch's {@code mse}):
@@ -96,8 +95,7 @@ public enum Loss {
             Nd4j.exec(new Sigmoid(h.apply(a), d));
             d.subi(h.apply(x));
         });
-        double softplus = Level1.sum(scratch);
-        return (Double.isFinite(softplus) ? softplus : stableSoftplusSum(a, scratch)) - Level1.dot(x, a);
+        return Level1.sum(scratch) - Level1.dot(x, a);
     }
 
     /** Sum over the batch of the per-sample loss only (evaluation); overwrites {@code scratch}, and {@code a} as above. */
@@ -114,23 +112,6 @@ public enum Loss {
     /** {@code sum softplus(a) - x.a}: two BLAS dot products. */
     private static double crossEntropy(INDArray a, INDArray x, INDArray scratch) {
         Nd4j.exec(new SoftPlus(a, scratch));
-        double softplus = Level1.sum(scratch);
-        return (Double.isFinite(softplus) ? softplus : stableSoftplusSum(a, scratch)) - Level1.dot(x, a);
-    }
-
-    /**
-     * {@code sum softplus(a)} as {@code sum max(a, 0) + sum log1p(exp(-|a|))}, finite for every finite {@code a}.
-     * libnd4j's softplus is {@code log(1 + exp(a))}, which overflows to +inf for a logit above 88.7 in float32 (709.8
-     * in float64) and would end the stage on an infinite loss; the sum is taken again this way only then, so the
-     * usual minibatch pays one op as before. Overwrites {@code scratch}.
-     */
-    static double stableSoftplusSum(INDArray a, INDArray scratch) {
-        scratch.assign(a);
-        Transforms.abs(scratch, false);
-        double positive = (Level1.sum(a) + Level1.sum(scratch)) / 2; // sum max(a, 0)
-        scratch.negi();
-        Transforms.exp(scratch, false);
-        Transforms.log1p(scratch, false);
-        return positive + Level1.sum(scratch);
+        return Level1.sum(scratch) - Level1.dot(x, a);
     }
 }
