@@ -64,7 +64,6 @@ public final class BackendComponent implements Backend, Configured {
     private String verdictKey;
     private String fallback;
     private String fault;
-    private volatile SmallProducts.Choice smallProducts;
     /** Beside the verdicts: per machine, kernel and thread count, the products that run on one BLAS thread. */
     static final String SMALL_PRODUCTS_FILE = "blas-threads.properties";
 
@@ -127,7 +126,7 @@ public final class BackendComponent implements Backend, Configured {
         long t2 = System.nanoTime();
         if (blasCheck.passed()) {
             // before any training product: the engine waits for this load (blasCheck) before a job
-            smallProducts = SmallProducts.choose(threads.blas(),
+            SmallProducts.choose(threads.blas(),
                     verdicts == null ? null : Path.of(verdicts).resolveSibling(SMALL_PRODUCTS_FILE), verdictKey);
         }
         if ("1".equals(System.getenv("LAYERWISE_DEBUG"))) { // the start-time breakdown (docs/performance.md)
@@ -209,12 +208,6 @@ public final class BackendComponent implements Backend, Configured {
     public double gemmGflops(int m, int k, int n, double seconds) {
         awaitLoaded();
         return GemmBenchmark.run(m, k, n, seconds);
-    }
-
-    /** Which products run on one BLAS thread and why (after the load), or null when the BLAS failed its test. */
-    SmallProducts.Choice smallProducts() {
-        awaitLoaded();
-        return smallProducts;
     }
 
     @Override

@@ -72,15 +72,19 @@ public final class GemmBenchmark {
                 product(a, b, c, direct);
                 times[count++] = (System.nanoTime() - t) / 1e9;
             }
-            double[] done = Arrays.copyOf(times, count);
-            Arrays.sort(done);
-            double median = count % 2 == 1 ? done[count / 2] : (done[count / 2 - 1] + done[count / 2]) / 2;
-            return 2.0 * m * k * n / median / 1e9;
+            return 2.0 * m * k * n / median(Arrays.copyOf(times, count)) / 1e9;
         } finally {
             a.close();
             b.close();
             c.close();
         }
+    }
+
+    /** The median of {@code values}, which it sorts. */
+    static double median(double[] values) {
+        Arrays.sort(values);
+        int n = values.length;
+        return n % 2 == 1 ? values[n / 2] : (values[n / 2 - 1] + values[n / 2]) / 2;
     }
 
     /** {@code c <- a b} for fresh row-major float32 arrays, the call {@code Level3.gemm} makes for them. */

@@ -3,7 +3,6 @@ package io.layerwise.backend.internal;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Properties;
@@ -188,7 +187,7 @@ final class SmallProducts {
                     }
                 }
             }
-            return new Timing(s, median(one), median(all));
+            return new Timing(s, GemmBenchmark.median(one), GemmBenchmark.median(all));
         } finally {
             a.close();
             b.close();
@@ -201,12 +200,6 @@ final class SmallProducts {
                 s.transA() ? openblas_nolapack.CblasTrans : openblas_nolapack.CblasNoTrans,
                 openblas_nolapack.CblasNoTrans,
                 s.m(), s.n(), s.k(), 1f, a, s.transA() ? s.m() : s.k(), b, s.n(), 0f, c, s.n());
-    }
-
-    private static double median(double[] values) {
-        double[] v = values.clone();
-        Arrays.sort(v);
-        return v.length % 2 == 1 ? v[v.length / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
     }
 
     static long parse(String value, long fallback) {

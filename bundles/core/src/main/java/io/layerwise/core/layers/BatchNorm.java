@@ -95,13 +95,9 @@ public final class BatchNorm extends ShapedLayer {
         float[] rm = Floats.read(runningMean, null);
         float[] rv = Floats.read(runningVar, null);
         double unbias = count > 1 ? count / (count - 1.0) : 1.0;
-        int run = layout.sample() == m ? n * m : m; // channel-major: the channel's values are one run
+        int run = layout.run(n, m);
         for (int ch = 0; ch < c; ch++) {
-            double sum = 0;
-            for (int q = 0; q < n; q += run / m) {
-                sum += Kernels.sum(x, layout.at(q, ch), run);
-            }
-            double mu = sum / count;
+            double mu = Kernels.channelSum(x, layout, n, m, ch) / count;
             double squares = 0;
             for (int q = 0; q < n; q += run / m) {
                 squares += Kernels.squaredDeviations(x, layout.at(q, ch), run, mu);
@@ -215,8 +211,7 @@ public final class BatchNorm extends ShapedLayer {
                     // gate[t] > 0 ? d : slope d, branch-free as in ConvBlock
                     for (; t < end; t++) {
                         float d = scale * (count * dy[t + shift] - db - xhatHeap[t] * dg);
-                        int bits = Float.floatToRawIntBits(gate[t]);
-                        dx[t] = d * factor[((bits - 1) | bits) >>> 31];
+                        dx[t] = d * factor[Kernels.notPositive(gate[t])];
                     }
                 }
             }

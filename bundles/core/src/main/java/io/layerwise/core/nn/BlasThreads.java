@@ -19,7 +19,8 @@ import org.bytedeco.openblas.global.openblas_nolapack;
  *
  * <p>The rule depends on the shape, the configured count and the threshold only. The threshold is the default, or
  * the backend's ({@link #THRESHOLD_PROPERTY}), which it times once per machine and kernel and then reads from a file:
- * never a timing of this run, so a run and its resumed twin choose alike and stay equal bit for bit. Package-private: {@link Level1} and {@link Level3} are its only callers.
+ * never a timing of this run, so a run and its resumed twin choose alike and stay equal bit for bit.
+ * Package-private: {@link Level1} and {@link Level3} are its only callers.
  */
 final class BlasThreads {
     /** 2^24 multiply-adds (33.5 MFLOP): every batch-20 product of a 784-500 layer is below, batch 128's are above. */
