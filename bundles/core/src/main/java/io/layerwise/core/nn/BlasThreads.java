@@ -38,6 +38,8 @@ final class BlasThreads {
     /** The count the backend configured, read once under {@link #LOCK}; 0 until then, 1 when nothing is lowered. */
     private static int configured;
     private static volatile long oneThreadBelow = ONE_THREAD_BELOW;
+    /** {@code -Dlayerwise.blas.split=false} leaves products above the threshold to OpenBLAS's own threads. */
+    private static volatile boolean splitProducts = !"false".equals(System.getProperty("layerwise.blas.split"));
 
     private BlasThreads() {
     }
@@ -99,25 +101,67 @@ final class BlasThreads {
         }
     }
 
-    /** {@code cblas_sgemm}, row-major, on the thread count the rule gives. */
+    /**
+     * {@code cblas_sgemm}, row-major, on the thread count the rule gives. With two configured threads a product above
+     * the threshold is cut in two halves of {@code C} (columns when it is wider than tall, else rows), each a
+     * one-thread OpenBLAS call, one of them on {@link SecondCore}'s worker: no OpenBLAS thread runs, or spins, during
+     * training. Each half computes its elements of {@code C} with the same sums over {@code k} as the whole product
+     * on one thread ({@code SplitProductTest}), so the result depends on the shape only.
+     */
     static void sgemm(boolean transA, boolean transB, int m, int n, int k, float alpha, FloatPointer a, int lda,
             FloatPointer b, int ldb, float beta, FloatPointer c, int ldc) {
         int ta = transA ? openblas_nolapack.CblasTrans : openblas_nolapack.CblasNoTrans;
         int tb = transB ? openblas_nolapack.CblasTrans : openblas_nolapack.CblasNoTrans;
         synchronized (LOCK) {
-            boolean lower = configured() > 1 && oneThread(m, n, k); // 50 ns a change of count, measured
-            if (lower) {
+            int threads = configured();
+            boolean one = threads > 1 && oneThread(m, n, k); // 50 ns a change of count, measured
+            boolean split = !one && threads == 2 && splitProducts && SecondCore.available();
+            if (one || split) {
                 setCount(1);
             }
             try {
-                openblas_nolapack.cblas_sgemm(openblas_nolapack.CblasRowMajor, ta, tb, m, n, k, alpha, a, lda, b, ldb,
-                        beta, c, ldc);
+                if (split) {
+                    halves(ta, tb, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
+                } else {
+                    openblas_nolapack.cblas_sgemm(openblas_nolapack.CblasRowMajor, ta, tb, m, n, k, alpha, a, lda, b,
+                            ldb, beta, c, ldc);
+                }
             } finally {
-                if (lower) {
-                    setCount(configured);
+                if (one || split) {
+                    setCount(threads);
                 }
             }
         }
+    }
+
+    /** The product as two one-thread calls on disjoint halves of {@code C}, on this thread and the worker. */
+    private static void halves(int ta, int tb, int m, int n, int k, float alpha, FloatPointer a, int lda,
+            FloatPointer b, int ldb, float beta, FloatPointer c, int ldc) {
+        boolean byColumns = n >= m;
+        int cut = (byColumns ? n : m) / 2;
+        SecondCore.share(2, (piece, worker) -> {
+            int from = piece == 0 ? 0 : cut;
+            int size = piece == 0 ? cut : (byColumns ? n : m) - cut;
+            if (byColumns) { // columns of C are columns of op(B)
+                long bAt = tb == openblas_nolapack.CblasTrans ? (long) from * ldb : from;
+                openblas_nolapack.cblas_sgemm(openblas_nolapack.CblasRowMajor, ta, tb, m, size, k, alpha, a, lda,
+                        at(b, bAt), ldb, beta, at(c, from), ldc);
+            } else { // rows of C are rows of op(A)
+                long aAt = ta == openblas_nolapack.CblasTrans ? from : (long) from * lda;
+                openblas_nolapack.cblas_sgemm(openblas_nolapack.CblasRowMajor, ta, tb, size, n, k, alpha, at(a, aAt),
+                        lda, b, ldb, beta, at(c, (long) from * ldc), ldc);
+            }
+        });
+    }
+
+    /** {@code p} moved on by {@code values} floats, as a new pointer. */
+    private static FloatPointer at(FloatPointer p, long values) {
+        return new FloatPointer(p).position(p.position() + values);
+    }
+
+    /** Whether products above the threshold are cut in halves on two threads (the default), for A/B runs and tests. */
+    static void splitProducts(boolean on) {
+        splitProducts = on;
     }
 
     /**

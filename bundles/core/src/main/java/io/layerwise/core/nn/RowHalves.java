@@ -28,12 +28,12 @@ public final class RowHalves {
     static final int MAX_KEPT = 1024;
 
     /**
-     * Off unless {@code -Dlayerwise.rowHalves=true}: on the quiet 2-core machine sharing made batch-128 RBM epochs
-     * 5-10% slower in three of three pairs and DAE epochs no faster (docs/performance.md, RowHalves), since the
-     * second half's thread competes with OpenBLAS's two. Kept for machines with cores to spare, where it is to be
-     * measured.
+     * On unless {@code -Dlayerwise.rowHalves=false}. It was off while OpenBLAS's own threads ran the products: they
+     * spin between products and took the second core from the second half (batch-128 RBM epochs 5-10% slower). Since
+     * the products run in halves on {@link SecondCore}'s worker, nothing else spins there (docs/performance.md, "One
+     * worker for both cores").
      */
-    private static volatile boolean enabled = "true".equals(System.getProperty("layerwise.rowHalves"));
+    private static volatile boolean enabled = !"false".equals(System.getProperty("layerwise.rowHalves"));
 
     private final int rows;
     private final Map<INDArray, INDArray[]> views = new IdentityHashMap<>();

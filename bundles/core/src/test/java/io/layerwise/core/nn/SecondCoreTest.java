@@ -27,7 +27,7 @@ class SecondCoreTest {
         }
     }
 
-    /** The pool's worker really takes pieces: the caller's first piece waits (up to 10 s) until the worker ran one. */
+    /** The worker really takes pieces: the caller's first piece waits (up to 10 s) until the worker ran one. */
     @Test
     void theSecondWorkerTakesPieces() throws InterruptedException {
         org.junit.jupiter.api.Assumptions.assumeTrue(SecondCore.available(), "a machine with two cores");
@@ -60,6 +60,55 @@ class SecondCoreTest {
             }
         }));
         assertTrue(String.valueOf(e.getMessage()).contains("piece 17") || e.getCause() != null, e.toString());
+    }
+
+    /** Two callers at once: each call's pieces all run once; the one that finds the worker taken runs its own. */
+    @Test
+    void twoCallersAtOnceEachGetEveryPiece() throws Exception {
+        java.util.concurrent.atomic.AtomicReference<Throwable> failure = new java.util.concurrent.atomic.AtomicReference<>();
+        Runnable calls = () -> {
+            try {
+                for (int round = 0; round < 300; round++) {
+                    int count = 2 + round % 9;
+                    AtomicIntegerArray runs = new AtomicIntegerArray(count);
+                    SecondCore.share(count, (piece, worker) -> {
+                        runs.incrementAndGet(piece);
+                        busy(piece);
+                    });
+                    for (int k = 0; k < count; k++) {
+                        assertEquals(1, runs.get(k), "piece " + k + " of " + count + " in round " + round);
+                    }
+                }
+            } catch (Throwable t) {
+                failure.compareAndSet(null, t);
+            }
+        };
+        Thread other = new Thread(calls);
+        other.start();
+        calls.run();
+        other.join();
+        if (failure.get() != null) {
+            throw new AssertionError(failure.get());
+        }
+    }
+
+    /** The worker ends after a second without work (an updated bundle's classes are not kept) and comes back on demand. */
+    @Test
+    void theWorkerEndsWhenIdleAndComesBack() throws InterruptedException {
+        org.junit.jupiter.api.Assumptions.assumeTrue(SecondCore.available(), "a machine with two cores");
+        SecondCore.resetBackOff();
+        SecondCore.share(2, (piece, worker) -> busy(piece));
+        assertTrue(SecondCore.workerRunning(), "a worker after a shared call");
+        long deadline = System.nanoTime() + 10 * SecondCore.EXIT_NANOS;
+        while (SecondCore.workerRunning() && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+        }
+        assertTrue(!SecondCore.workerRunning(), "no worker 10 s after the last call");
+        AtomicIntegerArray runs = new AtomicIntegerArray(4);
+        SecondCore.share(4, (piece, worker) -> runs.incrementAndGet(piece));
+        for (int k = 0; k < 4; k++) {
+            assertEquals(1, runs.get(k), "piece " + k + " after the worker ended");
+        }
     }
 
     private static double busy(int piece) {

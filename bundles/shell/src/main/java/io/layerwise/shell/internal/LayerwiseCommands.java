@@ -273,6 +273,11 @@ public final class LayerwiseCommands {
             sb.append("one BLAS thread   below ").append(below).append(" multiply-adds a product (")
                     .append(System.getProperty("layerwise.blas.oneThreadBelow.source", "?")).append(")\n");
         }
+        if (b.blasThreads() == 2) { // core's BlasThreads reads the same switch
+            sb.append("larger products   ").append("false".equals(System.getProperty("layerwise.blas.split"))
+                    ? "on OpenBLAS's two threads (-Dlayerwise.blas.split=false)"
+                    : "in two halves, one on Layerwise's second-core worker, OpenBLAS on one thread").append('\n');
+        }
         sb.append("JIT compilers     ")
                 .append(JitMode.describe(JitMode.commandLine()));
         if (seconds > 0) {
