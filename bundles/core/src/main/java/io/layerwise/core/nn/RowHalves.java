@@ -4,6 +4,7 @@ import java.util.IdentityHashMap;
 import java.util.Map;
 import java.util.function.UnaryOperator;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 
 /**
@@ -35,6 +36,8 @@ public final class RowHalves {
      */
     private static volatile boolean enabled = !"false".equals(System.getProperty("layerwise.rowHalves"));
 
+    private static final boolean CPU = Nd4j.getEnvironment().isCPU();
+
     private final int rows;
     private final Map<INDArray, INDArray[]> views = new IdentityHashMap<>();
 
@@ -51,10 +54,12 @@ public final class RowHalves {
 
     /**
      * Runs {@code pass} over the whole arrays, or over each half on its own core when the arrays hold at least
-     * {@link #MIN_VALUES} values ({@code values}: the largest array's length) and a second core is there.
+     * {@link #MIN_VALUES} values ({@code values}: the largest array's length) and a second core is there. On the CUDA
+     * backend the whole arrays always (the GPU runs each pass in parallel already; two host threads would only add
+     * streams).
      */
     public void run(long values, Pass pass) {
-        if (!enabled || values < MIN_VALUES || rows < 2 || !SecondCore.available()) {
+        if (!enabled || values < MIN_VALUES || rows < 2 || !SecondCore.available() || !CPU) {
             pass.run(a -> a);
             return;
         }
