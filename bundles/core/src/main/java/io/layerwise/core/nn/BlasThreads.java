@@ -106,7 +106,7 @@ final class BlasThreads {
      * the threshold is cut in two halves of {@code C} (columns when it is wider than tall, else rows), each a
      * one-thread OpenBLAS call, one of them on {@link SecondCore}'s worker: no OpenBLAS thread runs, or spins, during
      * training. Each half computes its elements of {@code C} with the same sums over {@code k} as the whole product
-     * on one thread ({@code SplitProductTest}), so the result depends on the shape only.
+     * on one thread ({@code BlasThreadsTest}), so the result depends on the shape only.
      */
     static void sgemm(boolean transA, boolean transB, int m, int n, int k, float alpha, FloatPointer a, int lda,
             FloatPointer b, int ldb, float beta, FloatPointer c, int ldc) {
