@@ -31,6 +31,14 @@ final class BlasThreads {
      */
     static final String THRESHOLD_PROPERTY = "layerwise.blas.oneThreadBelow";
 
+    /**
+     * With the split in force, products from 2^19 multiply-adds run in halves whatever the threshold: the threshold
+     * weighs one OpenBLAS thread against its two, whose second waits to be woken; a hand-over to the spinning worker
+     * costs about a microsecond. The VAE's 128 x 400 by 400 x 20 heads (2^20) then share too: its epochs took 0.84 of
+     * the time (three pairs, docs/performance.md, "One worker for both cores").
+     */
+    static final long SPLIT_FROM = 1L << 19;
+
     /** Held by every direct OpenBLAS call of this package. */
     static final Object LOCK = openblas_nolapack.class;
 
@@ -102,11 +110,11 @@ final class BlasThreads {
     }
 
     /**
-     * {@code cblas_sgemm}, row-major, on the thread count the rule gives. With two configured threads a product above
-     * the threshold is cut in two halves of {@code C} (columns when it is wider than tall, else rows), each a
-     * one-thread OpenBLAS call, one of them on {@link SecondCore}'s worker: no OpenBLAS thread runs, or spins, during
-     * training. Each half computes its elements of {@code C} with the same sums over {@code k} as the whole product
-     * on one thread ({@code BlasThreadsTest}), so the result depends on the shape only.
+     * {@code cblas_sgemm}, row-major, on the thread count the rule gives. With two configured threads a product of at
+     * least {@link #SPLIT_FROM} multiply-adds is cut in two halves of {@code C} (columns when it is wider than tall,
+     * else rows), each a one-thread OpenBLAS call, one of them on {@link SecondCore}'s worker: no OpenBLAS thread
+     * runs, or spins, during training. Each half computes its elements of {@code C} with the same sums over {@code k}
+     * as the whole product on one thread ({@code BlasThreadsTest}), so the result depends on the shape only.
      */
     static void sgemm(boolean transA, boolean transB, int m, int n, int k, float alpha, FloatPointer a, int lda,
             FloatPointer b, int ldb, float beta, FloatPointer c, int ldc) {
@@ -114,8 +122,8 @@ final class BlasThreads {
         int tb = transB ? openblas_nolapack.CblasTrans : openblas_nolapack.CblasNoTrans;
         synchronized (LOCK) {
             int threads = configured();
-            boolean one = threads > 1 && oneThread(m, n, k); // 50 ns a change of count, measured
-            boolean split = !one && threads == 2 && splitProducts && SecondCore.available();
+            boolean split = threads == 2 && splitProducts && SecondCore.available() && (long) m * n * k >= SPLIT_FROM;
+            boolean one = threads > 1 && !split && oneThread(m, n, k); // 50 ns a change of count, measured
             if (one || split) {
                 setCount(1);
             }
@@ -159,7 +167,7 @@ final class BlasThreads {
         return new FloatPointer(p).position(p.position() + values);
     }
 
-    /** Whether products above the threshold are cut in halves on two threads (the default), for A/B runs and tests. */
+    /** Whether products from {@link #SPLIT_FROM} run in halves on two threads (the default); for A/B runs, tests. */
     static void splitProducts(boolean on) {
         splitProducts = on;
     }

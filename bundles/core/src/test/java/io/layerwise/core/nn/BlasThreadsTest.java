@@ -180,7 +180,8 @@ class BlasThreadsTest {
         "784, 500, 256, true, false, -0.01, 1.0, true",
         "197, 203, 501, false, false, 1.0, 0.0, true",
         "301, 197, 301, true, true, 0.5, 2.0, false",
-        "4096, 4096, 1, false, false, 1.0, 1.0, false"})
+        "4096, 4096, 1, false, false, 1.0, 1.0, false",
+        "128, 20, 400, false, true, 1.0, 1.0, false"})
     void halvesEqualTheWholeProductOnOneThread(int m, int n, int k, boolean transA, boolean transB, double alpha,
             double beta, boolean views) {
         INDArray a = operand(transA ? k : m, transA ? m : k, views);

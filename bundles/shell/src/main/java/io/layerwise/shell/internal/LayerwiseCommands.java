@@ -276,7 +276,8 @@ public final class LayerwiseCommands {
         if (b.blasThreads() == 2) { // core's BlasThreads reads the same switch
             sb.append("larger products   ").append("false".equals(System.getProperty("layerwise.blas.split"))
                     ? "on OpenBLAS's two threads (-Dlayerwise.blas.split=false)"
-                    : "in two halves, one on Layerwise's second-core worker, OpenBLAS on one thread").append('\n');
+                    : "from 524288 multiply-adds in two halves, one on Layerwise's second-core worker, OpenBLAS on"
+                            + " one thread").append('\n');
         }
         sb.append("JIT compilers     ")
                 .append(JitMode.describe(JitMode.commandLine()));
