@@ -46,7 +46,7 @@ final class BlasThreads {
     /** The count the backend configured, read once under {@link #LOCK}; 0 until then, 1 when nothing is lowered. */
     private static int configured;
     private static volatile long oneThreadBelow = ONE_THREAD_BELOW;
-    /** {@code -Dlayerwise.blas.split=false} leaves products above the threshold to OpenBLAS's own threads. */
+    /** {@code -Dlayerwise.blas.split=false} leaves every product to the threshold and OpenBLAS's own threads. */
     private static volatile boolean splitProducts = !"false".equals(System.getProperty("layerwise.blas.split"));
 
     private BlasThreads() {

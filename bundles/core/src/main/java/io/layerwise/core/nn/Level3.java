@@ -70,7 +70,7 @@ public final class Level3 {
     }
 
     /** The distance between rows; ND4J may report stride 1 along a dimension of size 1. */
-    private static int leading(INDArray x) {
+    static int leading(INDArray x) {
         return (int) Math.max(x.stride(0), x.size(1));
     }
 

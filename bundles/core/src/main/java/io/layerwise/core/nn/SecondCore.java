@@ -63,12 +63,9 @@ public final class SecondCore {
      * exception of either thread is thrown after both stopped.
      */
     public static void share(int count, Piece piece) {
-        if (!AVAILABLE || count < 2 || !backOff.shareNow()) {
-            new Task(count, piece).drain(0);
-            return;
-        }
         Task task = new Task(count, piece);
-        if (!SLOT.compareAndSet(null, task)) { // the worker serves another caller
+        // alone on one core, in a back-off, or when the worker serves another caller
+        if (!AVAILABLE || count < 2 || !backOff.shareNow() || !SLOT.compareAndSet(null, task)) {
             task.drain(0);
             return;
         }

@@ -109,7 +109,6 @@ class BlasThreadsTest {
         }
         assertFalse(java.util.Arrays.equals(two, one), "the product on one thread");
         assertArrayEquals(two, product(a, w), "the product on two threads again");
-        BlasThreads.splitProducts(true);
     }
 
     @Test
@@ -168,10 +167,11 @@ class BlasThreadsTest {
     }
 
     /**
-     * The products cut in halves (two configured threads, above the threshold) equal, bit for bit, the whole product
-     * computed by one OpenBLAS call on one thread: each half sums over {@code k} as the whole does. The shapes are a
-     * 784-500 layer's at batch 128 (forward, decoder with {@code B} transposed, the stacked weight gradient with
-     * {@code A} transposed onto the weights), odd sizes, and operands that are row views of a stacked buffer.
+     * The products cut in halves (two configured threads, from {@link BlasThreads#SPLIT_FROM}) equal, bit for bit, the
+     * whole product computed by one OpenBLAS call on one thread: each half sums over {@code k} as the whole does. The
+     * shapes are a 784-500 layer's at batch 128 (forward, decoder with {@code B} transposed, the stacked weight
+     * gradient with {@code A} transposed onto the weights), the VAE's head, odd sizes, and row views of a stacked
+     * buffer.
      */
     @ParameterizedTest(name = "{0}x{2}x{1} transA={3} transB={4} alpha={5} beta={6} views={7}")
     @CsvSource({
@@ -199,7 +199,7 @@ class BlasThreadsTest {
                 openblas_nolapack.cblas_sgemm(openblas_nolapack.CblasRowMajor,
                         transA ? openblas_nolapack.CblasTrans : openblas_nolapack.CblasNoTrans,
                         transB ? openblas_nolapack.CblasTrans : openblas_nolapack.CblasNoTrans, m, n, k, (float) alpha,
-                        Level3.pointer(a), leading(a), Level3.pointer(b), leading(b), (float) beta,
+                        Level3.pointer(a), Level3.leading(a), Level3.pointer(b), Level3.leading(b), (float) beta,
                         Level3.pointer(whole), n);
             } finally {
                 BlasThreads.setCount(2);
@@ -208,18 +208,9 @@ class BlasThreadsTest {
         assertArrayEquals(whole.data().asFloat(), c0.dup().data().asFloat(), "halves against one call");
     }
 
-    /** The distance between rows (ND4J reports stride 1 along a dimension of size 1). */
-    private static int leading(INDArray x) {
-        return (int) Math.max(x.stride(0), x.size(1));
-    }
-
     /** {@code rows x cols} of Gaussian values; with {@code views}, the bottom rows of a buffer twice as tall. */
     private static INDArray operand(int rows, int cols, boolean views) {
-        float[] v = new float[(views ? 2 : 1) * rows * cols];
-        for (int i = 0; i < v.length; i++) {
-            v[i] = (float) RANDOM.nextGaussian();
-        }
-        INDArray all = Nd4j.create(v, new long[] {(views ? 2L : 1L) * rows, cols}, 'c');
+        INDArray all = random((views ? 2 : 1) * rows, cols);
         return views ? all.get(NDArrayIndex.interval(rows, 2 * rows), NDArrayIndex.all()) : all;
     }
 }
