@@ -14,8 +14,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * runtime/jit-mode, the launcher's choice of JIT mode, run by bash as the launcher sources it: C2 for named kernels
- * by thresholds ("kernels") for VAE jobs, by a directives file ("layers") for conv AE jobs, C1 for everything else,
- * and the user's LAYERWISE_JIT over all three.
+ * by thresholds ("kernels") for every command, by a directives file ("layers") for conv AE jobs, and the user's
+ * LAYERWISE_JIT over both and C1.
  */
 class JitModeScriptTest {
     private static final Path SCRIPT = Path.of("jit-mode").toAbsolutePath();
@@ -44,9 +44,9 @@ class JitModeScriptTest {
     }
 
     @Test
-    void vaeJobsGetC2ForTheKernelAndEverythingElseC1() throws Exception {
+    void everyCommandButAConvAeJobGetsC2ForTheKernels() throws Exception {
         Files.writeString(dir.resolve("vae.json"), "{\"stages\": [{\"type\": \"zca\"}, {\"type\" :\"vae\", \"latent\": 20}]}");
-        Files.writeString(dir.resolve("dae.json"), "{\"stages\": [{\"type\": \"dae\", \"note\": \"vae\"}]}");
+        Files.writeString(dir.resolve("dae.json"), "{\"stages\": [{\"type\": \"dae\", \"note\": \"conv-ae\"}]}");
         Files.writeString(dir.resolve("both.json"), "{\"stages\": [{\"type\": \"vae\"}, {\"type\": \"conv-ae\"}]}");
         Files.createDirectories(dir.resolve("runs/v1"));
         Files.copy(dir.resolve("vae.json"), dir.resolve("runs/v1/pipeline.json"));
@@ -55,14 +55,14 @@ class JitModeScriptTest {
         assertEquals("kernels", mode("--backend", "generic", "run", "vae.json", "--epochs", "2"));
         assertEquals("kernels", mode("--backend=avx2", "resume", "runs/v1"));
         assertEquals("kernels", mode("bench", "--batch", "128", "vae"));
-        assertEquals("c1", mode("run", "dae.json"), "a field's value that reads vae is not a stage type");
+        assertEquals("kernels", mode("run", "dae.json"), "a field's value that reads conv-ae is not a stage type");
         assertEquals("layers", mode("run", "both.json"), "a conv AE's loops are slower as profiled C1 code");
-        assertEquals("c1", mode("run", "missing.json"));
-        assertEquals("c1", mode("bench", "dae"));
-        assertEquals("c1", mode("bench", "all"));
-        assertEquals("c1", mode("eval", "runs/v1"));
-        assertEquals("c1", mode("exec", "lb"));
-        assertEquals("c1", mode());
+        assertEquals("kernels", mode("run", "missing.json"));
+        assertEquals("kernels", mode("bench", "dae"));
+        assertEquals("kernels", mode("bench", "all"));
+        assertEquals("kernels", mode("eval", "runs/v1"));
+        assertEquals("kernels", mode("exec", "lb"));
+        assertEquals("kernels", mode(), "the shell, from which labs train");
     }
 
     @Test
@@ -73,7 +73,7 @@ class JitModeScriptTest {
         assertEquals("layers", mode("run", "conv.json"));
         assertEquals("layers", mode("resume", "runs/c1"));
         assertEquals("layers", mode("bench", "convae", "--batch", "128"));
-        assertEquals("c1", mode("eval", "runs/c1"));
+        assertEquals("kernels", mode("eval", "runs/c1"));
     }
 
     /**
@@ -94,14 +94,14 @@ class JitModeScriptTest {
     }
 
     @Test
-    void theUsersSettingWinsWhereItApplies() throws Exception {
+    void theUsersSettingWinsEverywhere() throws Exception {
         Files.writeString(dir.resolve("vae.json"), "{\"stages\": [{\"type\": \"vae\"}]}");
         assertEquals("c1", choose("c1", "run", "vae.json")[0]);
-        assertEquals("kernels", choose("kernels", "bench", "dae")[0]);
-        assertEquals("c1", choose("kernels", "exec", "lb")[0], "the shell and exec start faster on C1");
-        String[] bad = choose("fast", "run", "vae.json");
-        assertEquals("c1", bad[0]);
+        assertEquals("c1", choose("c1")[0], "the shell");
+        assertEquals("layers", choose("layers", "exec", "lb")[0]);
+        assertEquals("kernels", choose("kernels", "bench", "convae")[0]);
+        String[] bad = choose("fast", "bench", "convae");
+        assertEquals("layers", bad[0], "an unknown setting is reported and the choice made as without it");
         assertTrue(bad[1].contains("LAYERWISE_JIT must be auto, c1, kernels or layers, got \"fast\""), bad[1]);
-        assertEquals("layers", choose("layers", "run", "vae.json")[0]);
     }
 }

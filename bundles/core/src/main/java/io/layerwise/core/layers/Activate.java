@@ -1,8 +1,8 @@
 package io.layerwise.core.layers;
 
+import io.layerwise.core.nn.Logistic;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.impl.scalar.LeakyReLU;
-import org.nd4j.linalg.api.ops.impl.transforms.strict.Sigmoid;
 import org.nd4j.linalg.api.ops.impl.transforms.strict.Tanh;
 import org.nd4j.linalg.api.ops.impl.transforms.gradient.LeakyReLUDerivative;
 import org.nd4j.linalg.factory.Nd4j;
@@ -57,7 +57,7 @@ public final class Activate extends ShapedLayer {
         INDArray result = training ? (y = Floats.reuse(y, x.shape())) : Floats.reuse(null, x.shape());
         switch (kind) {
             case "tanh" -> Nd4j.exec(new Tanh(x, result));
-            case "sigmoid" -> Nd4j.exec(new Sigmoid(x, result));
+            case "sigmoid" -> Logistic.sigmoid(x, result);
             default -> Nd4j.exec(new LeakyReLU(x, result, slope));
         }
         return result;

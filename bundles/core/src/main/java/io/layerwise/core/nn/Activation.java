@@ -4,7 +4,6 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.impl.scalar.ScalarMax;
 import org.nd4j.linalg.api.ops.impl.scalar.ScalarReverseSubtraction;
 import org.nd4j.linalg.api.ops.impl.scalar.Step;
-import org.nd4j.linalg.api.ops.impl.transforms.strict.Sigmoid;
 import org.nd4j.linalg.api.ops.impl.transforms.strict.Tanh;
 import org.nd4j.linalg.factory.Nd4j;
 
@@ -54,7 +53,7 @@ public enum Activation {
     /** {@code x <- f(x)} in place. */
     public void applyInPlace(INDArray x) {
         switch (this) {
-            case SIGMOID -> Nd4j.exec(new Sigmoid(x, x));
+            case SIGMOID -> Logistic.sigmoid(x, x);
             case TANH -> Nd4j.exec(new Tanh(x, x));
             case RELU -> Nd4j.exec(new ScalarMax(x, null, x, 0.0));
             case IDENTITY -> { }
@@ -68,11 +67,7 @@ public enum Activation {
      */
     public void multiplyDerivative(INDArray y, INDArray grad, INDArray scratch) {
         switch (this) {
-            case SIGMOID -> {
-                Nd4j.exec(new ScalarReverseSubtraction(y, null, scratch, 1.0)); // 1 - y
-                scratch.muli(y);
-                grad.muli(scratch);
-            }
+            case SIGMOID -> Logistic.multiplySigmoidDerivative(y, grad, scratch);
             case TANH -> {
                 y.mul(y, scratch);
                 Nd4j.exec(new ScalarReverseSubtraction(scratch, null, scratch, 1.0)); // 1 - y^2

@@ -1,9 +1,6 @@
 package io.layerwise.core.nn;
 
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.api.ops.impl.transforms.strict.Sigmoid;
-import org.nd4j.linalg.api.ops.impl.transforms.strict.SoftPlus;
-import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * Per-sample reconstruction loss, summed over inputs, of a decoder pre-activation {@code a} against a target
@@ -61,10 +58,8 @@ public enum Loss {
      */
     public double lossAndDelta(INDArray a, INDArray x, Activation decoder, INDArray delta, INDArray scratch) {
         if (this == CROSS_ENTROPY) {
-            double loss = crossEntropy(a, x, scratch);
-            Nd4j.exec(new Sigmoid(a, delta));
-            delta.subi(x);
-            return loss;
+            Logistic.crossEntropyTerms(a, x, delta, scratch);
+            return Logistic.divergedIfBeyondRange(Level1.sum(scratch) - Level1.dot(x, a), a.length());
         }
         decoder.applyInPlace(a); // a now holds z, from which g'(a) is computed
         a.sub(x, delta);
@@ -89,13 +84,9 @@ public enum Loss {
         if (this != CROSS_ENTROPY) {
             return lossAndDelta(a, x, decoder, delta, scratch);
         }
-        halves.run(a.length(), h -> {
-            Nd4j.exec(new SoftPlus(h.apply(a), h.apply(scratch)));
-            INDArray d = h.apply(delta);
-            Nd4j.exec(new Sigmoid(h.apply(a), d));
-            d.subi(h.apply(x));
-        });
-        return Level1.sum(scratch) - Level1.dot(x, a);
+        halves.run(a.length(), h -> Logistic.crossEntropyTerms(h.apply(a), h.apply(x), h.apply(delta),
+                h.apply(scratch)));
+        return Logistic.divergedIfBeyondRange(Level1.sum(scratch) - Level1.dot(x, a), a.length());
     }
 
     /** Sum over the batch of the per-sample loss only (evaluation); overwrites {@code scratch}, and {@code a} as above. */
@@ -109,9 +100,9 @@ public enum Loss {
         return this == MEAN_SQUARED ? sum / x.columns() : 0.5 * sum;
     }
 
-    /** {@code sum softplus(a) - x.a}: two BLAS dot products. */
+    /** {@code sum softplus(a) - x.a}: two BLAS dot products; +inf beyond float32's range (Logistic). */
     private static double crossEntropy(INDArray a, INDArray x, INDArray scratch) {
-        Nd4j.exec(new SoftPlus(a, scratch));
-        return Level1.sum(scratch) - Level1.dot(x, a);
+        Logistic.softplus(a, scratch);
+        return Logistic.divergedIfBeyondRange(Level1.sum(scratch) - Level1.dot(x, a), a.length());
     }
 }

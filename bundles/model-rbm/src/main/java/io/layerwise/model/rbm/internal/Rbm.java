@@ -3,6 +3,7 @@ package io.layerwise.model.rbm.internal;
 import io.layerwise.api.regularizer.Penalty;
 import io.layerwise.core.nn.Level1;
 import io.layerwise.core.nn.Level3;
+import io.layerwise.core.nn.Logistic;
 import io.layerwise.core.nn.NdArrays;
 import java.util.HashMap;
 import java.util.List;
@@ -12,7 +13,6 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.impl.scalar.ScalarMultiplication;
 import org.nd4j.linalg.api.ops.impl.scalar.ScalarReverseSubtraction;
-import org.nd4j.linalg.api.ops.impl.transforms.strict.Sigmoid;
 import org.nd4j.linalg.api.ops.impl.transforms.strict.SoftPlus;
 import org.nd4j.linalg.factory.Nd4j;
 
@@ -120,12 +120,12 @@ final class Rbm implements AutoCloseable {
     /** {@code out <- p(h = 1 | v) = sigm(v W + bh)}. */
     INDArray hiddenProbabilities(INDArray v, INDArray out) {
         Level3.gemmPlusRow(v, w, out, false, false, bh, ones(out.rows()));
-        Nd4j.exec(new Sigmoid(out, out));
+        Logistic.sigmoid(out, out);
         return out;
     }
 
     private static void sigmoid(INDArray x) {
-        Nd4j.exec(new Sigmoid(x, x));
+        Logistic.sigmoid(x, x);
     }
 
     /** {@code out <- h W^T + bv}, the visible pre-activation. */

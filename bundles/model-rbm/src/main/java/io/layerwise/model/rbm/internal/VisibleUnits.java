@@ -2,9 +2,8 @@ package io.layerwise.model.rbm.internal;
 
 import io.layerwise.api.stage.Picture;
 import io.layerwise.core.nn.Level1;
+import io.layerwise.core.nn.Logistic;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.api.ops.impl.transforms.strict.Sigmoid;
-import org.nd4j.linalg.api.ops.impl.transforms.strict.SoftPlus;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
@@ -46,7 +45,7 @@ enum VisibleUnits {
     /** {@code a <- E[v | h]} in place: {@code sigm(a)} or {@code a} itself. */
     void meanInPlace(INDArray a) {
         if (this == BERNOULLI) {
-            Nd4j.exec(new Sigmoid(a, a));
+            Logistic.sigmoid(a, a);
         }
     }
 
@@ -77,7 +76,7 @@ enum VisibleUnits {
     /** The element-wise part of {@link #error}: {@code scratch <- softplus(a)} or {@code a - v}; rows may be a part. */
     void errorTerms(INDArray a, INDArray v, INDArray scratch) {
         if (this == BERNOULLI) {
-            Nd4j.exec(new SoftPlus(a, scratch));
+            Logistic.softplus(a, scratch);
         } else {
             a.sub(v, scratch);
         }
@@ -86,7 +85,7 @@ enum VisibleUnits {
     /** The sums of {@link #error} over all rows, after {@link #errorTerms} on every row. */
     double errorSum(INDArray a, INDArray v, INDArray scratch) {
         if (this == BERNOULLI) {
-            return Level1.sum(scratch) - Level1.dot(v, a);
+            return Logistic.divergedIfBeyondRange(Level1.sum(scratch) - Level1.dot(v, a), a.length());
         }
         return Level1.dot(scratch, scratch);
     }
