@@ -13,9 +13,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * runtime/jit-mode, the launcher's choice of JIT mode, run by bash as the launcher sources it: C2 for named kernels
- * by thresholds ("kernels") for every command, by a directives file ("layers") for conv AE jobs, and the user's
- * LAYERWISE_JIT over both and C1.
+ * runtime/jit-mode, the launcher's choice of JIT mode, run by bash as the launcher sources it: C2 for the loops a
+ * directives file names ("kernels") for every command, for the layer library too ("layers") for conv AE jobs, and the
+ * user's LAYERWISE_JIT over both and C1.
  */
 class JitModeScriptTest {
     private static final Path SCRIPT = Path.of("jit-mode").toAbsolutePath();
@@ -77,20 +77,25 @@ class JitModeScriptTest {
     }
 
     /**
-     * The directives file that "layers" hands HotSpot: a JVM refuses to start on one it cannot parse, so a typo
-     * there would stop every conv AE job. Started as runtime/layerwise starts it.
+     * The directives files that "kernels" and "layers" hand HotSpot: a JVM refuses to start on one it cannot parse,
+     * so a typo there would stop every command. Started as runtime/layerwise starts it.
      */
     @Test
-    void theLayersDirectivesFileLoads() throws Exception {
+    void theDirectivesFilesLoad() throws Exception {
         Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-        Process p = new ProcessBuilder(java.toString(), "-XX:+UnlockDiagnosticVMOptions",
-                "-XX:CompilerDirectivesFile=" + Path.of("jit-layers.json").toAbsolutePath(), "-version")
-                .redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertEquals(0, p.waitFor(), out);
-        assertTrue(out.contains("2 compiler directives added"), out);
         String launcher = Files.readString(Path.of("layerwise"));
-        assertTrue(launcher.contains("-XX:CompilerDirectivesFile=\"$home/runtime/jit-layers.json\""), "the launcher names it");
+        for (String file : List.of("jit-kernels.json", "jit-layers.json")) {
+            Process p = new ProcessBuilder(java.toString(), "-XX:+UnlockDiagnosticVMOptions",
+                    "-XX:CompilerDirectivesFile=" + Path.of(file).toAbsolutePath(), "-version")
+                    .redirectErrorStream(true).start();
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertEquals(0, p.waitFor(), file + ": " + out);
+            assertTrue(out.contains("2 compiler directives added"), file + ": " + out);
+            assertTrue(launcher.contains("-XX:CompilerDirectivesFile=\"$home/runtime/" + file + "\""),
+                    "the launcher names " + file);
+        }
+        assertTrue(Files.readString(Path.of("jit-kernels.json")).contains("io/layerwise/core/nn/Logistic.*"));
+        assertTrue(Files.readString(Path.of("jit-layers.json")).contains("io/layerwise/core/nn/Logistic.*"));
     }
 
     @Test

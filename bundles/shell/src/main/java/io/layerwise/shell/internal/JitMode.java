@@ -4,10 +4,11 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Which HotSpot compilers this JVM runs, read from its command line: {@code runtime/layerwise} turns C2 off
- * ({@code -XX:TieredStopAtLevel=1}), or keeps it for named kernels only, by thresholds for a VAE job and by a
- * directives file for a conv AE job (runtime/jit-mode), and {@code LAYERWISE_JAVA_OPTS} may turn it back on, the
- * last flag winning.
+ * Which HotSpot compilers this JVM runs, read from its command line: {@code runtime/layerwise} keeps C2 for named
+ * kernels only, by a directives file (runtime/jit-kernels.json, or jit-layers.json for a conv AE job), or turns it
+ * off ({@code LAYERWISE_JIT=c1}: {@code -XX:TieredStopAtLevel=1}); an embedding or {@code LAYERWISE_JAVA_OPTS} may
+ * choose otherwise, the last flag winning. Thresholds at 10^8 scaled down per method are an earlier form of the
+ * kernels mode, still recognised.
  */
 final class JitMode {
     private JitMode() {
