@@ -66,18 +66,7 @@ public final class Logistic {
             Nd4j.exec(new Sigmoid(a, out));
             return;
         }
-        FloatBuffer ab = nio(a);
-        FloatBuffer ob = nio(out);
-        int ao = (int) a.offset();
-        int oo = (int) out.offset();
-        int n = (int) a.length();
-        float[] s = CHUNKS.get()[0];
-        for (int lo = 0; lo < n; lo += CHUNK) {
-            int len = Math.min(CHUNK, n - lo);
-            ab.get(ao + lo, s, 0, len);
-            sigmoid(s, s, len);
-            ob.put(oo + lo, s, 0, len);
-        }
+        streamed(new INDArray[] {a}, out, null, (c, len) -> sigmoid(c[0], c[0], len));
     }
 
     /** {@code out <- softplus(a) = log(1 + e^a)}; {@code out} may be {@code a}. */
@@ -86,21 +75,10 @@ public final class Logistic {
             Nd4j.exec(new SoftPlus(a, out));
             return;
         }
-        FloatBuffer ab = nio(a);
-        FloatBuffer ob = nio(out);
-        int ao = (int) a.offset();
-        int oo = (int) out.offset();
-        int n = (int) a.length();
-        float[][] c = CHUNKS.get();
-        float[] av = c[0];
-        float[] s = c[1];
-        for (int lo = 0; lo < n; lo += CHUNK) {
-            int len = Math.min(CHUNK, n - lo);
-            ab.get(ao + lo, av, 0, len);
-            sigmoid(av, s, len);
-            softplus(av, s, s, len);
-            ob.put(oo + lo, s, 0, len);
-        }
+        streamed(new INDArray[] {a}, out, null, (c, len) -> {
+            sigmoid(c[0], c[1], len);
+            softplus(c[0], c[1], c[0], len);
+        });
     }
 
     /**
@@ -116,29 +94,12 @@ public final class Logistic {
             delta.subi(x);
             return;
         }
-        FloatBuffer ab = nio(a);
-        FloatBuffer xb = nio(x);
-        FloatBuffer db = nio(delta);
-        FloatBuffer sb = nio(softplus);
-        int ao = (int) a.offset();
-        int xo = (int) x.offset();
-        int dOff = (int) delta.offset();
-        int so = (int) softplus.offset();
-        int n = (int) a.length();
-        float[][] c = CHUNKS.get();
-        float[] av = c[0];
-        float[] s = c[1];
-        float[] xv = c[2];
-        for (int lo = 0; lo < n; lo += CHUNK) {
-            int len = Math.min(CHUNK, n - lo);
-            ab.get(ao + lo, av, 0, len);
-            xb.get(xo + lo, xv, 0, len);
-            sigmoid(av, s, len);
-            softplus(av, s, av, len);
-            sb.put(so + lo, av, 0, len);
-            minus(s, xv, len);
-            db.put(dOff + lo, s, 0, len);
-        }
+        streamed(new INDArray[] {a, x}, softplus, delta, (c, len) -> {
+            sigmoid(c[0], c[2], len);
+            softplus(c[0], c[2], c[0], len);
+            minus(c[2], c[1], len);
+            c[1] = c[2]; // the second output's chunk
+        });
     }
 
     /**
@@ -152,20 +113,45 @@ public final class Logistic {
             grad.muli(scratch);
             return;
         }
-        FloatBuffer yb = nio(y);
-        FloatBuffer gb = nio(grad);
-        int yo = (int) y.offset();
-        int go = (int) grad.offset();
-        int n = (int) y.length();
-        float[][] c = CHUNKS.get();
-        float[] yv = c[0];
-        float[] gv = c[1];
+        streamed(new INDArray[] {grad, y}, grad, null, (c, len) -> sigmoidDerivative(c[1], c[0], len));
+    }
+
+    /** What a pass does to one chunk: inputs in {@code c[0]}, {@code c[1]}; outputs left in {@code c[0]}, {@code c[1]}. */
+    @FunctionalInterface
+    private interface ChunkPass {
+        void run(float[][] c, int len);
+    }
+
+    /**
+     * Streams the arrays through this thread's heap chunks {@link #CHUNK} values at a time: input {@code k} into
+     * chunk {@code k}, then {@code pass}, then chunk 0 out to {@code out} and chunk 1 to {@code out2} (when not null).
+     * A pass may swap the chunks of its view (the array of three is a fresh copy per call).
+     */
+    private static void streamed(INDArray[] in, INDArray out, INDArray out2, ChunkPass pass) {
+        float[][] chunks = CHUNKS.get();
+        float[][] c = new float[3][];
+        FloatBuffer[] ib = new FloatBuffer[in.length];
+        int[] io = new int[in.length];
+        for (int k = 0; k < in.length; k++) {
+            ib[k] = nio(in[k]);
+            io[k] = (int) in[k].offset();
+        }
+        FloatBuffer ob = nio(out);
+        FloatBuffer ob2 = out2 == null ? null : nio(out2);
+        int oo = (int) out.offset();
+        int oo2 = out2 == null ? 0 : (int) out2.offset();
+        int n = (int) in[0].length();
         for (int lo = 0; lo < n; lo += CHUNK) {
             int len = Math.min(CHUNK, n - lo);
-            yb.get(yo + lo, yv, 0, len);
-            gb.get(go + lo, gv, 0, len);
-            sigmoidDerivative(yv, gv, len);
-            gb.put(go + lo, gv, 0, len);
+            System.arraycopy(chunks, 0, c, 0, 3);
+            for (int k = 0; k < in.length; k++) {
+                ib[k].get(io[k] + lo, c[k], 0, len);
+            }
+            pass.run(c, len);
+            ob.put(oo + lo, c[0], 0, len);
+            if (ob2 != null) {
+                ob2.put(oo2 + lo, c[1], 0, len);
+            }
         }
     }
 
