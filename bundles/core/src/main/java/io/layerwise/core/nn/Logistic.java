@@ -36,8 +36,8 @@ import org.nd4j.linalg.factory.Nd4j;
  * checks, the GPU); so does everything with {@code -Dlayerwise.logisticKernels=false}.
  */
 public final class Logistic {
-    /** {@code log(Float.MAX_VALUE)}: the mean cross-entropy term above which {@link #divergedIfBeyondRange} gives +inf. */
-    public static final double DIVERGED_MEAN = 88.72;
+    /** {@code log(Float.MAX_VALUE)}: the mean cross-entropy term above which {@link #crossEntropySum} gives +inf. */
+    static final double DIVERGED_MEAN = 88.72;
 
     /** Values copied to the heap at a time: three 16 KiB arrays per thread stay in the core's cache. */
     static final int CHUNK = 4096;
@@ -66,7 +66,7 @@ public final class Logistic {
             Nd4j.exec(new Sigmoid(a, out));
             return;
         }
-        streamed(new INDArray[] {a}, out, null, (c, len) -> sigmoid(c[0], c[0], len));
+        streamed(a, null, out, null, (c, len) -> sigmoid(c[0], c[0], len));
     }
 
     /** {@code out <- softplus(a) = log(1 + e^a)}; {@code out} may be {@code a}. */
@@ -75,7 +75,7 @@ public final class Logistic {
             Nd4j.exec(new SoftPlus(a, out));
             return;
         }
-        streamed(new INDArray[] {a}, out, null, (c, len) -> {
+        streamed(a, null, out, null, (c, len) -> {
             sigmoid(c[0], c[1], len);
             softplus(c[0], c[1], c[0], len);
         });
@@ -94,11 +94,10 @@ public final class Logistic {
             delta.subi(x);
             return;
         }
-        streamed(new INDArray[] {a, x}, softplus, delta, (c, len) -> {
+        streamed(a, x, softplus, delta, (c, len) -> {
             sigmoid(c[0], c[2], len);
             softplus(c[0], c[2], c[0], len);
-            minus(c[2], c[1], len);
-            c[1] = c[2]; // the second output's chunk
+            subtractFrom(c[2], c[1], len);
         });
     }
 
@@ -113,39 +112,36 @@ public final class Logistic {
             grad.muli(scratch);
             return;
         }
-        streamed(new INDArray[] {grad, y}, grad, null, (c, len) -> sigmoidDerivative(c[1], c[0], len));
+        streamed(grad, y, grad, null, (c, len) -> sigmoidDerivative(c[1], c[0], len));
     }
 
-    /** What a pass does to one chunk: inputs in {@code c[0]}, {@code c[1]}; outputs left in {@code c[0]}, {@code c[1]}. */
+    /** What a pass does to one chunk: inputs in {@code c[0]}, {@code c[1]}, outputs left there; {@code c[2]} is free. */
     @FunctionalInterface
     private interface ChunkPass {
         void run(float[][] c, int len);
     }
 
     /**
-     * Streams the arrays through this thread's heap chunks {@link #CHUNK} values at a time: input {@code k} into
-     * chunk {@code k}, then {@code pass}, then chunk 0 out to {@code out} and chunk 1 to {@code out2} (when not null).
-     * A pass may swap the chunks of its view (the array of three is a fresh copy per call).
+     * Streams the arrays through this thread's heap chunks {@link #CHUNK} values at a time: {@code in} into chunk 0
+     * and {@code in2} into chunk 1, then {@code pass}, then chunk 0 out to {@code out} and chunk 1 to {@code out2}.
+     * {@code in2} and {@code out2} may be null.
      */
-    private static void streamed(INDArray[] in, INDArray out, INDArray out2, ChunkPass pass) {
-        float[][] chunks = CHUNKS.get();
-        float[][] c = new float[3][];
-        FloatBuffer[] ib = new FloatBuffer[in.length];
-        int[] io = new int[in.length];
-        for (int k = 0; k < in.length; k++) {
-            ib[k] = nio(in[k]);
-            io[k] = (int) in[k].offset();
-        }
+    private static void streamed(INDArray in, INDArray in2, INDArray out, INDArray out2, ChunkPass pass) {
+        float[][] c = CHUNKS.get();
+        FloatBuffer ib = nio(in);
+        FloatBuffer ib2 = in2 == null ? null : nio(in2);
         FloatBuffer ob = nio(out);
         FloatBuffer ob2 = out2 == null ? null : nio(out2);
+        int io = (int) in.offset();
+        int io2 = in2 == null ? 0 : (int) in2.offset();
         int oo = (int) out.offset();
         int oo2 = out2 == null ? 0 : (int) out2.offset();
-        int n = (int) in[0].length();
+        int n = (int) in.length();
         for (int lo = 0; lo < n; lo += CHUNK) {
             int len = Math.min(CHUNK, n - lo);
-            System.arraycopy(chunks, 0, c, 0, 3);
-            for (int k = 0; k < in.length; k++) {
-                ib[k].get(io[k] + lo, c[k], 0, len);
+            ib.get(io + lo, c[0], 0, len);
+            if (ib2 != null) {
+                ib2.get(io2 + lo, c[1], 0, len);
             }
             pass.run(c, len);
             ob.put(oo + lo, c[0], 0, len);
@@ -156,14 +152,16 @@ public final class Logistic {
     }
 
     /**
-     * The sum of {@code n} cross-entropy terms, or +inf when their mean is above {@link #DIVERGED_MEAN}. Reached
-     * only when the logits have left float32's range on the wrong side (a term is about {@code |a|} there; a model
-     * that predicts 1/2 everywhere scores 0.69): the weights have blown up. libnd4j's softplus overflowed to +inf
-     * above a = 88.7, which is how a diverging run (a learning rate of 1e30) used to end; these loops do not overflow,
-     * so the loss says so itself and the engine stops the stage with its divergence message.
+     * The cross-entropy {@code sum(softplus) - x.a} from the terms {@link #crossEntropyTerms} or {@link #softplus}
+     * wrote (two BLAS sums over the whole arrays), or +inf when its mean term is above {@link #DIVERGED_MEAN}. That is
+     * reached only when the logits have left float32's range on the wrong side (a term is about {@code |a|} there; a
+     * model that predicts 1/2 everywhere scores 0.69): the weights have blown up. libnd4j's softplus overflowed to
+     * +inf above a = 88.7, which is how a diverging run (a learning rate of 1e30) used to end; these loops do not
+     * overflow, so the loss says so itself and the engine stops the stage with its divergence message.
      */
-    public static double divergedIfBeyondRange(double sum, long n) {
-        return sum > DIVERGED_MEAN * n ? Double.POSITIVE_INFINITY : sum;
+    public static double crossEntropySum(INDArray a, INDArray x, INDArray softplus) {
+        double sum = Level1.sum(softplus) - Level1.dot(x, a);
+        return sum > DIVERGED_MEAN * a.length() ? Double.POSITIVE_INFINITY : sum;
     }
 
     /** Turns the Java loops on or off for every caller (tests compare both; off as {@code layerwise.logisticKernels}). */
@@ -210,10 +208,10 @@ public final class Logistic {
         }
     }
 
-    /** {@code s[i] <- s[i] - x[i]}. */
-    static void minus(float[] s, float[] x, int len) {
+    /** {@code x[i] <- s[i] - x[i]}. */
+    static void subtractFrom(float[] s, float[] x, int len) {
         for (int i = 0; i < len; i++) {
-            s[i] -= x[i];
+            x[i] = s[i] - x[i];
         }
     }
 

@@ -59,7 +59,7 @@ public enum Loss {
     public double lossAndDelta(INDArray a, INDArray x, Activation decoder, INDArray delta, INDArray scratch) {
         if (this == CROSS_ENTROPY) {
             Logistic.crossEntropyTerms(a, x, delta, scratch);
-            return Logistic.divergedIfBeyondRange(Level1.sum(scratch) - Level1.dot(x, a), a.length());
+            return Logistic.crossEntropySum(a, x, scratch);
         }
         decoder.applyInPlace(a); // a now holds z, from which g'(a) is computed
         a.sub(x, delta);
@@ -86,7 +86,7 @@ public enum Loss {
         }
         halves.run(a.length(), h -> Logistic.crossEntropyTerms(h.apply(a), h.apply(x), h.apply(delta),
                 h.apply(scratch)));
-        return Logistic.divergedIfBeyondRange(Level1.sum(scratch) - Level1.dot(x, a), a.length());
+        return Logistic.crossEntropySum(a, x, scratch);
     }
 
     /** Sum over the batch of the per-sample loss only (evaluation); overwrites {@code scratch}, and {@code a} as above. */
@@ -100,9 +100,9 @@ public enum Loss {
         return this == MEAN_SQUARED ? sum / x.columns() : 0.5 * sum;
     }
 
-    /** {@code sum softplus(a) - x.a}: two BLAS dot products; +inf beyond float32's range (Logistic). */
+    /** {@code sum softplus(a) - x.a}; +inf beyond float32's range ({@link Logistic#crossEntropySum}). */
     private static double crossEntropy(INDArray a, INDArray x, INDArray scratch) {
         Logistic.softplus(a, scratch);
-        return Logistic.divergedIfBeyondRange(Level1.sum(scratch) - Level1.dot(x, a), a.length());
+        return Logistic.crossEntropySum(a, x, scratch);
     }
 }

@@ -85,7 +85,7 @@ enum VisibleUnits {
     /** The sums of {@link #error} over all rows, after {@link #errorTerms} on every row. */
     double errorSum(INDArray a, INDArray v, INDArray scratch) {
         if (this == BERNOULLI) {
-            return Logistic.divergedIfBeyondRange(Level1.sum(scratch) - Level1.dot(v, a), a.length());
+            return Logistic.crossEntropySum(a, v, scratch);
         }
         return Level1.dot(scratch, scratch);
     }
