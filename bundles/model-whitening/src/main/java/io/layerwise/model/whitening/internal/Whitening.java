@@ -68,7 +68,7 @@ final class Whitening implements AutoCloseable {
         }
         try {
             double[] covariance = vectors.data().asDouble();
-            double[] ascending = SymmetricEigen.decompose(vectors, portable);
+            double[] ascending = SymmetricEigen.decompose(vectors, covariance, portable, true);
             FitCheck.eigen(covariance, vectors.data().asDouble(), ascending);
             double[] d = new double[n];
             for (int i = 0; i < n; i++) {
