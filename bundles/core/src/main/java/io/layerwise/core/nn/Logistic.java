@@ -82,6 +82,22 @@ public final class Logistic {
     }
 
     /**
+     * {@code softplus <- softplus(a)} and {@code sigmoid <- sigmoid(a)} in one pass, the values {@link #softplus} and
+     * {@link #sigmoid} give; {@code sigmoid} may be {@code a} (an RBM's visible error terms, then its mean in place).
+     */
+    public static void sigmoidAndSoftplus(INDArray a, INDArray sigmoid, INDArray softplus) {
+        if (!heap(a, sigmoid, softplus)) {
+            Nd4j.exec(new SoftPlus(a, softplus));
+            Nd4j.exec(new Sigmoid(a, sigmoid));
+            return;
+        }
+        streamed(a, null, softplus, sigmoid, (c, len) -> {
+            sigmoid(c[0], c[1], len);
+            softplus(c[0], c[1], c[0], len);
+        });
+    }
+
+    /**
      * The cross-entropy's element-wise terms from the logits {@code a} and targets {@code x}:
      * {@code delta <- sigmoid(a) - x} and {@code softplus <- softplus(a)}, so that the loss is
      * {@code sum(softplus) - x.a}. The four arrays have one shape; {@code delta} and {@code softplus} are distinct
@@ -160,8 +176,13 @@ public final class Logistic {
      * overflow, so the loss says so itself and the engine stops the stage with its divergence message.
      */
     public static double crossEntropySum(INDArray a, INDArray x, INDArray softplus) {
-        double sum = Level1.sum(softplus) - Level1.dot(x, a);
-        return sum > DIVERGED_MEAN * a.length() ? Double.POSITIVE_INFINITY : sum;
+        return crossEntropySum(Level1.dot(x, a), softplus);
+    }
+
+    /** {@link #crossEntropySum(INDArray, INDArray, INDArray)} given {@code x.a}, taken before {@code a} was overwritten. */
+    public static double crossEntropySum(double xDotA, INDArray softplus) {
+        double sum = Level1.sum(softplus) - xDotA;
+        return sum > DIVERGED_MEAN * softplus.length() ? Double.POSITIVE_INFINITY : sum;
     }
 
     /** Turns the Java loops on or off for every caller (tests compare both; off as {@code layerwise.logisticKernels}). */

@@ -46,4 +46,28 @@ class Level1Test {
         assertEquals(5.0, Level1.sum(m), 0.0);
         assertEquals(5.0, Level1.sum(m.castTo(DataType.DOUBLE)), 0.0, "not OpenBLAS float32: ND4J's sum");
     }
+
+    /**
+     * {@code y <- alpha x} into a block of rows of a larger array (the RBM's {@code recon <- -v0} into the bottom half of
+     * its stacked buffer) writes exactly those rows; float64 and strided arrays take ND4J's path, with the same values.
+     */
+    @Test
+    void copyScalesIntoTheRowsItIsGivenAndNothingElse() {
+        INDArray x = Nd4j.rand(DataType.FLOAT, 20, 784).subi(0.5);
+        for (double alpha : new double[] {-1, 1, 0.25}) {
+            INDArray stacked = Nd4j.zeros(DataType.FLOAT, 40, 784).addi(7);
+            INDArray bottom = stacked.get(NDArrayIndex.interval(20, 40), NDArrayIndex.all());
+            Level1.copy(alpha, x, bottom);
+            assertEquals(x.mul(alpha), bottom, "alpha " + alpha);
+            assertEquals(Nd4j.zeros(DataType.FLOAT, 20, 784).addi(7),
+                    stacked.get(NDArrayIndex.interval(0, 20), NDArrayIndex.all()), "the top rows are untouched");
+        }
+        INDArray x64 = x.castTo(DataType.DOUBLE);
+        INDArray y64 = Nd4j.zeros(DataType.DOUBLE, 20, 784);
+        Level1.copy(-1, x64, y64);
+        assertEquals(x64.neg(), y64);
+        INDArray columns = Nd4j.zeros(DataType.FLOAT, 20, 1568).get(NDArrayIndex.all(), NDArrayIndex.interval(0, 784));
+        Level1.copy(-1, x, columns);
+        assertEquals(x.neg(), columns, "a strided view");
+    }
 }

@@ -124,6 +124,16 @@ class LogisticTest {
         }
         assertArrayEquals(expectedDelta, delta.data().asFloat());
         assertArrayEquals(sp, terms.data().asFloat());
+
+        // the sigmoid and the softplus in one pass, the sigmoid in place, over row halves: the same two results
+        INDArray inPlace = a.dup();
+        INDArray softplusToo = Nd4j.create(DataType.FLOAT, 128, 784);
+        for (int[] rows : new int[][] {{0, 64}, {64, 128}}) {
+            Logistic.sigmoidAndSoftplus(rowsOf(inPlace, rows), rowsOf(inPlace, rows), rowsOf(softplusToo, rows));
+        }
+        assertArrayEquals(s, inPlace.data().asFloat());
+        assertArrayEquals(sp, softplusToo.data().asFloat());
+        assertEquals(Logistic.crossEntropySum(a, x, terms), Logistic.crossEntropySum(Level1.dot(x, a), softplusToo), 0.0);
     }
 
     @Test
@@ -134,6 +144,13 @@ class LogisticTest {
         INDArray theirs = d.dup();
         Nd4j.exec(new Sigmoid(theirs, theirs));
         assertEquals(theirs, ours);
+        INDArray both = d.dup();
+        INDArray softplus = d.ulike();
+        Logistic.sigmoidAndSoftplus(both, both, softplus);
+        assertEquals(theirs, both, "the sigmoid in place, after the softplus read the logits");
+        INDArray theirSoftplus = d.dup();
+        Nd4j.exec(new SoftPlus(theirSoftplus, theirSoftplus));
+        assertEquals(theirSoftplus, softplus);
 
         // a column block is not contiguous: libnd4j's transform, and the rest of the array untouched
         INDArray f = logits(5, 20, 30);

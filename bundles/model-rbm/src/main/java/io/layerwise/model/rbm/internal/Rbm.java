@@ -11,7 +11,6 @@ import java.util.Map;
 import java.util.SplittableRandom;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.api.ops.impl.scalar.ScalarMultiplication;
 import org.nd4j.linalg.api.ops.impl.scalar.ScalarReverseSubtraction;
 import org.nd4j.linalg.api.ops.impl.transforms.strict.SoftPlus;
 import org.nd4j.linalg.factory.Nd4j;
@@ -207,9 +206,7 @@ final class Rbm implements AutoCloseable {
         if (errorKind == TrainError.SAMPLED) {
             // step 1 alone, h_0 W^T + bv: its error before the mean is the sampled reconstruction's
             Level3.gemmPlusRow(b.hChain, w, b.vNeg, false, true, bv, b.ones);
-            b.halves.run(b.vNeg.length(), h -> units.errorTerms(h.apply(b.vNeg), h.apply(v0), h.apply(b.scratchVisible)));
-            error = units.errorSum(b.vNeg, v0, b.scratchVisible);
-            b.halves.run(b.vNeg.length(), h -> units.meanInPlace(h.apply(b.vNeg)));
+            error = units.errorThenMean(b.vNeg, v0, b.scratchVisible, b.halves);
         } else {
             // step 1 and the reconstruction in one GEMM: [h_0 ; p(h|v0)] W^T + bv
             Level3.gemmPlusRow(b.hidden, w, b.visible, false, true, bv, b.onesStacked);
@@ -231,12 +228,10 @@ final class Rbm implements AutoCloseable {
             }
             // p(h | v_k), over the sample it came from; after the last step recon <- -v0 for the gradient product
             Level3.gemmPlusRow(b.vNeg, w, b.hChain, false, false, bh, b.ones);
-            b.halves.run(Math.max(b.hChain.length(), last ? b.recon.length() : 0), h -> {
-                sigmoid(h.apply(b.hChain));
-                if (last) {
-                    Nd4j.exec(new ScalarMultiplication(h.apply(v0), null, h.apply(b.recon), -1.0));
-                }
-            });
+            b.halves.run(b.hChain.length(), h -> sigmoid(h.apply(b.hChain)));
+            if (last) {
+                Level1.copy(-1.0, v0, b.recon);
+            }
             if (!last) {
                 sampler.bernoulli(b.hChain, b.hChain);
             } else if (persistent != null) {

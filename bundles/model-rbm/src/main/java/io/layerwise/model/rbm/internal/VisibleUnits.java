@@ -3,6 +3,7 @@ package io.layerwise.model.rbm.internal;
 import io.layerwise.api.stage.Picture;
 import io.layerwise.core.nn.Level1;
 import io.layerwise.core.nn.Logistic;
+import io.layerwise.core.nn.RowHalves;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
@@ -88,6 +89,22 @@ enum VisibleUnits {
             return Logistic.crossEntropySum(a, v, scratch);
         }
         return Level1.dot(scratch, scratch);
+    }
+
+    /**
+     * {@link #error} of the pre-activation {@code a} against {@code v}, then {@code a <- E[v | h]} ({@link
+     * #meanInPlace}), the element-wise work on both cores: for Bernoulli units one pass gives the error's softplus
+     * terms and the sigmoid, after {@code v.a} is taken. The same values as the three calls; overwrites
+     * {@code scratch}.
+     */
+    double errorThenMean(INDArray a, INDArray v, INDArray scratch, RowHalves halves) {
+        if (this == BERNOULLI) {
+            double vDotA = Level1.dot(v, a);
+            halves.run(a.length(), h -> Logistic.sigmoidAndSoftplus(h.apply(a), h.apply(a), h.apply(scratch)));
+            return Logistic.crossEntropySum(vDotA, scratch);
+        }
+        halves.run(a.length(), h -> errorTerms(h.apply(a), h.apply(v), h.apply(scratch)));
+        return errorSum(a, v, scratch);
     }
 
     /** The key of the held-out reconstruction error in history.json. */
