@@ -63,6 +63,7 @@ public final class Main {
             }
             return 1;
         }
+        ClassArchive.markStarted(System.getProperty(ClassArchive.STARTED_PROPERTY));
         if (debug) {
             System.err.printf("layerwise: framework ready in %d ms (%s: %s)%n", (System.nanoTime() - t0) / 1_000_000,
                     platform.context().getProperty(Platform.FLAVOUR), platform.context().getProperty(Platform.REASON));

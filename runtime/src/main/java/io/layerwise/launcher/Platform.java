@@ -286,10 +286,14 @@ public final class Platform implements AutoCloseable {
      * started the backend's ND4J load. They need nothing the others' activators do, and only SCR waits for one of
      * them: the ND4J runtime, whose activator (JavaCPP's settings; Felix copies its 30 embedded jars into the storage
      * on its first class load) must have run before the backend loads ND4J. {@link #start(Path, Map)} still returns
-     * once every bundle is started.
+     * once every bundle is started. Gogo's runtime starts before its JLine shell: the runtime registers its command
+     * processor before it opens its tracker of commands, and a shell already waiting for that processor starts then,
+     * on its own thread, and runs etc/gosh_profile, whose {@code try} (a command the shell registers) could run before
+     * the tracker had it ("Command not found: try" once in BadInputIT). Started after the runtime, the shell finds the
+     * processor at once, and its commands reach the open tracker before its thread starts.
      */
-    static final List<String> BESIDE = List.of("io.layerwise.nd4j-runtime", "org.apache.felix.gogo.command",
-            "org.apache.felix.gogo.jline", "org.apache.felix.gogo.runtime", "org.apache.felix.http.servlet-api",
+    static final List<String> BESIDE = List.of("io.layerwise.nd4j-runtime", "org.apache.felix.gogo.runtime",
+            "org.apache.felix.gogo.command", "org.apache.felix.gogo.jline", "org.apache.felix.http.servlet-api",
             "org.apache.felix.http.jetty");
     private static final String ND4J_RUNTIME = "io.layerwise.nd4j-runtime";
     private static final String SCR = "org.apache.felix.scr";

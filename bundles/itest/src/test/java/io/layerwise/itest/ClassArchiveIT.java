@@ -81,6 +81,44 @@ class ClassArchiveIT {
         assertEquals(1, archives(archives).size(), "the start after writes a new archive at its exit");
     }
 
+    /**
+     * A first start that ends before the framework is up (a bad option) writes an archive of the few hundred classes it
+     * loaded; the next start deletes it instead of adopting it and writes its own, which the start after takes more
+     * than a thousand classes from.
+     */
+    @Test
+    void anArchiveFromAStartThatNeverGotTheFrameworkUpIsNotAdopted(@TempDir Path work) throws Exception {
+        Path archives = Files.createDirectories(work.resolve("cds"));
+        Map<String, String> env = Map.of("LAYERWISE_CDS_DIR", archives.toString());
+        Path cwd = Files.createDirectories(work.resolve("bad-option"));
+        Process bad = Launcher.start(cwd, MnistReferenceIT.SAMPLE.toAbsolutePath(), env, "--no-such-option");
+        assertTrue(bad.waitFor(150, TimeUnit.SECONDS), "a start with a bad option did not end in 150 s");
+        assertEquals(2, bad.exitValue(), Files.readString(cwd.resolve("launch.err")));
+        List<Path> partial = archives(archives);
+        assertEquals(1, partial.size(), "the bad start wrote an archive at its exit: " + partial);
+        assertTrue(partial.get(0).getFileName().toString().matches("layerwise\\.\\d+\\.jsa"), partial.toString());
+
+        Run next = launch(work, env);
+        assertEquals(0, next.exit, next.err);
+        List<Path> written = archives(archives);
+        assertEquals(1, written.size(), written.toString());
+        assertFalse(written.contains(partial.get(0)), "the partial archive is deleted, not adopted: " + written);
+        assertFalse(written.get(0).getFileName().toString().equals("layerwise.jsa"), written.toString());
+
+        Path classLog = work.resolve("class-load.log");
+        Run archived = launch(work, Map.of("LAYERWISE_CDS_DIR", archives.toString(),
+                "LAYERWISE_JAVA_OPTS", "-Xlog:class+load=info:file=" + classLog));
+        assertEquals(0, archived.exit, archived.err);
+        assertEquals("layerwise.jsa", single(archives).getFileName().toString());
+        try (Stream<String> lines = Files.lines(classLog)) {
+            long shared = lines.filter(l -> l.contains("shared objects file (top)")).count();
+            assertTrue(shared > 1000, "classes taken from the whole start's archive: " + shared);
+        }
+        try (Stream<Path> files = Files.list(archives)) {
+            assertEquals(List.of(), files.filter(f -> f.toString().endsWith(".started")).toList(), "no marker left");
+        }
+    }
+
     /** The start under a rejected archive: as without one, one line naming it, and the archive deleted. */
     private void fallsBackWithOneLine(Path work, Path archives, Path archive, Run plain) throws Exception {
         Run fallback = launch(work, Map.of("LAYERWISE_CDS_DIR", archives.toString()));

@@ -18,14 +18,15 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The start's second thread (io.layerwise.launcher.Platform, docs/performance.md, "Start time, per bundle"): the ND4J
  * runtime, Gogo and Jetty are started beside the other bundles, the ND4J runtime before SCR (whose backend loads ND4J
- * with the runtime's JavaCPP settings), and the first command runs only once every bundle is active. Through the real
+ * with the runtime's JavaCPP settings), Gogo's runtime before its shell (whose profile needs the runtime's command
+ * tracker), and the first command runs only once every bundle is active. Through the real
  * launcher, several starts, with LAYERWISE_DEBUG=1 for the order in which the bundles' starts ended.
  */
 class StartLanesIT {
     private static final Pattern BUNDLE_LINE = Pattern.compile("^bundle start, ms \\(in start order\\): (.*)$",
             Pattern.MULTILINE);
-    private static final List<String> BESIDE = List.of("io.layerwise.nd4j-runtime", "org.apache.felix.gogo.command",
-            "org.apache.felix.gogo.jline", "org.apache.felix.gogo.runtime", "org.apache.felix.http.servlet-api",
+    private static final List<String> BESIDE = List.of("io.layerwise.nd4j-runtime", "org.apache.felix.gogo.runtime",
+            "org.apache.felix.gogo.command", "org.apache.felix.gogo.jline", "org.apache.felix.http.servlet-api",
             "org.apache.felix.http.jetty");
 
     @Test
@@ -62,6 +63,11 @@ class StartLanesIT {
             }
             assertTrue(ended.indexOf("beside: io.layerwise.nd4j-runtime") < ended.indexOf("org.apache.felix.scr"),
                     "the ND4J runtime's start ended before SCR's: " + ended);
+            // one thread starts them in turn: Gogo's runtime (its command tracker open) before the shell that
+            // registers the profile's commands and runs etc/gosh_profile
+            assertTrue(ended.indexOf("beside: org.apache.felix.gogo.runtime")
+                    < ended.indexOf("beside: org.apache.felix.gogo.jline"), "Gogo's runtime before its shell: " + ended);
+            assertFalse(err.contains("gosh_profile"), "the profile ran without an error: " + err);
         }
     }
 

@@ -42,4 +42,16 @@ class ClassArchiveTest {
         assertEquals(Optional.empty(), ClassArchive.checkInUse(archive.toString(), dir.resolve("no-such-maps")));
         assertTrue(Files.exists(archive), "kept when nothing can tell");
     }
+
+    /** The marker the script adopts an archive by: created when named, and nothing (no exception) otherwise. */
+    @Test
+    void theStartedMarkerIsCreatedWhenNamedAndAFailureIsSilent(@TempDir Path dir) {
+        Path marker = dir.resolve("layerwise.123.started");
+        ClassArchive.markStarted(marker.toString());
+        assertTrue(Files.isRegularFile(marker));
+        ClassArchive.markStarted(null);
+        ClassArchive.markStarted(" ");
+        ClassArchive.markStarted(dir.resolve("no-such-dir").resolve("layerwise.1.started").toString());
+        assertFalse(Files.exists(dir.resolve("no-such-dir")));
+    }
 }
