@@ -66,7 +66,8 @@ class StartLanesIT {
             // one thread starts them in turn: Gogo's runtime (its command tracker open) before the shell that
             // registers the profile's commands and runs etc/gosh_profile
             assertTrue(ended.indexOf("beside: org.apache.felix.gogo.runtime")
-                    < ended.indexOf("beside: org.apache.felix.gogo.jline"), "Gogo's runtime before its shell: " + ended);
+                    < ended.indexOf("beside: org.apache.felix.gogo.jline"),
+                    "Gogo's runtime before its shell: " + ended);
             assertFalse(err.contains("gosh_profile"), "the profile ran without an error: " + err);
         }
     }

@@ -85,8 +85,8 @@ public final class Level1 {
     }
 
     /**
-     * {@code y <- alpha x}: {@code scopy} and {@code sscal} (neither starts OpenBLAS's threads at these lengths). An ND4J
-     * scalar op costs 10-20 us at batch 20, more than the copy itself.
+     * {@code y <- alpha x}: {@code scopy} and {@code sscal} (neither starts OpenBLAS's threads at these lengths). An
+     * ND4J scalar op costs 10-20 us at batch 20, more than the copy itself.
      */
     public static void copy(double alpha, INDArray x, INDArray y) {
         if (direct(x) && direct(y) && x.length() == y.length()) {

@@ -179,7 +179,9 @@ public final class Logistic {
         return crossEntropySum(Level1.dot(x, a), softplus);
     }
 
-    /** {@link #crossEntropySum(INDArray, INDArray, INDArray)} given {@code x.a}, taken before {@code a} was overwritten. */
+    /**
+     * {@link #crossEntropySum(INDArray, INDArray, INDArray)} given {@code x.a}, taken before {@code a} was overwritten.
+     */
     public static double crossEntropySum(double xDotA, INDArray softplus) {
         double sum = Level1.sum(softplus) - xDotA;
         return sum > DIVERGED_MEAN * softplus.length() ? Double.POSITIVE_INFINITY : sum;

@@ -48,8 +48,9 @@ class Level1Test {
     }
 
     /**
-     * {@code y <- alpha x} into a block of rows of a larger array (the RBM's {@code recon <- -v0} into the bottom half of
-     * its stacked buffer) writes exactly those rows; float64 and strided arrays take ND4J's path, with the same values.
+     * {@code y <- alpha x} into a block of rows of a larger array (the RBM's {@code recon <- -v0} into the bottom half
+     * of its stacked buffer) writes exactly those rows; float64 and strided arrays take ND4J's path, with the same
+     * values.
      */
     @Test
     void copyScalesIntoTheRowsItIsGivenAndNothingElse() {

@@ -133,7 +133,8 @@ class LogisticTest {
         }
         assertArrayEquals(s, inPlace.data().asFloat());
         assertArrayEquals(sp, softplusToo.data().asFloat());
-        assertEquals(Logistic.crossEntropySum(a, x, terms), Logistic.crossEntropySum(Level1.dot(x, a), softplusToo), 0.0);
+        assertEquals(Logistic.crossEntropySum(a, x, terms), Logistic.crossEntropySum(Level1.dot(x, a), softplusToo),
+                0.0);
     }
 
     @Test

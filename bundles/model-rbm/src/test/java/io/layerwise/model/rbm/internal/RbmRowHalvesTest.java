@@ -28,15 +28,14 @@ class RbmRowHalvesTest {
     }
 
     static Stream<Arguments> cases() {
+        ContrastiveDivergence cd1 = new ContrastiveDivergence(1, false, false);
         TrainError meanField = TrainError.MEAN_FIELD;
-        return Stream.of(Arguments.of(VisibleUnits.BERNOULLI, new ContrastiveDivergence(1, false, false), 96, 400, meanField),
+        return Stream.of(Arguments.of(VisibleUnits.BERNOULLI, cd1, 96, 400, meanField),
                 Arguments.of(VisibleUnits.BERNOULLI, new ContrastiveDivergence(2, true, true), 97, 400, meanField),
-                Arguments.of(VisibleUnits.GAUSSIAN, new ContrastiveDivergence(1, false, false), 96, 400, meanField),
-                Arguments.of(VisibleUnits.BERNOULLI, new ContrastiveDivergence(1, false, false), 96, 200, meanField),
-                Arguments.of(VisibleUnits.BERNOULLI, new ContrastiveDivergence(1, false, false), 96, 400,
-                        TrainError.SAMPLED),
-                Arguments.of(VisibleUnits.GAUSSIAN, new ContrastiveDivergence(1, false, false), 97, 400,
-                        TrainError.SAMPLED));
+                Arguments.of(VisibleUnits.GAUSSIAN, cd1, 96, 400, meanField),
+                Arguments.of(VisibleUnits.BERNOULLI, cd1, 96, 200, meanField),
+                Arguments.of(VisibleUnits.BERNOULLI, cd1, 96, 400, TrainError.SAMPLED),
+                Arguments.of(VisibleUnits.GAUSSIAN, cd1, 97, 400, TrainError.SAMPLED));
     }
 
     @ParameterizedTest(name = "{0} {1} B={2} H={3} {4}")
