@@ -75,10 +75,7 @@ public final class Logistic {
             Nd4j.exec(new SoftPlus(a, out));
             return;
         }
-        streamed(a, null, out, null, (c, len) -> {
-            sigmoid(c[0], c[1], len);
-            softplus(c[0], c[1], c[0], len);
-        });
+        streamed(a, null, out, null, SOFTPLUS_AND_SIGMOID);
     }
 
     /**
@@ -91,10 +88,7 @@ public final class Logistic {
             Nd4j.exec(new Sigmoid(a, sigmoid));
             return;
         }
-        streamed(a, null, softplus, sigmoid, (c, len) -> {
-            sigmoid(c[0], c[1], len);
-            softplus(c[0], c[1], c[0], len);
-        });
+        streamed(a, null, softplus, sigmoid, SOFTPLUS_AND_SIGMOID);
     }
 
     /**
@@ -136,6 +130,12 @@ public final class Logistic {
     private interface ChunkPass {
         void run(float[][] c, int len);
     }
+
+    /** The logits in chunk 0 become their softplus, chunk 1 their sigmoid. */
+    private static final ChunkPass SOFTPLUS_AND_SIGMOID = (c, len) -> {
+        sigmoid(c[0], c[1], len);
+        softplus(c[0], c[1], c[0], len);
+    };
 
     /**
      * Streams the arrays through this thread's heap chunks {@link #CHUNK} values at a time: {@code in} into chunk 0

@@ -46,10 +46,10 @@ final class SymmetricEigen {
         }
         int[] kept = deflate ? nonZeroRows(values, n) : null;
         if (kept == null || kept.length == n || kept.length == 0) {
-            return solve(a, n, portable);
+            return portable ? portableSolve(a) : lapackSolve((DoublePointer) a.data().addressPointer(), n);
         }
         int m = kept.length;
-        // the m x m matrix of the other rows, column-major with leading dimension m, written over A's first values
+        // the m x m matrix of the other rows, column-major with leading dimension m
         double[] compact = new double[m * m];
         for (int q = 0; q < m; q++) {
             int column = kept[q] * n;
@@ -59,11 +59,24 @@ final class SymmetricEigen {
                 compact[p * m + q] = v; // both triangles: ND4J's portable Eigen may read the lower one
             }
         }
-        DoublePointer buffer = (DoublePointer) a.data().addressPointer();
+        double[] e = new double[n * n];
+        if (portable) { // through ND4J's arrays only: on the GPU, A's host pointer is not where its values live
+            try (INDArray c = Nd4j.create(compact, new long[] {m, m}, new long[] {1, m}, 'f', DataType.DOUBLE)) {
+                double[] w = portableSolve(c);
+                double[] eigenvalues = scatter(n, kept, w, c.data().asDouble(), e);
+                try (INDArray vectors = Nd4j.create(e, new long[] {n, n}, new long[] {1, n}, 'f', DataType.DOUBLE)) {
+                    a.assign(vectors);
+                }
+                return eigenvalues;
+            }
+        }
+        DoublePointer buffer = (DoublePointer) a.data().addressPointer(); // A's own buffer as the work space
         buffer.put(compact);
-        double[] w = solve(a, m, portable);
+        double[] w = lapackSolve(buffer, m);
         buffer.get(compact);
-        return scatter(buffer, n, kept, w, compact);
+        double[] eigenvalues = scatter(n, kept, w, compact, e);
+        buffer.put(e);
+        return eigenvalues;
     }
 
     /**
@@ -86,17 +99,17 @@ final class SymmetricEigen {
     }
 
     /**
-     * Writes into A's buffer the n eigenvectors: the m solved ones (column-major m x m {@code vectors}, rows placed at
-     * {@code kept}) and a unit vector for each zero row, in ascending order of eigenvalue; returns the eigenvalues.
+     * The n eigenvectors into {@code e} (column-major n x n): the m solved ones (column-major m x m {@code vectors},
+     * rows placed at {@code kept}) and a unit vector for each zero row, in ascending order of eigenvalue; returns the
+     * eigenvalues.
      */
-    private static double[] scatter(DoublePointer buffer, int n, int[] kept, double[] values, double[] vectors) {
+    private static double[] scatter(int n, int[] kept, double[] values, double[] vectors, double[] e) {
         int m = kept.length;
         boolean[] isKept = new boolean[n];
         for (int i : kept) {
             isKept[i] = true;
         }
         double[] all = new double[n];
-        double[] e = new double[n * n];
         int solved = 0;
         int zero = 0; // the next zero row to place
         for (int col = 0; col < n; col++) {
@@ -114,27 +127,21 @@ final class SymmetricEigen {
                 solved++;
             }
         }
-        buffer.put(e);
         return all;
     }
 
-    /** The eigenproblem of the m x m matrix in A's first values (column-major, leading dimension m), in place. */
-    private static double[] solve(INDArray a, int m, boolean portable) {
-        if (portable) {
-            // ND4J's Eigen wants an array of that shape: a copy in, the eigenvectors copied back
-            DoublePointer buffer = (DoublePointer) a.data().addressPointer();
-            double[] values = new double[m * m];
-            buffer.get(values);
-            try (INDArray c = Nd4j.create(values, new long[] {m, m}, new long[] {1, m}, 'f', DataType.DOUBLE);
-                    INDArray w = Eigen.symmetricGeneralizedEigenvalues(c, true)) {
-                buffer.put(c.data().asDouble());
-                return w.toDoubleVector();
-            }
+    /** ND4J's eigensolver on {@code a}, in place: its columns become the eigenvectors. */
+    private static double[] portableSolve(INDArray a) {
+        try (INDArray w = Eigen.symmetricGeneralizedEigenvalues(a, true)) {
+            return w.toDoubleVector();
         }
+    }
+
+    /** LAPACK's {@code dsyevd} on the m x m matrix at {@code a} (column-major, leading dimension m), in place. */
+    private static double[] lapackSolve(DoublePointer a, int m) {
         double[] values = new double[m];
         try (DoublePointer w = new DoublePointer(m)) {
-            int info = openblas.LAPACKE_dsyevd(openblas.LAPACK_COL_MAJOR, (byte) 'V', (byte) 'U', m,
-                    (DoublePointer) a.data().addressPointer(), m, w);
+            int info = openblas.LAPACKE_dsyevd(openblas.LAPACK_COL_MAJOR, (byte) 'V', (byte) 'U', m, a, m, w);
             if (info != 0) {
                 throw new IllegalStateException("LAPACK dsyevd failed on a " + m + " x " + m + " covariance (info "
                         + info + (info > 0 ? ": no convergence" : ": bad argument " + -info) + ")");
