@@ -10,7 +10,8 @@ import java.io.IOException;
 import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -19,11 +20,11 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
 /**
  * The RBM's use of core's {@link Logistic} loops (hidden and visible means, the reconstruction error) against
  * libnd4j's transforms on real digits: a 784-200 Bernoulli RBM trained by CD-1 on 2,000 MNIST digits, two epochs of
- * batch 20, once each way from the same weights and the same generator. The held-out reconstruction cross-entropy of
- * 1,000 test digits agrees to 1e-3 of itself, and so do the weights (to 1e-3 of their largest magnitude). The two
- * sigmoids differ by about a unit in the last place, so a Bernoulli draw can come out otherwise where {@code u} falls
- * within 2.5e-7 of {@code p} (about one draw in two million): hence 1e-3, not the DAE's 1e-4. A wrong mean or a wrong
- * error term moves the error by percents.
+ * batch 20, once each way from the same weights and the same generator, with either train error. The held-out
+ * reconstruction cross-entropy of 1,000 test digits agrees to 1e-3 of itself, and so do the weights (to 1e-3 of their
+ * largest magnitude). The two sigmoids differ by about a unit in the last place, so a Bernoulli draw can come out
+ * otherwise where {@code u} falls within 2.5e-7 of {@code p} (about one draw in two million): hence 1e-3, not the
+ * DAE's 1e-4. A wrong mean or a wrong error term moves the error by percents.
  */
 class RbmLogisticTest {
     @AfterEach
@@ -31,8 +32,10 @@ class RbmLogisticTest {
         Logistic.enabled(true);
     }
 
-    @Test
-    void cdTrainingMatchesLibnd4jsTransformsOnHeldOutDigits() throws IOException {
+    /** Both train errors: the sampled one runs the fused softplus-and-sigmoid pass (VisibleUnits.errorThenMean). */
+    @ParameterizedTest
+    @EnumSource(TrainError.class)
+    void cdTrainingMatchesLibnd4jsTransformsOnHeldOutDigits(TrainError error) throws IOException {
         INDArray x = rows(MnistSample.images(MnistSample.directory().resolve("train-images-idx3-ubyte.gz")), 2000);
         INDArray heldOut = rows(MnistSample.images(MnistSample.directory().resolve("t10k-images-idx3-ubyte.gz")), 1000);
         ContrastiveDivergence cd = new ContrastiveDivergence(1, false, false);
@@ -48,7 +51,7 @@ class RbmLogisticTest {
                 for (int epoch = 0; epoch < 2; epoch++) {
                     for (int lo = 0; lo < 2000; lo += 20) {
                         INDArray batch = x.get(NDArrayIndex.interval(lo, lo + 20), NDArrayIndex.all());
-                        rbm.descend(batch, b, cd, null, sampler, List.of(), TrainError.MEAN_FIELD, 0.05);
+                        rbm.descend(batch, b, cd, null, sampler, List.of(), error, 0.05);
                     }
                 }
                 after[run] = rbm.reconstructionError(heldOut, eval) / 1000;
