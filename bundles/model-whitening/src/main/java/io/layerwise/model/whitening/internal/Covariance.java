@@ -22,11 +22,16 @@ final class Covariance {
      * @param portable use {@link Nd4j#gemm} rather than calling OpenBLAS directly
      */
     static INDArray of(INDArray x, boolean portable) {
+        return of(x, 1.0 / x.rows(), portable);
+    }
+
+    /** {@code scale X^T X} for rows X as in {@link #of(INDArray, boolean)}: a Gram matrix, {@code F F^T} from F^T. */
+    static INDArray of(INDArray x, double scale, boolean portable) {
         long rows = x.rows();
         int n = (int) x.columns();
         INDArray cov = Nd4j.create(x.dataType(), new long[] {n, n}, 'f');
         if (portable) {
-            Nd4j.gemm(x, x, cov, true, false, 1.0 / rows, 0.0);
+            Nd4j.gemm(x, x, cov, true, false, scale, 0.0);
             return cov;
         }
         if (x.ordering() != 'c' || x.isView() || (x.dataType() != DataType.FLOAT && x.dataType() != DataType.DOUBLE)) {
@@ -36,11 +41,11 @@ final class Covariance {
         int k = Math.toIntExact(rows);
         if (x.dataType() == DataType.FLOAT) {
             openblas.cblas_ssyrk(openblas.CblasColMajor, openblas.CblasUpper, openblas.CblasNoTrans, n, k,
-                    (float) (1.0 / rows), (FloatPointer) x.data().addressPointer(), n, 0f,
+                    (float) scale, (FloatPointer) x.data().addressPointer(), n, 0f,
                     (FloatPointer) cov.data().addressPointer(), n);
         } else {
             openblas.cblas_dsyrk(openblas.CblasColMajor, openblas.CblasUpper, openblas.CblasNoTrans, n, k,
-                    1.0 / rows, (DoublePointer) x.data().addressPointer(), n, 0.0,
+                    scale, (DoublePointer) x.data().addressPointer(), n, 0.0,
                     (DoublePointer) cov.data().addressPointer(), n);
         }
         return cov;

@@ -6,10 +6,10 @@ import java.util.Random;
 /**
  * Checks a fitted whitening in plain float64 Java before it is used, on a few random probe vectors (O(n^2) each, a
  * few milliseconds at n = 784): the eigenvectors E are orthonormal ({@code E^T E v = v}), they diagonalise the
- * covariance ({@code Phi E u = E D u}), and a ZCA transform is symmetric. Why: a BLAS kernel that computes DGEMM or
- * DTRMM wrongly (OpenBLAS 0.3.19's AVX-512 kernels on AMD Zen 4/5) once gave eigenvectors that were not even
- * orthogonal, and whitening returned wrong numbers without a sign. The backend's self-test keeps such kernels out;
- * this is the second line, on the very matrices a stage uses.
+ * covariance ({@code Phi E u = E D u}), and a ZCA transform's product {@code F F^T} is what F gives. Why: a BLAS
+ * kernel that computes DGEMM or DTRMM wrongly (OpenBLAS 0.3.19's AVX-512 kernels on AMD Zen 4/5) once gave
+ * eigenvectors that were not even orthogonal, and whitening returned wrong numbers without a sign. The backend's
+ * self-test keeps such kernels out; this is the second line, on the very matrices a stage uses.
  */
 final class FitCheck {
     /** One Gaussian probe finds a wrong E almost surely (a miss needs it orthogonal to the damage); each costs ~4 n^2. */
@@ -62,20 +62,39 @@ final class FitCheck {
         }
     }
 
-    /** A ZCA transform P (row-major n x n, float64) must be symmetric up to round-off. */
-    static void symmetric(double[] p, int n) {
-        double largest = 0;
-        double asymmetry = 0;
-        for (int i = 0; i < n; i++) {
-            for (int j = 0; j < n; j++) {
-                largest = Math.max(largest, Math.abs(p[i * n + j]));
-                asymmetry = Math.max(asymmetry, Math.abs(p[i * n + j] - p[j * n + i]));
+    /**
+     * A ZCA transform's block {@code G = F F^T} (column-major m x m, upper triangle valid, from SYRK) must equal
+     * F times {@code F^T u} on a probe u.
+     */
+    static void product(double[] gram, double[] f, int m) {
+        Random random = new Random(m + 1L);
+        for (int probe = 0; probe < PROBES; probe++) {
+            double[] u = unit(random, m);
+            double[] ftu = new double[m]; // F^T u: column j of F dotted with u
+            for (int j = 0; j < m; j++) {
+                double s = 0;
+                for (int i = 0; i < m; i++) {
+                    s += f[j * m + i] * u[i];
+                }
+                ftu[j] = s;
             }
-        }
-        if (!(asymmetry <= TOLERANCE * Math.max(largest, Double.MIN_NORMAL))) {
-            throw new IllegalStateException(String.format(Locale.ROOT, "the ZCA transform is not symmetric"
-                    + " (|P - P^T| = %.3g against |P| = %.3g): the BLAS kernels in use compute wrong results on this"
-                    + " CPU (OPENBLAS_CORETYPE=%s); nothing was saved", asymmetry, largest, kernel()));
+            double[] want = new double[m]; // F (F^T u)
+            for (int j = 0; j < m; j++) {
+                for (int i = 0; i < m; i++) {
+                    want[i] += f[j * m + i] * ftu[j];
+                }
+            }
+            double[] got = symmetricTimes(gram, u, m);
+            double scale = 0;
+            for (double v : want) {
+                scale = Math.max(scale, Math.abs(v));
+            }
+            double residual = maxDifference(got, want) / Math.max(scale, Double.MIN_NORMAL);
+            if (!(residual <= TOLERANCE)) {
+                throw new IllegalStateException(String.format(Locale.ROOT, "the ZCA transform is wrong (relative"
+                        + " |F F^T u - F (F^T u)| = %.3g): the BLAS kernels in use compute wrong results on this CPU"
+                        + " (OPENBLAS_CORETYPE=%s); nothing was saved", residual, kernel()));
+            }
         }
     }
 

@@ -9,74 +9,110 @@ import org.nd4j.linalg.eigen.Eigen;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * The eigendecomposition {@code A = E diag(w) E^T} of a symmetric float64 matrix, in place: A's columns become the
- * orthonormal eigenvectors, the eigenvalues come back in ascending order. Only A's upper triangle is read. On the CPU
- * backend this is LAPACK's divide-and-conquer {@code dsyevd} (for 784 x 784 about 3.5x faster here than the QR-based
- * {@code dsyev} behind ND4J's {@link Eigen}, with the same eigenvalues to 1e-12); the portable path is ND4J's
+ * The eigendecomposition {@code A = E diag(w) E^T} of a symmetric float64 matrix. On the CPU backend this is LAPACK's
+ * divide-and-conquer {@code dsyevd} (for 784 x 784 about 3.5x faster here than the QR-based {@code dsyev} behind
+ * ND4J's {@link Eigen}, with the same eigenvalues to 1e-12); the portable path is ND4J's
  * {@link Eigen#symmetricGeneralizedEigenvalues(INDArray, boolean)}.
  *
  * <p>A row of A that is exactly zero (a covariance's constant input: MNIST's border pixels, 118 of 784 in the
  * sample's 8,000 training digits) makes the unit vector {@code e_i} an exact eigenvector with eigenvalue 0, and the
  * other eigenvectors are zero at i. Such rows are deflated: the solver sees only the m x m matrix of the other
- * rows, which at m = 666 of 784 takes 0.6 of the time ({@code O(m^3)}), and its eigenvectors are scattered back
- * around the unit vectors. Exact, not an approximation: it is the decomposition of the same matrix.
+ * rows, which at m = 666 of 784 takes 0.6 of the time ({@code O(m^3)}). Exact, not an approximation: it is the
+ * decomposition of the same matrix. The result stays in that form ({@link Decomposition}), so that what is built from
+ * it (a whitening transform, the fit check) works on the m x m block too.
  */
 final class SymmetricEigen {
     private SymmetricEigen() {
     }
 
     /**
-     * @param a        square, float64, column-major ('f'), not a view; overwritten with the eigenvectors
-     * @param portable use ND4J's Eigen rather than calling OpenBLAS's LAPACKE directly
+     * A's decomposition in deflated form: the m x m {@code vectors} (column-major, column j for {@code values[j]},
+     * ascending) of the {@code kept} rows, and the unit vector {@code e_z} with eigenvalue 0 for every other row z.
+     * {@code block} is the m x m matrix that was solved (column-major, both triangles), for the fit check.
      */
-    static double[] decompose(INDArray a, boolean portable) {
-        return decompose(a, a.data().asDouble(), portable, true);
+    record Decomposition(int n, int[] kept, double[] block, double[] vectors, double[] values) {
+        int m() {
+            return kept.length;
+        }
+
+        /**
+         * For each of the n eigenpairs in ascending order of eigenvalue: {@code j >= 0} for the solved pair j, or
+         * {@code -1 - z} for the unit vector of zero row z. The unit vectors sit after the solved round-off
+         * negatives and before the positives, in ascending row order.
+         */
+        int[] order() {
+            int m = kept.length;
+            boolean[] isKept = new boolean[n];
+            for (int i : kept) {
+                isKept[i] = true;
+            }
+            int[] order = new int[n];
+            int solved = 0;
+            int zero = 0; // the next zero row to place
+            for (int c = 0; c < n; c++) {
+                while (zero < n && isKept[zero]) {
+                    zero++;
+                }
+                order[c] = zero < n && (solved == m || values[solved] >= 0) ? -1 - zero++ : solved++;
+            }
+            return order;
+        }
+
+        /** All n eigenvalues, ascending. */
+        double[] ascending() {
+            int[] order = order();
+            double[] all = new double[n];
+            for (int c = 0; c < n; c++) {
+                all[c] = order[c] >= 0 ? values[order[c]] : 0;
+            }
+            return all;
+        }
+
+        /** E as a whole column-major n x n array, column c for {@code ascending()[c]}. */
+        double[] wholeVectors() {
+            int m = kept.length;
+            int[] order = order();
+            double[] e = new double[n * n];
+            for (int c = 0; c < n; c++) {
+                if (order[c] < 0) {
+                    e[c * n - 1 - order[c]] = 1;
+                } else {
+                    for (int r = 0; r < m; r++) {
+                        e[c * n + kept[r]] = vectors[order[c] * m + r];
+                    }
+                }
+            }
+            return e;
+        }
     }
 
     /**
-     * As {@link #decompose(INDArray, boolean)}, given a copy of A's values (column-major; the fit keeps one for
-     * {@link FitCheck}); {@code deflate} false solves the whole matrix (tests compare).
+     * @param a        the n x n matrix, column-major; only its upper triangle is read
+     * @param portable use ND4J's Eigen rather than calling OpenBLAS's LAPACKE directly
+     * @param deflate  false solves the whole matrix (tests compare)
      */
-    static double[] decompose(INDArray a, double[] values, boolean portable, boolean deflate) {
-        int n = (int) a.rows();
-        if (a.rank() != 2 || a.columns() != n || a.dataType() != DataType.DOUBLE || a.ordering() != 'f' || a.isView()
-                || values.length != (long) n * n) {
-            throw new IllegalArgumentException("need a square float64 'f'-order array and its " + n + " x " + n
-                    + " values, got " + a.shapeInfoToString() + " and " + values.length + " values");
+    static Decomposition decompose(double[] a, int n, boolean portable, boolean deflate) {
+        if (a.length != (long) n * n) {
+            throw new IllegalArgumentException("need " + n + " x " + n + " values, got " + a.length);
         }
-        int[] kept = deflate ? nonZeroRows(values, n) : null;
-        if (kept == null || kept.length == n || kept.length == 0) {
-            return portable ? portableSolve(a) : lapackSolve((DoublePointer) a.data().addressPointer(), n);
+        int[] kept = deflate ? nonZeroRows(a, n) : null;
+        if (kept == null || kept.length == 0) {
+            kept = new int[n];
+            Arrays.setAll(kept, i -> i);
         }
         int m = kept.length;
-        // the m x m matrix of the other rows, column-major with leading dimension m
-        double[] compact = new double[m * m];
+        double[] block = new double[m * m];
         for (int q = 0; q < m; q++) {
             int column = kept[q] * n;
             for (int p = 0; p <= q; p++) { // kept is ascending: (kept[p], kept[q]) lies in A's upper triangle
-                double v = values[column + kept[p]];
-                compact[q * m + p] = v;
-                compact[p * m + q] = v; // both triangles: ND4J's portable Eigen may read the lower one
+                double v = a[column + kept[p]];
+                block[q * m + p] = v;
+                block[p * m + q] = v; // both triangles: ND4J's portable Eigen may read the lower one
             }
         }
-        double[] e = new double[n * n];
-        if (portable) { // through ND4J's arrays only: on the GPU, A's host pointer is not where its values live
-            try (INDArray c = Nd4j.create(compact, new long[] {m, m}, new long[] {1, m}, 'f', DataType.DOUBLE)) {
-                double[] w = portableSolve(c);
-                double[] eigenvalues = scatter(n, kept, w, c.data().asDouble(), e);
-                try (INDArray vectors = Nd4j.create(e, new long[] {n, n}, new long[] {1, n}, 'f', DataType.DOUBLE)) {
-                    a.assign(vectors);
-                }
-                return eigenvalues;
-            }
-        }
-        DoublePointer buffer = (DoublePointer) a.data().addressPointer(); // A's own buffer as the work space
-        buffer.put(compact);
-        double[] w = lapackSolve(buffer, m);
-        buffer.get(compact);
-        double[] eigenvalues = scatter(n, kept, w, compact, e);
-        buffer.put(e);
-        return eigenvalues;
+        double[] vectors = block.clone();
+        double[] values = portable ? portableSolve(vectors, m) : lapackSolve(vectors, m);
+        return new Decomposition(n, kept, block, vectors, values);
     }
 
     /**
@@ -98,54 +134,26 @@ final class SymmetricEigen {
         return Arrays.copyOf(kept, m);
     }
 
-    /**
-     * The n eigenvectors into {@code e} (column-major n x n): the m solved ones (column-major m x m {@code vectors},
-     * rows placed at {@code kept}) and a unit vector for each zero row, in ascending order of eigenvalue; returns the
-     * eigenvalues.
-     */
-    private static double[] scatter(int n, int[] kept, double[] values, double[] vectors, double[] e) {
-        int m = kept.length;
-        boolean[] isKept = new boolean[n];
-        for (int i : kept) {
-            isKept[i] = true;
-        }
-        double[] all = new double[n];
-        int solved = 0;
-        int zero = 0; // the next zero row to place
-        for (int col = 0; col < n; col++) {
-            while (zero < n && isKept[zero]) {
-                zero++;
-            }
-            if (zero < n && (solved == m || values[solved] >= 0)) {
-                e[col * n + zero] = 1;
-                zero++;
-            } else {
-                all[col] = values[solved];
-                for (int r = 0; r < m; r++) {
-                    e[col * n + kept[r]] = vectors[solved * m + r];
-                }
-                solved++;
-            }
-        }
-        return all;
-    }
-
-    /** ND4J's eigensolver on {@code a}, in place: its columns become the eigenvectors. */
-    private static double[] portableSolve(INDArray a) {
-        try (INDArray w = Eigen.symmetricGeneralizedEigenvalues(a, true)) {
+    /** ND4J's eigensolver on the column-major m x m {@code a}, in place: its columns become the eigenvectors. */
+    private static double[] portableSolve(double[] a, int m) {
+        // through ND4J's arrays only: on the GPU a host pointer is not where an array's values live
+        try (INDArray c = Nd4j.create(a, new long[] {m, m}, new long[] {1, m}, 'f', DataType.DOUBLE);
+                INDArray w = Eigen.symmetricGeneralizedEigenvalues(c, true)) {
+            System.arraycopy(c.data().asDouble(), 0, a, 0, m * m);
             return w.toDoubleVector();
         }
     }
 
-    /** LAPACK's {@code dsyevd} on the m x m matrix at {@code a} (column-major, leading dimension m), in place. */
-    private static double[] lapackSolve(DoublePointer a, int m) {
+    /** LAPACK's {@code dsyevd} on the column-major m x m {@code a}, in place. */
+    private static double[] lapackSolve(double[] a, int m) {
         double[] values = new double[m];
-        try (DoublePointer w = new DoublePointer(m)) {
-            int info = openblas.LAPACKE_dsyevd(openblas.LAPACK_COL_MAJOR, (byte) 'V', (byte) 'U', m, a, m, w);
+        try (DoublePointer matrix = new DoublePointer(a); DoublePointer w = new DoublePointer(m)) {
+            int info = openblas.LAPACKE_dsyevd(openblas.LAPACK_COL_MAJOR, (byte) 'V', (byte) 'U', m, matrix, m, w);
             if (info != 0) {
                 throw new IllegalStateException("LAPACK dsyevd failed on a " + m + " x " + m + " covariance (info "
                         + info + (info > 0 ? ": no convergence" : ": bad argument " + -info) + ")");
             }
+            matrix.get(a);
             w.get(values);
         }
         return values;

@@ -1,5 +1,6 @@
 package io.layerwise.model.whitening.internal;
 
+import io.layerwise.model.whitening.internal.SymmetricEigen.Decomposition;
 import io.layerwise.model.whitening.internal.WhiteningOptions.Kind;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -25,19 +26,19 @@ final class Whitening implements AutoCloseable {
     private final INDArray mean;
     private final INDArray transform;
     private final double[] eigenvalues;
-    /** P+, or null until {@link #inverse()} builds it from {@link #vectors}. */
+    /** P+, or null until {@link #inverse()} builds it from {@link #eigen}. */
     private INDArray inverse;
-    /** The covariance's eigenvectors (float64, column j for the j-th smallest eigenvalue) until P+ is built. */
-    private INDArray vectors;
+    /** The covariance's decomposition (deflated form) until P+ is built. */
+    private Decomposition eigen;
 
     private Whitening(Kind kind, double epsilon, INDArray mean, INDArray transform, INDArray inverse,
-            INDArray vectors, double[] eigenvalues) {
+            Decomposition eigen, double[] eigenvalues) {
         this.kind = kind;
         this.epsilon = epsilon;
         this.mean = mean;
         this.transform = transform;
         this.inverse = inverse;
-        this.vectors = vectors;
+        this.eigen = eigen;
         this.eigenvalues = eigenvalues;
     }
 
@@ -62,14 +63,14 @@ final class Whitening implements AutoCloseable {
             Nd4j.gemm(ones, x, mean, false, false, 1.0 / rows, 0.0);
         }
         x.subiRowVector(mean);
-        INDArray vectors = Nd4j.createUninitialized(DataType.DOUBLE, new long[] {n, n}, 'f');
+        double[] covariance;
         try (INDArray cov = Covariance.of(x, portable)) {
-            vectors.assign(cov);
+            covariance = cov.data().asDouble(); // column-major, in float64 whatever the data type
         }
         try {
-            double[] covariance = vectors.data().asDouble();
-            double[] ascending = SymmetricEigen.decompose(vectors, covariance, portable, true);
-            FitCheck.eigen(covariance, vectors.data().asDouble(), ascending);
+            Decomposition e = SymmetricEigen.decompose(covariance, n, portable, true);
+            FitCheck.eigen(e.block(), e.vectors(), e.values());
+            double[] ascending = e.ascending();
             double[] d = new double[n];
             for (int i = 0; i < n; i++) {
                 d[i] = Math.max(0, ascending[n - 1 - i]);
@@ -78,19 +79,10 @@ final class Whitening implements AutoCloseable {
                     : options.components() > 0 ? Math.min(options.components(), n)
                     : leadingComponents(d, options.retainedVariance());
             checkRank(d, k, options.epsilon(), type);
-            INDArray p = options.kind() == Kind.PCA ? pcaRows(vectors, d, k, options.epsilon(), -0.5)
-                    : zca(vectors, d, options.epsilon(), -0.5);
-            if (options.kind() == Kind.ZCA) {
-                try {
-                    FitCheck.symmetric(p.data().asDouble(), n);
-                } catch (RuntimeException e) {
-                    p.close();
-                    throw e;
-                }
-            }
-            return new Whitening(options.kind(), options.epsilon(), mean, as(p, type), null, vectors, d);
+            INDArray p = options.kind() == Kind.PCA ? pcaRows(e, d, k, options.epsilon(), -0.5, type)
+                    : zca(e, options.epsilon(), -0.5, type, portable);
+            return new Whitening(options.kind(), options.epsilon(), mean, p, null, e, d);
         } catch (RuntimeException e) {
-            vectors.close();
             mean.close();
             throw e;
         }
@@ -143,42 +135,88 @@ final class Whitening implements AutoCloseable {
         }
     }
 
-    /** Rows {@code (D_i + eps)^power e_i^T} for the k leading eigenvectors: a k x n float64 array. */
-    private static INDArray pcaRows(INDArray vectors, double[] d, int k, double epsilon, double power) {
-        int n = d.length;
-        double[] e = vectors.data().asDouble(); // column-major: e[j * n + i] is component i of eigenvector j
+    /**
+     * Rows {@code (D_c + eps)^power e_c^T} for the k leading eigenvectors (k x n), in the data's type; {@code d} holds
+     * the eigenvalues descending, as {@link Decomposition#ascending()} reversed.
+     */
+    private static INDArray pcaRows(Decomposition e, double[] d, int k, double epsilon, double power, DataType type) {
+        int n = e.n();
+        int m = e.m();
+        int[] kept = e.kept();
+        int[] order = e.order();
+        double[] vectors = e.vectors(); // column-major m x m
         double[] rows = new double[k * n];
         for (int c = 0; c < k; c++) {
             double s = Math.pow(d[c] + epsilon, power);
-            System.arraycopy(e, (n - 1 - c) * n, rows, c * n, n);
-            for (int i = c * n; i < (c + 1) * n; i++) {
-                rows[i] *= s;
+            int pair = order[n - 1 - c];
+            if (pair < 0) {
+                rows[c * n - 1 - pair] = s; // a deflated row's unit vector
+            } else {
+                for (int r = 0; r < m; r++) {
+                    rows[c * n + kept[r]] = vectors[pair * m + r] * s;
+                }
             }
         }
-        return Nd4j.create(rows, new long[] {k, n}, DataType.DOUBLE);
+        return array(rows, k, n, type);
     }
 
-    /** {@code E (D + eps I)^power E^T}: one GEMM, float64. */
-    private static INDArray zca(INDArray vectors, double[] d, double epsilon, double power) {
-        int n = d.length;
-        double[] s = new double[n];
-        for (int j = 0; j < n; j++) {
-            s[j] = Math.pow(d[n - 1 - j] + epsilon, power); // column j of E holds the j-th smallest eigenvalue
+    /**
+     * {@code E (D + eps I)^power E^T} (n x n, symmetric, in the data's type). With {@code F = E_m (D_m + eps)^(power
+     * / 2)} on the solved block it is {@code F F^T} there, one SYRK (half a GEMM's work, m^3 instead of 2 n^3), and
+     * {@code eps^power} on the diagonal of each deflated row (its eigenvalue is 0), zero elsewhere in that row.
+     */
+    private static INDArray zca(Decomposition e, double epsilon, double power, DataType type, boolean portable) {
+        int n = e.n();
+        int m = e.m();
+        int[] kept = e.kept();
+        double[] f = e.vectors().clone();
+        double[] w = e.values();
+        for (int j = 0; j < m; j++) {
+            double s = Math.pow(Math.max(0, w[j]) + epsilon, power / 2);
+            for (int i = j * m; i < (j + 1) * m; i++) {
+                f[i] *= s;
+            }
         }
-        INDArray out = Nd4j.create(DataType.DOUBLE, new long[] {n, n}, 'c');
-        try (INDArray scale = Nd4j.createFromArray(s); INDArray scaled = vectors.mulRowVector(scale)) {
-            Nd4j.gemm(scaled, vectors, out, false, true, 1.0, 0.0);
+        double[] block; // F F^T, column-major, upper triangle valid
+        try (INDArray fTransposed = Nd4j.create(f, new long[] {m, m}, DataType.DOUBLE); // c-order: F's columns as rows
+                INDArray gram = Covariance.of(fTransposed, 1.0, portable)) {
+            block = gram.data().asDouble();
         }
-        return out;
+        FitCheck.product(block, f, m);
+        double[] p = new double[n * n];
+        for (int j = 0; j < m; j++) {
+            int rowJ = kept[j] * n;
+            for (int i = 0; i <= j; i++) {
+                double v = block[j * m + i];
+                p[kept[i] * n + kept[j]] = v;
+                p[rowJ + kept[i]] = v;
+            }
+        }
+        if (m < n) {
+            boolean[] isKept = new boolean[n];
+            for (int i : kept) {
+                isKept[i] = true;
+            }
+            double deflated = Math.pow(epsilon, power);
+            for (int z = 0; z < n; z++) {
+                if (!isKept[z]) {
+                    p[z * n + z] = deflated;
+                }
+            }
+        }
+        return array(p, n, n, type);
     }
 
-    private static INDArray as(INDArray a, DataType type) {
-        if (a.dataType() == type) {
-            return a;
+    /** A c-order rows x cols array of the given type from row-major float64 values. */
+    private static INDArray array(double[] values, int rows, int cols, DataType type) {
+        if (type == DataType.DOUBLE) {
+            return Nd4j.create(values, new long[] {rows, cols}, DataType.DOUBLE);
         }
-        INDArray c = a.castTo(type);
-        a.close();
-        return c;
+        float[] narrow = new float[values.length];
+        for (int i = 0; i < values.length; i++) {
+            narrow[i] = (float) values[i];
+        }
+        return Nd4j.create(narrow, new long[] {rows, cols}, type);
     }
 
     Kind kind() {
@@ -210,17 +248,15 @@ final class Whitening implements AutoCloseable {
     /** P+ (n x k), the inverse of P on its range, built from the eigenvectors on first use. */
     INDArray inverse() {
         if (inverse == null) {
-            INDArray p;
+            DataType type = transform.dataType();
             if (kind == Kind.PCA) {
-                try (INDArray root = pcaRows(vectors, eigenvalues, outputs(), epsilon, 0.5)) {
-                    p = root.transpose().dup('c');
+                try (INDArray root = pcaRows(eigen, eigenvalues, outputs(), epsilon, 0.5, type)) {
+                    inverse = root.transpose().dup('c');
                 }
             } else {
-                p = zca(vectors, eigenvalues, epsilon, 0.5);
+                inverse = zca(eigen, epsilon, 0.5, type, !Nd4j.getEnvironment().isCPU());
             }
-            inverse = as(p, transform.dataType());
-            vectors.close();
-            vectors = null;
+            eigen = null;
         }
         return inverse;
     }
@@ -287,9 +323,6 @@ final class Whitening implements AutoCloseable {
         transform.close();
         if (inverse != null) {
             inverse.close();
-        }
-        if (vectors != null) {
-            vectors.close();
         }
     }
 

@@ -34,10 +34,17 @@ class FitCheckTest {
     }
 
     @Test
-    void anAsymmetricZcaTransformFails() {
-        assertDoesNotThrow(() -> FitCheck.symmetric(new double[] {1, 0.5, 0.5, 2}, 2));
-        IllegalStateException e = assertThrows(IllegalStateException.class,
-                () -> FitCheck.symmetric(new double[] {1, 0.5, 0.4, 2}, 2));
-        assertTrue(e.getMessage().startsWith("the ZCA transform is not symmetric"), e.getMessage());
+    void aWrongZcaProductFails() {
+        double[] f = {1, 2, -1, 0.5}; // column-major F = [[1, -1], [2, 0.5]]
+        double[] gram = {2, 1.5, 1.5, 4.25}; // F F^T
+        assertDoesNotThrow(() -> FitCheck.product(gram, f, 2));
+        double[] wrong = gram.clone();
+        wrong[3] = 4.2;
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> FitCheck.product(wrong, f, 2));
+        assertTrue(e.getMessage().startsWith("the ZCA transform is wrong") && e.getMessage().contains("OPENBLAS_CORETYPE="),
+                e.getMessage());
+        double[] lowerOnly = gram.clone();
+        lowerOnly[1] = 99; // SYRK leaves the lower triangle as it was: the check reads the upper one only
+        assertDoesNotThrow(() -> FitCheck.product(lowerOnly, f, 2));
     }
 }

@@ -49,10 +49,6 @@ class SymmetricEigenTest {
         return a;
     }
 
-    private static INDArray columnMajor(double[] a, int n) {
-        return Nd4j.create(a.clone(), new long[] {n, n}, new long[] {1, n}, 'f', DataType.DOUBLE);
-    }
-
     /** {@code E diag(f(w)) E^T} (column-major) from a decomposition: a function of the matrix, whatever basis E is. */
     private static double[] function(double[] e, double[] w, int n, double epsilon, double power) {
         double[] out = new double[n * n];
@@ -90,39 +86,47 @@ class SymmetricEigenTest {
         int n = 60;
         int[] zero = {0, 7, 30, 59};
         double[] a = withZeroRows(n, zero, 5);
-        try (INDArray deflated = columnMajor(a, n); INDArray whole = columnMajor(a, n)) {
-            double[] w = SymmetricEigen.decompose(deflated, a.clone(), portable, true);
-            double[] reference = SymmetricEigen.decompose(whole, a.clone(), portable, false);
-            double[] e = deflated.data().asDouble();
-            double scale = maxAbs(reference);
-            assertArrayEquals(reference, w, 1e-12 * scale, "the same eigenvalues, ascending");
-            for (int k = 1; k < n; k++) {
-                assertTrue(w[k - 1] <= w[k], "ascending at " + k);
-            }
-            // E diag(w) E^T = A and E^T E = I: a decomposition of the same matrix
-            assertEquals(0, maxDifference(function(e, w, n, 0, 1), a), 1e-12 * scale);
-            double[] identity = new double[n * n];
-            for (int i = 0; i < n; i++) {
-                identity[i * n + i] = 1;
-            }
-            assertEquals(0, maxDifference(function(e, w, n, 1, 0), identity), 1e-12);
-            // each zero row's eigenvector is its unit vector, exactly; every other eigenvector is zero there
-            for (int z : zero) {
-                int units = 0;
-                for (int k = 0; k < n; k++) {
-                    double v = e[k * n + z];
-                    assertTrue(v == 0 || v == 1, "component " + z + " of eigenvector " + k + " is " + v);
-                    units += v == 1 ? 1 : 0;
-                    if (v == 1) {
-                        assertEquals(0, w[k], "the eigenvalue of unit vector " + z);
-                    }
+        SymmetricEigen.Decomposition deflated = SymmetricEigen.decompose(a, n, portable, true);
+        SymmetricEigen.Decomposition whole = SymmetricEigen.decompose(a, n, portable, false);
+        assertEquals(n - zero.length, deflated.m(), "the solved block");
+        assertEquals(n, whole.m());
+        double[] w = deflated.ascending();
+        double[] reference = whole.ascending();
+        double[] e = deflated.wholeVectors();
+        double scale = maxAbs(reference);
+        assertArrayEquals(reference, w, 1e-12 * scale, "the same eigenvalues, ascending");
+        for (int k = 1; k < n; k++) {
+            assertTrue(w[k - 1] <= w[k], "ascending at " + k);
+        }
+        // E diag(w) E^T = A and E^T E = I: a decomposition of the same matrix
+        assertEquals(0, maxDifference(function(e, w, n, 0, 1), a), 1e-12 * scale);
+        double[] identity = new double[n * n];
+        for (int i = 0; i < n; i++) {
+            identity[i * n + i] = 1;
+        }
+        assertEquals(0, maxDifference(function(e, w, n, 1, 0), identity), 1e-12);
+        // each zero row's eigenvector is its unit vector, exactly; every other eigenvector is zero there
+        for (int z : zero) {
+            int units = 0;
+            for (int k = 0; k < n; k++) {
+                double v = e[k * n + z];
+                assertTrue(v == 0 || v == 1, "component " + z + " of eigenvector " + k + " is " + v);
+                units += v == 1 ? 1 : 0;
+                if (v == 1) {
+                    assertEquals(0, w[k], "the eigenvalue of unit vector " + z);
                 }
-                assertEquals(1, units, "one eigenvector is the unit vector " + z);
             }
-            // the ZCA-style function of the matrix is the same from both decompositions
-            double[] zca = function(e, w, n, 1e-3, -0.5);
-            double[] zcaWhole = function(whole.data().asDouble(), reference, n, 1e-3, -0.5);
-            assertEquals(0, maxDifference(zca, zcaWhole), 1e-9 * maxAbs(zcaWhole));
+            assertEquals(1, units, "one eigenvector is the unit vector " + z);
+        }
+        // the ZCA-style function of the matrix is the same from both decompositions
+        double[] zca = function(e, w, n, 1e-3, -0.5);
+        double[] zcaWhole = function(whole.wholeVectors(), reference, n, 1e-3, -0.5);
+        assertEquals(0, maxDifference(zca, zcaWhole), 1e-9 * maxAbs(zcaWhole));
+        // the solved block is A on the kept rows, which the fit check reads
+        for (int q = 0; q < deflated.m(); q++) {
+            for (int p = 0; p < deflated.m(); p++) {
+                assertEquals(a[deflated.kept()[q] * n + deflated.kept()[p]], deflated.block()[q * deflated.m() + p], 0);
+            }
         }
     }
 
@@ -130,22 +134,39 @@ class SymmetricEigenTest {
     void aMatrixWithoutZeroRowsIsSolvedWhole() {
         int n = 12;
         double[] full = withZeroRows(n, new int[0], 9);
-        try (INDArray a = columnMajor(full, n); INDArray b = columnMajor(full, n)) {
-            double[] whole = SymmetricEigen.decompose(b, full.clone(), false, false);
-            assertArrayEquals(whole, SymmetricEigen.decompose(a, false), 0);
-            assertArrayEquals(b.data().asDouble(), a.data().asDouble(), 0);
-        }
+        SymmetricEigen.Decomposition deflated = SymmetricEigen.decompose(full, n, false, true);
+        SymmetricEigen.Decomposition whole = SymmetricEigen.decompose(full, n, false, false);
+        assertEquals(n, deflated.m());
+        assertArrayEquals(whole.ascending(), deflated.ascending(), 0);
+        assertArrayEquals(whole.wholeVectors(), deflated.wholeVectors(), 0);
         double[] zeroDiagonal = full.clone(); // indefinite: a zero diagonal entry whose row is not zero stays in
         zeroDiagonal[0] = 0;
         zeroDiagonal[3 * n + 3] = 0;
-        try (INDArray a = columnMajor(zeroDiagonal, n); INDArray b = columnMajor(zeroDiagonal, n)) {
-            double[] w = SymmetricEigen.decompose(a, false);
-            assertArrayEquals(SymmetricEigen.decompose(b, zeroDiagonal.clone(), false, false), w, 0);
-            assertTrue(w[0] < 0, "indefinite: " + w[0]);
-        }
-        try (INDArray zeros = columnMajor(new double[n * n], n)) {
-            assertArrayEquals(new double[n], SymmetricEigen.decompose(zeros, false), 0);
-        }
+        SymmetricEigen.Decomposition indefinite = SymmetricEigen.decompose(zeroDiagonal, n, false, true);
+        assertEquals(n, indefinite.m());
+        assertArrayEquals(SymmetricEigen.decompose(zeroDiagonal, n, false, false).ascending(), indefinite.ascending(), 0);
+        assertTrue(indefinite.ascending()[0] < 0, "indefinite: " + indefinite.ascending()[0]);
+        assertArrayEquals(new double[n], SymmetricEigen.decompose(new double[n * n], n, false, true).ascending(), 0);
+    }
+
+    /** Round-off negatives of the solved block come before the deflated rows' zeros, which come before the positives. */
+    @Test
+    void theDeflatedZerosSitBetweenTheNegativeAndThePositiveEigenvalues() {
+        int n = 5;
+        double[] a = new double[n * n]; // diag(-1e-9, 0, 2, 0, 3) with a coupling between rows 2 and 4
+        a[0] = -1e-9;
+        a[2 * n + 2] = 2;
+        a[4 * n + 4] = 3;
+        a[4 * n + 2] = 0.5;
+        a[2 * n + 4] = 0.5;
+        SymmetricEigen.Decomposition d = SymmetricEigen.decompose(a, n, false, true);
+        assertArrayEquals(new int[] {0, 2, 4}, d.kept());
+        assertArrayEquals(new int[] {0, -2, -4, 1, 2}, d.order(), "solved 0 (negative), rows 1 and 3, solved 1, 2");
+        double[] w = d.ascending();
+        assertEquals(-1e-9, w[0], 1e-20);
+        assertEquals(0, w[1], 0);
+        assertEquals(0, w[2], 0);
+        assertTrue(w[3] > 0 && w[4] > w[3], "positives last: " + w[3] + ", " + w[4]);
     }
 
     /**
@@ -181,14 +202,11 @@ class SymmetricEigenTest {
         }
         assertEquals(118, zeroRows, "pixels constant over the 8,000 training digits");
         double epsilon = 1e-5;
-        double[] p;
-        double[] pWhole;
-        try (INDArray deflated = columnMajor(cov, n); INDArray whole = columnMajor(cov, n)) {
-            double[] w = SymmetricEigen.decompose(deflated, cov.clone(), false, true);
-            double[] wWhole = SymmetricEigen.decompose(whole, cov.clone(), false, false);
-            p = function(deflated.data().asDouble(), w, n, epsilon, -0.5);
-            pWhole = function(whole.data().asDouble(), wWhole, n, epsilon, -0.5);
-        }
+        SymmetricEigen.Decomposition deflated = SymmetricEigen.decompose(cov, n, false, true);
+        SymmetricEigen.Decomposition whole = SymmetricEigen.decompose(cov, n, false, false);
+        assertEquals(n - 118, deflated.m());
+        double[] p = function(deflated.wholeVectors(), deflated.ascending(), n, epsilon, -0.5);
+        double[] pWhole = function(whole.wholeVectors(), whole.ascending(), n, epsilon, -0.5);
         double largest = 0;
         double difference = 0;
         for (int r = 0; r < test.rows(); r += 7) {

@@ -274,6 +274,66 @@ class WhiteningTest {
         }
     }
 
+    /**
+     * An input that is 0 in every row has an exactly zero covariance row, which the fit deflates (its eigenvector is
+     * the unit vector, its eigenvalue 0): ZCA's P, PCA's rows and both inverses still equal the closed forms from an
+     * independent Jacobi solve, on the direct and the portable path.
+     */
+    @ParameterizedTest(name = "portable {0}")
+    @ValueSource(booleans = {false, true})
+    void aZeroInputIsDeflatedAndTheTransformsEqualTheClosedForms(boolean portable) {
+        double[][] x = data(11, false);
+        for (double[] row : x) {
+            row[3] = 0;
+        }
+        double epsilon = 0.1;
+        Jacobi eig = Jacobi.of(covariance(x));
+        double[][] e = eig.vectors();
+        double[] d = eig.values();
+        assertEquals(0, d[DIM - 1], 1e-15, "the zero input's eigenvalue");
+        double[][] zca = new double[DIM][DIM];
+        for (int i = 0; i < DIM; i++) {
+            for (int j = 0; j < DIM; j++) {
+                for (int c = 0; c < DIM; c++) {
+                    zca[i][j] += e[i][c] * e[j][c] / Math.sqrt(Math.max(d[c], 0) + epsilon);
+                }
+            }
+        }
+        try (INDArray a = Nd4j.createFromArray(x); INDArray b = Nd4j.createFromArray(x);
+                Whitening z = Whitening.fit(a, WhiteningOptions.zca(epsilon, DIM), portable);
+                Whitening p = Whitening.fit(b, WhiteningOptions.pca(epsilon, DIM), portable)) {
+            double[][] got = z.transform().toDoubleMatrix();
+            for (int i = 0; i < DIM; i++) {
+                for (int j = 0; j < DIM; j++) {
+                    assertEquals(zca[i][j], got[i][j], 1e-10, "ZCA P[" + i + "][" + j + "]");
+                }
+            }
+            assertEquals(1 / Math.sqrt(epsilon), got[3][3], 0, "the zero input's diagonal is eps^(-1/2) exactly");
+            double[][] rows = p.transform().toDoubleMatrix();
+            for (int c = 0; c < DIM; c++) {
+                double dot = 0;
+                for (int i = 0; i < DIM; i++) {
+                    dot += rows[c][i] * e[i][c];
+                }
+                assertEquals(1 / Math.sqrt(Math.max(d[c], 0) + epsilon), Math.abs(dot), 1e-10, "PCA row " + c);
+            }
+            for (int i = 0; i < DIM; i++) {
+                assertEquals(i == 3 ? 1 / Math.sqrt(epsilon) : 0, rows[DIM - 1][i], 0, "the last PCA row is e_3");
+            }
+            for (Whitening w : new Whitening[] {z, p}) {
+                try (INDArray c = Nd4j.createFromArray(x); INDArray y = w.whitenInPlace(c);
+                        INDArray back = w.unwhiten(y)) {
+                    double[][] r = back.toDoubleMatrix();
+                    for (int row = 0; row < ROWS; row += 13) {
+                        for (int j = 0; j < DIM; j++) {
+                            assertEquals(x[row][j], r[row][j], 1e-10, w.kind() + " row " + row + " input " + j);
+                        }
+                    }
+                }
+            }
+        }
+    }
+
     @ParameterizedTest(name = "r = {0}")
     @ValueSource(doubles = {0.5, 0.9, 0.99, 1})
     void retainedVarianceKeepsTheFewestLeadingComponentsThatHoldIt(double r) {
