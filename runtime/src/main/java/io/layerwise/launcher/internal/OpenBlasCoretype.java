@@ -39,6 +39,8 @@ public final class OpenBlasCoretype {
     public static final int RETRY = 75;
     /** The candidate that leaves the choice to OpenBLAS (the variable unset). */
     public static final String AUTO = "auto";
+    /** AMD's family 17h: Zen, Zen+ and Zen 2 (AVX2, no AVX-512). */
+    private static final int ZEN_1_AND_2 = 23;
     private static final int ZEN_3_AND_LATER = 25;
     private static final Pattern EMBEDDED_OPENBLAS = Pattern.compile("lib/openblas-(.+)-linux-x86_64\\.jar");
 
@@ -57,6 +59,12 @@ public final class OpenBlasCoretype {
             return Optional.empty();
         }
         Set<String> flags = Flavours.flags(cpuinfo);
+        if (family == ZEN_1_AND_2 && flags.containsAll(Flavours.AVX2_FLAGS)) {
+            // OpenBLAS's own choice here, its Zen set, runs the training shapes slower than Haswell's: on a 2-core
+            // Zen 1, 128x784x500 at 53.7 GFLOP/s against 58.1 and 784x128x500 (A^T) at 46.2 against 53.0
+            // (tools/blas-kernels/rates.c; docs/performance.md, "Haswell's kernels on Zen 1")
+            return Optional.of("Haswell");
+        }
         if (family < ZEN_3_AND_LATER || !flags.containsAll(Flavours.AVX512_FLAGS)) {
             return Optional.empty(); // Zen 3 has no AVX-512, and OpenBLAS knows it
         }

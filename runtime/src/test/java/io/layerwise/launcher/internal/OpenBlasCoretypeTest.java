@@ -46,6 +46,17 @@ class OpenBlasCoretypeTest {
     }
 
     @Test
+    void zen1And2GetHaswellThenOpenBlasItself() {
+        String zen1 = cpu("AuthenticAMD", 23, "fpu sse sse2 fma avx avx2");
+        assertEquals(Optional.of("Haswell"), OpenBlasCoretype.forCpu(zen1));
+        assertEquals(List.of("Haswell", "auto"), OpenBlasCoretype.candidates(zen1, null));
+        assertEquals(Optional.empty(), OpenBlasCoretype.forCpu(cpu("AuthenticAMD", 23, "fpu sse sse2 avx")),
+                "without AVX2 OpenBLAS chooses");
+        assertEquals(Optional.empty(), OpenBlasCoretype.forCpu(cpu("AuthenticAMD", 21, "fpu sse sse2 fma avx avx2")),
+                "an older family (Excavator) stays OpenBLAS's");
+    }
+
+    @Test
     void zen4TriesTheAvx512KernelsThenHaswellThenOpenBlasItself() {
         assertEquals(List.of("Cooperlake", "SkylakeX", "Haswell", "auto"),
                 OpenBlasCoretype.candidates(cpu("AuthenticAMD", 25, AVX512 + " avx512_bf16"), null));
