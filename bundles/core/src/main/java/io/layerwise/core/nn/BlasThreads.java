@@ -113,8 +113,11 @@ final class BlasThreads {
      * {@code cblas_sgemm}, row-major, on the thread count the rule gives. With two configured threads a product of at
      * least {@link #SPLIT_FROM} multiply-adds is cut in two halves of {@code C} (columns when it is wider than tall,
      * else rows), each a one-thread OpenBLAS call, one of them on {@link SecondCore}'s worker: no OpenBLAS thread
-     * runs, or spins, during training. Each half computes its elements of {@code C} with the same sums over {@code k}
-     * as the whole product on one thread ({@code BlasThreadsTest}), so the result depends on the shape only.
+     * runs, or spins, during training. Under OpenBLAS's AVX-512 kernel sets each half computes its elements of
+     * {@code C} with the same sums over {@code k} as the whole product on one thread, bit for bit; under the AVX2 sets
+     * (Haswell, Zen) the kernels' sums depend on how a call's output is blocked (its first block of rows is computed
+     * in narrower kernel calls than the rest), so the halves differ from one call in the last bits, as OpenBLAS's own
+     * threads do ({@code BlasThreadsTest}). Either way the result depends on the shape and the kernel set only.
      */
     static void sgemm(boolean transA, boolean transB, int m, int n, int k, float alpha, FloatPointer a, int lda,
             FloatPointer b, int ldb, float beta, FloatPointer c, int ldc) {
