@@ -192,16 +192,10 @@ final class Whitening implements AutoCloseable {
                 p[rowJ + kept[i]] = v;
             }
         }
-        if (m < n) {
-            boolean[] isKept = new boolean[n];
-            for (int i : kept) {
-                isKept[i] = true;
-            }
-            double deflated = Math.pow(epsilon, power);
-            for (int z = 0; z < n; z++) {
-                if (!isKept[z]) {
-                    p[z * n + z] = deflated;
-                }
+        double deflated = Math.pow(epsilon, power);
+        for (int pair : e.order()) {
+            if (pair < 0) { // the unit vector of deflated row -1 - pair
+                p[(-1 - pair) * (n + 1)] = deflated;
             }
         }
         return array(p, n, n, type);
