@@ -2,8 +2,6 @@ package io.layerwise.core.optim;
 
 import io.layerwise.core.nn.Level1;
 import io.layerwise.core.nn.NdArrays;
-import io.layerwise.core.nn.SecondCore;
-import java.nio.FloatBuffer;
 import java.util.Arrays;
 import java.util.List;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -24,14 +22,7 @@ public final class Adam extends SlotOptimizer {
     private final List<INDArray> m;
     private final List<INDArray> v;
     private final List<INDArray> work;
-    /** Heap copies of g (0) and p (1), as long as the longest parameter; each piece uses its own range of them. */
-    private final HeapPass heap = new HeapPass(2);
-    /**
-     * Values per piece of a large array shared between two cores: one chunk. The rule takes about 3 ns a value under C1
-     * (2.0 ms for W6's 652,824 values, min of 60) and 0.2 ns vectorised by C2 (as the launcher compiles it), so a piece
-     * is 25 us at most, the copies included: what the caller may wait for at the end of a shared update.
-     */
-    private static final int PIECE = HeapPass.CHUNK;
+    private final HeapPass heap = new HeapPass();
     /** Per parameter, the values of m and v while the fused loop owns them (the slots are stale then); else null. */
     private final float[][] mHeap;
     private final float[][] vHeap;
@@ -123,48 +114,23 @@ public final class Adam extends SlotOptimizer {
     }
 
     /**
-     * The same update in float32 arithmetic, term for term, in one loop: m and v on the heap, g and p copied a chunk at a
-     * time into heap arrays at their own offsets ({@link HeapPass#span}), so that the loop indexes all four arrays alike.
-     * A large array is cut into pieces that this thread and a second core take in turn ({@link SecondCore}): every
-     * element is independent, so the values are those of one loop.
+     * The same update in float32 arithmetic, term for term, in one loop: m and v on the heap, g and p streamed through
+     * ({@link HeapPass#apply}), a large array on two cores.
      */
     private void fusedUpdate(int i, INDArray p, INDArray g, double b1, double b2, double stepSize, double epsT) {
         if (mHeap[i] == null) {
             mHeap[i] = HeapPass.copy(m.get(i));
             vHeap[i] = HeapPass.copy(v.get(i));
         }
-        int n = mHeap[i].length;
-        float[] gs = heap.span(0, n); // grown here, before a second thread writes its own ranges of them
-        float[] ps = heap.span(1, n);
-        Rule rule = new Rule((float) b1, (float) (1 - b1), (float) b2, (float) (1 - b2), (float) stepSize, (float) epsT);
-        if (n < SecondCore.MIN_VALUES || !splitLarge) {
-            fusedRange(rule, mHeap[i], vHeap[i], g, p, 0, n, gs, ps);
-            return;
-        }
-        int pieces = (n + PIECE - 1) / PIECE;
-        SecondCore.share(pieces, (k, worker) -> fusedRange(rule, mHeap[i], vHeap[i], g, p, k * PIECE,
-                Math.min(n, (k + 1) * PIECE), gs, ps));
-    }
-
-    /** The update's constants in float32. */
-    private record Rule(float b1, float c1, float b2, float c2, float step, float eps) {
-    }
-
-    /**
-     * Elements {@code [from, to)} of one parameter, a chunk at a time through the same range of {@code gs} and
-     * {@code ps} (so a chunk is still in the core's cache when the loop reads it).
-     */
-    private static void fusedRange(Rule r, float[] mh, float[] vh, INDArray g, INDArray p, int from, int to, float[] gs,
-            float[] ps) {
-        FloatBuffer gb = HeapPass.nio(g);
-        FloatBuffer pb = HeapPass.nio(p);
-        for (int lo = from; lo < to; lo += HeapPass.CHUNK) {
-            int len = Math.min(HeapPass.CHUNK, to - lo);
-            gb.get(lo, gs, lo, len);
-            pb.get(lo, ps, lo, len);
-            rule(r.b1, r.c1, r.b2, r.c2, r.step, r.eps, mh, vh, gs, ps, lo, lo + len);
-            pb.put(lo, ps, lo, len);
-        }
+        float[] mh = mHeap[i];
+        float[] vh = vHeap[i];
+        float fb1 = (float) b1;
+        float c1 = (float) (1 - b1);
+        float fb2 = (float) b2;
+        float c2 = (float) (1 - b2);
+        float step = (float) stepSize;
+        float eps = (float) epsT;
+        heap.apply(g, p, splitLarge, (gs, ps, from, to) -> rule(fb1, c1, fb2, c2, step, eps, mh, vh, gs, ps, from, to));
     }
 
     /**

@@ -59,7 +59,7 @@ public interface Optimizer extends AutoCloseable {
 
         /**
          * Arrays shaped like the parameters that the optimizer keeps on the Java heap while it trains, beside the native
-         * ones (Adam's fused update keeps m and v there): a stage's memory estimate counts them on the heap.
+         * ones (Adam's fused update keeps m and v there, SGD's its velocity): a stage's memory estimate counts them on the heap.
          *
          * @since 1.4
          */

@@ -1,6 +1,8 @@
 package io.layerwise.core.optim;
 
 import io.layerwise.core.nn.Level1;
+import io.layerwise.core.nn.NdArrays;
+import java.util.Arrays;
 import java.util.List;
 import java.util.OptionalDouble;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -16,10 +18,22 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * update.</li>
  * </ul>
  * State: {@code velocity} (absent for plain SGD).
+ *
+ * <p>With momentum, whole float32 arrays on the CPU are updated in one fused Java loop ({@link HeapPass}): the velocity
+ * then lives in a heap array (written back to its slot whenever the state is read), the gradient and the parameter
+ * stream through in chunks, large arrays on two cores. The separate scale, {@code axpy} and add passed over memory
+ * eight times per element where the loop passes five, and they were half of a batch-20 fine-tuning step
+ * (docs/performance.md, "SGD with momentum in one pass"). Each sum is one fused multiply-add, as OpenBLAS's AVX2 and
+ * AVX-512 {@code saxpy} computes it (so the two paths differ only where that kernel did not). {@code SgdFusedTest} checks the loop against the plain path.
  */
 public final class Sgd extends SlotOptimizer {
     private final Options options;
     private final List<INDArray> velocity;
+    private final HeapPass heap = new HeapPass();
+    /** Per parameter, the velocity while the fused loop owns it (the slot is stale then); else null. */
+    private final float[][] velocityHeap;
+    private boolean fused = true;
+    private boolean splitLarge = true;
 
     /**
      * @param lr       base learning rate, positive
@@ -60,12 +74,19 @@ public final class Sgd extends SlotOptimizer {
         public int workArrays() {
             return 0;
         }
+
+        /** The velocity of the fused update, float32 arrays on the heap. */
+        @Override
+        public int heapStateArrays() {
+            return momentum > 0 ? 1 : 0;
+        }
     }
 
     public Sgd(Options options, Schedule schedule, List<INDArray> parameters) {
         super(options, schedule, parameters);
         this.options = options;
         this.velocity = options.momentum() > 0 ? slot("velocity", parameters) : List.of();
+        this.velocityHeap = new float[parameters.size()][];
     }
 
     /** At a constant learning rate. */
@@ -91,17 +112,88 @@ public final class Sgd extends SlotOptimizer {
             INDArray g = gradients.get(i);
             if (velocity.isEmpty()) {
                 Level1.axpy(-lr, g, p); // BLAS axpy: no temporary
+                continue;
+            }
+            INDArray v = velocity.get(i);
+            if (fused && NdArrays.wholeFloat32(p, g, v)) {
+                fusedUpdate(i, p, g, (float) mu, (float) lr);
+                continue;
+            }
+            settle(i);
+            v.muli(mu);
+            Level1.axpy(-lr, g, v);
+            if (options.nesterov()) {
+                Level1.axpy(mu, v, p);
+                Level1.axpy(-lr, g, p);
             } else {
-                INDArray v = velocity.get(i);
-                v.muli(mu);
-                Level1.axpy(-lr, g, v);
-                if (options.nesterov()) {
-                    Level1.axpy(mu, v, p);
-                    Level1.axpy(-lr, g, p);
-                } else {
-                    p.addi(v);
-                }
+                p.addi(v);
             }
         }
+    }
+
+    private void fusedUpdate(int i, INDArray p, INDArray g, float mu, float lr) {
+        if (velocityHeap[i] == null) {
+            velocityHeap[i] = HeapPass.copy(velocity.get(i));
+        }
+        float[] v = velocityHeap[i];
+        if (options.nesterov()) {
+            heap.apply(g, p, splitLarge, (gs, ps, from, to) -> nesterov(mu, -lr, v, gs, ps, from, to));
+        } else {
+            heap.apply(g, p, splitLarge, (gs, ps, from, to) -> momentum(mu, -lr, v, gs, ps, from, to));
+        }
+    }
+
+    /**
+     * {@code v <- mu v - lr g; p <- p + v} over {@code [from, to)}, with {@code minusLr = -lr}: one index for all three
+     * arrays and no branch, the shape C2 vectorises (the launcher names it in runtime/jit-kernels.json).
+     */
+    static void momentum(float mu, float minusLr, float[] v, float[] g, float[] p, int from, int to) {
+        for (int k = from; k < to; k++) {
+            float vk = Math.fma(minusLr, g[k], mu * v[k]);
+            v[k] = vk;
+            p[k] += vk;
+        }
+    }
+
+    /** Nesterov's form: {@code v <- mu v - lr g; p <- p + mu v - lr g}, as the plain path's two {@code axpy}. */
+    static void nesterov(float mu, float minusLr, float[] v, float[] g, float[] p, int from, int to) {
+        for (int k = from; k < to; k++) {
+            float gk = g[k];
+            float vk = Math.fma(minusLr, gk, mu * v[k]);
+            v[k] = vk;
+            p[k] = Math.fma(minusLr, gk, Math.fma(mu, vk, p[k]));
+        }
+    }
+
+    /** Writes parameter {@code i}'s heap velocity back to its slot and hands the slot back to the plain path. */
+    private void settle(int i) {
+        if (velocityHeap[i] != null) {
+            HeapPass.out(velocityHeap[i], velocity.get(i));
+            velocityHeap[i] = null;
+        }
+    }
+
+    @Override
+    void beforeSlotsRead() {
+        for (int i = 0; i < velocityHeap.length; i++) {
+            if (velocityHeap[i] != null) {
+                HeapPass.out(velocityHeap[i], velocity.get(i));
+            }
+        }
+    }
+
+    @Override
+    void afterSlotsWritten() {
+        Arrays.fill(velocityHeap, null);
+    }
+
+    /** Turns the fused loop off (true) or on: for tests that compare the two. */
+    void plainOnly(boolean plain) {
+        this.fused = !plain;
+    }
+
+    /** Turns the sharing of large arrays with a second core on (the default) or off: for tests that compare the two. */
+    void splitLarge(boolean split) {
+        this.splitLarge = split;
     }
 }
