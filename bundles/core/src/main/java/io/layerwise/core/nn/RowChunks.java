@@ -52,18 +52,9 @@ public final class RowChunks {
      * @param buffers makes work buffers for a chunk of the given number of rows; closed at the end
      */
     public static <B extends AutoCloseable> double sum(FloatMatrix m, IntFunction<B> buffers, Action<B> action) {
-        if (m.rows() == 0) {
-            return 0;
-        }
         Map<Integer, B> made = new HashMap<>();
-        INDArray all = Nd4j.create(m.data(), new long[] {m.rows(), m.cols()}, DataType.FLOAT);
-        double sum = 0;
         try {
-            for (int from = 0; from < m.rows(); from += CHUNK) {
-                int to = Math.min(from + CHUNK, m.rows());
-                INDArray rows = all.get(NDArrayIndex.interval(from, to), NDArrayIndex.all());
-                sum += action.apply(rows, made.computeIfAbsent(to - from, buffers::apply), from);
-            }
+            return sum(m, made, buffers, action);
         } finally {
             for (B b : made.values()) {
                 try {
@@ -72,6 +63,30 @@ public final class RowChunks {
                     throw new IllegalStateException("closing work buffers: " + e, e);
                 }
             }
+        }
+    }
+
+    /**
+     * As {@link #sum(FloatMatrix, IntFunction, Action)}, with work buffers the caller keeps between calls: taken from
+     * {@code kept} by chunk size, made by {@code buffers} and put there when missing, closed by the caller. For an
+     * evaluation every epoch, which would otherwise allocate (and zero) the same native arrays each time.
+     *
+     * @since 2.9
+     */
+    public static <B extends AutoCloseable> double sum(FloatMatrix m, Map<Integer, B> kept, IntFunction<B> buffers,
+            Action<B> action) {
+        if (m.rows() == 0) {
+            return 0;
+        }
+        INDArray all = Nd4j.create(m.data(), new long[] {m.rows(), m.cols()}, DataType.FLOAT);
+        double sum = 0;
+        try {
+            for (int from = 0; from < m.rows(); from += CHUNK) {
+                int to = Math.min(from + CHUNK, m.rows());
+                INDArray rows = all.get(NDArrayIndex.interval(from, to), NDArrayIndex.all());
+                sum += action.apply(rows, kept.computeIfAbsent(to - from, buffers::apply), from);
+            }
+        } finally {
             all.close();
         }
         return sum;

@@ -123,7 +123,8 @@ final class Mlp implements AutoCloseable {
      * gradient of the batch-mean cross-entropy into {@link #gradients()} and returns the batch's summed
      * cross-entropy.
      */
-    double gradient(INDArray x, int[] labels, int offset, Buffers b) {
+    double gradient(INDArray x, int[] labels, int offset, Buffers buffers) {
+        Buffers b = buffers.forGradient();
         int batch = b.batch;
         logits(x, b);
         if (output != Output.SOFTMAX) {
@@ -236,14 +237,17 @@ final class Mlp implements AutoCloseable {
         grads.forEach(NdArrays::close);
     }
 
-    /** Work arrays for one batch size. */
+    /**
+     * Work arrays for one batch size. The back-propagation's arrays are made on the first {@link #gradient} with them,
+     * so buffers kept for evaluating chunks of 1,000 rows ({@code MlpNetwork}) hold only the forward pass's.
+     */
     final class Buffers implements AutoCloseable {
         final int batch;
         final List<INDArray> hidden = new ArrayList<>();
         final List<INDArray> gradHidden = new ArrayList<>();
         final List<INDArray> scratch = new ArrayList<>();
         final INDArray logits;
-        final INDArray delta;
+        INDArray delta;
         final INDArray scratchOut;
         final INDArray ones;
 
@@ -252,13 +256,23 @@ final class Mlp implements AutoCloseable {
             DataType type = v.dataType();
             for (INDArray w : weights) {
                 hidden.add(Nd4j.create(type, batch, w.columns()));
-                gradHidden.add(Nd4j.create(type, batch, w.columns()));
-                scratch.add(Nd4j.create(type, batch, w.columns()));
             }
             logits = Nd4j.create(type, batch, v.columns());
-            delta = Nd4j.create(type, batch, v.columns());
             scratchOut = Nd4j.create(type, batch, v.columns());
             ones = Nd4j.ones(type, batch, 1);
+        }
+
+        /** Makes the back-propagation's arrays, once. */
+        private Buffers forGradient() {
+            if (delta == null) {
+                DataType type = v.dataType();
+                for (INDArray w : weights) {
+                    gradHidden.add(Nd4j.create(type, batch, w.columns()));
+                    scratch.add(Nd4j.create(type, batch, w.columns()));
+                }
+                delta = Nd4j.create(type, batch, v.columns());
+            }
+            return this;
         }
 
         @Override

@@ -25,6 +25,7 @@ final class MlpNetwork implements Network {
     private final Optimizer optimizer;
     private final int epochs;
     private final int batchSize;
+    /** Work buffers by batch or chunk size, for training and evaluation alike. */
     private final Map<Integer, Mlp.Buffers> buffers = new HashMap<>();
     private Minibatches train;
     private int[] labels;
@@ -116,7 +117,8 @@ final class MlpNetwork implements Network {
         if (inputs.cols() != mlp.inputs()) {
             throw new IllegalArgumentException("input has " + inputs.cols() + " columns, the network takes " + mlp.inputs());
         }
-        return RowChunks.sum(inputs, mlp::buffers, action);
+        // the same buffers each epoch, for the validation rows too: kept with the training ones, closed with them
+        return RowChunks.sum(inputs, buffers, mlp::buffers, action);
     }
 
     @Override

@@ -50,6 +50,40 @@ class MlpNetworkTest {
         }
     }
 
+    /**
+     * Evaluation keeps its work buffers between calls, in the map the training buffers are in: ten rows (the batch size)
+     * share the training's buffers. Evaluations between the steps equal those of a fresh network with the same
+     * parameters, and leave the training bit for bit as it is without them.
+     */
+    @Test
+    void evaluationsBetweenStepsEqualAFreshNetworksAndLeaveTheTrainingAlone() {
+        int[] labels = new int[90];
+        FloatMatrix x = blobs(90, labels, 1);
+        int[] firstLabels = java.util.Arrays.copyOf(labels, 10);
+        FloatMatrix first = new FloatMatrix(10, 8, java.util.Arrays.copyOf(x.data(), 80));
+        Spec spec = new Spec("finetune", Map.of("hidden", List.of(6), "epochs", 3, "batch", 10));
+        try (Network evaluated = new SoftmaxFineTuner().create(spec, List.of(), List.of(), 8, 3, 5);
+                Network plain = new SoftmaxFineTuner().create(spec, List.of(), List.of(), 8, 3, 5)) {
+            evaluated.prepareTraining(x, labels);
+            plain.prepareTraining(x, labels);
+            for (int b = 0; b < 9; b++) {
+                evaluated.trainBatch(b);
+                plain.trainBatch(b);
+                double loss = evaluated.loss(first, firstLabels);
+                int[] predicted = evaluated.predict(x);
+                try (Network fresh = new SoftmaxFineTuner().create(spec, List.of(), List.of(), 8, 3, 5)) {
+                    fresh.restore(evaluated.parameters());
+                    assertEquals(fresh.loss(first, firstLabels), loss, 0.0, "loss after batch " + b);
+                    assertArrayEquals(fresh.predict(x), predicted, "predictions after batch " + b);
+                }
+            }
+            for (int i = 0; i < plain.parameters().size(); i++) {
+                assertArrayEquals(plain.parameters().get(i).values(), evaluated.parameters().get(i).values(),
+                        plain.parameters().get(i).name());
+            }
+        }
+    }
+
     @Test
     void adamWithACosineScheduleTrainsTheClassifier() {
         int[] labels = new int[90];
