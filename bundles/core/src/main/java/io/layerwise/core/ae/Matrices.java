@@ -1,18 +1,18 @@
 package io.layerwise.core.ae;
 
 import io.layerwise.api.data.FloatMatrix;
+import io.layerwise.core.nn.NdArrays;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
 
 /** Copies between the API's {@link FloatMatrix} and ND4J float32 arrays. */
 public final class Matrices {
     private Matrices() {
     }
 
-    /** A new c-order float32 array with the matrix's rows (one copy into native memory). */
+    /** A new c-order float32 array with the matrix's rows (one bulk copy into native memory: NdArrays.upload). */
     public static INDArray upload(FloatMatrix m) {
-        return Nd4j.create(m.data(), new long[] {m.rows(), m.cols()}, DataType.FLOAT);
+        return NdArrays.upload(m);
     }
 
     /** The values of a 2-D array as a row-major float matrix. */

@@ -3,9 +3,7 @@ package io.layerwise.core.nn;
 import io.layerwise.api.data.FloatMatrix;
 import java.util.ArrayList;
 import java.util.List;
-import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 
 /**
@@ -20,7 +18,7 @@ public final class Minibatches implements AutoCloseable {
         if (batchSize < 1) {
             throw new IllegalArgumentException("batch size must be >= 1, got " + batchSize);
         }
-        all = Nd4j.create(rows.data(), new long[] {rows.rows(), rows.cols()}, DataType.FLOAT);
+        all = NdArrays.upload(rows);
         for (int from = 0; from < rows.rows(); from += batchSize) {
             batches.add(rows(from, Math.min(from + batchSize, rows.rows())));
         }

@@ -1,6 +1,8 @@
 package io.layerwise.core.nn;
 
+import io.layerwise.api.data.FloatMatrix;
 import java.util.function.DoubleSupplier;
+import org.bytedeco.javacpp.FloatPointer;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -39,6 +41,23 @@ public final class NdArrays {
             }
         }
         return out;
+    }
+
+    /**
+     * A new c-order float32 array holding the matrix's rows. On the CPU backend one bulk copy through the buffer's
+     * pointer: {@code Nd4j.create(float[], ...)} copies value by value (8,000 x 784 in about 18 ms against 4 ms, as the
+     * whitening bundle's {@code NativeArrays} measured), and every epoch's evaluation uploads its rows.
+     *
+     * @since 2.9
+     */
+    public static INDArray upload(FloatMatrix m) {
+        long[] shape = {m.rows(), m.cols()};
+        if (m.data().length == 0 || !Nd4j.getEnvironment().isCPU()) {
+            return Nd4j.create(m.data(), shape, DataType.FLOAT);
+        }
+        INDArray a = Nd4j.createUninitialized(DataType.FLOAT, shape, 'c');
+        ((FloatPointer) a.data().addressPointer()).put(m.data(), 0, m.data().length);
+        return a;
     }
 
     /**

@@ -5,9 +5,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.IntFunction;
-import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 
 /**
@@ -78,7 +76,7 @@ public final class RowChunks {
         if (m.rows() == 0) {
             return 0;
         }
-        INDArray all = Nd4j.create(m.data(), new long[] {m.rows(), m.cols()}, DataType.FLOAT);
+        INDArray all = NdArrays.upload(m);
         double sum = 0;
         try {
             for (int from = 0; from < m.rows(); from += CHUNK) {
