@@ -2,7 +2,6 @@ package io.layerwise.core.optim;
 
 import io.layerwise.core.nn.Level1;
 import io.layerwise.core.nn.NdArrays;
-import java.util.Arrays;
 import java.util.List;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
@@ -23,9 +22,8 @@ public final class Adam extends SlotOptimizer {
     private final List<INDArray> v;
     private final List<INDArray> work;
     private final HeapPass heap = new HeapPass();
-    /** Per parameter, the values of m and v while the fused loop owns them (the slots are stale then); else null. */
-    private final float[][] mHeap;
-    private final float[][] vHeap;
+    /** m and v while the fused loop owns them. */
+    private final HeapSlots moments;
     private boolean fused = true;
     private boolean splitLarge = true;
 
@@ -77,8 +75,7 @@ public final class Adam extends SlotOptimizer {
         this.m = slot("m", parameters);
         this.v = slot("v", parameters);
         this.work = scratch(parameters);
-        this.mHeap = new float[parameters.size()][];
-        this.vHeap = new float[parameters.size()][];
+        this.moments = new HeapSlots(List.of(m, v));
     }
 
     public Options options() {
@@ -102,7 +99,7 @@ public final class Adam extends SlotOptimizer {
                 fusedUpdate(i, p, g, b1, b2, stepSize, epsT);
                 continue;
             }
-            settle(i);
+            moments.settle(i);
             INDArray w = work.get(i);
             mi.muli(b1);
             Level1.axpy(1 - b1, g, mi);
@@ -118,12 +115,9 @@ public final class Adam extends SlotOptimizer {
      * ({@link HeapPass#apply}), a large array on two cores.
      */
     private void fusedUpdate(int i, INDArray p, INDArray g, double b1, double b2, double stepSize, double epsT) {
-        if (mHeap[i] == null) {
-            mHeap[i] = HeapPass.copy(m.get(i));
-            vHeap[i] = HeapPass.copy(v.get(i));
-        }
-        float[] mh = mHeap[i];
-        float[] vh = vHeap[i];
+        float[][] mv = moments.of(i);
+        float[] mh = mv[0];
+        float[] vh = mv[1];
         float fb1 = (float) b1;
         float c1 = (float) (1 - b1);
         float fb2 = (float) b2;
@@ -152,30 +146,14 @@ public final class Adam extends SlotOptimizer {
         }
     }
 
-    /** Writes parameter {@code i}'s heap moments back to the slots and hands the slots back to the plain path. */
-    private void settle(int i) {
-        if (mHeap[i] != null) {
-            HeapPass.out(mHeap[i], m.get(i));
-            HeapPass.out(vHeap[i], v.get(i));
-            mHeap[i] = null;
-            vHeap[i] = null;
-        }
-    }
-
     @Override
     void beforeSlotsRead() {
-        for (int i = 0; i < mHeap.length; i++) {
-            if (mHeap[i] != null) {
-                HeapPass.out(mHeap[i], m.get(i));
-                HeapPass.out(vHeap[i], v.get(i));
-            }
-        }
+        moments.writeBack();
     }
 
     @Override
     void afterSlotsWritten() {
-        Arrays.fill(mHeap, null);
-        Arrays.fill(vHeap, null);
+        moments.forget();
     }
 
     /** Turns the fused pass off (true) or on: for tests that compare the two. */

@@ -2,7 +2,6 @@ package io.layerwise.core.optim;
 
 import io.layerwise.core.nn.Level1;
 import io.layerwise.core.nn.NdArrays;
-import java.util.Arrays;
 import java.util.List;
 import java.util.OptionalDouble;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -24,14 +23,15 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * stream through in chunks, large arrays on two cores. The separate scale, {@code axpy} and add passed over memory
  * eight times per element where the loop passes five, and they were half of a batch-20 fine-tuning step
  * (docs/performance.md, "SGD with momentum in one pass"). Each sum is one fused multiply-add, as OpenBLAS's AVX2 and
- * AVX-512 {@code saxpy} computes it (so the two paths differ only where that kernel did not). {@code SgdFusedTest} checks the loop against the plain path.
+ * AVX-512 {@code saxpy} computes it (so the two paths differ only where that kernel did not). {@code SgdFusedTest}
+ * checks the loop against the plain path.
  */
 public final class Sgd extends SlotOptimizer {
     private final Options options;
     private final List<INDArray> velocity;
     private final HeapPass heap = new HeapPass();
-    /** Per parameter, the velocity while the fused loop owns it (the slot is stale then); else null. */
-    private final float[][] velocityHeap;
+    /** The velocity while the fused loop owns it (no slots for plain SGD). */
+    private final HeapSlots velocityHeap;
     private boolean fused = true;
     private boolean splitLarge = true;
 
@@ -86,7 +86,7 @@ public final class Sgd extends SlotOptimizer {
         super(options, schedule, parameters);
         this.options = options;
         this.velocity = options.momentum() > 0 ? slot("velocity", parameters) : List.of();
-        this.velocityHeap = new float[parameters.size()][];
+        this.velocityHeap = new HeapSlots(List.of(velocity));
     }
 
     /** At a constant learning rate. */
@@ -119,7 +119,7 @@ public final class Sgd extends SlotOptimizer {
                 fusedUpdate(i, p, g, (float) mu, (float) lr);
                 continue;
             }
-            settle(i);
+            velocityHeap.settle(i);
             v.muli(mu);
             Level1.axpy(-lr, g, v);
             if (options.nesterov()) {
@@ -132,10 +132,7 @@ public final class Sgd extends SlotOptimizer {
     }
 
     private void fusedUpdate(int i, INDArray p, INDArray g, float mu, float lr) {
-        if (velocityHeap[i] == null) {
-            velocityHeap[i] = HeapPass.copy(velocity.get(i));
-        }
-        float[] v = velocityHeap[i];
+        float[] v = velocityHeap.of(i)[0];
         if (options.nesterov()) {
             heap.apply(g, p, splitLarge, (gs, ps, from, to) -> nesterov(mu, -lr, v, gs, ps, from, to));
         } else {
@@ -165,26 +162,14 @@ public final class Sgd extends SlotOptimizer {
         }
     }
 
-    /** Writes parameter {@code i}'s heap velocity back to its slot and hands the slot back to the plain path. */
-    private void settle(int i) {
-        if (velocityHeap[i] != null) {
-            HeapPass.out(velocityHeap[i], velocity.get(i));
-            velocityHeap[i] = null;
-        }
-    }
-
     @Override
     void beforeSlotsRead() {
-        for (int i = 0; i < velocityHeap.length; i++) {
-            if (velocityHeap[i] != null) {
-                HeapPass.out(velocityHeap[i], velocity.get(i));
-            }
-        }
+        velocityHeap.writeBack();
     }
 
     @Override
     void afterSlotsWritten() {
-        Arrays.fill(velocityHeap, null);
+        velocityHeap.forget();
     }
 
     /** Turns the fused loop off (true) or on: for tests that compare the two. */
