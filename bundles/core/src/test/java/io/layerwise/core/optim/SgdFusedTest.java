@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
  * SGD with momentum: the fused loop over a heap velocity ({@link HeapPass}) against the plain path of a scale, an
@@ -23,7 +24,7 @@ class SgdFusedTest {
     static final double MU = 0.5;
     static final int STEPS = 6;
 
-    private static Sgd sgd(boolean nesterov, List<org.nd4j.linalg.api.ndarray.INDArray> p) {
+    private static Sgd sgd(boolean nesterov, List<INDArray> p) {
         return new Sgd(new Sgd.Options(LR, MU, nesterov), new Schedule.Constant(), p);
     }
 
@@ -38,7 +39,7 @@ class SgdFusedTest {
         var p = arrays(1, 1000, 10, 7);
         var q = copies(p);
         var start = copies(p);
-        List<List<org.nd4j.linalg.api.ndarray.INDArray>> history = new ArrayList<>();
+        List<List<INDArray>> history = new ArrayList<>();
         try (Sgd fused = sgd(nesterov, p); Sgd plain = sgd(nesterov, q)) {
             plain.plainOnly(true);
             for (int step = 0; step < STEPS; step++) {

@@ -9,6 +9,7 @@ import io.layerwise.api.data.FloatMatrix;
 import io.layerwise.api.finetune.Network;
 import io.layerwise.api.spec.Spec;
 import io.layerwise.api.spec.SpecException;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -59,8 +60,8 @@ class MlpNetworkTest {
     void evaluationsBetweenStepsEqualAFreshNetworksAndLeaveTheTrainingAlone() {
         int[] labels = new int[90];
         FloatMatrix x = blobs(90, labels, 1);
-        int[] firstLabels = java.util.Arrays.copyOf(labels, 10);
-        FloatMatrix first = new FloatMatrix(10, 8, java.util.Arrays.copyOf(x.data(), 80));
+        int[] firstLabels = Arrays.copyOf(labels, 10);
+        FloatMatrix first = new FloatMatrix(10, 8, Arrays.copyOf(x.data(), 80));
         Spec spec = new Spec("finetune", Map.of("hidden", List.of(6), "epochs", 3, "batch", 10));
         try (Network evaluated = new SoftmaxFineTuner().create(spec, List.of(), List.of(), 8, 3, 5);
                 Network plain = new SoftmaxFineTuner().create(spec, List.of(), List.of(), 8, 3, 5)) {
