@@ -97,7 +97,7 @@ public final class Platform implements AutoCloseable {
             throws IOException, BundleException {
         Path dist = distDir.toAbsolutePath().normalize();
         Map<String, String> props = FrameworkProperties.of(dist, extraProps, System.getenv());
-        Path storage = StorageDirs.create(Path.of(System.getProperty("java.io.tmpdir")));
+        Path storage = StorageDirs.create(StorageDirs.root());
         props.put(Constants.FRAMEWORK_STORAGE, storage.toString());
         props.put(Constants.FRAMEWORK_STORAGE_CLEAN, Constants.FRAMEWORK_STORAGE_CLEAN_ONFIRSTINIT);
         Path fragment = Natives.fragmentFor(dist.resolve("natives"), props.get(FLAVOUR));

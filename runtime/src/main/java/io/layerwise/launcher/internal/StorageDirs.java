@@ -5,6 +5,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
+import java.util.List;
 import java.util.stream.Stream;
 
 /**
@@ -16,7 +17,51 @@ public final class StorageDirs {
 
     static final String PREFIX = "layerwise-felix-";
 
+    /**
+     * Free space {@code /dev/shm} must have to hold a storage: one takes about 45 MB (the ND4J runtime's embedded
+     * jars), and several processes may run at once.
+     */
+    static final long SHM_MIN_FREE = 512L << 20;
+
     private StorageDirs() {
+    }
+
+    /**
+     * Where the storage directories go: {@code /dev/shm} where it is a writable memory file system with room, else
+     * {@code java.io.tmpdir}. Each start writes its storage afresh and deletes it at the end (Felix copies the ND4J
+     * runtime's 40 MB of embedded jars into it), which a disk makes the slowest part of a start's file work
+     * (docs/performance.md, "Start: the framework storage in memory"). A mount without exec rights is passed over: a
+     * bundle's native code is loaded from the storage.
+     */
+    public static Path root() {
+        return root(Path.of("/dev/shm"), Path.of("/proc/self/mounts"), SHM_MIN_FREE,
+                Path.of(System.getProperty("java.io.tmpdir")));
+    }
+
+    static Path root(Path shm, Path mounts, long minFree, Path fallback) {
+        try {
+            if (Files.isDirectory(shm) && Files.isWritable(shm) && isExecTmpfs(mounts, shm)) {
+                removeOrphans(shm); // before the free space is judged: what dead processes left is memory in use
+                if (Files.getFileStore(shm).getUsableSpace() >= minFree) {
+                    return shm;
+                }
+            }
+        } catch (IOException | SecurityException e) {
+            // no /dev/shm to use: the disk, as before
+        }
+        return fallback;
+    }
+
+    /** Whether {@code /proc/self/mounts} lists {@code dir} as a tmpfs without {@code noexec} (the last line wins). */
+    static boolean isExecTmpfs(Path mounts, Path dir) throws IOException {
+        boolean found = false;
+        for (String line : Files.readAllLines(mounts)) {
+            String[] f = line.split(" ");
+            if (f.length >= 4 && f[1].equals(dir.toString())) {
+                found = f[2].equals("tmpfs") && !List.of(f[3].split(",")).contains("noexec");
+            }
+        }
+        return found;
     }
 
     public static Path create(Path tmp) throws IOException {

@@ -12,6 +12,7 @@ import org.osgi.framework.InvalidSyntaxException;
 import org.osgi.service.cm.Configuration;
 import org.osgi.service.cm.ConfigurationAdmin;
 import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.ConfigurationPolicy;
 import org.osgi.service.component.annotations.Reference;
 
 /**
@@ -20,7 +21,7 @@ import org.osgi.service.component.annotations.Reference;
  * changes nothing: one line names it and says why. The configuration records its file under
  * {@link TypedConfig#FILE}, as File Install does for {@code .cfg}, so that {@code layerwise:config} can name it.
  */
-@Component(service = ArtifactInstaller.class)
+@Component(service = ArtifactInstaller.class, configurationPolicy = ConfigurationPolicy.IGNORE)
 public final class JsonConfigInstaller implements ArtifactInstaller {
 
     @Reference

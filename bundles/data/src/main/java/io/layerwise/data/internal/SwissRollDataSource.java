@@ -9,6 +9,7 @@ import io.layerwise.api.spec.Spec;
 import java.util.Locale;
 import java.util.SplittableRandom;
 import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.ConfigurationPolicy;
 
 /**
  * The {@code swiss-roll} data source: points on a rolled-up sheet in 3-D, as scikit-learn's
@@ -16,7 +17,7 @@ import org.osgi.service.component.annotations.Component;
  * noise; with {@code hole}, the sheet's middle ninth is left empty. The position {@code t} along the roll is the
  * continuous label, so a picture of a 2-D code shows whether the roll came out unrolled.
  */
-@Component(service = DataSource.class)
+@Component(service = DataSource.class, configurationPolicy = ConfigurationPolicy.IGNORE)
 @DataSourceType("swiss-roll")
 public final class SwissRollDataSource implements DataSource {
 

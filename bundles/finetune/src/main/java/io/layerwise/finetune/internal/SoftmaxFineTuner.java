@@ -15,13 +15,14 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.ConfigurationPolicy;
 
 /**
  * Fine-tuning head {@code softmax}: the pretrained encoders (copied), optional extra hidden layers initialised as
  * the Theano MLP tutorial does ({@link UniformInit}), and a softmax output layer starting at zero (the tutorial's
  * logistic regression), trained together by back-propagation of the cross-entropy.
  */
-@Component(service = FineTuner.class)
+@Component(service = FineTuner.class, configurationPolicy = ConfigurationPolicy.IGNORE)
 @HeadType("softmax")
 public final class SoftmaxFineTuner implements FineTuner {
 

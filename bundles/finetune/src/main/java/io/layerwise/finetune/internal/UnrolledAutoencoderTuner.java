@@ -12,6 +12,7 @@ import java.util.List;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.ConfigurationPolicy;
 
 /**
  * Fine-tuning head {@code autoencoder} (a pipeline's {@code "unroll": true}): the pretrained encoders followed by
@@ -19,7 +20,7 @@ import org.osgi.service.component.annotations.Component;
  * tied autoencoders), and trained together to reconstruct the input (Hinton and Salakhutdinov 2006). The last
  * decoder's activation picks the loss: sigmoid with cross-entropy, identity with squared error.
  */
-@Component(service = FineTuner.class)
+@Component(service = FineTuner.class, configurationPolicy = ConfigurationPolicy.IGNORE)
 @HeadType("autoencoder")
 public final class UnrolledAutoencoderTuner implements FineTuner {
 

@@ -5,12 +5,13 @@ import io.layerwise.api.regularizer.Regularizer;
 import io.layerwise.api.regularizer.RegularizerType;
 import io.layerwise.api.spec.Spec;
 import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.ConfigurationPolicy;
 
 /**
  * Regularizer {@code kl-sparsity}: {@code P = beta sum_j KL(rho || rho^_j)} with a running estimate {@code rho^} of
  * each hidden unit's mean activation (see {@link KlSparsityPenalty}).
  */
-@Component(service = Regularizer.class)
+@Component(service = Regularizer.class, configurationPolicy = ConfigurationPolicy.IGNORE)
 @RegularizerType("kl-sparsity")
 public class KlSparsityRegularizer implements Regularizer {
 

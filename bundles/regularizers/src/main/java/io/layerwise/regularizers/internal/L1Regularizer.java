@@ -6,9 +6,10 @@ import io.layerwise.api.regularizer.RegularizerType;
 import io.layerwise.api.spec.Range;
 import io.layerwise.api.spec.Spec;
 import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.ConfigurationPolicy;
 
 /** Regularizer {@code l1}: {@code P = lambda ||W||_1} on weight matrices; {@code lambda} defaults to 1e-4. */
-@Component(service = Regularizer.class)
+@Component(service = Regularizer.class, configurationPolicy = ConfigurationPolicy.IGNORE)
 @RegularizerType("l1")
 public class L1Regularizer implements Regularizer {
     static final double DEFAULT_LAMBDA = 1e-4;

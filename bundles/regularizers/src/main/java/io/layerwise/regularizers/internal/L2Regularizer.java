@@ -6,12 +6,13 @@ import io.layerwise.api.regularizer.RegularizerType;
 import io.layerwise.api.spec.Range;
 import io.layerwise.api.spec.Spec;
 import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.ConfigurationPolicy;
 
 /**
  * Regularizer {@code l2}: weight decay {@code P = (lambda/2) ||W||^2} on the encoder weights; {@code lambda} defaults
  * to 1e-4; {@code "decoder": true} decays an untied autoencoder's decoder weights too (default false).
  */
-@Component(service = Regularizer.class)
+@Component(service = Regularizer.class, configurationPolicy = ConfigurationPolicy.IGNORE)
 @RegularizerType("l2")
 public class L2Regularizer implements Regularizer {
     static final double DEFAULT_LAMBDA = 1e-4;

@@ -25,6 +25,7 @@ import java.util.stream.Stream;
 import org.apache.felix.service.command.Descriptor;
 import org.apache.felix.service.command.Parameter;
 import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.ConfigurationPolicy;
 import org.osgi.service.component.annotations.Reference;
 
 /**
@@ -32,7 +33,7 @@ import org.osgi.service.component.annotations.Reference;
  * same path as {@code layerwise:run}, and prints a table and a last line {@code RESULT {json}}. Epoch times are
  * the engine's (minibatch loop only; evaluation and saving excluded); the first epoch of each repeat is warm-up.
  */
-@Component(service = BenchCommand.class, property = {
+@Component(service = BenchCommand.class, configurationPolicy = ConfigurationPolicy.IGNORE, property = {
     "osgi.command.scope=layerwise",
     "osgi.command.function=bench"
 })

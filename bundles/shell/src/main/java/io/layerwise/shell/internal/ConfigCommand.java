@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.apache.felix.service.command.Descriptor;
 import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.ConfigurationPolicy;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicy;
@@ -19,7 +20,7 @@ import org.osgi.service.component.annotations.ReferencePolicy;
  * {@code layerwise:config}: the settings in force of every component configured through Configuration Admin, with
  * where each came from, the file each PID was read from, and what its last reading rejected or ignored.
  */
-@Component(service = ConfigCommand.class, property = {
+@Component(service = ConfigCommand.class, configurationPolicy = ConfigurationPolicy.IGNORE, property = {
     "osgi.command.scope=layerwise",
     "osgi.command.function=config"
 })

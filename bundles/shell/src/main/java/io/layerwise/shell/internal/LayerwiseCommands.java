@@ -30,12 +30,13 @@ import org.osgi.framework.InvalidSyntaxException;
 import org.osgi.framework.ServiceReference;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.ConfigurationPolicy;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicy;
 
 /** Gogo commands in scope {@code layerwise}; {@code help layerwise:run} documents each. */
-@Component(service = LayerwiseCommands.class, property = {
+@Component(service = LayerwiseCommands.class, configurationPolicy = ConfigurationPolicy.IGNORE, property = {
     "osgi.command.scope=layerwise",
     "osgi.command.function=run",
     "osgi.command.function=resume",

@@ -9,13 +9,14 @@ import io.layerwise.core.ae.AutoencoderSpec;
 import io.layerwise.core.ae.AutoencoderStage;
 import io.layerwise.core.ae.Corruption;
 import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.ConfigurationPolicy;
 
 /**
  * Stage type {@code ae}: the plain autoencoder {@code y = f(x W + bh)}, {@code z = g(y W' + bv)}, trained to
  * reconstruct its input. Without a bottleneck or a regularizer it can learn the identity; create() logs a
  * warning then.
  */
-@Component(service = StageProvider.class)
+@Component(service = StageProvider.class, configurationPolicy = ConfigurationPolicy.IGNORE)
 @StageType("ae")
 public class AeStageProvider implements StageProvider {
 

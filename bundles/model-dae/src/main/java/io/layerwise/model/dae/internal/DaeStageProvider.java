@@ -8,6 +8,7 @@ import io.layerwise.api.stage.StageType;
 import io.layerwise.core.ae.AutoencoderSpec;
 import io.layerwise.core.ae.AutoencoderStage;
 import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.ConfigurationPolicy;
 
 /**
  * Stage type {@code dae}: a denoising autoencoder (Vincent et al., 2008). The encoder sees a corrupted
@@ -15,7 +16,7 @@ import org.osgi.service.component.annotations.Component;
  * is the shared autoencoder of {@code io.layerwise.core.ae}. With a noise level of 0, no regularizer and at least as
  * many hidden units as inputs it can learn the identity; create() logs a warning then.
  */
-@Component(service = StageProvider.class)
+@Component(service = StageProvider.class, configurationPolicy = ConfigurationPolicy.IGNORE)
 @StageType("dae")
 public class DaeStageProvider implements StageProvider {
 

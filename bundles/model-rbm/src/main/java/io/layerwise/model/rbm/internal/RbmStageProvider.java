@@ -6,12 +6,13 @@ import io.layerwise.api.stage.StageContext;
 import io.layerwise.api.stage.StageProvider;
 import io.layerwise.api.stage.StageType;
 import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.ConfigurationPolicy;
 
 /**
  * Stage type {@code rbm}: a restricted Boltzmann machine with Bernoulli or unit-variance Gaussian visible units and
  * Bernoulli hidden units, trained by CD-k or PCD-k with a minibatch optimizer (SGD, Adam, ...). Its code is {@code p(h = 1 | v)}.
  */
-@Component(service = StageProvider.class)
+@Component(service = StageProvider.class, configurationPolicy = ConfigurationPolicy.IGNORE)
 @StageType("rbm")
 public class RbmStageProvider implements StageProvider {
 

@@ -16,6 +16,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.ConfigurationPolicy;
 
 /**
  * Stage type {@code sparse-ae}: the autoencoder of {@code io.layerwise.core.ae} with a sparsity penalty on its code,
@@ -25,7 +26,7 @@ import org.osgi.service.component.annotations.Component;
  * replaces the default; kl-sparsity needs activations in (0, 1), so it takes the sigmoid encoder. Trained by
  * {@code lbfgs}, the default kl-sparsity takes {@code lambda = 0}: the penalty on the whole batch's mean activation.
  */
-@Component(service = StageProvider.class)
+@Component(service = StageProvider.class, configurationPolicy = ConfigurationPolicy.IGNORE)
 @StageType("sparse-ae")
 public class SparseAeStageProvider implements StageProvider {
     static final String KL = "kl-sparsity";

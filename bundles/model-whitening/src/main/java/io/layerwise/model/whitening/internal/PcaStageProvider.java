@@ -7,13 +7,14 @@ import io.layerwise.api.stage.StageProvider;
 import io.layerwise.api.stage.StageType;
 import io.layerwise.model.whitening.internal.WhiteningOptions.Kind;
 import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.ConfigurationPolicy;
 
 /**
  * Stage type {@code pca}: PCA whitening {@code y = (D_k + eps I)^(-1/2) E_k^T (x - mu)} onto the k leading
  * principal components, fitted in one pass. Fields: {@code epsilon} (default 0.1), and {@code components} (k, default
  * all) or {@code retainedVariance} (keep the fewest components holding that fraction of the variance).
  */
-@Component(service = StageProvider.class)
+@Component(service = StageProvider.class, configurationPolicy = ConfigurationPolicy.IGNORE)
 @StageType("pca")
 public class PcaStageProvider implements StageProvider {
 

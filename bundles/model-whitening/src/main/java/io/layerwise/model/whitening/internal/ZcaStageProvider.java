@@ -7,13 +7,14 @@ import io.layerwise.api.stage.StageProvider;
 import io.layerwise.api.stage.StageType;
 import io.layerwise.model.whitening.internal.WhiteningOptions.Kind;
 import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.ConfigurationPolicy;
 
 /**
  * Stage type {@code zca}: ZCA whitening {@code y = E (D + eps I)^(-1/2) E^T (x - mu)}, fitted in one pass. The
  * output stays in input space (n values) with decorrelated, equalised variances: edges stand out. Field:
  * {@code epsilon} (default 0.1).
  */
-@Component(service = StageProvider.class)
+@Component(service = StageProvider.class, configurationPolicy = ConfigurationPolicy.IGNORE)
 @StageType("zca")
 public class ZcaStageProvider implements StageProvider {
 
