@@ -6,6 +6,7 @@ import io.layerwise.launcher.internal.HotDeploy;
 import io.layerwise.launcher.internal.Natives;
 import io.layerwise.launcher.internal.StartPhases;
 import io.layerwise.launcher.internal.StorageDirs;
+import io.layerwise.launcher.internal.SystemPackages;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -13,6 +14,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.ServiceLoader;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeoutException;
@@ -113,15 +115,25 @@ public final class Platform implements AutoCloseable {
             }
         }
 
-        Framework framework = ServiceLoader.load(FrameworkFactory.class).findFirst()
-                .orElseThrow(() -> new IllegalStateException("no OSGi framework on the class path"))
-                .newFramework(props);
+        FrameworkFactory factory = ServiceLoader.load(FrameworkFactory.class).findFirst()
+                .orElseThrow(() -> new IllegalStateException("no OSGi framework on the class path"));
+        SystemPackages systemPackages = SystemPackages.in(dist.resolve("cds"), factory.getClass());
+        // unless the configuration names them, the JDK's packages as an earlier start worked them out
+        boolean systemPackagesGiven = props.containsKey(Constants.FRAMEWORK_SYSTEMPACKAGES)
+                || props.containsKey(SYSTEM_PACKAGES_SUBSTITUTION);
+        Optional<String> knownSystemPackages = systemPackagesGiven ? Optional.empty() : systemPackages.value();
+        knownSystemPackages.ifPresent(value -> props.put(Constants.FRAMEWORK_SYSTEMPACKAGES, value));
+        boolean storeSystemPackages = !systemPackagesGiven && knownSystemPackages.isEmpty();
+        Framework framework = factory.newFramework(props);
         Platform platform = new Platform(framework, storage, Path.of(props.get(CWD)), isDebug());
         platform.cleanup = new Thread(platform::stop, "layerwise-cleanup");
         Runtime.getRuntime().addShutdownHook(platform.cleanup);
         try {
             framework.start();
             phases.mark("framework");
+            if (storeSystemPackages) {
+                systemPackages.store(framework.getBundleContext().getProperty(Constants.FRAMEWORK_SYSTEMPACKAGES));
+            }
             platform.hotDeploy = HotDeploy.start(framework.getBundleContext(), props, platform::notice,
                     platform::trace);
             platform.installAndStart(bundles(dist.resolve("bundle")), fragment, phases);
@@ -297,6 +309,8 @@ public final class Platform implements AutoCloseable {
             "org.apache.felix.http.jetty");
     private static final String ND4J_RUNTIME = "io.layerwise.nd4j-runtime";
     private static final String SCR = "org.apache.felix.scr";
+    /** Felix's switch that makes it work the system packages out even when they are given. */
+    private static final String SYSTEM_PACKAGES_SUBSTITUTION = "felix.systempackages.substitution";
 
     private static void startOne(Bundle bundle, ClassLoader jline, StartPhases phases, String lane) {
         // Gogo's JLine shell builds its terminal while its bundles start, and JLine looks its terminal
