@@ -23,6 +23,9 @@ public final class Main {
     static final String VERDICTS = "layerwise.blas.verdicts";
     static final String VERDICT_KEY = "layerwise.blas.verdict.key";
     private static final long VERDICT_WAIT_NS = 180_000_000_000L;
+    /** The backend's framework property (io.layerwise.backend's BackendComponent.LOAD_DELAY_MS) and its value here. */
+    static final String BACKEND_LOAD_DELAY_MS = "layerwise.backend.loadDelayMs";
+    static final long INTERACTIVE_LOAD_DELAY_MS = 500;
 
     private Main() {
     }
@@ -138,6 +141,13 @@ public final class Main {
         }
         if (cl.interactive()) {
             extra.put("gosh.args", "");
+            // the prompt first: the backend's ND4J load (half a second of both cores) waits that long, unless a
+            // command asks for ND4J sooner (docs/performance.md, "Start: ND4J loads after the prompt"); a system
+            // property of the same name sets another wait
+            if (!"false".equals(System.getProperty("layerwise.blas.verified"))) {
+                extra.put(BACKEND_LOAD_DELAY_MS,
+                        System.getProperty(BACKEND_LOAD_DELAY_MS, String.valueOf(INTERACTIVE_LOAD_DELAY_MS)));
+            }
         }
         if (terminal()) {
             extra.put(Platform.TTY, "true"); // layerwise:run redraws the epoch's line in place; else plain lines

@@ -4,6 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -12,6 +15,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -86,6 +90,60 @@ class StartLanesIT {
     }
 
     /**
+     * In the interactive shell the backend's ND4J load waits half a second, so that the prompt comes first
+     * (docs/performance.md, "Start: ND4J loads after the prompt"). A command typed at once asks for ND4J and gets it
+     * then: here the wait is set to an hour, so the answer (the self-test passed) comes only if the command started
+     * the load. On a terminal of its own ({@code script}).
+     */
+    @Test
+    void aCommandTypedAtTheInteractivePromptGetsNd4jWhileItsLoadStillWaits(@TempDir Path work) throws Exception {
+        Path scriptTool = Path.of("/usr/bin/script");
+        Assumptions.assumeTrue(Files.isExecutable(scriptTool), "no /usr/bin/script for a terminal");
+        Path launcher = PlatformIT.DIST.toAbsolutePath().normalize().getParent().getParent().resolve("layerwise");
+        ProcessBuilder pb = new ProcessBuilder(scriptTool.toString(), "-qec", launcher.toString(), "/dev/null")
+                .directory(work.toFile()).redirectErrorStream(true);
+        pb.environment().put("LAYERWISE_NO_BUILD", "1");
+        pb.environment().put("LAYERWISE_DATA", MnistReferenceIT.SAMPLE.toAbsolutePath().toString());
+        pb.environment().put("LAYERWISE_JAVA_OPTS", "-Dlayerwise.backend.loadDelayMs=3600000");
+        Process p = pb.start();
+        StringBuilder seen = new StringBuilder();
+        Thread reader = new Thread(() -> {
+            try (InputStream in = p.getInputStream()) {
+                byte[] buf = new byte[4096];
+                for (int n; (n = in.read(buf)) > 0; ) {
+                    synchronized (seen) {
+                        seen.append(new String(buf, 0, n, StandardCharsets.UTF_8));
+                    }
+                }
+            } catch (IOException e) {
+                // the process ended
+            }
+        });
+        reader.start();
+        // typed before the prompt is drawn: the shell reads it as soon as it reads at all
+        p.getOutputStream().write("layerwise:backend --seconds 0\r".getBytes(StandardCharsets.UTF_8));
+        p.getOutputStream().flush();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+        while (System.nanoTime() < deadline && !text(seen).contains("BLAS self-test")) {
+            Thread.sleep(50);
+        }
+        Thread.sleep(300); // the rest of the command's table
+        p.getOutputStream().write(4); // Ctrl-D leaves the shell
+        p.getOutputStream().flush();
+        assertTrue(p.waitFor(60, TimeUnit.SECONDS), "the shell did not leave on Ctrl-D:\n" + text(seen));
+        reader.join(10_000);
+        String out = text(seen);
+        assertTrue(out.matches("(?s).*BLAS self-test +passed.*"), out);
+        assertFalse(out.contains("not loaded") || out.contains("failed to load"), out);
+    }
+
+    private static String text(StringBuilder seen) {
+        synchronized (seen) {
+            return seen.toString();
+        }
+    }
+
+    /**
      * runtime/bench-start, the start-time benchmark of the README: the interactive shell reaches its {@code g! }
      * prompt on a terminal and leaves on Ctrl-D, and {@code exec lb} reports its start phases. Times are not checked
      * here (they are the benchmark's output); that both measurements happen is.
@@ -94,7 +152,7 @@ class StartLanesIT {
     void theStartBenchmarkReachesThePromptAndReadsThePhases() throws Exception {
         Path script = PlatformIT.DIST.toAbsolutePath().normalize().getParent().getParent().resolve("bench-start");
         Process p = new ProcessBuilder("python3", script.toString(), "--starts", "1").redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertTrue(p.waitFor(120, TimeUnit.SECONDS), "bench-start did not end in 120 s");
         assertEquals(0, p.exitValue(), out);
         java.util.regex.Matcher m = java.util.regex.Pattern.compile(

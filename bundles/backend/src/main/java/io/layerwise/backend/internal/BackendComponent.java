@@ -8,7 +8,7 @@ import io.layerwise.api.config.TypedConfig;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -26,7 +26,8 @@ import org.osgi.service.metatype.annotations.Designate;
  * The ND4J backend of this process. The flavour was fixed by the launcher (which natives fragment it
  * installed); this component chooses the thread counts and applies them. Loading ND4J takes about a
  * second, so activation only starts it on a background thread: the service is there at once, and
- * {@link #gemmSelfTest} waits for the load. New thread counts in its configuration ({@link BackendConfig}) apply
+ * {@link #gemmSelfTest} waits for the load. In the interactive shell the load starts half a second later
+ * ({@link #LOAD_DELAY_MS}), or at once when a command asks for ND4J first. New thread counts in its configuration ({@link BackendConfig}) apply
  * without a restart, once ND4J is loaded.
  */
 @Designate(ocd = BackendConfig.class)
@@ -46,6 +47,11 @@ public final class BackendComponent implements Backend, Configured {
      * ("Haswell:dsyevd"), so that tests see the fallback on any CPU.
      */
     static final String FAULT = "layerwise.blas.selftest.fault";
+    /**
+     * Set by the launcher for the interactive shell: how long the load waits unless a command asks for ND4J first, so
+     * that the prompt does not share the cores with it (docs/performance.md, "Start: ND4J loads after the prompt").
+     */
+    static final String LOAD_DELAY_MS = "layerwise.backend.loadDelayMs";
     private static final long LOAD_TIMEOUT_S = 120;
 
     private String flavour;
@@ -58,7 +64,7 @@ public final class BackendComponent implements Backend, Configured {
             .replaces("blasThreads", BLAS_THREADS);
     private BundleContext context;
     private volatile ThreadRule threads;
-    private CompletableFuture<String> loaded;
+    private DeferredLoad<String> loaded;
     private volatile BlasCheck blasCheck;
     private String verdicts;
     private String verdictKey;
@@ -77,18 +83,14 @@ public final class BackendComponent implements Backend, Configured {
         verdictKey = context.getProperty(VERDICT_KEY);
         fallback = valueOr(context.getProperty(FALLBACK), "");
         fault = context.getProperty(FAULT);
-        loaded = CompletableFuture.supplyAsync(this::load, task -> {
-            Thread t = new Thread(task, "layerwise-backend-load");
-            t.setDaemon(true);
-            t.start();
-        });
+        loaded = new DeferredLoad<>("layerwise-backend-load", delayMs(context.getProperty(LOAD_DELAY_MS)), this::load);
     }
 
     /** New counts apply at once when ND4J is up, else when its load applies them. */
     @Modified
     void modified(Map<String, Object> properties) {
         threads = threadsFor(config.update(properties, context::getProperty));
-        loaded.thenRun(() -> Nd4jThreads.apply(threads));
+        loaded.later().thenRun(() -> Nd4jThreads.apply(threads));
     }
 
     private static ThreadRule threadsFor(BackendConfig c) {
@@ -101,13 +103,17 @@ public final class BackendComponent implements Backend, Configured {
     }
 
     /**
-     * A load still running when the framework stops would read natives from a closed bundle: let it finish.
+     * A load still running when the framework stops would read natives from a closed bundle: let it finish. One that
+     * has not started (a shell left at once) never does.
      */
     @Deactivate
     void deactivate() {
+        if (loaded.cancelIfNotStarted()) {
+            return;
+        }
         try {
-            loaded.get(LOAD_TIMEOUT_S, TimeUnit.SECONDS);
-        } catch (ExecutionException | TimeoutException e) {
+            loaded.later().get(LOAD_TIMEOUT_S, TimeUnit.SECONDS);
+        } catch (ExecutionException | TimeoutException | CancellationException e) {
             // reported by awaitLoaded() to whoever needed ND4J
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -219,7 +225,9 @@ public final class BackendComponent implements Backend, Configured {
     /** The nd4j natives file loaded, once ND4J is up. */
     String awaitLoaded() {
         try {
-            return loaded.get(LOAD_TIMEOUT_S, TimeUnit.SECONDS);
+            return loaded.now().get(LOAD_TIMEOUT_S, TimeUnit.SECONDS);
+        } catch (CancellationException e) {
+            throw new IllegalStateException("ND4J (" + flavour + ") not loaded: the backend stopped first");
         } catch (ExecutionException e) {
             throw new IllegalStateException("ND4J (" + flavour + ") failed to load: " + e.getCause().getMessage(), e.getCause());
         } catch (TimeoutException e) {
@@ -227,6 +235,15 @@ public final class BackendComponent implements Backend, Configured {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while ND4J loads");
+        }
+    }
+
+    /** The launcher's delay, or none for anything else (an embedding application, a test). */
+    static long delayMs(String value) {
+        try {
+            return value == null ? 0 : Math.max(0, Long.parseLong(value.trim()));
+        } catch (NumberFormatException e) {
+            return 0;
         }
     }
 
