@@ -27,8 +27,8 @@ import org.osgi.service.metatype.annotations.Designate;
  * installed); this component chooses the thread counts and applies them. Loading ND4J takes about a
  * second, so activation only starts it on a background thread: the service is there at once, and
  * {@link #gemmSelfTest} waits for the load. In the interactive shell the load starts half a second later
- * ({@link #LOAD_DELAY_MS}), or at once when a command asks for ND4J first. New thread counts in its configuration ({@link BackendConfig}) apply
- * without a restart, once ND4J is loaded.
+ * ({@link #LOAD_DELAY_MS}), or at once when a command asks for ND4J first. New thread counts in its
+ * configuration ({@link BackendConfig}) apply without a restart, once ND4J is loaded.
  */
 @Designate(ocd = BackendConfig.class)
 @Component(service = {Backend.class, Configured.class}, immediate = true, configurationPid = BackendConfig.PID)
