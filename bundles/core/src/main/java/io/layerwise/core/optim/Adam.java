@@ -1,7 +1,6 @@
 package io.layerwise.core.optim;
 
 import io.layerwise.core.nn.Level1;
-import io.layerwise.core.nn.NdArrays;
 import java.util.List;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
@@ -16,16 +15,11 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * read), the gradient and the parameter stream through in chunks. Anything else (float64 in the gradient checks,
  * views, CUDA) takes ND4J operations, one per term. {@code AdamFusedTest} checks the two against each other.
  */
-public final class Adam extends SlotOptimizer {
+public final class Adam extends FusedSlotOptimizer {
     private final Options options;
     private final List<INDArray> m;
     private final List<INDArray> v;
     private final List<INDArray> work;
-    private final HeapPass heap = new HeapPass();
-    /** m and v while the fused loop owns them. */
-    private final HeapSlots moments;
-    private boolean fused = true;
-    private boolean splitLarge = true;
 
     /**
      * @param lr    base learning rate, positive (JSON default 0.001)
@@ -75,7 +69,7 @@ public final class Adam extends SlotOptimizer {
         this.m = slot("m", parameters);
         this.v = slot("v", parameters);
         this.work = scratch(parameters);
-        this.moments = new HeapSlots(List.of(m, v));
+        heapSlots(List.of(m, v));
     }
 
     public Options options() {
@@ -95,11 +89,10 @@ public final class Adam extends SlotOptimizer {
             INDArray p = parameters.get(i);
             INDArray mi = m.get(i);
             INDArray vi = v.get(i);
-            if (fused && NdArrays.wholeFloat32(p, g, mi, vi)) {
+            if (fused(i, p, g, mi, vi)) {
                 fusedUpdate(i, p, g, b1, b2, stepSize, epsT);
                 continue;
             }
-            moments.settle(i);
             INDArray w = work.get(i);
             mi.muli(b1);
             Level1.axpy(1 - b1, g, mi);
@@ -115,7 +108,7 @@ public final class Adam extends SlotOptimizer {
      * ({@link HeapPass#apply}), a large array on two cores.
      */
     private void fusedUpdate(int i, INDArray p, INDArray g, double b1, double b2, double stepSize, double epsT) {
-        float[][] mv = moments.of(i);
+        float[][] mv = onHeap(i);
         float[] mh = mv[0];
         float[] vh = mv[1];
         float fb1 = (float) b1;
@@ -124,7 +117,7 @@ public final class Adam extends SlotOptimizer {
         float c2 = (float) (1 - b2);
         float step = (float) stepSize;
         float eps = (float) epsT;
-        heap.apply(g, p, splitLarge, (gs, ps, from, to) -> rule(fb1, c1, fb2, c2, step, eps, mh, vh, gs, ps, from, to));
+        fusedPass(g, p, (gs, ps, from, to) -> rule(fb1, c1, fb2, c2, step, eps, mh, vh, gs, ps, from, to));
     }
 
     /**
@@ -144,25 +137,5 @@ public final class Adam extends SlotOptimizer {
             v[k] = vk;
             p[k] -= step * (mk / ((float) Math.sqrt(vk) + eps));
         }
-    }
-
-    @Override
-    void beforeSlotsRead() {
-        moments.writeBack();
-    }
-
-    @Override
-    void afterSlotsWritten() {
-        moments.forget();
-    }
-
-    /** Turns the fused pass off (true) or on: for tests that compare the two. */
-    void plainOnly(boolean plain) {
-        this.fused = !plain;
-    }
-
-    /** Turns the sharing of large arrays with a second core on (the default) or off: for tests that compare the two. */
-    void splitLarge(boolean split) {
-        this.splitLarge = split;
     }
 }

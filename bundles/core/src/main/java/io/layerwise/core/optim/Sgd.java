@@ -1,7 +1,6 @@
 package io.layerwise.core.optim;
 
 import io.layerwise.core.nn.Level1;
-import io.layerwise.core.nn.NdArrays;
 import java.util.List;
 import java.util.OptionalDouble;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -26,14 +25,9 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * AVX-512 {@code saxpy} computes it (so the two paths differ only where that kernel did not). {@code SgdFusedTest}
  * checks the loop against the plain path.
  */
-public final class Sgd extends SlotOptimizer {
+public final class Sgd extends FusedSlotOptimizer {
     private final Options options;
     private final List<INDArray> velocity;
-    private final HeapPass heap = new HeapPass();
-    /** The velocity while the fused loop owns it (no slots for plain SGD). */
-    private final HeapSlots velocityHeap;
-    private boolean fused = true;
-    private boolean splitLarge = true;
 
     /**
      * @param lr       base learning rate, positive
@@ -86,7 +80,7 @@ public final class Sgd extends SlotOptimizer {
         super(options, schedule, parameters);
         this.options = options;
         this.velocity = options.momentum() > 0 ? slot("velocity", parameters) : List.of();
-        this.velocityHeap = new HeapSlots(List.of(velocity));
+        heapSlots(List.of(velocity)); // none for plain SGD
     }
 
     /** At a constant learning rate. */
@@ -115,11 +109,10 @@ public final class Sgd extends SlotOptimizer {
                 continue;
             }
             INDArray v = velocity.get(i);
-            if (fused && NdArrays.wholeFloat32(p, g, v)) {
+            if (fused(i, p, g, v)) {
                 fusedUpdate(i, p, g, (float) mu, (float) lr);
                 continue;
             }
-            velocityHeap.settle(i);
             v.muli(mu);
             Level1.axpy(-lr, g, v);
             if (options.nesterov()) {
@@ -132,11 +125,11 @@ public final class Sgd extends SlotOptimizer {
     }
 
     private void fusedUpdate(int i, INDArray p, INDArray g, float mu, float lr) {
-        float[] v = velocityHeap.of(i)[0];
+        float[] v = onHeap(i)[0];
         if (options.nesterov()) {
-            heap.apply(g, p, splitLarge, (gs, ps, from, to) -> nesterov(mu, -lr, v, gs, ps, from, to));
+            fusedPass(g, p, (gs, ps, from, to) -> nesterov(mu, -lr, v, gs, ps, from, to));
         } else {
-            heap.apply(g, p, splitLarge, (gs, ps, from, to) -> momentum(mu, -lr, v, gs, ps, from, to));
+            fusedPass(g, p, (gs, ps, from, to) -> momentum(mu, -lr, v, gs, ps, from, to));
         }
     }
 
@@ -160,25 +153,5 @@ public final class Sgd extends SlotOptimizer {
             v[k] = vk;
             p[k] = Math.fma(minusLr, gk, Math.fma(mu, vk, p[k]));
         }
-    }
-
-    @Override
-    void beforeSlotsRead() {
-        velocityHeap.writeBack();
-    }
-
-    @Override
-    void afterSlotsWritten() {
-        velocityHeap.forget();
-    }
-
-    /** Turns the fused loop off (true) or on: for tests that compare the two. */
-    void plainOnly(boolean plain) {
-        this.fused = !plain;
-    }
-
-    /** Turns the sharing of large arrays with a second core on (the default) or off: for tests that compare the two. */
-    void splitLarge(boolean split) {
-        this.splitLarge = split;
     }
 }
