@@ -1,5 +1,6 @@
 package io.layerwise.launcher;
 
+import io.layerwise.launcher.internal.ComponentDescriptions;
 import io.layerwise.launcher.internal.ConfigFiles;
 import io.layerwise.launcher.internal.Gogo;
 import io.layerwise.launcher.internal.HotDeploy;
@@ -12,12 +13,14 @@ import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.ServiceLoader;
-import java.util.concurrent.CountDownLatch;
+import java.util.Set;
 import java.util.concurrent.TimeoutException;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
@@ -31,8 +34,8 @@ import org.osgi.util.tracker.ServiceTracker;
 
 /**
  * A running Layerwise framework, started from an assembled distribution ({@code runtime/target/layerwise}):
- * every bundle of {@code bundle/} installed and started, plus the one natives fragment of {@code natives/}
- * that fits this CPU. Used by the {@code layerwise} launcher and by integration tests.
+ * every bundle of {@code bundle/} installed and started (but those {@link #ON_DEMAND} names), plus the one natives
+ * fragment of {@code natives/} that fits this CPU. Used by the {@code layerwise} launcher and by integration tests.
  *
  * <pre>{@code
  * try (Platform p = Platform.start(dist, Map.of())) {
@@ -58,6 +61,11 @@ public final class Platform implements AutoCloseable {
     public static final String DATA_DIR = "layerwise.data.dir";
     /** Framework property: the user's working directory, against which relative paths in commands resolve. */
     public static final String CWD = "layerwise.cwd";
+    /**
+     * Framework property: symbolic names (comma-separated) of bundles installed and resolved but not started; whoever
+     * needs one starts it (the web view starts Felix HTTP's Jetty when it turns on).
+     */
+    public static final String ON_DEMAND = "layerwise.start.onDemand";
     /** Framework property: {@code true} when the launcher's output is a terminal (progress lines update in place). */
     public static final String TTY = "layerwise.tty";
 
@@ -73,22 +81,25 @@ public final class Platform implements AutoCloseable {
     // would write into itself. These are the process's own streams, taken before the framework started.
     private final PrintStream stdout = System.out;
     private final PrintStream stderr = System.err;
+    private final ComponentDescriptions descriptions;
     private Thread cleanup;
     private HotDeploy hotDeploy;
 
-    private Platform(Framework framework, Path storage, Path cwd, boolean debug) {
+    private Platform(Framework framework, Path storage, Path cwd, boolean debug, ComponentDescriptions descriptions) {
         this.framework = framework;
         this.storage = storage;
         this.cwd = cwd;
         this.debug = debug;
+        this.descriptions = descriptions;
     }
 
     /**
      * Starts a framework from {@code distDir}. {@code extraProps} override everything else; among them
      * {@link #FLAVOUR} picks the natives (otherwise env {@code LAYERWISE_BACKEND}, else /proc/cpuinfo),
      * and {@code gosh.args} (default {@code --nointeractive}) decides whether Gogo opens a console.
-     * Returns once every bundle has been started and the {@code PID.cfg.json} files of the watched folders are in
-     * force (up to 5 s); a bundle that fails to start is reported on {@code System.err} and left installed.
+     * Returns once every bundle (but the {@link #ON_DEMAND} ones) has been started and the {@code PID.cfg.json} files
+     * of the watched folders are in force (up to 5 s); a bundle that fails to start is reported on {@code System.err}
+     * and left installed.
      */
     public static Platform start(Path distDir, Map<String, String> extraProps) throws IOException, BundleException {
         return start(distDir, extraProps, new StartPhases());
@@ -110,9 +121,11 @@ public final class Platform implements AutoCloseable {
             // and straight to the dumb one: probing the other providers for a terminal on the system streams forks
             // `tty` and `test -t` a few times, over half of Gogo's start (docs/performance.md, "Start time, per
             // bundle")
-            if (System.getProperty("org.jline.terminal.provider") == null) {
-                System.setProperty("org.jline.terminal.provider", "dumb");
+            if (System.getProperty(JLINE_PROVIDER) == null) {
+                System.setProperty(JLINE_PROVIDER, "dumb");
             }
+        } else {
+            useJlineNative(dist.resolve("natives").resolve("jline"));
         }
 
         FrameworkFactory factory = ServiceLoader.load(FrameworkFactory.class).findFirst()
@@ -125,7 +138,10 @@ public final class Platform implements AutoCloseable {
         knownSystemPackages.ifPresent(value -> props.put(Constants.FRAMEWORK_SYSTEMPACKAGES, value));
         boolean storeSystemPackages = !systemPackagesGiven && knownSystemPackages.isEmpty();
         Framework framework = factory.newFramework(props);
-        Platform platform = new Platform(framework, storage, Path.of(props.get(CWD)), isDebug());
+        // SCR's parsed component descriptions from an earlier start, where SCR keeps them (conf/config.properties)
+        ComponentDescriptions descriptions = "true".equalsIgnoreCase(props.get(SCR_CACHE))
+                ? ComponentDescriptions.in(dist.resolve("cds")) : null;
+        Platform platform = new Platform(framework, storage, Path.of(props.get(CWD)), isDebug(), descriptions);
         platform.cleanup = new Thread(platform::stop, "layerwise-cleanup");
         Runtime.getRuntime().addShutdownHook(platform.cleanup);
         try {
@@ -136,7 +152,7 @@ public final class Platform implements AutoCloseable {
             }
             platform.hotDeploy = HotDeploy.start(framework.getBundleContext(), props, platform::notice,
                     platform::trace);
-            platform.installAndStart(bundles(dist.resolve("bundle")), fragment, phases);
+            platform.installAndStart(bundles(dist.resolve("bundle")), fragment, onDemand(props.get(ON_DEMAND)), phases);
             ConfigFiles.awaitInForce(framework.getBundleContext(), props.getOrDefault("felix.fileinstall.dir", ""),
                     CONFIG_TIMEOUT_MS, platform::notice);
             phases.mark("config");
@@ -149,6 +165,26 @@ public final class Platform implements AutoCloseable {
             throw e;
         }
         return platform;
+    }
+
+    /**
+     * The interactive shell's JLine: its JNI library from the distribution ({@code library.jline.path}), instead of a
+     * copy into the temporary directory under a random name at each start, after a scan of that directory for old
+     * copies; and, with it there, only JLine's JNI terminal provider probed: the probe of its exec provider forked
+     * {@code test -t 1}, the JVM's first process (docs/performance.md, "Start: JLine's terminal without a fork").
+     * Settings the user gave stand.
+     */
+    private static void useJlineNative(Path dir) {
+        boolean linuxX64 = System.getProperty("os.name", "").startsWith("Linux")
+                && List.of("amd64", "x86_64").contains(System.getProperty("os.arch", ""));
+        if (!linuxX64 || System.getProperty(JLINE_LIBRARY_PATH) != null
+                || !Files.isRegularFile(dir.resolve(System.mapLibraryName("jlinenative")))) {
+            return;
+        }
+        System.setProperty(JLINE_LIBRARY_PATH, dir.toString());
+        if (System.getProperty(JLINE_PROVIDER) == null && System.getProperty("org.jline.terminal.providers") == null) {
+            System.setProperty(JLINE_PROVIDER, "jni");
+        }
     }
 
     /** The system bundle's context. */
@@ -226,6 +262,9 @@ public final class Platform implements AutoCloseable {
         } catch (BundleException | InterruptedException | RuntimeException e) {
             // Going down anyway; the storage is removed below or by a later start.
         }
+        if (descriptions != null && framework.getState() == Bundle.RESOLVED) {
+            descriptions.keep(); // what SCR wrote at its stop
+        }
         StorageDirs.delete(storage);
         if (cleanup != null && Thread.currentThread() != cleanup) {
             try {
@@ -241,7 +280,8 @@ public final class Platform implements AutoCloseable {
         stop();
     }
 
-    private void installAndStart(List<Path> bundleJars, Path fragment, StartPhases phases) throws BundleException {
+    private void installAndStart(List<Path> bundleJars, Path fragment, Set<String> onDemand, StartPhases phases)
+            throws BundleException {
         BundleContext ctx = context();
         List<Bundle> installed = new ArrayList<>();
         // "reference:" keeps the jars where they are instead of copying them into the storage directory.
@@ -249,6 +289,9 @@ public final class Platform implements AutoCloseable {
             installed.add(ctx.installBundle("reference:" + jar.toUri()));
         }
         ctx.installBundle("reference:" + fragment.toUri()); // before anything resolves the host
+        if (descriptions != null && descriptions.pin(installed, bundleJars)) {
+            installed.stream().filter(b -> SCR.equals(b.getSymbolicName())).findFirst().ifPresent(descriptions::seed);
+        }
         phases.mark("install");
         // all at once rather than bundle by bundle as each start needs it; timed on its own under LAYERWISE_DEBUG
         framework.adapt(FrameworkWiring.class).resolveBundles(null);
@@ -261,31 +304,20 @@ public final class Platform implements AutoCloseable {
         for (String name : BESIDE) {
             installed.stream().filter(b -> name.equals(b.getSymbolicName())).forEach(beside::add);
         }
+        beside.removeIf(bundle -> onDemand.contains(bundle.getSymbolicName()));
         for (Bundle bundle : installed) {
-            if (bundle.getHeaders().get(Constants.FRAGMENT_HOST) == null && !beside.contains(bundle)) {
+            if (bundle.getHeaders().get(Constants.FRAGMENT_HOST) == null && !beside.contains(bundle)
+                    && !onDemand.contains(bundle.getSymbolicName())) {
                 main.add(bundle);
             }
         }
-        CountDownLatch nd4jStarted = new CountDownLatch(1);
         Thread second = new Thread(() -> {
-            try {
-                for (Bundle bundle : beside) {
-                    startOne(bundle, jline, phases, "beside: ");
-                    if (ND4J_RUNTIME.equals(bundle.getSymbolicName())) {
-                        nd4jStarted.countDown();
-                    }
-                }
-            } finally {
-                nd4jStarted.countDown(); // no ND4J runtime, or an Error: SCR must not wait forever
+            for (Bundle bundle : beside) {
+                startOne(bundle, jline, phases, "beside: ");
             }
         }, "layerwise-start");
         second.start();
         for (Bundle bundle : main) {
-            if (SCR.equals(bundle.getSymbolicName())) {
-                // SCR activates the backend, whose thread loads ND4J: JavaCPP's settings (the ND4J runtime's
-                // activator) must be in place by then
-                awaitUninterruptibly(nd4jStarted::await);
-            }
             startOne(bundle, jline, phases, "");
         }
         awaitUninterruptibly(second::join);
@@ -294,21 +326,24 @@ public final class Platform implements AutoCloseable {
 
     /**
      * Bundles started on a second thread, in this order, beside the others on the calling thread (docs/performance.md,
-     * "Start time, per bundle"): started one after the other on one thread, they left the second core idle until SCR
-     * started the backend's ND4J load. They need nothing the others' activators do, and only SCR waits for one of
-     * them: the ND4J runtime, whose activator (JavaCPP's settings; Felix copies its 30 embedded jars into the storage
-     * on its first class load) must have run before the backend loads ND4J. {@link #start(Path, Map)} still returns
-     * once every bundle is started. Gogo's runtime starts before its JLine shell: the runtime registers its command
-     * processor before it opens its tracker of commands, and a shell already waiting for that processor starts then,
-     * on its own thread, and runs etc/gosh_profile, whose {@code try} (a command the shell registers) could run before
-     * the tracker had it ("Command not found: try" once in BadInputIT). Started after the runtime, the shell finds the
-     * processor at once, and its commands reach the open tracker before its thread starts.
+     * "Start time, per bundle"): started one after the other on one thread, they left the second core idle. They need
+     * nothing the others' activators do; the interactive shell's prompt comes from this lane, so Gogo goes first.
+     * {@link #start(Path, Map)} still returns once every bundle is started. Gogo's runtime starts before its JLine
+     * shell: the runtime registers its command processor before it opens its tracker of commands, and a shell already
+     * waiting for that processor starts then, on its own thread, and runs etc/gosh_profile, whose {@code try} (a
+     * command the shell registers) could run before the tracker had it ("Command not found: try" once in BadInputIT).
+     * Started after the runtime, the shell finds the processor at once, and its commands reach the open tracker before
+     * its thread starts. The ND4J runtime is in neither list's order: it activates lazily, on the first class loaded
+     * from it (the backend's ND4J load), so its start here costs nothing.
      */
-    static final List<String> BESIDE = List.of("io.layerwise.nd4j-runtime", "org.apache.felix.gogo.runtime",
+    static final List<String> BESIDE = List.of("org.apache.felix.gogo.runtime",
             "org.apache.felix.gogo.command", "org.apache.felix.gogo.jline", "org.apache.felix.http.servlet-api",
             "org.apache.felix.http.jetty");
-    private static final String ND4J_RUNTIME = "io.layerwise.nd4j-runtime";
     private static final String SCR = "org.apache.felix.scr";
+    private static final String JLINE_LIBRARY_PATH = "library.jline.path";
+    private static final String JLINE_PROVIDER = "org.jline.terminal.provider";
+    /** Felix SCR's switch for keeping its parsed component descriptions in its data area. */
+    private static final String SCR_CACHE = "ds.cache.metadata";
     /** Felix's switch that makes it work the system packages out even when they are given. */
     private static final String SYSTEM_PACKAGES_SUBSTITUTION = "felix.systempackages.substitution";
 
@@ -323,7 +358,8 @@ public final class Platform implements AutoCloseable {
         }
         long started = System.nanoTime();
         try {
-            bundle.start();
+            // as its Bundle-ActivationPolicy says: a lazy bundle's activator waits for its first class load
+            bundle.start(Bundle.START_ACTIVATION_POLICY);
             phases.bundle(lane + bundle.getSymbolicName(), System.nanoTime() - started);
         } catch (BundleException | RuntimeException e) {
             System.err.println("layerwise: bundle " + bundle.getSymbolicName() + " did not start: " + e.getMessage());
@@ -365,6 +401,13 @@ public final class Platform implements AutoCloseable {
             }
         }
         return null;
+    }
+
+    private static Set<String> onDemand(String names) {
+        if (names == null) {
+            return Set.of();
+        }
+        return Arrays.stream(names.split(",")).map(String::strip).filter(n -> !n.isEmpty()).collect(Collectors.toSet());
     }
 
     private static List<Path> bundles(Path dir) throws IOException {

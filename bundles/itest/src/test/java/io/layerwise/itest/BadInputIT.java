@@ -133,8 +133,7 @@ class BadInputIT {
         assertEquals(0, r.exitCode(), r.all());
         assertEquals("done", PlatformIT.json(felix.work().resolve("good-again/history.json")).get("status").getAsString());
         for (Bundle b : felix.context().getBundles()) {
-            boolean fragment = b.getHeaders().get("Fragment-Host") != null;
-            assertEquals(fragment ? Bundle.RESOLVED : Bundle.ACTIVE, b.getState(), b.getSymbolicName());
+            assertEquals(PlatformIT.startedState(felix.context(), b), b.getState(), b.getSymbolicName());
         }
     }
 

@@ -2,10 +2,15 @@ package io.layerwise.launcher.internal;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileAttribute;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Set;
 import java.util.stream.Stream;
 
 /**
@@ -64,10 +69,27 @@ public final class StorageDirs {
         return found;
     }
 
+    /**
+     * A new directory {@code layerwise-felix-<pid>-<n>} in {@code tmp}, the owner's only. Not
+     * {@code Files.createTempDirectory}: its random name seeded a {@code SecureRandom}, a tenth of the framework's
+     * init; the process id already sets it apart from other processes, and {@code n} from this process's others.
+     */
     public static Path create(Path tmp) throws IOException {
         removeOrphans(tmp);
-        return Files.createTempDirectory(tmp, PREFIX + ProcessHandle.current().pid() + "-");
+        String prefix = PREFIX + ProcessHandle.current().pid() + "-";
+        boolean posix = tmp.getFileSystem().supportedFileAttributeViews().contains("posix");
+        for (long n = System.nanoTime() & Long.MAX_VALUE; ; n++) {
+            Path dir = tmp.resolve(prefix + Long.toString(n, 36));
+            try {
+                return posix ? Files.createDirectory(dir, OWNER_ONLY) : Files.createDirectory(dir);
+            } catch (FileAlreadyExistsException taken) {
+                // another framework of this process took the name: the next one
+            }
+        }
     }
+
+    private static final FileAttribute<Set<PosixFilePermission>> OWNER_ONLY =
+            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------"));
 
     public static void delete(Path dir) {
         if (dir == null || !Files.exists(dir)) {

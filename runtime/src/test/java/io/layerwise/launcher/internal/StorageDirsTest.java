@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -28,6 +29,8 @@ class StorageDirsTest {
         assertNotEquals(a, b);
         assertFalse(Files.exists(orphan.getParent()));
         assertTrue(Files.isDirectory(a));
+        assertEquals(ProcessHandle.current().pid(), StorageDirs.ownerPid(a.getFileName().toString()));
+        assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(b)), "the owner's only");
         StorageDirs.delete(a);
         assertFalse(Files.exists(a));
     }

@@ -42,7 +42,8 @@ import org.osgi.service.metatype.annotations.Designate;
 
 /**
  * The web view: reads {@code io.layerwise.web}, points Felix HTTP (PID {@code org.apache.felix.http}) at the host
- * and port, and registers the pages and JSON servlets on the HTTP Whiteboard while enabled. Also the shell's
+ * and port, starts Jetty's bundle if the launcher left it stopped ({@link HttpImplementations}), and registers the
+ * pages and JSON servlets on the HTTP Whiteboard while enabled. Also the shell's
  * {@code layerwise:web}, which turns the view on for this session and prints its URL (and the control token).
  */
 @Designate(ocd = WebConfig.class)
@@ -173,6 +174,7 @@ public final class WebView implements Configured {
                     + " the web view" + (c.control() ? " and its job control are" : " is") + " reachable from the network");
         }
         httpSettings(true, c.host(), c.port());
+        HttpImplementations.startUnlessRunning(context, line -> System.err.println("layerwise: " + line));
         register(c);
         announced = false;
         announce();
