@@ -100,12 +100,8 @@ class StartLanesIT {
      */
     @Test
     void theNd4jRuntimeActivatesOnTheFirstClassLoadedFromIt(@TempDir Path work) throws Exception {
-        Map<String, String> props = Map.of("layerwise.cwd", work.toString(),
-                "felix.fileinstall.dir", Files.createDirectories(work.resolve("deploy")).toString(),
-                "layerwise.backend.loadDelayMs", "3600000");
-        try (Platform platform = Platform.start(PlatformIT.DIST, props)) {
-            Bundle runtime = Arrays.stream(platform.context().getBundles())
-                    .filter(b -> ND4J_RUNTIME.equals(b.getSymbolicName())).findFirst().orElseThrow();
+        try (Platform platform = embedded(work, "layerwise.backend.loadDelayMs", "3600000")) {
+            Bundle runtime = bundle(platform, ND4J_RUNTIME);
             assertEquals("lazy", runtime.getHeaders().get(Constants.BUNDLE_ACTIVATIONPOLICY));
             assertEquals(Bundle.STARTING, runtime.getState(), "no class of the ND4J runtime loaded during the start");
             ByteArrayOutputStream out = new ByteArrayOutputStream();
@@ -121,12 +117,8 @@ class StartLanesIT {
      */
     @Test
     void jettyStartsWhenTheWebViewTurnsOn(@TempDir Path work) throws Exception {
-        Map<String, String> props = Map.of("layerwise.cwd", work.toString(),
-                "felix.fileinstall.dir", Files.createDirectories(work.resolve("deploy")).toString(),
-                "layerwise.web.port", "0");
-        try (Platform platform = Platform.start(PlatformIT.DIST, props)) {
-            Bundle jetty = Arrays.stream(platform.context().getBundles())
-                    .filter(b -> JETTY.equals(b.getSymbolicName())).findFirst().orElseThrow();
+        try (Platform platform = embedded(work, "layerwise.web.port", "0")) {
+            Bundle jetty = bundle(platform, JETTY);
             assertEquals(Bundle.RESOLVED, jetty.getState(), "not started while the web view is off");
             ByteArrayOutputStream out = new ByteArrayOutputStream();
             assertEquals(0, platform.exec("layerwise:web", new PrintStream(out, true), System.err));
@@ -138,6 +130,17 @@ class StartLanesIT {
             assertEquals(200, page.statusCode());
             assertTrue(page.body().contains("<html"), page.body());
         }
+    }
+
+    /** The distribution in an embedded framework working in {@code work}, with one more framework property. */
+    private static Platform embedded(Path work, String key, String value) throws Exception {
+        return Platform.start(PlatformIT.DIST, Map.of("layerwise.cwd", work.toString(),
+                "felix.fileinstall.dir", Files.createDirectories(work.resolve("deploy")).toString(), key, value));
+    }
+
+    private static Bundle bundle(Platform platform, String symbolicName) {
+        return Arrays.stream(platform.context().getBundles())
+                .filter(b -> symbolicName.equals(b.getSymbolicName())).findFirst().orElseThrow();
     }
 
     @Test
