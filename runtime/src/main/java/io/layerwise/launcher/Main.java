@@ -148,6 +148,12 @@ public final class Main {
                 extra.put(BACKEND_LOAD_DELAY_MS,
                         System.getProperty(BACKEND_LOAD_DELAY_MS, String.valueOf(INTERACTIVE_LOAD_DELAY_MS)));
             }
+        } else if (cl.onlyLists() && !"false".equals(System.getProperty("layerwise.blas.verified"))
+                && System.getProperty(ClassArchive.STARTED_PROPERTY) == null) {
+            // a listing waits for ND4J the same way, and so ends without loading it; not the start that writes the
+            // class-data archive, which should hold ND4J's classes for the starts that compute
+            extra.put(BACKEND_LOAD_DELAY_MS,
+                    System.getProperty(BACKEND_LOAD_DELAY_MS, String.valueOf(INTERACTIVE_LOAD_DELAY_MS)));
         }
         if (terminal()) {
             extra.put(Platform.TTY, "true"); // layerwise:run redraws the epoch's line in place; else plain lines

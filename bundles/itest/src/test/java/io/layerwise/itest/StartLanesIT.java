@@ -132,6 +132,23 @@ class StartLanesIT {
         }
     }
 
+    /**
+     * {@code exec} of a listing: the backend's ND4J load waits as in the interactive shell, and the process ends
+     * without it (ND4J's load and self-test had kept {@code exec lb} waiting 0.6 s at its stop). Without a class-data
+     * archive, so that this start is not the one that writes it (that one loads ND4J, for the archive).
+     */
+    @Test
+    void aListingEndsWithoutLoadingNd4j(@TempDir Path work) throws Exception {
+        Process p = Launcher.start(work, MnistReferenceIT.SAMPLE.toAbsolutePath(),
+                Map.of("LAYERWISE_DEBUG", "1", "LAYERWISE_CDS", "0"), "exec", "lb");
+        assertTrue(p.waitFor(150, TimeUnit.SECONDS), "runtime/layerwise exec lb did not end in 150 s");
+        String out = Files.readString(work.resolve("launch.out"));
+        String err = Files.readString(work.resolve("launch.err"));
+        assertEquals(0, p.exitValue(), err);
+        assertFalse(err.contains("ND4J loaded"), err);
+        assertTrue(out.lines().anyMatch(l -> l.contains("ND4J runtime") && l.contains("|Starting")), out);
+    }
+
     /** The distribution in an embedded framework working in {@code work}, with one more framework property. */
     private static Platform embedded(Path work, String key, String value) throws Exception {
         return Platform.start(PlatformIT.DIST, Map.of("layerwise.cwd", work.toString(),

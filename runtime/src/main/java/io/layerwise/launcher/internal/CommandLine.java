@@ -75,4 +75,22 @@ public record CommandLine(String backend, String command, boolean help, boolean 
     public boolean interactive() {
         return command == null && !help;
     }
+
+    /**
+     * Commands that only list or read settings: Gogo's and Felix's own listings and Layerwise's. Under {@code exec},
+     * the backend's ND4J load then waits as in the interactive shell, and a process that never needs ND4J ends without
+     * loading it (0.6 s of {@code exec lb}'s 1.4 s went into waiting for that load at the stop). Only the line's first
+     * command counts; a later one that computes gets ND4J at once all the same, a little later.
+     */
+    static final Set<String> LISTINGS = Set.of("lb", "help", "headers", "inspect", "bundlelevel", "frameworklevel",
+            "echo", "types", "regularizers", "datasets", "jobs", "status", "config", "web");
+
+    /** Whether the command line starts with one of the {@link #LISTINGS} (with or without its scope). */
+    public boolean onlyLists() {
+        if (command == null || command.isBlank()) {
+            return false;
+        }
+        String first = command.strip().split("[\\s;|]", 2)[0];
+        return LISTINGS.contains(first.substring(first.indexOf(':') + 1));
+    }
 }

@@ -24,6 +24,21 @@ class CommandLineTest {
     }
 
     @Test
+    void listingsAreToldFromCommandsThatCompute() {
+        for (String listing : List.of("lb", "lb | grep Layerwise", "layerwise:types", "types", "help layerwise:run",
+                " layerwise:jobs", "lb; layerwise:run x.json")) {
+            assertTrue(CommandLine.parse(List.of("exec", listing)).onlyLists(), listing);
+        }
+        assertTrue(CommandLine.parse(List.of("config")).onlyLists());
+        for (String computes : List.of("layerwise:run x.json", "layerwise:backend --seconds 0", "bench", "encode x",
+                "layerwise:lbx")) {
+            assertFalse(CommandLine.parse(List.of("exec", computes)).onlyLists(), computes);
+        }
+        assertFalse(CommandLine.parse(List.of("run", "x.json")).onlyLists());
+        assertFalse(CommandLine.parse(List.of()).onlyLists(), "the interactive shell has its own wait");
+    }
+
+    @Test
     void verbsMapToTheLayerwiseScopeWithQuoting() {
         CommandLine cl = CommandLine.parse(List.of("run", "config/pipelines/mnist-dae.json", "--out", "my runs", "--epochs", "2"));
         assertEquals("layerwise:run config/pipelines/mnist-dae.json --out 'my runs' --epochs 2", cl.command());
