@@ -9,8 +9,6 @@ import java.lang.reflect.Field;
 import java.lang.reflect.Method;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -53,6 +51,7 @@ public final class ComponentDescriptions {
     private String scrVersion;
     private Path scrFile;
     private byte[] seeded;
+    private Method getArchive;
 
     ComponentDescriptions(Path file) {
         this.file = file;
@@ -71,16 +70,11 @@ public final class ComponentDescriptions {
      */
     public boolean pin(List<Bundle> bundles, List<Path> jars) {
         try {
-            Method archiveOf = null;
             Field lastModified = null;
             List<Jar> done = new ArrayList<>();
             for (int i = 0; i < bundles.size(); i++) {
                 Bundle bundle = bundles.get(i);
-                if (archiveOf == null) {
-                    archiveOf = bundle.getClass().getDeclaredMethod("getArchive");
-                    archiveOf.setAccessible(true);
-                }
-                Object archive = archiveOf.invoke(bundle);
+                Object archive = archiveOf(bundle);
                 if (lastModified == null) {
                     lastModified = archive.getClass().getDeclaredField("m_lastModified");
                     lastModified.setAccessible(true);
@@ -110,9 +104,7 @@ public final class ComponentDescriptions {
             return;
         }
         try {
-            Method archiveOf = scr.getClass().getDeclaredMethod("getArchive");
-            archiveOf.setAccessible(true);
-            Object archive = archiveOf.invoke(scr);
+            Object archive = archiveOf(scr);
             scrFile = ((File) archive.getClass().getMethod("getDataFile", String.class).invoke(archive, SCR_FILE))
                     .toPath();
         } catch (ReflectiveOperationException | RuntimeException e) {
@@ -140,15 +132,13 @@ public final class ComponentDescriptions {
         if (scrFile == null || !Files.isRegularFile(scrFile)) {
             return;
         }
-        Path tmp = null;
         try {
             byte[] scrBytes = Files.readAllBytes(scrFile);
             if (Arrays.equals(scrBytes, seeded)) {
                 return;
             }
-            Files.createDirectories(file.getParent());
-            tmp = Files.createTempFile(file.getParent(), FILE, ".tmp");
-            try (DataOutputStream out = new DataOutputStream(Files.newOutputStream(tmp))) {
+            CacheFiles.replace(file, stream -> {
+                DataOutputStream out = new DataOutputStream(stream);
                 out.writeInt(VERSION);
                 out.writeUTF(scrVersion);
                 out.writeInt(pinned.size());
@@ -160,23 +150,21 @@ public final class ComponentDescriptions {
                 }
                 out.writeInt(scrBytes.length);
                 out.write(scrBytes);
-            }
-            try {
-                Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rw-r--r--"));
-            } catch (UnsupportedOperationException e) {
-                // not a POSIX file system: its own defaults
-            }
-            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+                out.flush();
+            });
             seeded = scrBytes;
         } catch (IOException e) {
-            try {
-                if (tmp != null) {
-                    Files.deleteIfExists(tmp);
-                }
-            } catch (IOException ignored) {
-                // a stray temporary file in cds/; the next build removes it
-            }
+            // a distribution that cannot be written to: the next start parses, as without a cache
         }
+    }
+
+    /** Felix's bundle archive behind {@code bundle} (its package-private {@code BundleImpl.getArchive}). */
+    private Object archiveOf(Bundle bundle) throws ReflectiveOperationException {
+        if (getArchive == null) {
+            getArchive = bundle.getClass().getDeclaredMethod("getArchive");
+            getArchive.setAccessible(true);
+        }
+        return getArchive.invoke(bundle);
     }
 
     /** A record's own equals: its first call costs a start milliseconds of method-handle set-up. */

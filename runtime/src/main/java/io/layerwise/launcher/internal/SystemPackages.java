@@ -2,13 +2,12 @@ package io.layerwise.launcher.internal;
 
 import java.io.IOException;
 import java.io.Reader;
+import java.io.OutputStreamWriter;
 import java.io.Writer;
 import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.stream.Collectors;
@@ -67,31 +66,14 @@ public final class SystemPackages {
         Properties p = new Properties();
         p.setProperty(KEY, key);
         p.setProperty(VALUE, value);
-        Path tmp = null;
         try {
-            Files.createDirectories(file.getParent());
-            tmp = Files.createTempFile(file.getParent(), FILE, ".tmp");
-            try (Writer out = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8)) {
-                p.store(out, "JDK packages the OSGi system bundle exports, worked out by Felix; see SystemPackages");
-            }
-            readableByAll(tmp); // a temporary file is the owner's only; every user of the distribution may read this
-            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            CacheFiles.replace(file, out -> {
+                Writer writer = new OutputStreamWriter(out, StandardCharsets.UTF_8);
+                p.store(writer, "JDK packages the OSGi system bundle exports, worked out by Felix; see SystemPackages");
+                writer.flush();
+            });
         } catch (IOException e) {
-            try {
-                if (tmp != null) {
-                    Files.deleteIfExists(tmp);
-                }
-            } catch (IOException ignored) {
-                // a stray temporary file in cds/; the next build removes it
-            }
-        }
-    }
-
-    private static void readableByAll(Path file) throws IOException {
-        try {
-            Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-r--r--"));
-        } catch (UnsupportedOperationException e) {
-            // not a POSIX file system: its own defaults
+            // a distribution that cannot be written to: Felix works the value out again next time
         }
     }
 
