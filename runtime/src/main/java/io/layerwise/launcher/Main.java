@@ -141,17 +141,15 @@ public final class Main {
         }
         if (cl.interactive()) {
             extra.put("gosh.args", "");
-            // the prompt first: the backend's ND4J load (half a second of both cores) waits that long, unless a
-            // command asks for ND4J sooner (docs/performance.md, "Start: ND4J loads after the prompt"); a system
-            // property of the same name sets another wait
-            if (!"false".equals(System.getProperty("layerwise.blas.verified"))) {
-                extra.put(BACKEND_LOAD_DELAY_MS,
-                        System.getProperty(BACKEND_LOAD_DELAY_MS, String.valueOf(INTERACTIVE_LOAD_DELAY_MS)));
-            }
-        } else if (cl.onlyLists() && !"false".equals(System.getProperty("layerwise.blas.verified"))
-                && System.getProperty(ClassArchive.STARTED_PROPERTY) == null) {
-            // a listing waits for ND4J the same way, and so ends without loading it; not the start that writes the
-            // class-data archive, which should hold ND4J's classes for the starts that compute
+        }
+        // The prompt first: the backend's ND4J load (half a second of both cores) waits that long, unless a command
+        // asks for ND4J sooner (docs/performance.md, "Start: ND4J loads after the prompt"); a listing under exec so
+        // ends without loading it. Not while a new kernel's self-test verdict is awaited, nor in an exec start that
+        // writes the class-data archive, which should hold ND4J's classes for the starts that compute. A system
+        // property of the same name sets another wait.
+        boolean waitForNd4j = cl.interactive()
+                || (cl.onlyLists() && System.getProperty(ClassArchive.STARTED_PROPERTY) == null);
+        if (waitForNd4j && !"false".equals(System.getProperty("layerwise.blas.verified"))) {
             extra.put(BACKEND_LOAD_DELAY_MS,
                     System.getProperty(BACKEND_LOAD_DELAY_MS, String.valueOf(INTERACTIVE_LOAD_DELAY_MS)));
         }
