@@ -36,7 +36,7 @@ public final class StorageDirs {
      * {@code java.io.tmpdir}. Each start writes its storage afresh and deletes it at the end (Felix copies the ND4J
      * runtime's 40 MB of embedded jars into it), which a disk makes the slowest part of a start's file work
      * (docs/performance.md, "Start: the framework storage in memory"). A mount without exec rights is passed over: a
-     * bundle's native code is loaded from the storage.
+     * bundle's native code is loaded from the storage. What dead processes left in the folder chosen is removed.
      */
     public static Path root() {
         return root(Path.of("/dev/shm"), Path.of("/proc/self/mounts"), SHM_MIN_FREE,
@@ -54,6 +54,7 @@ public final class StorageDirs {
         } catch (IOException | SecurityException e) {
             // no /dev/shm to use: the disk, as before
         }
+        removeOrphans(fallback);
         return fallback;
     }
 
@@ -70,12 +71,12 @@ public final class StorageDirs {
     }
 
     /**
-     * A new directory {@code layerwise-felix-<pid>-<n>} in {@code tmp}, the owner's only. Not
+     * A new directory {@code layerwise-felix-<pid>-<n>} in {@code tmp} (the folder {@link #root} chose, and rid of what
+     * dead processes left there), the owner's only. Not
      * {@code Files.createTempDirectory}: its random name seeded a {@code SecureRandom}, a tenth of the framework's
      * init; the process id already sets it apart from other processes, and {@code n} from this process's others.
      */
     public static Path create(Path tmp) throws IOException {
-        removeOrphans(tmp);
         String prefix = PREFIX + ProcessHandle.current().pid() + "-";
         boolean posix = tmp.getFileSystem().supportedFileAttributeViews().contains("posix");
         for (long n = System.nanoTime() & Long.MAX_VALUE; ; n++) {

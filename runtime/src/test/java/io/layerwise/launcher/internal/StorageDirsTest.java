@@ -24,8 +24,10 @@ class StorageDirsTest {
     @Test
     void twoStartsGetTwoDirectoriesAndDeadOwnersAreTidiedAway(@TempDir Path tmp) throws IOException {
         Path orphan = Files.createDirectories(tmp.resolve("layerwise-felix-" + Long.MAX_VALUE + "-1/bundle1"));
-        Path a = StorageDirs.create(tmp);
-        Path b = StorageDirs.create(tmp);
+        Path root = StorageDirs.root(tmp.resolve("no-shm"), tmp.resolve("no-mounts"), 0, tmp);
+        assertEquals(tmp, root);
+        Path a = StorageDirs.create(root);
+        Path b = StorageDirs.create(root);
         assertNotEquals(a, b);
         assertFalse(Files.exists(orphan.getParent()));
         assertTrue(Files.isDirectory(a));
