@@ -100,6 +100,78 @@ class JitModeScriptTest {
     }
 
     /**
+     * The kernels mode's flags as the launcher writes them, on a small program whose directives name one loop: C2
+     * compiles that loop, and every other method that gets hot is compiled once, at tier 1 (C1 without profiling),
+     * never first at tier 2 or 3. Profiled tier-3 code and the second compilation after it cost the start 20-90 ms and
+     * slowed the first epochs (docs/performance.md, "C2 asked at a method's first compilation").
+     */
+    @Test
+    void theKernelsModeCompilesTheNamedLoopWithC2AndTheRestOnceAtTier1() throws Exception {
+        String launcher = Files.readString(Path.of("layerwise"));
+        int from = launcher.indexOf("jit=(", launcher.indexOf("  kernels)"));
+        String array = launcher.substring(from + "jit=(".length(), launcher.indexOf(") ;;", from));
+        List<String> flags = new ArrayList<>();
+        for (String word : array.trim().split("\\s+")) {
+            if (!word.startsWith("-XX:CompilerDirectivesFile=")) {
+                flags.add(word);
+            }
+        }
+        assertTrue(flags.contains("-XX:Tier0ProfilingStartPercentage=0"), flags.toString());
+        Files.writeString(dir.resolve("Hot.java"), """
+                public class Hot {
+                    static void scale(float[] a, int n) {
+                        for (int i = 0; i < n; i++) {
+                            a[i] = a[i] * 0.5f + 1f;
+                        }
+                    }
+
+                    static int hash(String s) {
+                        return s.hashCode() + s.length();
+                    }
+
+                    public static void main(String[] args) {
+                        float[] a = new float[4096];
+                        int h = 0;
+                        for (int r = 0; r < 20000; r++) {
+                            scale(a, a.length);
+                            h += hash("run " + r);
+                        }
+                        System.out.println(a[0] + h);
+                    }
+                }
+                """);
+        Files.writeString(dir.resolve("directives.json"),
+                "[{\"match\": [\"Hot.scale([FI)V\"], \"c2\": {\"Exclude\": false}}, {\"match\": \"*.*\", \"c2\": {\"Exclude\": true}}]");
+        Path javac = Path.of(System.getProperty("java.home"), "bin", "javac");
+        assertEquals(0, new ProcessBuilder(javac.toString(), "-d", dir.toString(), dir.resolve("Hot.java").toString())
+                .inheritIO().start().waitFor());
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
+                .toString()));
+        command.addAll(flags);
+        command.addAll(List.of("-XX:CompilerDirectivesFile=" + dir.resolve("directives.json"),
+                "-Xlog:jit+compilation=debug:file=" + dir.resolve("jit.log"), "-cp", dir.toString(), "Hot"));
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertEquals(0, p.waitFor(), out);
+        int[] perTier = new int[5];
+        boolean scaleByC2 = false;
+        for (String line : Files.readAllLines(dir.resolve("jit.log"))) {
+            String[] words = line.substring(line.indexOf(']', line.indexOf("jit,compilation")) + 1).trim().split("\\s+");
+            for (int i = 1; i < words.length; i++) { // the compile id, then flags such as % or n, then the tier
+                if (words[i].matches("[0-4]")) {
+                    int tier = Integer.parseInt(words[i]);
+                    perTier[tier]++;
+                    scaleByC2 |= tier == 4 && line.contains("Hot::scale");
+                    break;
+                }
+            }
+        }
+        assertTrue(scaleByC2, "C2 compiled Hot::scale");
+        assertTrue(perTier[1] > 10, "methods compiled at tier 1: " + perTier[1]);
+        assertEquals(0, perTier[2] + perTier[3], "compilations at tiers 2 and 3: " + perTier[2] + " and " + perTier[3]);
+    }
+
+    /**
      * Every method the kernels mode gives C2 exists in the distribution's classes, with the descriptor where one is
      * named, and is a loop over primitive arrays: a renamed loop would silently run as C1 code (ten times slower), and
      * a method that takes arrays or lambdas, such as {@code Logistic.streamed}, was recompiled by C2 as new lambdas
