@@ -11,7 +11,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -85,7 +87,7 @@ class JitModeScriptTest {
      */
     @Test
     void theDirectivesFilesLoad() throws Exception {
-        Path java = Path.of(System.getProperty("java.home"), "bin", "java");
+        Path java = jdkTool("java");
         String launcher = Files.readString(Path.of("layerwise"));
         for (String file : List.of("jit-kernels.json", "jit-layers.json")) {
             Process p = new ProcessBuilder(java.toString(), "-XX:+UnlockDiagnosticVMOptions",
@@ -142,11 +144,9 @@ class JitModeScriptTest {
                 """);
         Files.writeString(dir.resolve("directives.json"),
                 "[{\"match\": [\"Hot.scale([FI)V\"], \"c2\": {\"Exclude\": false}}, {\"match\": \"*.*\", \"c2\": {\"Exclude\": true}}]");
-        Path javac = Path.of(System.getProperty("java.home"), "bin", "javac");
-        assertEquals(0, new ProcessBuilder(javac.toString(), "-d", dir.toString(), dir.resolve("Hot.java").toString())
+        assertEquals(0, new ProcessBuilder(jdkTool("javac").toString(), "-d", dir.toString(), dir.resolve("Hot.java").toString())
                 .inheritIO().start().waitFor());
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
-                .toString()));
+        List<String> command = new ArrayList<>(List.of(jdkTool("java").toString()));
         command.addAll(flags);
         command.addAll(List.of("-XX:CompilerDirectivesFile=" + dir.resolve("directives.json"),
                 "-Xlog:jit+compilation=debug:file=" + dir.resolve("jit.log"), "-cp", dir.toString(), "Hot"));
@@ -221,16 +221,22 @@ class JitModeScriptTest {
         return named;
     }
 
+    /** javap's listing of each class, by name: the kernels file names four methods of one class. */
+    private final Map<String, List<String>> javap = new HashMap<>();
+
     /**
      * The descriptors of the methods called {@code name} (any name when empty) in {@code type}, read by javap from the
      * test class path.
      */
-    private static List<String> descriptors(String type, String name) throws IOException, InterruptedException {
-        Path javap = Path.of(System.getProperty("java.home"), "bin", "javap");
-        Process p = new ProcessBuilder(javap.toString(), "-p", "-s", "-cp", System.getProperty("java.class.path"), type)
-                .redirectErrorStream(true).start();
-        List<String> lines = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).lines().toList();
-        assertEquals(0, p.waitFor(), type + ": " + lines);
+    private List<String> descriptors(String type, String name) throws IOException, InterruptedException {
+        List<String> lines = javap.get(type);
+        if (lines == null) {
+            Process p = new ProcessBuilder(jdkTool("javap").toString(), "-p", "-s", "-cp",
+                    System.getProperty("java.class.path"), type).redirectErrorStream(true).start();
+            lines = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).lines().toList();
+            assertEquals(0, p.waitFor(), type + ": " + lines);
+            javap.put(type, lines);
+        }
         List<String> found = new ArrayList<>();
         for (int i = 0; i + 1 < lines.size(); i++) {
             String line = lines.get(i);
@@ -241,6 +247,11 @@ class JitModeScriptTest {
             }
         }
         return found;
+    }
+
+    /** A tool of the JDK that runs the tests. */
+    private static Path jdkTool(String name) {
+        return Path.of(System.getProperty("java.home"), "bin", name);
     }
 
     @Test
