@@ -96,18 +96,20 @@ public final class BatchNorm extends ShapedLayer {
         float[] rv = Floats.read(runningVar, null);
         double unbias = count > 1 ? count / (count - 1.0) : 1.0;
         int run = layout.run(n, m);
-        for (int ch = 0; ch < c; ch++) {
-            double mu = Kernels.channelSum(x, layout, n, m, ch) / count;
-            double squares = 0;
-            for (int q = 0; q < n; q += run / m) {
-                squares += Kernels.squaredDeviations(x, layout.at(q, ch), run, mu);
+        Halves.run(c, (long) c * count, (ch0, ch1) -> {
+            for (int ch = ch0; ch < ch1; ch++) {
+                double mu = Kernels.channelSum(x, layout, n, m, ch) / count;
+                double squares = 0;
+                for (int q = 0; q < n; q += run / m) {
+                    squares += Kernels.squaredDeviations(x, layout.at(q, ch), run, mu);
+                }
+                double var = squares / count;
+                mean[ch] = mu;
+                inv[ch] = 1 / Math.sqrt(var + epsilon);
+                rm[ch] = (float) ((1 - momentum) * rm[ch] + momentum * mu);
+                rv[ch] = (float) ((1 - momentum) * rv[ch] + momentum * unbias * var);
             }
-            double var = squares / count;
-            mean[ch] = mu;
-            inv[ch] = 1 / Math.sqrt(var + epsilon);
-            rm[ch] = (float) ((1 - momentum) * rm[ch] + momentum * mu);
-            rv[ch] = (float) ((1 - momentum) * rv[ch] + momentum * unbias * var);
-        }
+        });
         Floats.write(rm, runningMean);
         Floats.write(rv, runningVar);
     }
@@ -135,27 +137,30 @@ public final class BatchNorm extends ShapedLayer {
             xhatHeap = Floats.work(xhatHeap, n * in.size());
             xhatLayout = from;
         }
-        for (int q = 0; q < n; q++) {
-            for (int ch = 0; ch < c; ch++) {
-                float mu = (float) mean[ch];
-                float scale = (float) inv[ch];
-                float gc = g[ch];
-                float bc = b[ch];
-                int start = from.at(q, ch);
-                int shift = to.at(q, ch) - start;
-                if (training) {
-                    for (int t = start, end = t + m; t < end; t++) {
-                        float h = (x[t] - mu) * scale;
-                        xhatHeap[t] = h;
-                        y[t + shift] = gc * h + bc;
-                    }
-                } else {
-                    for (int t = start, end = t + m; t < end; t++) {
-                        y[t + shift] = gc * ((x[t] - mu) * scale) + bc;
+        float[] xhat = xhatHeap;
+        Halves.run(n, (long) n * c * m, (q0, q1) -> {
+            for (int q = q0; q < q1; q++) {
+                for (int ch = 0; ch < c; ch++) {
+                    float mu = (float) mean[ch];
+                    float scale = (float) inv[ch];
+                    float gc = g[ch];
+                    float bc = b[ch];
+                    int start = from.at(q, ch);
+                    int shift = to.at(q, ch) - start;
+                    if (training) {
+                        for (int t = start, end = t + m; t < end; t++) {
+                            float h = (x[t] - mu) * scale;
+                            xhat[t] = h;
+                            y[t + shift] = gc * h + bc;
+                        }
+                    } else {
+                        for (int t = start, end = t + m; t < end; t++) {
+                            y[t + shift] = gc * ((x[t] - mu) * scale) + bc;
+                        }
                     }
                 }
             }
-        }
+        });
     }
 
     /** Needs the normalised input of the training forward pass just run on {@code x}. */
@@ -185,37 +190,41 @@ public final class BatchNorm extends ShapedLayer {
         int count = n * m;
         float[] g = Floats.read(gamma, null);
         float[] factor = {1f, slope};
-        double[] sums = new double[2];
-        for (int ch = 0; ch < c; ch++) {
-            sums[0] = 0;
-            sums[1] = 0;
-            for (int q = 0; q < n; q++) {
-                Kernels.sumAndDot(dy, from.at(q, ch), xhatHeap, xhatLayout.at(q, ch), m, sums);
-            }
-            double sumDy = sums[0];
-            double sumDyXhat = sums[1];
-            gradBetaHeap[ch] = (float) sumDy;
-            channelHeap[ch] = (float) sumDyXhat;
-            float scale = (float) (g[ch] * inv[ch] / count);
-            float db = (float) sumDy;
-            float dg = (float) sumDyXhat;
-            for (int q = 0; q < n; q++) {
-                int shift = from.at(q, ch) - xhatLayout.at(q, ch);
-                int t = xhatLayout.at(q, ch);
-                int end = t + m;
-                if (gate == null) {
-                    for (; t < end; t++) {
-                        dx[t] = scale * (count * dy[t + shift] - db - xhatHeap[t] * dg);
-                    }
-                } else {
-                    // gate[t] > 0 ? d : slope d, branch-free as in ConvBlock
-                    for (; t < end; t++) {
-                        float d = scale * (count * dy[t + shift] - db - xhatHeap[t] * dg);
-                        dx[t] = d * factor[Kernels.notPositive(gate[t])];
+        float[] xhat = xhatHeap;
+        Kernels.Layout kept = xhatLayout;
+        Halves.run(c, (long) c * count, (ch0, ch1) -> {
+            double[] sums = new double[2];
+            for (int ch = ch0; ch < ch1; ch++) {
+                sums[0] = 0;
+                sums[1] = 0;
+                for (int q = 0; q < n; q++) {
+                    Kernels.sumAndDot(dy, from.at(q, ch), xhat, kept.at(q, ch), m, sums);
+                }
+                double sumDy = sums[0];
+                double sumDyXhat = sums[1];
+                gradBetaHeap[ch] = (float) sumDy;
+                channelHeap[ch] = (float) sumDyXhat;
+                float scale = (float) (g[ch] * inv[ch] / count);
+                float db = (float) sumDy;
+                float dg = (float) sumDyXhat;
+                for (int q = 0; q < n; q++) {
+                    int shift = from.at(q, ch) - kept.at(q, ch);
+                    int t = kept.at(q, ch);
+                    int end = t + m;
+                    if (gate == null) {
+                        for (; t < end; t++) {
+                            dx[t] = scale * (count * dy[t + shift] - db - xhat[t] * dg);
+                        }
+                    } else {
+                        // gate[t] > 0 ? d : slope d, branch-free as in ConvBlock
+                        for (; t < end; t++) {
+                            float d = scale * (count * dy[t + shift] - db - xhat[t] * dg);
+                            dx[t] = d * factor[Kernels.notPositive(gate[t])];
+                        }
                     }
                 }
             }
-        }
+        });
         Floats.write(gradBetaHeap, gradBeta);
         Floats.write(channelHeap, gradGamma);
     }

@@ -1,7 +1,6 @@
 package io.layerwise.core.layers;
 
 import io.layerwise.core.nn.Level3;
-import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -140,7 +139,6 @@ public final class Conv extends WeightedLayer implements ChannelProduct {
         Level3.gemm(weightMatrix, dz, dp, true, false, 1.0, 0.0);
         colsHeap = Floats.read(dp, colsHeap);
         dxHeap = Floats.work(dxHeap, n * in.size());
-        Arrays.fill(dxHeap, 0f);
         Kernels.col2im(colsHeap, n, c, in.height(), in.width(), k, stride, padding, out.height(), out.width(), dxHeap);
         dx = Floats.reuse(dx, in.batch(n));
         Floats.write(dxHeap, dx);

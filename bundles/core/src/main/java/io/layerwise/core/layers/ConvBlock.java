@@ -50,13 +50,15 @@ final class ConvBlock {
         float[] b = conv.biasValues();
         // v > 0 ? v : slope v, without a branch (Kernels.notPositive)
         float[] factor = {1f, slope};
-        for (int ch = 0; ch < f; ch++) {
-            float bc = b[ch];
-            for (int t = ch * n * m, end = t + n * m; t < end; t++) {
-                float v = z[t] + bc;
-                z[t] = v * factor[Kernels.notPositive(v)];
+        Halves.run(f, (long) f * n * m, (ch0, ch1) -> {
+            for (int ch = ch0; ch < ch1; ch++) {
+                float bc = b[ch];
+                for (int t = ch * n * m, end = t + n * m; t < end; t++) {
+                    float v = z[t] + bc;
+                    z[t] = v * factor[Kernels.notPositive(v)];
+                }
             }
-        }
+        });
         Kernels.Layout channels = Kernels.Layout.channels(n, f, m);
         if (training) {
             norm.batchStatistics(z, channels, n);

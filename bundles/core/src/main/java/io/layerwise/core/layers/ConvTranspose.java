@@ -1,7 +1,6 @@
 package io.layerwise.core.layers;
 
 import io.layerwise.core.nn.Level3;
-import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -103,7 +102,6 @@ public final class ConvTranspose extends WeightedLayer implements ChannelProduct
         pHeap = Floats.read(p, pHeap);
         int m = out.height() * out.width();
         productHeap = Floats.work(productHeap, n * out.size());
-        Arrays.fill(productHeap, 0f);
         Kernels.col2im(pHeap, n, f, out.height(), out.width(), k, stride, padding, in.height(), in.width(),
                 productHeap, Kernels.Layout.channels(n, f, m));
         return productHeap;

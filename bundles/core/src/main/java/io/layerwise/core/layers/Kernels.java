@@ -45,13 +45,21 @@ final class Kernels {
         im2col(image, Layout.images(n, c, h * w), n, c, h, w, k, s, p, gh, gw, cols);
     }
 
-    /** {@link #im2col} of an image batch laid out as {@code layout}. */
+    /** {@link #im2col} of an image batch laid out as {@code layout}; the samples in two halves on two cores. */
     static void im2col(float[] image, Layout layout, int n, int c, int h, int w, int k, int s, int p, int gh, int gw,
             float[] cols) {
-        if (!wideRows(gw)) {
-            im2colAcross(image, layout, n, c, h, w, k, s, p, gh, gw, cols);
-            return;
-        }
+        Halves.run(n, (long) c * k * k * n * gh * gw, (q0, q1) -> {
+            if (wideRows(gw)) {
+                im2colRows(image, layout, n, c, h, w, k, s, p, gh, gw, cols, q0, q1);
+            } else {
+                im2colAcross(image, layout, n, c, h, w, k, s, p, gh, gw, cols, q0, q1);
+            }
+        });
+    }
+
+    /** {@link #im2col} of samples {@code q0..q1-1} along the grid's rows. */
+    private static void im2colRows(float[] image, Layout layout, int n, int c, int h, int w, int k, int s, int p,
+            int gh, int gw, float[] cols, int q0, int q1) {
         int positions = gh * gw;
         int ld = n * positions;
         for (int ch = 0; ch < c; ch++) {
@@ -62,7 +70,7 @@ final class Kernels {
                     // loops matter under C1, which the launcher runs
                     int j0 = first(v - p, s);
                     int j1 = Math.max(j0, Math.min(gw, first(v - p - w, s)));
-                    for (int q = 0; q < n; q++) {
+                    for (int q = q0; q < q1; q++) {
                         int src = layout.at(q, ch);
                         int dst = row + q * positions;
                         for (int i = 0; i < gh; i++, dst += gw) {
@@ -92,18 +100,34 @@ final class Kernels {
         }
     }
 
-    /** The adjoint of {@link #im2col}: every column added onto its window of {@code image} (which keeps its values). */
+    /** The adjoint of {@link #im2col}: {@code image} becomes the sum of every column over its window. */
     static void col2im(float[] cols, int n, int c, int h, int w, int k, int s, int p, int gh, int gw, float[] image) {
         col2im(cols, n, c, h, w, k, s, p, gh, gw, image, Layout.images(n, c, h * w));
     }
 
-    /** {@link #col2im} onto an image batch laid out as {@code layout}. */
+    /** {@link #col2im} into an image batch laid out as {@code layout}; the samples in two halves on two cores. */
     static void col2im(float[] cols, int n, int c, int h, int w, int k, int s, int p, int gh, int gw, float[] image,
             Layout layout) {
-        if (!wideRows(gw)) {
-            col2imAcross(cols, n, c, h, w, k, s, p, gh, gw, image, layout);
-            return;
-        }
+        int m = h * w;
+        Halves.run(n, (long) c * k * k * n * gh * gw, (q0, q1) -> {
+            // the samples' own values cleared first: each half writes only its samples
+            for (int ch = 0; ch < c; ch++) {
+                for (int q = q0; q < q1; q += layout.run(n, m) / m) {
+                    int from = layout.at(q, ch);
+                    Arrays.fill(image, from, from + Math.min(layout.run(n, m), (q1 - q) * m), 0f);
+                }
+            }
+            if (wideRows(gw)) {
+                col2imRows(cols, n, c, h, w, k, s, p, gh, gw, image, layout, q0, q1);
+            } else {
+                col2imAcross(cols, n, c, h, w, k, s, p, gh, gw, image, layout, q0, q1);
+            }
+        });
+    }
+
+    /** {@link #col2im} of samples {@code q0..q1-1} along the grid's rows. */
+    private static void col2imRows(float[] cols, int n, int c, int h, int w, int k, int s, int p, int gh, int gw,
+            float[] image, Layout layout, int q0, int q1) {
         int positions = gh * gw;
         int ld = n * positions;
         for (int ch = 0; ch < c; ch++) {
@@ -112,7 +136,7 @@ final class Kernels {
                     int row = ((ch * k + u) * k + v) * ld;
                     int j0 = first(v - p, s);
                     int j1 = Math.max(j0, Math.min(gw, first(v - p - w, s)));
-                    for (int q = 0; q < n; q++) {
+                    for (int q = q0; q < q1; q++) {
                         int dstImage = layout.at(q, ch);
                         int src = row + q * positions;
                         for (int i = 0; i < gh; i++, src += gw) {
@@ -140,13 +164,16 @@ final class Kernels {
         return gw >= 8;
     }
 
-    /** {@link #im2col} with the samples innermost: for each window offset and grid position, one value per sample. */
+    /**
+     * {@link #im2col} of samples {@code q0..q1-1} with the samples innermost: for each window offset and grid position,
+     * one value per sample.
+     */
     private static void im2colAcross(float[] image, Layout layout, int n, int c, int h, int w, int k, int s, int p,
-            int gh, int gw, float[] cols) {
+            int gh, int gw, float[] cols, int q0, int q1) {
         int positions = gh * gw;
         int ld = n * positions;
         for (int ch = 0; ch < c; ch++) {
-            int base = layout.at(0, ch);
+            int base = layout.at(q0, ch);
             for (int u = 0; u < k; u++) {
                 for (int v = 0; v < k; v++) {
                     int row = ((ch * k + u) * k + v) * ld;
@@ -154,8 +181,8 @@ final class Kernels {
                         int hi = i * s + u - p;
                         for (int j = 0; j < gw; j++) {
                             int wj = j * s + v - p;
-                            int dst = row + i * gw + j;
-                            int end = dst + ld;
+                            int dst = row + q0 * positions + i * gw + j;
+                            int end = row + q1 * positions + i * gw + j;
                             if (hi < 0 || hi >= h || wj < 0 || wj >= w) {
                                 for (; dst < end; dst += positions) {
                                     cols[dst] = 0f;
@@ -172,13 +199,13 @@ final class Kernels {
         }
     }
 
-    /** {@link #col2im} with the samples innermost, as {@link #im2colAcross}. */
+    /** {@link #col2im} of samples {@code q0..q1-1} with the samples innermost, as {@link #im2colAcross}. */
     private static void col2imAcross(float[] cols, int n, int c, int h, int w, int k, int s, int p, int gh, int gw,
-            float[] image, Layout layout) {
+            float[] image, Layout layout, int q0, int q1) {
         int positions = gh * gw;
         int ld = n * positions;
         for (int ch = 0; ch < c; ch++) {
-            int base = layout.at(0, ch);
+            int base = layout.at(q0, ch);
             for (int u = 0; u < k; u++) {
                 for (int v = 0; v < k; v++) {
                     int row = ((ch * k + u) * k + v) * ld;
@@ -189,8 +216,8 @@ final class Kernels {
                             if (hi < 0 || hi >= h || wj < 0 || wj >= w) {
                                 continue;
                             }
-                            int src = row + i * gw + j;
-                            int end = src + ld;
+                            int src = row + q0 * positions + i * gw + j;
+                            int end = row + q1 * positions + i * gw + j;
                             for (int at = base + hi * w + wj; src < end; src += positions, at += layout.sample()) {
                                 image[at] += cols[src];
                             }
@@ -280,25 +307,29 @@ final class Kernels {
 
     /** {@code [n][c][m]} to {@code [c][n][m]}: the batch moved next to the positions, for a GEMM over all samples. */
     static void toChannels(float[] src, int n, int c, int m, float[] dst) {
-        for (int q = 0; q < n; q++) {
-            for (int ch = 0; ch < c; ch++) {
-                System.arraycopy(src, (q * c + ch) * m, dst, (ch * n + q) * m, m);
+        Halves.run(n, (long) n * c * m, (q0, q1) -> {
+            for (int q = q0; q < q1; q++) {
+                for (int ch = 0; ch < c; ch++) {
+                    System.arraycopy(src, (q * c + ch) * m, dst, (ch * n + q) * m, m);
+                }
             }
-        }
+        });
     }
 
     /** {@code [c][n][m]} to {@code [n][c][m]} plus {@code bias[ch]} (none when null): a GEMM's product as images. */
     static void toSamples(float[] src, int c, int n, int m, float[] bias, float[] dst) {
-        for (int ch = 0; ch < c; ch++) {
-            float b = bias == null ? 0f : bias[ch];
-            for (int q = 0; q < n; q++) {
-                int from = (ch * n + q) * m;
-                int to = (q * c + ch) * m;
-                for (int t = 0; t < m; t++) {
-                    dst[to + t] = src[from + t] + b;
+        Halves.run(n, (long) n * c * m, (q0, q1) -> {
+            for (int ch = 0; ch < c; ch++) {
+                float b = bias == null ? 0f : bias[ch];
+                for (int q = q0; q < q1; q++) {
+                    int from = (ch * n + q) * m;
+                    int to = (q * c + ch) * m;
+                    for (int t = 0; t < m; t++) {
+                        dst[to + t] = src[from + t] + b;
+                    }
                 }
             }
-        }
+        });
     }
 
     /** Per channel of {@code [n][c][m]}, the sum over samples and positions (in double), into {@code sums}. */
@@ -308,9 +339,11 @@ final class Kernels {
 
     /** {@link #channelSums} of a batch laid out as {@code layout}. */
     static void channelSums(float[] src, Layout layout, int n, int c, int m, float[] sums) {
-        for (int ch = 0; ch < c; ch++) {
-            sums[ch] = (float) channelSum(src, layout, n, m, ch);
-        }
+        Halves.run(c, (long) n * c * m, (ch0, ch1) -> {
+            for (int ch = ch0; ch < ch1; ch++) {
+                sums[ch] = (float) channelSum(src, layout, n, m, ch);
+            }
+        });
     }
 
     /** The sum over samples and positions of channel {@code ch} of a batch laid out as {@code layout}, in double. */

@@ -70,12 +70,18 @@ public final class MaxPool extends ShapedLayer {
 
     /** Each window's maximum of {@code x} ({@code n} images) into {@code y}, its index in {@code x} into {@code at}. */
     private void pool(float[] x, int n, float[] y, int[] at) {
+        int images = n * in.channels();
+        Halves.run(images, (long) images * in.height() * in.width(), (from, to) -> pool(x, y, at, from, to));
+    }
+
+    /** {@link #pool} of images (sample and channel) {@code from..to-1}. */
+    private void pool(float[] x, float[] y, int[] at, int from, int to) {
         int h = in.height();
         int w = in.width();
         int oh = out.height();
         int ow = out.width();
-        int o = 0;
-        for (int image = 0; image < n * in.channels(); image++) {
+        int o = from * oh * ow;
+        for (int image = from; image < to; image++) {
             int base = image * h * w;
             for (int i = 0; i < oh; i++) {
                 for (int j = 0; j < ow; j++, o++) {
@@ -126,11 +132,17 @@ public final class MaxPool extends ShapedLayer {
         int n = (int) x.size(0);
         dx = Floats.reuse(dx, in.batch(n));
         float[] g = Floats.read(dy, yHeap);
-        dHeap = Floats.work(dHeap, n * in.size());
-        java.util.Arrays.fill(dHeap, 0f);
-        for (int o = 0; o < g.length; o++) {
-            dHeap[argmax[o]] += g[o]; // overlapping windows (stride < size) may share a maximum
-        }
+        float[] d = dHeap = Floats.work(dHeap, n * in.size());
+        int images = n * in.channels();
+        int m = in.height() * in.width();
+        int outputs = out.height() * out.width();
+        // a window's maximum lies in its own image: each half writes only its images
+        Halves.run(images, (long) images * m, (from, to) -> {
+            java.util.Arrays.fill(d, from * m, to * m, 0f);
+            for (int o = from * outputs; o < to * outputs; o++) {
+                d[argmax[o]] += g[o]; // overlapping windows (stride < size) may share a maximum
+            }
+        });
         Floats.write(dHeap, dx);
         return dx;
     }
