@@ -96,7 +96,7 @@ public final class BatchNorm extends ShapedLayer {
         float[] rv = Floats.read(runningVar, null);
         double unbias = count > 1 ? count / (count - 1.0) : 1.0;
         int run = layout.run(n, m);
-        Halves.run(c, (long) c * count, (ch0, ch1) -> {
+        Split.run(c, (long) c * count, (ch0, ch1) -> {
             for (int ch = ch0; ch < ch1; ch++) {
                 double mu = Kernels.channelSum(x, layout, n, m, ch) / count;
                 double squares = 0;
@@ -138,7 +138,7 @@ public final class BatchNorm extends ShapedLayer {
             xhatLayout = from;
         }
         float[] xhat = xhatHeap;
-        Halves.run(n, (long) n * c * m, (q0, q1) -> {
+        Split.run(n, (long) n * c * m, (q0, q1) -> {
             for (int q = q0; q < q1; q++) {
                 for (int ch = 0; ch < c; ch++) {
                     float mu = (float) mean[ch];
@@ -189,10 +189,9 @@ public final class BatchNorm extends ShapedLayer {
         int m = in.height() * in.width();
         int count = n * m;
         float[] g = Floats.read(gamma, null);
-        float[] factor = {1f, slope};
         float[] xhat = xhatHeap;
         Kernels.Layout kept = xhatLayout;
-        Halves.run(c, (long) c * count, (ch0, ch1) -> {
+        Split.run(c, (long) c * count, (ch0, ch1) -> {
             double[] sums = new double[2];
             for (int ch = ch0; ch < ch1; ch++) {
                 sums[0] = 0;
@@ -216,10 +215,9 @@ public final class BatchNorm extends ShapedLayer {
                             dx[t] = scale * (count * dy[t + shift] - db - xhat[t] * dg);
                         }
                     } else {
-                        // gate[t] > 0 ? d : slope d, branch-free as in ConvBlock
                         for (; t < end; t++) {
                             float d = scale * (count * dy[t + shift] - db - xhat[t] * dg);
-                            dx[t] = d * factor[Kernels.notPositive(gate[t])];
+                            dx[t] = d * Kernels.rectifierSlope(gate[t], slope);
                         }
                     }
                 }

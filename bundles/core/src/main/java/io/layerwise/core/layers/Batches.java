@@ -17,8 +17,12 @@ public final class Batches {
 
     /** Rows {@code order[from..from+n)} of {@code rows} as a float32 array of {@code shape} (n samples). */
     public static INDArray gather(FloatMatrix rows, int[] order, int from, int n, Shape shape) {
-        INDArray x = Nd4j.create(DataType.FLOAT, shape.batch(n));
         int width = rows.cols();
+        if (width != shape.size()) {
+            throw new IllegalArgumentException("rows of " + width + " values do not fill samples of shape " + shape);
+        }
+        // every value is written below: no zero fill of a new 400 KB array per minibatch
+        INDArray x = Nd4j.createUninitialized(DataType.FLOAT, shape.batch(n));
         FloatBuffer dst = x.data().asNioFloat();
         for (int r = 0; r < n; r++) {
             dst.put(r * width, rows.data(), (order == null ? from + r : order[from + r]) * width, width);

@@ -4,7 +4,7 @@ import java.util.List;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
- * A convolution (or transposed one), a rectifier ({@code relu} or {@code leaky-relu} with slope >= 0) and
+ * A convolution (or transposed one), a rectifier ({@code relu} or {@code leaky-relu} with a slope in [0, 1]) and
  * batch-norm, run together in float32 by {@link Sequential}: the layers' own parameters, gradients and running
  * statistics, the same arithmetic, fewer passes over memory. The convolution's product stays channel-major
  * ({@code [filters][n positions]}, as its GEMM writes it): one pass adds the bias and rectifies in place, batch-norm's
@@ -34,7 +34,7 @@ final class ConvBlock {
     static ConvBlock at(List<Layer> layers, int i) {
         if (i + 2 >= layers.size() || !(layers.get(i) instanceof ChannelProduct conv)
                 || !(layers.get(i + 1) instanceof Activate act) || !(layers.get(i + 2) instanceof BatchNorm norm)
-                || act.rectifierSlope() < 0) {
+                || act.rectifierSlope() < 0 || act.rectifierSlope() > 1) {
             return null;
         }
         return new ConvBlock(conv, (float) act.rectifierSlope(), norm);
@@ -48,14 +48,12 @@ final class ConvBlock {
         int m = out.height() * out.width();
         float[] z = conv.product(x);
         float[] b = conv.biasValues();
-        // v > 0 ? v : slope v, without a branch (Kernels.notPositive)
-        float[] factor = {1f, slope};
-        Halves.run(f, (long) f * n * m, (ch0, ch1) -> {
+        Split.run(f, (long) f * n * m, (ch0, ch1) -> {
             for (int ch = ch0; ch < ch1; ch++) {
                 float bc = b[ch];
                 for (int t = ch * n * m, end = t + n * m; t < end; t++) {
                     float v = z[t] + bc;
-                    z[t] = v * factor[Kernels.notPositive(v)];
+                    z[t] = Kernels.rectify(v, slope);
                 }
             }
         });

@@ -45,10 +45,10 @@ final class Kernels {
         im2col(image, Layout.images(n, c, h * w), n, c, h, w, k, s, p, gh, gw, cols);
     }
 
-    /** {@link #im2col} of an image batch laid out as {@code layout}; the samples in two halves on two cores. */
+    /** {@link #im2col} of an image batch laid out as {@code layout}, the samples split between two cores. */
     static void im2col(float[] image, Layout layout, int n, int c, int h, int w, int k, int s, int p, int gh, int gw,
             float[] cols) {
-        Halves.run(n, (long) c * k * k * n * gh * gw, (q0, q1) -> {
+        Split.run(n, (long) c * k * k * n * gh * gw, (q0, q1) -> {
             if (wideRows(gw)) {
                 im2colRows(image, layout, n, c, h, w, k, s, p, gh, gw, cols, q0, q1);
             } else {
@@ -105,12 +105,12 @@ final class Kernels {
         col2im(cols, n, c, h, w, k, s, p, gh, gw, image, Layout.images(n, c, h * w));
     }
 
-    /** {@link #col2im} into an image batch laid out as {@code layout}; the samples in two halves on two cores. */
+    /** {@link #col2im} into an image batch laid out as {@code layout}, the samples split between two cores. */
     static void col2im(float[] cols, int n, int c, int h, int w, int k, int s, int p, int gh, int gw, float[] image,
             Layout layout) {
         int m = h * w;
-        Halves.run(n, (long) c * k * k * n * gh * gw, (q0, q1) -> {
-            // the samples' own values cleared first: each half writes only its samples
+        Split.run(n, (long) c * k * k * n * gh * gw, (q0, q1) -> {
+            // the range clears its own samples first: each range writes only its samples
             for (int ch = 0; ch < c; ch++) {
                 for (int q = q0; q < q1; q += layout.run(n, m) / m) {
                     int from = layout.at(q, ch);
@@ -307,7 +307,7 @@ final class Kernels {
 
     /** {@code [n][c][m]} to {@code [c][n][m]}: the batch moved next to the positions, for a GEMM over all samples. */
     static void toChannels(float[] src, int n, int c, int m, float[] dst) {
-        Halves.run(n, (long) n * c * m, (q0, q1) -> {
+        Split.run(n, (long) n * c * m, (q0, q1) -> {
             for (int q = q0; q < q1; q++) {
                 for (int ch = 0; ch < c; ch++) {
                     System.arraycopy(src, (q * c + ch) * m, dst, (ch * n + q) * m, m);
@@ -318,7 +318,7 @@ final class Kernels {
 
     /** {@code [c][n][m]} to {@code [n][c][m]} plus {@code bias[ch]} (none when null): a GEMM's product as images. */
     static void toSamples(float[] src, int c, int n, int m, float[] bias, float[] dst) {
-        Halves.run(n, (long) n * c * m, (q0, q1) -> {
+        Split.run(n, (long) n * c * m, (q0, q1) -> {
             for (int ch = 0; ch < c; ch++) {
                 float b = bias == null ? 0f : bias[ch];
                 for (int q = q0; q < q1; q++) {
@@ -339,7 +339,7 @@ final class Kernels {
 
     /** {@link #channelSums} of a batch laid out as {@code layout}. */
     static void channelSums(float[] src, Layout layout, int n, int c, int m, float[] sums) {
-        Halves.run(c, (long) n * c * m, (ch0, ch1) -> {
+        Split.run(c, (long) n * c * m, (ch0, ch1) -> {
             for (int ch = ch0; ch < ch1; ch++) {
                 sums[ch] = (float) channelSum(src, layout, n, m, ch);
             }
@@ -356,14 +356,21 @@ final class Kernels {
         return sum;
     }
 
+    // The rectifier and its derivative as minima and maxima, which C2 turns into vector instructions: the branch
+    // v > 0 ? v : slope v mispredicts on half the values (6 ns a value, no conditional move), a lookup of {1, slope}
+    // by the sign bits took 1.3 ns but stays scalar; these take 0.4 ns (docs/performance.md, "The conv AE on both
+    // cores"). Both are exact for 0 <= slope <= 1, the slopes ConvBlock takes.
+
+    /** {@code v > 0 ? v : slope v} for {@code 0 <= slope <= 1} (-0 stays -0, as {@code slope v} makes it). */
+    static float rectify(float v, float slope) {
+        return Math.max(v, slope * v);
+    }
+
     /**
-     * 1 where {@code v > 0} is false, else 0, from the sign and magnitude bits alone: +0, -0 and negatives give 1
-     * (NaN gives either; a NaN value stays NaN whatever factor it meets). A rectifier's factor {@code {1, slope}}
-     * indexed by it replaces {@code v > 0 ? ... : ...}: half the values are negative, and the mispredicted branch took
-     * 6 ns a value under C1 and C2 alike (no conditional move), the lookup 1.3 ns.
+     * The rectifier's derivative at an output {@code y} of it, for {@code 0 <= slope <= 1}: 1 where {@code y > 0},
+     * else {@code slope} (NaN for NaN). {@code y 2^200} is infinite or at least 2^51 for every positive float.
      */
-    static int notPositive(float v) {
-        int bits = Float.floatToRawIntBits(v);
-        return ((bits - 1) | bits) >>> 31;
+    static float rectifierSlope(float y, float slope) {
+        return Math.max(Math.min(y * 0x1p100f * 0x1p100f, 1f), slope);
     }
 }

@@ -71,7 +71,7 @@ public final class MaxPool extends ShapedLayer {
     /** Each window's maximum of {@code x} ({@code n} images) into {@code y}, its index in {@code x} into {@code at}. */
     private void pool(float[] x, int n, float[] y, int[] at) {
         int images = n * in.channels();
-        Halves.run(images, (long) images * in.height() * in.width(), (from, to) -> pool(x, y, at, from, to));
+        Split.run(images, (long) images * in.height() * in.width(), (from, to) -> pool(x, y, at, from, to));
     }
 
     /** {@link #pool} of images (sample and channel) {@code from..to-1}. */
@@ -136,8 +136,8 @@ public final class MaxPool extends ShapedLayer {
         int images = n * in.channels();
         int m = in.height() * in.width();
         int outputs = out.height() * out.width();
-        // a window's maximum lies in its own image: each half writes only its images
-        Halves.run(images, (long) images * m, (from, to) -> {
+        // a window's maximum lies in its own image: each range writes only its images
+        Split.run(images, (long) images * m, (from, to) -> {
             java.util.Arrays.fill(d, from * m, to * m, 0f);
             for (int o = from * outputs; o < to * outputs; o++) {
                 d[argmax[o]] += g[o]; // overlapping windows (stride < size) may share a maximum

@@ -8,7 +8,7 @@
  * <p>Not exported: each bundle that uses it carries a private copy (docs/design-private-core.md); the version
  * states this package's compatibility for the bundles built against it.
  */
-@Version("1.0.1")
+@Version("1.0.2")
 package io.layerwise.core.layers;
 
 import org.osgi.annotation.versioning.Version;

@@ -18,19 +18,19 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
- * The layers' Java kernels on two cores ({@link Halves}): a loop's two ranges cover it once, the second on the worker;
+ * The layers' Java kernels on two cores ({@link Split}): a loop's ranges cover it once, some on the worker;
  * and a W5-shaped network (convolution blocks, max-pools, transposed-convolution blocks, a last transposed convolution
  * and tanh) at batch 128, where every shared kernel is above the threshold, gives the same outputs, gradients and
  * running statistics, bit for bit, with sharing on as with it off.
  */
-class KernelHalvesTest {
+class KernelSplitTest {
     @AfterEach
     void sharingOnAgain() {
         RowHalves.enabled(true);
     }
 
     @Test
-    void twoRangesCoverTheLoopOnceAndTheSecondRunsOnTheWorker() {
+    void theRangesCoverTheLoopOnceAndSomeRunOnTheWorker() {
         Assumptions.assumeTrue(SecondCore.available(), "a machine with two cores");
         RowHalves.enabled(true);
         int count = 129;
@@ -43,7 +43,7 @@ class KernelHalvesTest {
             }
             List<int[]> ranges = java.util.Collections.synchronizedList(new ArrayList<>());
             ConcurrentHashMap<Thread, Boolean> threads = new ConcurrentHashMap<>();
-            Halves.run(count, 1 << 20, (from, to) -> {
+            Split.run(count, 1 << 20, (from, to) -> {
                 ranges.add(new int[] {from, to});
                 threads.put(Thread.currentThread(), true);
                 for (int i = from; i < to; i++) {
@@ -53,20 +53,21 @@ class KernelHalvesTest {
             for (int i = 0; i < count; i++) {
                 assertEquals(1, visits[i].get(), "index " + i + " in round " + round);
             }
-            assertEquals(2, ranges.size(), "two ranges");
-            assertTrue(ranges.stream().anyMatch(r -> r[0] == 0 && r[1] == 65), "the first range is [0, 65)");
-            assertTrue(ranges.stream().anyMatch(r -> r[0] == 65 && r[1] == 129), "the second range is [65, 129)");
+            assertEquals(Split.PIECES, ranges.size(), "ranges of 129");
+            for (int[] r : ranges) {
+                assertTrue(r[1] - r[0] == 32 || r[1] - r[0] == 33, "a range of " + (r[1] - r[0]) + " of 129");
+            }
             onWorker = threads.keySet().stream().anyMatch(t -> t != caller);
         }
-        assertTrue(onWorker, "in 200 calls the worker never took the second range");
+        assertTrue(onWorker, "in 200 calls the worker never took a range");
     }
 
     @Test
     void aSmallLoopOrSharingOffRunsWholeOnTheCaller() {
         List<int[]> ranges = new ArrayList<>();
-        Halves.run(100, RowHalves.MIN_VALUES - 1, (from, to) -> ranges.add(new int[] {from, to}));
+        Split.run(100, RowHalves.MIN_VALUES - 1, (from, to) -> ranges.add(new int[] {from, to}));
         RowHalves.enabled(false);
-        Halves.run(100, 1 << 20, (from, to) -> ranges.add(new int[] {from, to}));
+        Split.run(100, 1 << 20, (from, to) -> ranges.add(new int[] {from, to}));
         assertEquals(2, ranges.size());
         for (int[] r : ranges) {
             assertArrayEquals(new int[] {0, 100}, r);
