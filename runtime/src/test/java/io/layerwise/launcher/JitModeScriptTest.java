@@ -19,8 +19,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * runtime/jit-mode, the launcher's choice of JIT mode, run by bash as the launcher sources it: C2 for the loops a
- * directives file names ("kernels") for every command, for the layer library too ("layers") for conv AE jobs, and the
- * user's LAYERWISE_JIT over both and C1.
+ * directives file names ("kernels") for every command, and the user's LAYERWISE_JIT over it and C1.
  */
 class JitModeScriptTest {
     private static final Path SCRIPT = Path.of("jit-mode").toAbsolutePath();
@@ -30,7 +29,8 @@ class JitModeScriptTest {
 
     /** {@code jit_mode ARGS} in {@link #dir}; {@code setting} is LAYERWISE_JIT, null for unset. Stdout and stderr. */
     private String[] choose(String setting, String... args) throws IOException, InterruptedException {
-        List<String> command = new ArrayList<>(List.of("bash", "-c", "source \"$0\"; jit_mode \"$@\"", SCRIPT.toString()));
+        List<String> command = new ArrayList<>(
+                List.of("bash", "-c", "source \"$0\"; jit_mode \"$@\"", SCRIPT.toString()));
         command.addAll(List.of(args));
         ProcessBuilder pb = new ProcessBuilder(command).directory(dir.toFile());
         pb.environment().remove("LAYERWISE_JIT");
@@ -49,56 +49,41 @@ class JitModeScriptTest {
     }
 
     @Test
-    void everyCommandButAConvAeJobGetsC2ForTheKernels() throws Exception {
-        Files.writeString(dir.resolve("vae.json"), "{\"stages\": [{\"type\": \"zca\"}, {\"type\" :\"vae\", \"latent\": 20}]}");
-        Files.writeString(dir.resolve("dae.json"), "{\"stages\": [{\"type\": \"dae\", \"note\": \"conv-ae\"}]}");
-        Files.writeString(dir.resolve("both.json"), "{\"stages\": [{\"type\": \"vae\"}, {\"type\": \"conv-ae\"}]}");
-        Files.createDirectories(dir.resolve("runs/v1"));
-        Files.copy(dir.resolve("vae.json"), dir.resolve("runs/v1/pipeline.json"));
+    void everyCommandGetsC2ForTheKernels() throws Exception {
+        Files.writeString(dir.resolve("vae.json"),
+                "{\"stages\": [{\"type\": \"zca\"}, {\"type\" :\"vae\", \"latent\": 20}]}");
+        Files.writeString(dir.resolve("conv.json"),
+                "{\"stages\": [{\"type\": \"conv-ae\", \"input\": [1, 28, 28]}]}");
+        Files.createDirectories(dir.resolve("runs/c1"));
+        Files.copy(dir.resolve("conv.json"), dir.resolve("runs/c1/pipeline.json"));
 
         assertEquals("kernels", mode("run", "vae.json"));
         assertEquals("kernels", mode("--backend", "generic", "run", "vae.json", "--epochs", "2"));
-        assertEquals("kernels", mode("--backend=avx2", "resume", "runs/v1"));
-        assertEquals("kernels", mode("bench", "--batch", "128", "vae"));
-        assertEquals("kernels", mode("run", "dae.json"), "a field's value that reads conv-ae is not a stage type");
-        assertEquals("layers", mode("run", "both.json"), "a conv AE's loops are slower as profiled C1 code");
-        assertEquals("kernels", mode("run", "missing.json"));
-        assertEquals("kernels", mode("bench", "dae"));
+        assertEquals("kernels", mode("run", "conv.json"), "the layer library is in the kernels file");
+        assertEquals("kernels", mode("resume", "runs/c1"));
+        assertEquals("kernels", mode("bench", "convae", "--batch", "128"));
         assertEquals("kernels", mode("bench", "all"));
-        assertEquals("kernels", mode("eval", "runs/v1"));
         assertEquals("kernels", mode("exec", "lb"));
         assertEquals("kernels", mode(), "the shell, from which labs train");
     }
 
-    @Test
-    void convAeJobsGetC2ForTheLayersLoops() throws Exception {
-        Files.writeString(dir.resolve("conv.json"), "{\"stages\": [{\"type\": \"conv-ae\", \"input\": [1, 28, 28]}]}");
-        Files.createDirectories(dir.resolve("runs/c1"));
-        Files.copy(dir.resolve("conv.json"), dir.resolve("runs/c1/pipeline.json"));
-        assertEquals("layers", mode("run", "conv.json"));
-        assertEquals("layers", mode("resume", "runs/c1"));
-        assertEquals("layers", mode("bench", "convae", "--batch", "128"));
-        assertEquals("kernels", mode("eval", "runs/c1"));
-    }
-
     /**
-     * The directives files that "kernels" and "layers" hand HotSpot: a JVM refuses to start on one it cannot parse,
-     * so a typo there would stop every command. Started as runtime/layerwise starts it.
+     * The directives file that "kernels" hands HotSpot: a JVM refuses to start on one it cannot parse, so a typo there
+     * would stop every command. Started as runtime/layerwise starts it.
      */
     @Test
-    void theDirectivesFilesLoad() throws Exception {
+    void theDirectivesFileLoads() throws Exception {
         Path java = jdkTool("java");
         String launcher = Files.readString(Path.of("layerwise"));
-        for (String file : List.of("jit-kernels.json", "jit-layers.json")) {
-            Process p = new ProcessBuilder(java.toString(), "-XX:+UnlockDiagnosticVMOptions",
-                    "-XX:CompilerDirectivesFile=" + Path.of(file).toAbsolutePath(), "-version")
-                    .redirectErrorStream(true).start();
-            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            assertEquals(0, p.waitFor(), file + ": " + out);
-            assertTrue(out.contains("2 compiler directives added"), file + ": " + out);
-            assertTrue(launcher.contains("-XX:CompilerDirectivesFile=\"$home/runtime/" + file + "\""),
-                    "the launcher names " + file);
-        }
+        String file = "jit-kernels.json";
+        Process p = new ProcessBuilder(java.toString(), "-XX:+UnlockDiagnosticVMOptions",
+                "-XX:CompilerDirectivesFile=" + Path.of(file).toAbsolutePath(), "-version")
+                .redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertEquals(0, p.waitFor(), file + ": " + out);
+        assertTrue(out.contains("3 compiler directives added"), file + ": " + out);
+        assertTrue(launcher.contains("-XX:CompilerDirectivesFile=\"$home/runtime/" + file + "\""),
+                "the launcher names " + file);
     }
 
     /**
@@ -143,9 +128,10 @@ class JitModeScriptTest {
                 }
                 """);
         Files.writeString(dir.resolve("directives.json"),
-                "[{\"match\": [\"Hot.scale([FI)V\"], \"c2\": {\"Exclude\": false}}, {\"match\": \"*.*\", \"c2\": {\"Exclude\": true}}]");
-        assertEquals(0, new ProcessBuilder(jdkTool("javac").toString(), "-d", dir.toString(), dir.resolve("Hot.java").toString())
-                .inheritIO().start().waitFor());
+                "[{\"match\": [\"Hot.scale([FI)V\"], \"c2\": {\"Exclude\": false}},"
+                        + " {\"match\": \"*.*\", \"c2\": {\"Exclude\": true}}]");
+        assertEquals(0, new ProcessBuilder(jdkTool("javac").toString(), "-d", dir.toString(),
+                dir.resolve("Hot.java").toString()).inheritIO().start().waitFor());
         List<String> command = new ArrayList<>(List.of(jdkTool("java").toString()));
         command.addAll(flags);
         command.addAll(List.of("-XX:CompilerDirectivesFile=" + dir.resolve("directives.json"),
@@ -156,7 +142,8 @@ class JitModeScriptTest {
         int[] perTier = new int[5];
         boolean scaleByC2 = false;
         for (String line : Files.readAllLines(dir.resolve("jit.log"))) {
-            String[] words = line.substring(line.indexOf(']', line.indexOf("jit,compilation")) + 1).trim().split("\\s+");
+            String[] words = line.substring(line.indexOf(']', line.indexOf("jit,compilation")) + 1).trim()
+                    .split("\\s+");
             for (int i = 1; i < words.length; i++) { // the compile id, then flags such as % or n, then the tier
                 if (words[i].matches("[0-4]")) {
                     int tier = Integer.parseInt(words[i]);
@@ -176,14 +163,21 @@ class JitModeScriptTest {
      * named, and is a loop over primitive arrays: a renamed loop would silently run as C1 code (ten times slower), and
      * a method that takes arrays or lambdas, such as {@code Logistic.streamed}, was recompiled by C2 as new lambdas
      * reached it, taking a core from the BLAS threads in the first epochs (docs/performance.md, "C2 for the loops
-     * alone"). The layers mode names whole classes and packages (the conv AE measured no better without them); what
-     * it names exists.
+     * alone"). The one package named whole is the conv layers' library, whose only class handed lambdas
+     * ({@code Split}, which runs a kernel's ranges on two cores) the directive before refuses C2.
      */
     @Test
     void theDirectivesNameExistingLoopsOverPrimitiveArrays() throws Exception {
-        List<String> kernels = c2Methods("jit-kernels.json");
+        JsonArray directives = JsonParser.parseString(Files.readString(Path.of("jit-kernels.json"))).getAsJsonArray();
+        assertEquals(3, directives.size(), "refused, given C2, refused: " + directives);
+        List<String> refused = patterns(directives.get(0), true);
+        List<String> kernels = patterns(directives.get(1), false);
+        assertEquals(List.of("*.*"), patterns(directives.get(2), true), "every other method refused");
         assertTrue(kernels.contains("io/layerwise/core/nn/Logistic.sigmoid([F[FI)V"), kernels.toString());
         for (String pattern : kernels) {
+            if (pattern.equals(LAYERS + "*.*")) {
+                continue;
+            }
             int paren = pattern.indexOf('(');
             int dot = pattern.lastIndexOf('.', paren < 0 ? pattern.length() : paren);
             String type = pattern.substring(0, dot).replace('/', '.');
@@ -198,37 +192,100 @@ class JitModeScriptTest {
                 assertTrue(!d.contains("L"), type + "." + name + d + " takes objects, not only arrays of primitives");
             }
         }
-        for (String pattern : c2Methods("jit-layers.json")) {
-            if (pattern.endsWith("/*.*")) {
-                assertTrue(pattern.equals("io/layerwise/core/layers/*.*"), pattern);
-                continue;
+        assertTrue(kernels.contains(LAYERS + "*.*"), "the layer library: " + kernels);
+        // the library's methods that take a lambda's interface (theirs or java.util.function's), as C2 is refused them
+        List<String> handedLambdas = new ArrayList<>();
+        List<String> classes = layerClasses();
+        assertTrue(classes.contains("io.layerwise.core.layers.Kernels"), classes.toString());
+        javapAll(classes);
+        for (String type : classes) {
+            String slashed = type.replace('.', '/');
+            for (String[] method : methods(type)) {
+                String parameters = method[1].substring(0, method[1].indexOf(')'));
+                if (parameters.contains("$Range;") || parameters.contains("Ljava/util/function/")) {
+                    handedLambdas.add(slashed + "." + method[0]);
+                }
             }
-            int dot = pattern.lastIndexOf('.');
-            String type = pattern.substring(0, dot).replace('/', '.');
-            String name = pattern.substring(dot + 1);
-            assertTrue(name.equals("*") ? !descriptors(type, "").isEmpty() : !descriptors(type, name).isEmpty(),
-                    "jit-layers.json: " + pattern + " names nothing");
+        }
+        assertTrue(handedLambdas.contains(LAYERS + "Split.run"), handedLambdas.toString());
+        assertEquals(List.of(LAYERS + "Split.*"), refused, "refused C2 before the library is given it");
+        for (String method : handedLambdas) {
+            assertTrue(method.startsWith(LAYERS + "Split."), method + " is handed lambdas and not refused C2");
         }
     }
 
-    /** What the first directive of {@code file} gives C2. */
-    private static List<String> c2Methods(String file) throws IOException {
-        JsonArray directives = JsonParser.parseString(Files.readString(Path.of(file))).getAsJsonArray();
-        JsonObject c2 = directives.get(0).getAsJsonObject();
-        assertEquals(false, c2.getAsJsonObject("c2").get("Exclude").getAsBoolean(), file);
+    private static final String LAYERS = "io/layerwise/core/layers/";
+
+    /** A directive's match patterns, checked to refuse C2 ({@code exclude}) or give it. */
+    private static List<String> patterns(com.google.gson.JsonElement directive, boolean exclude) {
+        JsonObject o = directive.getAsJsonObject();
+        assertEquals(exclude, o.getAsJsonObject("c2").get("Exclude").getAsBoolean(), o.toString());
         List<String> named = new ArrayList<>();
-        c2.getAsJsonArray("match").forEach(m -> named.add(m.getAsString()));
+        if (o.get("match").isJsonArray()) {
+            o.getAsJsonArray("match").forEach(m -> named.add(m.getAsString()));
+        } else {
+            named.add(o.get("match").getAsString());
+        }
         return named;
+    }
+
+    /** The classes of the layer library on the test class path (a bundle's private copy), by name. */
+    private static List<String> layerClasses() throws IOException {
+        java.util.TreeSet<String> names = new java.util.TreeSet<>();
+        for (String entry : System.getProperty("java.class.path").split(java.io.File.pathSeparator)) {
+            if (!entry.endsWith(".jar")) {
+                continue;
+            }
+            try (java.util.jar.JarFile jar = new java.util.jar.JarFile(entry)) {
+                jar.stream().map(java.util.jar.JarEntry::getName)
+                        .filter(n -> n.startsWith(LAYERS) && n.endsWith(".class")
+                                && n.indexOf('/', LAYERS.length()) < 0)
+                        .forEach(n -> names.add(n.substring(0, n.length() - ".class".length()).replace('/', '.')));
+            }
+        }
+        return new ArrayList<>(names);
     }
 
     /** javap's listing of each class, by name: the kernels file names four methods of one class. */
     private final Map<String, List<String>> javap = new HashMap<>();
 
-    /**
-     * The descriptors of the methods called {@code name} (any name when empty) in {@code type}, read by javap from the
-     * test class path.
-     */
+    /** The descriptors of the methods called {@code name} (any name when empty) in {@code type}. */
     private List<String> descriptors(String type, String name) throws IOException, InterruptedException {
+        List<String> found = new ArrayList<>();
+        for (String[] method : methods(type)) {
+            if (name.isEmpty() || method[0].equals(name)) {
+                found.add(method[1]);
+            }
+        }
+        return found;
+    }
+
+    /** javap's listings of {@code types} in one run (a JVM start each costs a second), into the cache. */
+    private void javapAll(List<String> types) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>(List.of(jdkTool("javap").toString(), "-p", "-s", "-cp",
+                System.getProperty("java.class.path")));
+        command.addAll(types);
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+        List<String> lines = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).lines().toList();
+        assertEquals(0, p.waitFor(), lines.toString());
+        String type = null;
+        for (int i = 0; i < lines.size(); i++) {
+            if (lines.get(i).startsWith("Compiled from") && i + 1 < lines.size()) {
+                // the declared name: the first of the header's words that names a class, before extends
+                type = java.util.Arrays.stream(lines.get(i + 1).split("[ <{]")).filter(w -> w.contains("."))
+                        .findFirst().orElse(null);
+                javap.put(type, new ArrayList<>());
+            } else if (type != null) {
+                javap.get(type).add(lines.get(i));
+            }
+        }
+        for (String t : types) {
+            assertTrue(javap.containsKey(t), "javap listed no " + t);
+        }
+    }
+
+    /** The methods of {@code type}, name and descriptor, read by javap from the test class path. */
+    private List<String[]> methods(String type) throws IOException, InterruptedException {
         List<String> lines = javap.get(type);
         if (lines == null) {
             Process p = new ProcessBuilder(jdkTool("javap").toString(), "-p", "-s", "-cp",
@@ -237,13 +294,14 @@ class JitModeScriptTest {
             assertEquals(0, p.waitFor(), type + ": " + lines);
             javap.put(type, lines);
         }
-        List<String> found = new ArrayList<>();
+        List<String[]> found = new ArrayList<>();
         for (int i = 0; i + 1 < lines.size(); i++) {
             String line = lines.get(i);
             int paren = line.indexOf('(');
-            boolean named = name.isEmpty() || line.substring(0, Math.max(paren, 0)).endsWith(" " + name);
-            if (paren > 0 && named && lines.get(i + 1).contains("descriptor:")) {
-                found.add(lines.get(i + 1).substring(lines.get(i + 1).indexOf(':') + 1).strip());
+            if (paren > 0 && lines.get(i + 1).contains("descriptor:")) {
+                String head = line.substring(0, paren);
+                found.add(new String[] {head.substring(head.lastIndexOf(' ') + 1),
+                    lines.get(i + 1).substring(lines.get(i + 1).indexOf(':') + 1).strip()});
             }
         }
         return found;
@@ -259,10 +317,9 @@ class JitModeScriptTest {
         Files.writeString(dir.resolve("vae.json"), "{\"stages\": [{\"type\": \"vae\"}]}");
         assertEquals("c1", choose("c1", "run", "vae.json")[0]);
         assertEquals("c1", choose("c1")[0], "the shell");
-        assertEquals("layers", choose("layers", "exec", "lb")[0]);
         assertEquals("kernels", choose("kernels", "bench", "convae")[0]);
-        String[] bad = choose("fast", "bench", "convae");
-        assertEquals("layers", bad[0], "an unknown setting is reported and the choice made as without it");
-        assertTrue(bad[1].contains("LAYERWISE_JIT must be auto, c1, kernels or layers, got \"fast\""), bad[1]);
+        String[] bad = choose("layers", "bench", "convae");
+        assertEquals("kernels", bad[0], "an unknown setting is reported and the choice made as without it");
+        assertTrue(bad[1].contains("LAYERWISE_JIT must be auto, c1 or kernels, got \"layers\""), bad[1]);
     }
 }

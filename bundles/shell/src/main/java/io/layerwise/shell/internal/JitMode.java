@@ -5,7 +5,7 @@ import java.util.List;
 
 /**
  * Which HotSpot compilers this JVM runs, read from its command line: {@code runtime/layerwise} keeps C2 for named
- * kernels only, by a directives file (runtime/jit-kernels.json, or jit-layers.json for a conv AE job), or turns it
+ * kernels only, by a directives file (runtime/jit-kernels.json), or turns it
  * off ({@code LAYERWISE_JIT=c1}: {@code -XX:TieredStopAtLevel=1}); an embedding or {@code LAYERWISE_JAVA_OPTS} may
  * choose otherwise, the last flag winning. Thresholds at 10^8 scaled down per method are an earlier form of the
  * kernels mode, still recognised.
@@ -38,9 +38,9 @@ final class JitMode {
     static String describe(List<String> jvmArguments) {
         boolean tiered = true;
         int stopAt = 4;
-        boolean c2OutOfReach = false; // runtime/jit-mode's "kernels": C2's thresholds scaled down per method
+        boolean c2OutOfReach = false; // an earlier "kernels": C2's thresholds scaled down per method
         List<String> kernels = new ArrayList<>();
-        String directives = null; // runtime/jit-mode's "layers": C2 for the methods the file names
+        String directives = null; // runtime/jit-mode's "kernels": C2 for the methods the file names
         for (String a : jvmArguments) {
             if (a.startsWith("-XX:CompilerDirectivesFile=")) {
                 directives = a.substring("-XX:CompilerDirectivesFile=".length());

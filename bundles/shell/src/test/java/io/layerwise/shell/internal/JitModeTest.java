@@ -20,7 +20,7 @@ class JitModeTest {
     }
 
     @Test
-    void theLaunchersKernelsModeNamesItsKernels() {
+    void anEarlierKernelsModeNamesItsKernels() {
         List<String> kernels = List.of("-XX:CompileCommand=quiet", "-XX:Tier4InvocationThreshold=100000000",
                 "-XX:Tier4CompileThreshold=100000000",
                 "-XX:CompileCommand=CompileThresholdScaling,io.layerwise.core.optim.Adam::rule,0.0001");
@@ -33,11 +33,11 @@ class JitModeTest {
     }
 
     @Test
-    void theLaunchersLayersModeNamesItsDirectivesFile() {
-        List<String> layers = List.of("-XX:+UnlockDiagnosticVMOptions",
-                "-XX:CompilerDirectivesFile=/opt/layerwise/runtime/jit-layers.json", "-XX:CompileCommand=quiet");
-        assertEquals("C1, and C2 for the methods jit-layers.json names", JitMode.describe(layers));
-        List<String> thenC1 = new java.util.ArrayList<>(layers);
+    void theLaunchersKernelsModeNamesItsDirectivesFile() {
+        List<String> directives = List.of("-XX:+UnlockDiagnosticVMOptions",
+                "-XX:CompilerDirectivesFile=/opt/layerwise/runtime/jit-kernels.json", "-XX:CompileCommand=quiet");
+        assertEquals("C1, and C2 for the methods jit-kernels.json names", JitMode.describe(directives));
+        List<String> thenC1 = new java.util.ArrayList<>(directives);
         thenC1.add("-XX:TieredStopAtLevel=1");
         assertEquals("C1 only (-XX:TieredStopAtLevel=1)", JitMode.describe(thenC1));
     }
