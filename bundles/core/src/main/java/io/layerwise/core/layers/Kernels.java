@@ -66,8 +66,8 @@ final class Kernels {
             for (int u = 0; u < k; u++) {
                 for (int v = 0; v < k; v++) {
                     int row = ((ch * k + u) * k + v) * ld;
-                    // the grid columns j whose image column s j + v - p lies inside: [j0, j1); the branch-free inner
-                    // loops matter under C1, which the launcher runs
+                    // the grid columns j whose image column s j + v - p lies inside: [j0, j1); the inner loops then
+                    // run without a bounds test (they were written for C1, which the launcher ran the layers with)
                     int j0 = first(v - p, s);
                     int j1 = Math.max(j0, Math.min(gw, first(v - p - w, s)));
                     for (int q = q0; q < q1; q++) {
@@ -108,21 +108,25 @@ final class Kernels {
     /** {@link #col2im} into an image batch laid out as {@code layout}, the samples split between two cores. */
     static void col2im(float[] cols, int n, int c, int h, int w, int k, int s, int p, int gh, int gw, float[] image,
             Layout layout) {
-        int m = h * w;
         Split.run(n, (long) c * k * k * n * gh * gw, (q0, q1) -> {
-            // the range clears its own samples first: each range writes only its samples
-            for (int ch = 0; ch < c; ch++) {
-                for (int q = q0; q < q1; q += layout.run(n, m) / m) {
-                    int from = layout.at(q, ch);
-                    Arrays.fill(image, from, from + Math.min(layout.run(n, m), (q1 - q) * m), 0f);
-                }
-            }
+            clear(image, layout, n, c, h * w, q0, q1); // each range writes only its own samples
             if (wideRows(gw)) {
                 col2imRows(cols, n, c, h, w, k, s, p, gh, gw, image, layout, q0, q1);
             } else {
                 col2imAcross(cols, n, c, h, w, k, s, p, gh, gw, image, layout, q0, q1);
             }
         });
+    }
+
+    /** Zeroes samples {@code q0..q1-1} of an {@code [n][c][m]} batch laid out as {@code layout}. */
+    private static void clear(float[] image, Layout layout, int n, int c, int m, int q0, int q1) {
+        int run = layout.run(n, m);
+        for (int ch = 0; ch < c; ch++) {
+            for (int q = q0; q < q1; q += run / m) {
+                int from = layout.at(q, ch);
+                Arrays.fill(image, from, from + Math.min(run, (q1 - q) * m), 0f);
+            }
+        }
     }
 
     /** {@link #col2im} of samples {@code q0..q1-1} along the grid's rows. */
@@ -158,7 +162,8 @@ final class Kernels {
      * Whether the inner loops run along grid rows (a {@code System.arraycopy} at stride 1); on grids narrower than 8
      * they run across the samples instead, whose inner loop of n values costs less under C1 than a short row's few
      * (W5's transposed convolution 16 -> 8 has a 5 x 5 grid: 1.5 / 1.8 ms CPU forward / backward instead of about
-     * 1.6 / 2.2 in LayerTimingTest; its 10- and 15-wide grids measured no better across).
+     * 1.6 / 2.2 in LayerTimingTest; its 10- and 15-wide grids measured no better across). Under C2 too: rows took
+     * 675 / 681 us for that layer's col2im / im2col against 627 / 530 across (a throwaway loop, 2026-12-07).
      */
     private static boolean wideRows(int gw) {
         return gw >= 8;
