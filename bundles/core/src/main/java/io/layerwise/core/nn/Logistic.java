@@ -200,29 +200,30 @@ public final class Logistic {
     /** {@code s[i] <- sigmoid(a[i])} for {@code i < len}; {@code s} may be {@code a}. */
     static void sigmoid(float[] a, float[] s, int len) {
         for (int i = 0; i < len; i++) {
-            float c = Math.min(Math.max(a[i], -CLAMP), CLAMP);
-            float t = c * c;
-            float p = ((((((P6 * t + P5) * t + P4) * t + P3) * t + P2) * t + P1) * t + P0) * c;
-            float q = ((Q3 * t + Q2) * t + Q1) * t + 1f;
-            s[i] = Math.min(Math.max(0.5f + p / q, 0f), 1f); // P/Q passes -1/2 near -18 by an ulp
+            s[i] = Math.min(Math.max(0.5f + centred(a[i]), 0f), 1f); // P/Q passes -1/2 near -18 by an ulp
         }
+    }
+
+    /** {@code sigmoid(a) - 1/2} as the rational function {@code c P(c^2) / Q(c^2)}, c = a clamped to +-CLAMP. */
+    private static float centred(float a) {
+        float c = Math.min(Math.max(a, -CLAMP), CLAMP);
+        float t = c * c;
+        float p = ((((((P6 * t + P5) * t + P4) * t + P3) * t + P2) * t + P1) * t + P0) * c;
+        float q = ((Q3 * t + Q2) * t + Q1) * t + 1f;
+        return p / q;
     }
 
     /**
      * {@code y[i] <- tanh(x[i])} for {@code from <= i < to}; {@code y} may be {@code x}.
-     * {@code tanh x = 2 (sigmoid(2x) - 1/2)}, and the rational function above is {@code sigmoid - 1/2} itself, odd in
-     * c: so no cancellation near 0, where the result keeps a normal argument's relative precision (tanh(1e-30) is
-     * 1e-30, -0 stays -0). Within 3.1e-7 of the exact tanh everywhere (5 units in the last place, near |x| = 7.4, where
-     * tanh is within 1e-6 of 1); +-1 beyond |x| = 9; NaN stays NaN. libnd4j's op takes 6 ns a value, this loop 0.6
-     * under C2.
+     * {@code tanh x = 2 (sigmoid(2x) - 1/2)}, and {@link #centred} computes {@code sigmoid - 1/2} itself, odd in its
+     * argument: so no cancellation near 0, where the result keeps a normal argument's relative precision (tanh(1e-30)
+     * is 1e-30, -0 stays -0). Within 3.1e-7 of the exact tanh everywhere (5 units in the last place, near |x| = 7.4,
+     * where tanh is within 1e-6 of 1); +-1 beyond |x| = 9; NaN stays NaN. libnd4j's op takes 6 ns a value, this loop
+     * 0.6 under C2.
      */
     public static void tanh(float[] x, float[] y, int from, int to) {
         for (int i = from; i < to; i++) {
-            float c = Math.min(Math.max(2f * x[i], -CLAMP), CLAMP);
-            float t = c * c;
-            float p = ((((((P6 * t + P5) * t + P4) * t + P3) * t + P2) * t + P1) * t + P0) * c;
-            float q = ((Q3 * t + Q2) * t + Q1) * t + 1f;
-            y[i] = Math.min(Math.max(2f * (p / q), -1f), 1f);
+            y[i] = Math.min(Math.max(2f * centred(2f * x[i]), -1f), 1f);
         }
     }
 
