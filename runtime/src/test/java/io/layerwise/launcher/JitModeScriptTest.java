@@ -197,7 +197,7 @@ class JitModeScriptTest {
         List<String> handedLambdas = new ArrayList<>();
         List<String> classes = layerClasses();
         assertTrue(classes.contains("io.layerwise.core.layers.Kernels"), classes.toString());
-        javapAll(classes);
+        javap(classes);
         for (String type : classes) {
             String slashed = type.replace('.', '/');
             for (String[] method : methods(type)) {
@@ -246,22 +246,22 @@ class JitModeScriptTest {
         return new ArrayList<>(names);
     }
 
-    /** javap's listing of each class, by name: the kernels file names four methods of one class. */
-    private final Map<String, List<String>> javap = new HashMap<>();
+    /** javap's listing of each class, by name: the kernels file names five methods of one class. */
+    private final Map<String, List<String>> listings = new HashMap<>();
 
-    /** The descriptors of the methods called {@code name} (any name when empty) in {@code type}. */
+    /** The descriptors of the methods called {@code name} in {@code type}. */
     private List<String> descriptors(String type, String name) throws IOException, InterruptedException {
         List<String> found = new ArrayList<>();
         for (String[] method : methods(type)) {
-            if (name.isEmpty() || method[0].equals(name)) {
+            if (method[0].equals(name)) {
                 found.add(method[1]);
             }
         }
         return found;
     }
 
-    /** javap's listings of {@code types} in one run (a JVM start each costs a second), into the cache. */
-    private void javapAll(List<String> types) throws IOException, InterruptedException {
+    /** javap's listings of {@code types}, from the test class path in one run (a JVM start each costs a second). */
+    private void javap(List<String> types) throws IOException, InterruptedException {
         List<String> command = new ArrayList<>(List.of(jdkTool("javap").toString(), "-p", "-s", "-cp",
                 System.getProperty("java.class.path")));
         command.addAll(types);
@@ -269,31 +269,27 @@ class JitModeScriptTest {
         List<String> lines = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).lines().toList();
         assertEquals(0, p.waitFor(), lines.toString());
         String type = null;
-        for (int i = 0; i < lines.size(); i++) {
-            if (lines.get(i).startsWith("Compiled from") && i + 1 < lines.size()) {
-                // the declared name: the first of the header's words that names a class, before extends
-                type = java.util.Arrays.stream(lines.get(i + 1).split("[ <{]")).filter(w -> w.contains("."))
-                        .findFirst().orElse(null);
-                javap.put(type, new ArrayList<>());
+        for (String line : lines) {
+            if (!line.startsWith(" ") && line.endsWith("{")) {
+                // a class's header: its declared name is the first word that names a class, before extends
+                type = java.util.Arrays.stream(line.split("[ <{]")).filter(w -> w.contains(".")).findFirst()
+                        .orElse(null);
+                listings.put(type, new ArrayList<>());
             } else if (type != null) {
-                javap.get(type).add(lines.get(i));
+                listings.get(type).add(line);
             }
         }
         for (String t : types) {
-            assertTrue(javap.containsKey(t), "javap listed no " + t);
+            assertTrue(listings.containsKey(t), "javap listed no " + t + ": " + lines);
         }
     }
 
-    /** The methods of {@code type}, name and descriptor, read by javap from the test class path. */
+    /** The methods of {@code type}, name and descriptor, from its javap listing. */
     private List<String[]> methods(String type) throws IOException, InterruptedException {
-        List<String> lines = javap.get(type);
-        if (lines == null) {
-            Process p = new ProcessBuilder(jdkTool("javap").toString(), "-p", "-s", "-cp",
-                    System.getProperty("java.class.path"), type).redirectErrorStream(true).start();
-            lines = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).lines().toList();
-            assertEquals(0, p.waitFor(), type + ": " + lines);
-            javap.put(type, lines);
+        if (!listings.containsKey(type)) {
+            javap(List.of(type));
         }
+        List<String> lines = listings.get(type);
         List<String[]> found = new ArrayList<>();
         for (int i = 0; i + 1 < lines.size(); i++) {
             String line = lines.get(i);
