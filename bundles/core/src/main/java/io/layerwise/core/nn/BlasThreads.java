@@ -39,6 +39,17 @@ final class BlasThreads {
      */
     static final long SPLIT_FROM = 1L << 19;
 
+    /**
+     * OpenBLAS's AVX-512 kernel sets send a call of fewer than 10^6 multiply-adds to small-matrix kernels that read
+     * {@code A} and {@code B} in place; a larger call packs both first, which at batch 20 costs about as much as the
+     * arithmetic. So a one-thread call whose {@code m k} is at most {@link #BLOCK_MK} runs as calls on blocks of
+     * {@link #BLOCK_COLUMNS} columns of {@code C}: a 20 x 784 x 500 product in 93 us instead of 184 under Cooperlake
+     * (tools/blas-kernels/widths.c; docs/performance.md, "Batch-20 products in blocks").
+     */
+    static final int BLOCK_COLUMNS = 32;
+    static final long SMALL_KERNEL_BELOW = 1_000_000;
+    static final long BLOCK_MK = (SMALL_KERNEL_BELOW - 1) / BLOCK_COLUMNS;
+
     /** Held by every direct OpenBLAS call of this package. */
     static final Object LOCK = openblas_nolapack.class;
 
@@ -48,6 +59,13 @@ final class BlasThreads {
     private static volatile long oneThreadBelow = ONE_THREAD_BELOW;
     /** {@code -Dlayerwise.blas.split=false} leaves every product to the threshold and OpenBLAS's own threads. */
     private static volatile boolean splitProducts = !"false".equals(System.getProperty("layerwise.blas.split"));
+    /**
+     * Whether one-thread calls run in blocks: under the kernel sets with small-matrix kernels (the launcher's
+     * {@code OPENBLAS_CORETYPE}; unset, OpenBLAS's own choice is not known here, and no blocks) unless
+     * {@code -Dlayerwise.blas.blocks=false}. Fixed for the process, so a run and its resumed twin compute alike.
+     */
+    private static volatile boolean blocks = !"false".equals(System.getProperty("layerwise.blas.blocks"))
+            && smallKernels(System.getenv("OPENBLAS_CORETYPE"));
 
     private BlasThreads() {
     }
@@ -134,14 +152,45 @@ final class BlasThreads {
                 if (split) {
                     halves(ta, tb, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
                 } else {
-                    openblas_nolapack.cblas_sgemm(openblas_nolapack.CblasRowMajor, ta, tb, m, n, k, alpha, a, lda, b,
-                            ldb, beta, c, ldc);
+                    call(ta, tb, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc, threads == 1 || one);
                 }
             } finally {
                 if (one || split) {
                     setCount(threads);
                 }
             }
+        }
+    }
+
+    /** Whether OpenBLAS's kernel set {@code coretype} has the small-matrix kernels (0.3.21: the AVX-512 ones). */
+    static boolean smallKernels(String coretype) {
+        return coretype != null && java.util.Set.of("skylakex", "cooperlake", "sapphirerapids")
+                .contains(coretype.strip().toLowerCase(java.util.Locale.ROOT));
+    }
+
+    /** Turns the blocks on or off; for tests and A/B runs. */
+    static void blocks(boolean on) {
+        blocks = on;
+    }
+
+    /**
+     * One OpenBLAS call on the current count, or, for a one-thread call of at least {@link #SMALL_KERNEL_BELOW}
+     * multiply-adds whose {@code m k} is at most {@link #BLOCK_MK}, calls on blocks of {@link #BLOCK_COLUMNS} columns
+     * of {@code C} (columns of {@code op(B)}), each under the small-matrix limit.
+     */
+    private static void call(int ta, int tb, int m, int n, int k, float alpha, FloatPointer a, int lda,
+            FloatPointer b, int ldb, float beta, FloatPointer c, int ldc, boolean oneThread) {
+        long mk = (long) m * k;
+        if (!oneThread || !blocks || mk > BLOCK_MK || mk * n < SMALL_KERNEL_BELOW) {
+            openblas_nolapack.cblas_sgemm(openblas_nolapack.CblasRowMajor, ta, tb, m, n, k, alpha, a, lda, b, ldb,
+                    beta, c, ldc);
+            return;
+        }
+        for (int from = 0; from < n; from += BLOCK_COLUMNS) {
+            int size = Math.min(BLOCK_COLUMNS, n - from);
+            long bAt = tb == openblas_nolapack.CblasTrans ? (long) from * ldb : from;
+            openblas_nolapack.cblas_sgemm(openblas_nolapack.CblasRowMajor, ta, tb, m, size, k, alpha, a, lda,
+                    at(b, bAt), ldb, beta, at(c, from), ldc);
         }
     }
 
@@ -155,12 +204,10 @@ final class BlasThreads {
             int size = piece == 0 ? cut : (byColumns ? n : m) - cut;
             if (byColumns) { // columns of C are columns of op(B)
                 long bAt = tb == openblas_nolapack.CblasTrans ? (long) from * ldb : from;
-                openblas_nolapack.cblas_sgemm(openblas_nolapack.CblasRowMajor, ta, tb, m, size, k, alpha, a, lda,
-                        at(b, bAt), ldb, beta, at(c, from), ldc);
+                call(ta, tb, m, size, k, alpha, a, lda, at(b, bAt), ldb, beta, at(c, from), ldc, true);
             } else { // rows of C are rows of op(A)
                 long aAt = ta == openblas_nolapack.CblasTrans ? from : (long) from * lda;
-                openblas_nolapack.cblas_sgemm(openblas_nolapack.CblasRowMajor, ta, tb, size, n, k, alpha, at(a, aAt),
-                        lda, b, ldb, beta, at(c, (long) from * ldc), ldc);
+                call(ta, tb, size, n, k, alpha, at(a, aAt), lda, b, ldb, beta, at(c, (long) from * ldc), ldc, true);
             }
         });
     }

@@ -184,7 +184,10 @@ class BlasThreadsTest {
         "197, 203, 501, false, false, 1.0, 0.0, true",
         "301, 197, 301, true, true, 0.5, 2.0, false",
         "4096, 4096, 1, false, false, 1.0, 1.0, false",
-        "128, 20, 400, false, true, 1.0, 1.0, false"})
+        "128, 20, 400, false, true, 1.0, 1.0, false",
+        "20, 500, 784, false, false, 1.0, 0.0, false",
+        "20, 784, 500, false, true, 1.0, 1.0, true",
+        "784, 500, 20, true, false, -0.01, 1.0, false"})
     void halvesComputeTheWholeProductOnOneThread(int m, int n, int k, boolean transA, boolean transB, double alpha,
             double beta, boolean views) {
         INDArray a = operand(transA ? k : m, transA ? m : k, views);
@@ -222,6 +225,64 @@ class BlasThreadsTest {
                     + " against " + want[i] + ", tolerance " + tolerance);
         }
         System.out.printf("%dx%dx%d: %d of %d elements equal bit for bit%n", m, n, k, exact, want.length);
+    }
+
+    /**
+     * Products cut in column blocks for OpenBLAS's small-matrix kernels (forced on here, whatever the kernel set, and
+     * on one configured thread, so that the whole product is one call to block) equal one call on the whole product
+     * to within the same rounding bound: every column is computed once, at its own offset, for both transposes, odd
+     * widths (a last block narrower than the rest), alpha and beta, and row views. The batch-20 shapes of a 784-500
+     * layer, and odd ones.
+     */
+    @ParameterizedTest(name = "{0}x{2}x{1} transA={3} transB={4} alpha={5} beta={6} views={7}")
+    @CsvSource({
+        "20, 500, 784, false, false, 1.0, 0.0, false",
+        "20, 784, 500, false, true, 1.0, 1.0, true",
+        "784, 500, 20, true, false, -0.01, 1.0, false",
+        "17, 77, 901, true, true, 0.5, 2.0, true",
+        "3, 1001, 400, false, false, 1.0, 0.0, false"})
+    void blocksComputeTheWholeProduct(int m, int n, int k, boolean transA, boolean transB, double alpha, double beta,
+            boolean views) {
+        INDArray a = operand(transA ? k : m, transA ? m : k, views);
+        INDArray b = operand(transB ? n : k, transB ? k : n, views);
+        INDArray c0 = operand(m, n, views);
+        float[] start = c0.dup().data().asFloat();
+        assertTrue((long) m * k <= BlasThreads.BLOCK_MK && (long) m * n * k >= BlasThreads.SMALL_KERNEL_BELOW,
+                "a shape that is cut in blocks");
+        INDArray whole = Nd4j.create(start, new long[] {m, n}, 'c');
+        Nd4j.factory().blas().setMaxThreads(1); // one configured thread: the product is one call, cut in blocks
+        BlasThreads.forgetConfigured();
+        BlasThreads.blocks(true);
+        try {
+            Level3.gemm(a, b, c0, transA, transB, alpha, beta);
+            synchronized (BlasThreads.LOCK) {
+                openblas_nolapack.cblas_sgemm(openblas_nolapack.CblasRowMajor,
+                        transA ? openblas_nolapack.CblasTrans : openblas_nolapack.CblasNoTrans,
+                        transB ? openblas_nolapack.CblasTrans : openblas_nolapack.CblasNoTrans, m, n, k, (float) alpha,
+                        Level3.pointer(a), Level3.leading(a), Level3.pointer(b), Level3.leading(b), (float) beta,
+                        Level3.pointer(whole), n);
+            }
+        } finally {
+            BlasThreads.blocks(BlasThreads.smallKernels(System.getenv("OPENBLAS_CORETYPE")));
+        }
+        float[] want = whole.data().asFloat();
+        float[] got = c0.dup().data().asFloat();
+        float[] bound = absoluteProduct(a, b, transA, transB, alpha, beta, start);
+        for (int i = 0; i < want.length; i++) {
+            double tolerance = 4 * Math.ulp(1f) * bound[i];
+            assertTrue(Math.abs(got[i] - want[i]) <= tolerance, "blocks against one call at " + i + ": " + got[i]
+                    + " against " + want[i] + ", tolerance " + tolerance);
+        }
+    }
+
+    @Test
+    void theBlocksAreForTheKernelSetsWithSmallMatrixKernels() {
+        assertTrue(BlasThreads.smallKernels("Cooperlake"));
+        assertTrue(BlasThreads.smallKernels("SKYLAKEX"));
+        assertTrue(BlasThreads.smallKernels(" SapphireRapids "));
+        assertTrue(!BlasThreads.smallKernels("Haswell"));
+        assertTrue(!BlasThreads.smallKernels("Zen"));
+        assertTrue(!BlasThreads.smallKernels(null));
     }
 
     /** {@code |alpha| |op(A)| |op(B)| + |beta| |C0|}, the scale of each element's rounding (a float32 product). */
