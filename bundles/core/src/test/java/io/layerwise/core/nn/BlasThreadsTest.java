@@ -198,22 +198,36 @@ class BlasThreadsTest {
         Level3.gemm(a, b, c0, transA, transB, alpha, beta);
         assertEquals(2, openblas_nolapack.blas_get_num_threads(), "the count after a product in halves");
 
-        INDArray whole = Nd4j.create(start, new long[] {m, n}, 'c');
+        float[] want;
         synchronized (BlasThreads.LOCK) {
             BlasThreads.setCount(1);
             try {
-                openblas_nolapack.cblas_sgemm(openblas_nolapack.CblasRowMajor,
-                        transA ? openblas_nolapack.CblasTrans : openblas_nolapack.CblasNoTrans,
-                        transB ? openblas_nolapack.CblasTrans : openblas_nolapack.CblasNoTrans, m, n, k, (float) alpha,
-                        Level3.pointer(a), Level3.leading(a), Level3.pointer(b), Level3.leading(b), (float) beta,
-                        Level3.pointer(whole), n);
+                want = oneCall(a, b, transA, transB, alpha, beta, start, m, n, k);
             } finally {
                 BlasThreads.setCount(2);
             }
         }
-        float[] want = whole.data().asFloat();
-        float[] got = c0.dup().data().asFloat();
-        float[] bound = absoluteProduct(a, b, transA, transB, alpha, beta, start);
+        int exact = assertWithinRounding("halves", c0.dup().data().asFloat(), want,
+                absoluteProduct(a, b, transA, transB, alpha, beta, start));
+        System.out.printf("%dx%dx%d: %d of %d elements equal bit for bit%n", m, n, k, exact, want.length);
+    }
+
+    /** {@code op(A) op(B) alpha + C0 beta} as one OpenBLAS call on the count in force, from C's values {@code start}. */
+    private static float[] oneCall(INDArray a, INDArray b, boolean transA, boolean transB, double alpha, double beta,
+            float[] start, int m, int n, int k) {
+        INDArray whole = Nd4j.create(start, new long[] {m, n}, 'c');
+        synchronized (BlasThreads.LOCK) {
+            openblas_nolapack.cblas_sgemm(openblas_nolapack.CblasRowMajor,
+                    transA ? openblas_nolapack.CblasTrans : openblas_nolapack.CblasNoTrans,
+                    transB ? openblas_nolapack.CblasTrans : openblas_nolapack.CblasNoTrans, m, n, k, (float) alpha,
+                    Level3.pointer(a), Level3.leading(a), Level3.pointer(b), Level3.leading(b), (float) beta,
+                    Level3.pointer(whole), n);
+        }
+        return whole.data().asFloat();
+    }
+
+    /** Each element within 4 float32 roundings of its {@code bound}; returns how many are equal bit for bit. */
+    private static int assertWithinRounding(String what, float[] got, float[] want, float[] bound) {
         int exact = 0;
         for (int i = 0; i < want.length; i++) {
             if (got[i] == want[i]) {
@@ -221,10 +235,10 @@ class BlasThreadsTest {
                 continue;
             }
             double tolerance = 4 * Math.ulp(1f) * bound[i];
-            assertTrue(Math.abs(got[i] - want[i]) <= tolerance, "halves against one call at " + i + ": " + got[i]
+            assertTrue(Math.abs(got[i] - want[i]) <= tolerance, what + " against one call at " + i + ": " + got[i]
                     + " against " + want[i] + ", tolerance " + tolerance);
         }
-        System.out.printf("%dx%dx%d: %d of %d elements equal bit for bit%n", m, n, k, exact, want.length);
+        return exact;
     }
 
     /**
@@ -249,30 +263,18 @@ class BlasThreadsTest {
         float[] start = c0.dup().data().asFloat();
         assertTrue((long) m * k <= BlasThreads.BLOCK_MK && (long) m * n * k >= BlasThreads.SMALL_KERNEL_BELOW,
                 "a shape that is cut in blocks");
-        INDArray whole = Nd4j.create(start, new long[] {m, n}, 'c');
         Nd4j.factory().blas().setMaxThreads(1); // one configured thread: the product is one call, cut in blocks
         BlasThreads.forgetConfigured();
         BlasThreads.blocks(true);
+        float[] want;
         try {
             Level3.gemm(a, b, c0, transA, transB, alpha, beta);
-            synchronized (BlasThreads.LOCK) {
-                openblas_nolapack.cblas_sgemm(openblas_nolapack.CblasRowMajor,
-                        transA ? openblas_nolapack.CblasTrans : openblas_nolapack.CblasNoTrans,
-                        transB ? openblas_nolapack.CblasTrans : openblas_nolapack.CblasNoTrans, m, n, k, (float) alpha,
-                        Level3.pointer(a), Level3.leading(a), Level3.pointer(b), Level3.leading(b), (float) beta,
-                        Level3.pointer(whole), n);
-            }
+            want = oneCall(a, b, transA, transB, alpha, beta, start, m, n, k);
         } finally {
             BlasThreads.blocks(BlasThreads.smallKernels(System.getenv("OPENBLAS_CORETYPE")));
         }
-        float[] want = whole.data().asFloat();
-        float[] got = c0.dup().data().asFloat();
-        float[] bound = absoluteProduct(a, b, transA, transB, alpha, beta, start);
-        for (int i = 0; i < want.length; i++) {
-            double tolerance = 4 * Math.ulp(1f) * bound[i];
-            assertTrue(Math.abs(got[i] - want[i]) <= tolerance, "blocks against one call at " + i + ": " + got[i]
-                    + " against " + want[i] + ", tolerance " + tolerance);
-        }
+        assertWithinRounding("blocks", c0.dup().data().asFloat(), want,
+                absoluteProduct(a, b, transA, transB, alpha, beta, start));
     }
 
     @Test
