@@ -300,35 +300,28 @@ class JitModeScriptTest {
             loopsByType.computeIfAbsent(pattern.substring(0, dot).replace('/', '.'), t -> new ArrayList<>())
                     .add(pattern.substring(dot + 1));
         }
-        List<String> command = new ArrayList<>(List.of(jdkTool("javap").toString(), "-c", "-s", "-p", "-cp",
-                System.getProperty("java.class.path")));
-        command.addAll(loopsByType.keySet());
-        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-        List<String> lines = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).lines().toList();
-        assertEquals(0, p.waitFor(), lines.toString());
+        javap(new ArrayList<>(loopsByType.keySet()));
         List<String> helpers = new ArrayList<>();
-        String type = null;
-        boolean inLoop = false;
-        for (int i = 0; i < lines.size(); i++) {
-            String line = lines.get(i);
-            if (!line.startsWith(" ") && line.endsWith("{")) {
-                type = java.util.Arrays.stream(line.split("[ <{]")).filter(w -> w.contains(".")).findFirst()
-                        .orElse(null);
-            } else if (line.startsWith("  ") && !line.startsWith("   ") && line.contains("(")
-                    && i + 1 < lines.size() && lines.get(i + 1).contains("descriptor:")) {
-                String head = line.substring(0, line.indexOf('('));
-                String name = head.substring(head.lastIndexOf(' ') + 1);
-                String descriptor = lines.get(i + 1).substring(lines.get(i + 1).indexOf(':') + 1).strip();
-                inLoop = loopsByType.getOrDefault(type, List.of()).stream()
-                        .anyMatch(l -> l.equals(name) || l.equals(name + descriptor));
-            } else if (inLoop && line.contains("invoke") && line.contains("// Method ")) {
-                String target = line.substring(line.indexOf("// Method ") + "// Method ".length());
-                String owner = target.contains(".") && target.indexOf('.') < target.indexOf(':')
-                        ? target.substring(0, target.indexOf('.')) : type.replace('.', '/');
-                String method = target.substring(target.indexOf('.') < target.indexOf(':') ? target.indexOf('.') + 1
-                        : 0, target.indexOf(':'));
-                if (!owner.startsWith("java/")) {
-                    helpers.add(owner + "." + method);
+        for (Map.Entry<String, List<String>> loops : loopsByType.entrySet()) {
+            String type = loops.getKey();
+            List<String> lines = listings.get(type);
+            boolean inLoop = false;
+            for (int i = 0; i < lines.size(); i++) {
+                String line = lines.get(i);
+                if (line.startsWith("  ") && !line.startsWith("   ") && line.contains("(")
+                        && i + 1 < lines.size() && lines.get(i + 1).contains("descriptor:")) {
+                    String head = line.substring(0, line.indexOf('('));
+                    String name = head.substring(head.lastIndexOf(' ') + 1);
+                    String descriptor = lines.get(i + 1).substring(lines.get(i + 1).indexOf(':') + 1).strip();
+                    inLoop = loops.getValue().stream().anyMatch(l -> l.equals(name) || l.equals(name + descriptor));
+                } else if (inLoop && line.contains("invoke") && line.contains("// Method ")) {
+                    String target = line.substring(line.indexOf("// Method ") + "// Method ".length());
+                    boolean owned = target.indexOf('.') >= 0 && target.indexOf('.') < target.indexOf(':');
+                    String owner = owned ? target.substring(0, target.indexOf('.')) : type.replace('.', '/');
+                    String method = target.substring(owned ? target.indexOf('.') + 1 : 0, target.indexOf(':'));
+                    if (!owner.startsWith("java/")) {
+                        helpers.add(owner + "." + method);
+                    }
                 }
             }
         }
@@ -385,9 +378,12 @@ class JitModeScriptTest {
         return found;
     }
 
-    /** javap's listings of {@code types}, from the test class path in one run (a JVM start each costs a second). */
+    /**
+     * javap's listings of {@code types}, with their bytecode, from the test class path in one run (a JVM start each
+     * costs a second).
+     */
     private void javap(List<String> types) throws IOException, InterruptedException {
-        List<String> command = new ArrayList<>(List.of(jdkTool("javap").toString(), "-p", "-s", "-cp",
+        List<String> command = new ArrayList<>(List.of(jdkTool("javap").toString(), "-p", "-s", "-c", "-cp",
                 System.getProperty("java.class.path")));
         command.addAll(types);
         Process p = new ProcessBuilder(command).redirectErrorStream(true).start();

@@ -188,9 +188,8 @@ final class BlasThreads {
         }
         for (int from = 0; from < n; from += BLOCK_COLUMNS) {
             int size = Math.min(BLOCK_COLUMNS, n - from);
-            long bAt = tb == openblas_nolapack.CblasTrans ? (long) from * ldb : from;
             openblas_nolapack.cblas_sgemm(openblas_nolapack.CblasRowMajor, ta, tb, m, size, k, alpha, a, lda,
-                    at(b, bAt), ldb, beta, at(c, from), ldc);
+                    columnsFrom(b, tb, ldb, from), ldb, beta, at(c, from), ldc);
         }
     }
 
@@ -202,14 +201,19 @@ final class BlasThreads {
         SecondCore.share(2, (piece, worker) -> {
             int from = piece == 0 ? 0 : cut;
             int size = piece == 0 ? cut : (byColumns ? n : m) - cut;
-            if (byColumns) { // columns of C are columns of op(B)
-                long bAt = tb == openblas_nolapack.CblasTrans ? (long) from * ldb : from;
-                call(ta, tb, m, size, k, alpha, a, lda, at(b, bAt), ldb, beta, at(c, from), ldc, true);
+            if (byColumns) {
+                call(ta, tb, m, size, k, alpha, a, lda, columnsFrom(b, tb, ldb, from), ldb, beta, at(c, from), ldc,
+                        true);
             } else { // rows of C are rows of op(A)
                 long aAt = ta == openblas_nolapack.CblasTrans ? from : (long) from * lda;
                 call(ta, tb, size, n, k, alpha, at(a, aAt), lda, b, ldb, beta, at(c, (long) from * ldc), ldc, true);
             }
         });
+    }
+
+    /** {@code B} from column {@code from} of {@code op(B)} on, which is column {@code from} of {@code C}. */
+    private static FloatPointer columnsFrom(FloatPointer b, int tb, int ldb, int from) {
+        return at(b, tb == openblas_nolapack.CblasTrans ? (long) from * ldb : from);
     }
 
     /** {@code p} moved on by {@code values} floats, as a new pointer. */
