@@ -171,6 +171,10 @@ class StartLanesIT {
         // the backend's choice of which products run on one BLAS thread, timed once per machine or read back
         assertTrue(out.matches("(?s).*one BLAS thread   below \\d+ multiply-adds a product \\((measured on this "
                 + "machine: 128x400x20 .*|one BLAS thread in all)\\).*"), out);
+        // and whether one-thread products run in column blocks, likewise timed once per machine and kernel
+        assertTrue(out.matches("(?s).*column blocks     (none, one call a product|of (32|48) columns where each stays"
+                + " under OpenBLAS's small-matrix limit) \\(measured on this machine: 20x784x500 \\d+/\\d+/\\d+ us,"
+                + ".*\\(one call / 32 / 48 columns, one thread\\)\\).*"), out);
     }
 
     /**

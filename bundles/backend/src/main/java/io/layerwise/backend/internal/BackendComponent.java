@@ -70,7 +70,7 @@ public final class BackendComponent implements Backend, Configured {
     private String verdictKey;
     private String fallback;
     private String fault;
-    /** Beside the verdicts: per machine, kernel and thread count, the products that run on one BLAS thread. */
+    /** Beside the verdicts: per machine and kernel, the products that run on one BLAS thread and their blocks. */
     static final String SMALL_PRODUCTS_FILE = "blas-threads.properties";
 
     @Activate
@@ -132,12 +132,14 @@ public final class BackendComponent implements Backend, Configured {
         long t2 = System.nanoTime();
         if (blasCheck.passed()) {
             // before any training product: the engine waits for this load (blasCheck) before a job
-            SmallProducts.choose(threads.blas(),
-                    verdicts == null ? null : Path.of(verdicts).resolveSibling(SMALL_PRODUCTS_FILE), verdictKey);
+            Path file = verdicts == null ? null : Path.of(verdicts).resolveSibling(SMALL_PRODUCTS_FILE);
+            SmallProducts.choose(threads.blas(), file, verdictKey);
+            ProductBlocks.choose(threads.blas(), System.getenv("OPENBLAS_CORETYPE"), file, verdictKey);
         }
         if ("1".equals(System.getenv("LAYERWISE_DEBUG"))) { // the start-time breakdown (docs/performance.md)
-            System.err.printf("layerwise-backend: ND4J loaded in %d ms, BLAS self-test %d ms, small products %d ms%n",
-                    (t1 - t0) / 1_000_000, (t2 - t1) / 1_000_000, (System.nanoTime() - t2) / 1_000_000);
+            System.err.printf("layerwise-backend: ND4J loaded in %d ms, BLAS self-test %d ms, small products and"
+                    + " blocks %d ms%n", (t1 - t0) / 1_000_000, (t2 - t1) / 1_000_000,
+                    (System.nanoTime() - t2) / 1_000_000);
         }
         String natives = loadedNatives(Loader.getLoadedLibraries());
         if (!flavour.equals("unknown") && !natives.contains("/" + flavour + "/")) {

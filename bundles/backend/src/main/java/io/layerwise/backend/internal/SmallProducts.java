@@ -196,10 +196,23 @@ final class SmallProducts {
     }
 
     private static void product(Shape s, FloatPointer a, FloatPointer b, FloatPointer c) {
-        openblas_nolapack.cblas_sgemm(openblas_nolapack.CblasRowMajor,
-                s.transA() ? openblas_nolapack.CblasTrans : openblas_nolapack.CblasNoTrans,
-                openblas_nolapack.CblasNoTrans,
-                s.m(), s.n(), s.k(), 1f, a, s.transA() ? s.m() : s.k(), b, s.n(), 0f, c, s.n());
+        product(s, a, b, c, 0);
+    }
+
+    /**
+     * {@code C = op(A) B} as one call, or with {@code width} > 0 as calls on blocks of that many columns of {@code C}
+     * (and of {@code B}), as core's {@code BlasThreads} makes them.
+     */
+    static void product(Shape s, FloatPointer a, FloatPointer b, FloatPointer c, int width) {
+        int step = width > 0 ? width : s.n();
+        for (int from = 0; from < s.n(); from += step) {
+            FloatPointer bFrom = from == 0 ? b : new FloatPointer(b).position(b.position() + from);
+            FloatPointer cFrom = from == 0 ? c : new FloatPointer(c).position(c.position() + from);
+            openblas_nolapack.cblas_sgemm(openblas_nolapack.CblasRowMajor,
+                    s.transA() ? openblas_nolapack.CblasTrans : openblas_nolapack.CblasNoTrans,
+                    openblas_nolapack.CblasNoTrans, s.m(), Math.min(step, s.n() - from), s.k(), 1f, a,
+                    s.transA() ? s.m() : s.k(), bFrom, s.n(), 0f, cFrom, s.n());
+        }
     }
 
     static long parse(String value, long fallback) {
@@ -211,7 +224,8 @@ final class SmallProducts {
         }
     }
 
-    private static Properties load(Path file) {
+    /** The verdicts of this class and {@link ProductBlocks}, none when the file is missing or unreadable. */
+    static Properties load(Path file) {
         try {
             return BlasVerdicts.read(file);
         } catch (IOException | IllegalArgumentException e) {
@@ -220,8 +234,8 @@ final class SmallProducts {
         }
     }
 
-    private static void store(Path file, Properties p) throws IOException {
-        BlasVerdicts.write(file, p,
-                "Products below the threshold run on one BLAS thread (layerwise-backend, per machine)");
+    static void store(Path file, Properties p) throws IOException {
+        BlasVerdicts.write(file, p, "How small products run: on one BLAS thread below the threshold, in blocks of"
+                + " columns (layerwise-backend, per machine)");
     }
 }

@@ -42,13 +42,19 @@ final class BlasThreads {
     /**
      * OpenBLAS's AVX-512 kernel sets send a call of fewer than 10^6 multiply-adds to small-matrix kernels that read
      * {@code A} and {@code B} in place; a larger call packs both first, which at batch 20 costs about as much as the
-     * arithmetic. So a one-thread call whose {@code m k} is at most {@link #BLOCK_MK} runs as calls on blocks of
-     * {@link #BLOCK_COLUMNS} columns of {@code C}: a 20 x 784 x 500 product in 93 us instead of 184 under Cooperlake
+     * arithmetic. So a one-thread call whose blocks of {@code w} columns of {@code C} each stay under that limit runs
+     * as calls on those blocks: a 20 x 784 x 500 product in 93 us instead of 184 under Cooperlake at {@code w = 32}
      * (tools/blas-kernels/widths.c; docs/performance.md, "Batch-20 products in blocks").
      */
-    static final int BLOCK_COLUMNS = 32;
     static final long SMALL_KERNEL_BELOW = 1_000_000;
-    static final long BLOCK_MK = (SMALL_KERNEL_BELOW - 1) / BLOCK_COLUMNS;
+    /** The width where nothing is timed and the kernel set has the small-matrix kernels. */
+    static final int BLOCK_COLUMNS = 32;
+    /**
+     * The blocks' width in columns, "false" or 0 for none: set by the backend, which times the widths against one
+     * call once per machine and kernel and keeps the verdict (or by the user, {@code -Dlayerwise.blas.blocks=false});
+     * unset, {@link #BLOCK_COLUMNS} under the kernel sets with small-matrix kernels ({@link #smallKernels}).
+     */
+    static final String BLOCKS_PROPERTY = "layerwise.blas.blocks";
 
     /** Held by every direct OpenBLAS call of this package. */
     static final Object LOCK = openblas_nolapack.class;
@@ -60,12 +66,11 @@ final class BlasThreads {
     /** {@code -Dlayerwise.blas.split=false} leaves every product to the threshold and OpenBLAS's own threads. */
     private static volatile boolean splitProducts = !"false".equals(System.getProperty("layerwise.blas.split"));
     /**
-     * Whether one-thread calls run in blocks: under the kernel sets with small-matrix kernels (the launcher's
-     * {@code OPENBLAS_CORETYPE}; unset, OpenBLAS's own choice is not known here, and no blocks) unless
-     * {@code -Dlayerwise.blas.blocks=false}. Fixed for the process, so a run and its resumed twin compute alike.
+     * The blocks' width, 0 for one call: read with the configured count, and fixed from then on, so a run and its
+     * resumed twin compute alike.
      */
-    private static volatile boolean blocks = !"false".equals(System.getProperty("layerwise.blas.blocks"))
-            && smallKernels(System.getenv("OPENBLAS_CORETYPE"));
+    private static volatile int blockColumns = blockColumns(System.getProperty(BLOCKS_PROPERTY),
+            System.getenv("OPENBLAS_CORETYPE"));
 
     private BlasThreads() {
     }
@@ -105,6 +110,7 @@ final class BlasThreads {
                 Pointer address = Loader.addressof("openblas_set_num_threads");
                 configured = address == null ? 1 : set;
                 oneThreadBelow = threshold(System.getProperty(THRESHOLD_PROPERTY));
+                blockColumns = blockColumns(System.getProperty(BLOCKS_PROPERTY), System.getenv("OPENBLAS_CORETYPE"));
                 if (configured > 1) {
                     setter = new SetCount();
                     setter.put(address);
@@ -124,6 +130,7 @@ final class BlasThreads {
         synchronized (LOCK) {
             configured = 0;
             oneThreadBelow = ONE_THREAD_BELOW;
+            blockColumns = blockColumns(System.getProperty(BLOCKS_PROPERTY), System.getenv("OPENBLAS_CORETYPE"));
         }
     }
 
@@ -168,26 +175,51 @@ final class BlasThreads {
                 .contains(coretype.strip().toLowerCase(java.util.Locale.ROOT));
     }
 
-    /** Turns the blocks on or off; for tests and A/B runs. */
-    static void blocks(boolean on) {
-        blocks = on;
+    /** The blocks' width now in force, 0 for none; for tests. */
+    static int blockColumnsInForce() {
+        return blockColumns;
+    }
+
+    /**
+     * The blocks' width from {@link #BLOCKS_PROPERTY}: a width of 1 or more columns, 0 or "false" for none, "true" for
+     * {@link #BLOCK_COLUMNS}; unset or unreadable, {@link #BLOCK_COLUMNS} where {@code coretype} has the small-matrix
+     * kernels, else none.
+     */
+    static int blockColumns(String property, String coretype) {
+        String v = property == null ? "" : property.strip();
+        if (v.equalsIgnoreCase("false")) {
+            return 0;
+        }
+        if (v.equalsIgnoreCase("true")) {
+            return BLOCK_COLUMNS;
+        }
+        try {
+            int width = Integer.parseInt(v);
+            if (width >= 0 && width < SMALL_KERNEL_BELOW) {
+                return width;
+            }
+        } catch (NumberFormatException e) {
+            // the kernel set's rule below
+        }
+        return smallKernels(coretype) ? BLOCK_COLUMNS : 0;
     }
 
     /**
      * One OpenBLAS call on the current count, or, for a one-thread call of at least {@link #SMALL_KERNEL_BELOW}
-     * multiply-adds whose {@code m k} is at most {@link #BLOCK_MK}, calls on blocks of {@link #BLOCK_COLUMNS} columns
-     * of {@code C} (columns of {@code op(B)}), each under the small-matrix limit.
+     * multiply-adds whose blocks of {@link #blockColumns} columns of {@code C} (columns of {@code op(B)}) each stay
+     * under that limit, calls on those blocks.
      */
     private static void call(int ta, int tb, int m, int n, int k, float alpha, FloatPointer a, int lda,
             FloatPointer b, int ldb, float beta, FloatPointer c, int ldc, boolean oneThread) {
         long mk = (long) m * k;
-        if (!oneThread || !blocks || mk > BLOCK_MK || mk * n < SMALL_KERNEL_BELOW) {
+        int width = blockColumns;
+        if (!oneThread || width == 0 || mk * width >= SMALL_KERNEL_BELOW || mk * n < SMALL_KERNEL_BELOW) {
             openblas_nolapack.cblas_sgemm(openblas_nolapack.CblasRowMajor, ta, tb, m, n, k, alpha, a, lda, b, ldb,
                     beta, c, ldc);
             return;
         }
-        for (int from = 0; from < n; from += BLOCK_COLUMNS) {
-            int size = Math.min(BLOCK_COLUMNS, n - from);
+        for (int from = 0; from < n; from += width) {
+            int size = Math.min(width, n - from);
             openblas_nolapack.cblas_sgemm(openblas_nolapack.CblasRowMajor, ta, tb, m, size, k, alpha, a, lda,
                     columnsFrom(b, tb, ldb, from), ldb, beta, at(c, from), ldc);
         }

@@ -242,36 +242,38 @@ class BlasThreadsTest {
     }
 
     /**
-     * Products cut in column blocks for OpenBLAS's small-matrix kernels (forced on here, whatever the kernel set, and
-     * on one configured thread, so that the whole product is one call to block) equal one call on the whole product
-     * to within the same rounding bound: every column is computed once, at its own offset, for both transposes, odd
-     * widths (a last block narrower than the rest), alpha and beta, and row views. The batch-20 shapes of a 784-500
-     * layer, and odd ones.
+     * Products cut in column blocks for OpenBLAS's small-matrix kernels (forced on here at several block widths,
+     * whatever the kernel set, and on one configured thread, so that the whole product is one call to block) equal one
+     * call on the whole product to within the same rounding bound: every column is computed once, at its own offset,
+     * for both transposes, odd widths (a last block narrower than the rest), alpha and beta, and row views. The
+     * batch-20 shapes of a 784-500 layer, and odd ones.
      */
-    @ParameterizedTest(name = "{0}x{2}x{1} transA={3} transB={4} alpha={5} beta={6} views={7}")
+    @ParameterizedTest(name = "{0}x{2}x{1} transA={3} transB={4} alpha={5} beta={6} views={7} width={8}")
     @CsvSource({
-        "20, 500, 784, false, false, 1.0, 0.0, false",
-        "20, 784, 500, false, true, 1.0, 1.0, true",
-        "784, 500, 20, true, false, -0.01, 1.0, false",
-        "17, 77, 901, true, true, 0.5, 2.0, true",
-        "3, 1001, 400, false, false, 1.0, 0.0, false"})
+        "20, 500, 784, false, false, 1.0, 0.0, false, 32",
+        "20, 784, 500, false, true, 1.0, 1.0, true, 48",
+        "784, 500, 20, true, false, -0.01, 1.0, false, 32",
+        "17, 77, 901, true, true, 0.5, 2.0, true, 7",
+        "3, 1001, 400, false, false, 1.0, 0.0, false, 48"})
     void blocksComputeTheWholeProduct(int m, int n, int k, boolean transA, boolean transB, double alpha, double beta,
-            boolean views) {
+            boolean views, int width) {
         INDArray a = operand(transA ? k : m, transA ? m : k, views);
         INDArray b = operand(transB ? n : k, transB ? k : n, views);
         INDArray c0 = operand(m, n, views);
         float[] start = c0.dup().data().asFloat();
-        assertTrue((long) m * k <= BlasThreads.BLOCK_MK && (long) m * n * k >= BlasThreads.SMALL_KERNEL_BELOW,
-                "a shape that is cut in blocks");
+        assertTrue((long) m * k * width < BlasThreads.SMALL_KERNEL_BELOW
+                && (long) m * n * k >= BlasThreads.SMALL_KERNEL_BELOW, "a shape that is cut in blocks");
         Nd4j.factory().blas().setMaxThreads(1); // one configured thread: the product is one call, cut in blocks
-        BlasThreads.forgetConfigured();
-        BlasThreads.blocks(true);
+        System.setProperty(BlasThreads.BLOCKS_PROPERTY, Integer.toString(width)); // as the backend publishes it
+        BlasThreads.forgetConfigured(); // the next product reads the width with the count
         float[] want;
         try {
             Level3.gemm(a, b, c0, transA, transB, alpha, beta);
+            assertEquals(width, BlasThreads.blockColumnsInForce());
             want = oneCall(a, b, transA, transB, alpha, beta, start, m, n, k);
         } finally {
-            BlasThreads.blocks(BlasThreads.smallKernels(System.getenv("OPENBLAS_CORETYPE")));
+            System.clearProperty(BlasThreads.BLOCKS_PROPERTY);
+            BlasThreads.forgetConfigured();
         }
         assertWithinRounding("blocks", c0.dup().data().asFloat(), want,
                 absoluteProduct(a, b, transA, transB, alpha, beta, start));
@@ -285,6 +287,19 @@ class BlasThreadsTest {
         assertTrue(!BlasThreads.smallKernels("Haswell"));
         assertTrue(!BlasThreads.smallKernels("Zen"));
         assertTrue(!BlasThreads.smallKernels(null));
+    }
+
+    /** The backend's measured width, the user's switch, and the kernel set's rule where neither is given. */
+    @Test
+    void theBlocksWidthIsTheBackendsOrTheUsersElseTheKernelSets() {
+        assertEquals(48, BlasThreads.blockColumns("48", "Haswell"), "a measured width, whatever the set");
+        assertEquals(0, BlasThreads.blockColumns("0", "Cooperlake"), "measured: one call wins");
+        assertEquals(0, BlasThreads.blockColumns("false", "Cooperlake"), "the user's switch");
+        assertEquals(BlasThreads.BLOCK_COLUMNS, BlasThreads.blockColumns("true", "Haswell"));
+        assertEquals(BlasThreads.BLOCK_COLUMNS, BlasThreads.blockColumns(null, "Cooperlake"));
+        assertEquals(0, BlasThreads.blockColumns(null, "Haswell"));
+        assertEquals(BlasThreads.BLOCK_COLUMNS, BlasThreads.blockColumns("-3", "SkylakeX"), "unreadable: the rule");
+        assertEquals(0, BlasThreads.blockColumns("lots", null));
     }
 
     /** {@code |alpha| |op(A)| |op(B)| + |beta| |C0|}, the scale of each element's rounding (a float32 product). */

@@ -249,7 +249,7 @@ public final class LayerwiseCommands {
         listServices(DataSource.class, DataSource.TYPE, DataSource.NAME, "Source", DataSource::describe);
     }
 
-    @Descriptor("show the ND4J backend: flavour, why it was chosen, threads, OPENBLAS_CORETYPE, the BLAS self-test and kernel fallback, the JIT compilers, and a GEMM self-test")
+    @Descriptor("show the ND4J backend: flavour, why it was chosen, threads, OPENBLAS_CORETYPE, the BLAS self-test and kernel fallback, how small products run, the JIT compilers, and a GEMM self-test")
     public String backend(
             @Descriptor("seconds for the GEMM self-test (0 skips it)")
             @Parameter(names = {"-s", "--seconds"}, absentValue = "1") double seconds) {
@@ -273,6 +273,14 @@ public final class LayerwiseCommands {
         if (below != null) {
             sb.append("one BLAS thread   below ").append(below).append(" multiply-adds a product (")
                     .append(System.getProperty("layerwise.blas.oneThreadBelow.source", "?")).append(")\n");
+        }
+        // published with the threshold (ProductBlocks), read by core's BlasThreads: 0 or "false", one call
+        String blocks = System.getProperty("layerwise.blas.blocks");
+        if (blocks != null) {
+            boolean none = blocks.equals("0") || blocks.equalsIgnoreCase("false");
+            sb.append("column blocks     ").append(none ? "none, one call a product"
+                    : "of " + blocks + " columns where each stays under OpenBLAS's small-matrix limit").append(" (")
+                    .append(System.getProperty("layerwise.blas.blocks.source", "?")).append(")\n");
         }
         if (b.blasThreads() == 2) { // core's BlasThreads reads the same switch
             sb.append("larger products   ").append("false".equals(System.getProperty("layerwise.blas.split"))
