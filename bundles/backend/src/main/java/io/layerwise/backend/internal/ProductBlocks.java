@@ -6,10 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Properties;
-import org.bytedeco.javacpp.FloatPointer;
 import org.bytedeco.openblas.global.openblas_nolapack;
-import org.nd4j.linalg.api.buffer.DataType;
-import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
@@ -158,25 +155,15 @@ final class ProductBlocks {
     }
 
     private static Timing time(SmallProducts.Shape s) {
-        INDArray a = Nd4j.rand(DataType.FLOAT, s.transA() ? new long[] {s.k(), s.m()} : new long[] {s.m(), s.k()});
-        INDArray b = Nd4j.rand(DataType.FLOAT, s.k(), s.n());
-        INDArray c = Nd4j.create(DataType.FLOAT, s.m(), s.n());
-        try {
-            FloatPointer pa = new FloatPointer(a.data().addressPointer());
-            FloatPointer pb = new FloatPointer(b.data().addressPointer());
-            FloatPointer pc = new FloatPointer(c.data().addressPointer());
+        try (SmallProducts.Operands o = new SmallProducts.Operands(s)) {
             int ways = WIDTHS.size() + 1; // way 0 is one call
             double[][] seconds = new double[ways][ROUNDS];
             for (int round = -1; round < ROUNDS; round++) { // a round of warm-up
                 for (int i = 0; i < ways; i++) {
                     int way = Math.floorMod(i + round, ways);
-                    int width = way == 0 ? 0 : WIDTHS.get(way - 1);
-                    long t0 = System.nanoTime();
-                    for (int j = 0; j < BLOCK; j++) {
-                        SmallProducts.product(s, pa, pb, pc, width);
-                    }
+                    double t = o.seconds(way == 0 ? 0 : WIDTHS.get(way - 1), BLOCK);
                     if (round >= 0) {
-                        seconds[way][round] = (System.nanoTime() - t0) / 1e9 / BLOCK;
+                        seconds[way][round] = t;
                     }
                 }
             }
@@ -185,10 +172,6 @@ final class ProductBlocks {
                 blocked.add(GemmBenchmark.median(seconds[way]));
             }
             return new Timing(s, GemmBenchmark.median(seconds[0]), blocked);
-        } finally {
-            a.close();
-            b.close();
-            c.close();
         }
     }
 }

@@ -162,13 +162,7 @@ final class SmallProducts {
     }
 
     private static Timing time(Shape s, int threads) {
-        INDArray a = Nd4j.rand(DataType.FLOAT, s.transA() ? new long[] {s.k(), s.m()} : new long[] {s.m(), s.k()});
-        INDArray b = Nd4j.rand(DataType.FLOAT, s.k(), s.n());
-        INDArray c = Nd4j.create(DataType.FLOAT, s.m(), s.n());
-        try {
-            FloatPointer pa = new FloatPointer(a.data().addressPointer());
-            FloatPointer pb = new FloatPointer(b.data().addressPointer());
-            FloatPointer pc = new FloatPointer(c.data().addressPointer());
+        try (Operands o = new Operands(s)) {
             double[] one = new double[ROUNDS];
             double[] all = new double[ROUNDS];
             for (int round = -1; round < ROUNDS; round++) { // a round of warm-up; the order flips each round
@@ -176,42 +170,76 @@ final class SmallProducts {
                     Nd4j.factory().blas().setMaxThreads(count);
                     // as in training, products follow each other on one count: the first, untimed, wakes the
                     // pool's threads, which a change of count leaves asleep
-                    product(s, pa, pb, pc);
-                    long t0 = System.nanoTime();
-                    for (int i = 0; i < BLOCK; i++) {
-                        product(s, pa, pb, pc);
-                    }
-                    double seconds = (System.nanoTime() - t0) / 1e9 / BLOCK;
+                    o.product(0);
+                    double seconds = o.seconds(0, BLOCK);
                     if (round >= 0) {
                         (count == 1 ? one : all)[round] = seconds;
                     }
                 }
             }
             return new Timing(s, GemmBenchmark.median(one), GemmBenchmark.median(all));
-        } finally {
-            a.close();
-            b.close();
-            c.close();
         }
     }
 
-    private static void product(Shape s, FloatPointer a, FloatPointer b, FloatPointer c) {
-        product(s, a, b, c, 0);
-    }
+    /** Random operands of a shape and its output, off the heap, for timings; freed on close. */
+    static final class Operands implements AutoCloseable {
+        private final Shape s;
+        private final INDArray a;
+        private final INDArray b;
+        private final INDArray c;
+        private final FloatPointer pa;
+        private final FloatPointer pb;
+        private final FloatPointer pc;
 
-    /**
-     * {@code C = op(A) B} as one call, or with {@code width} > 0 as calls on blocks of that many columns of {@code C}
-     * (and of {@code B}), as core's {@code BlasThreads} makes them.
-     */
-    static void product(Shape s, FloatPointer a, FloatPointer b, FloatPointer c, int width) {
-        int step = width > 0 ? width : s.n();
-        for (int from = 0; from < s.n(); from += step) {
-            FloatPointer bFrom = from == 0 ? b : new FloatPointer(b).position(b.position() + from);
-            FloatPointer cFrom = from == 0 ? c : new FloatPointer(c).position(c.position() + from);
-            openblas_nolapack.cblas_sgemm(openblas_nolapack.CblasRowMajor,
-                    s.transA() ? openblas_nolapack.CblasTrans : openblas_nolapack.CblasNoTrans,
-                    openblas_nolapack.CblasNoTrans, s.m(), Math.min(step, s.n() - from), s.k(), 1f, a,
-                    s.transA() ? s.m() : s.k(), bFrom, s.n(), 0f, cFrom, s.n());
+        Operands(Shape s) {
+            this.s = s;
+            a = Nd4j.rand(DataType.FLOAT, s.transA() ? new long[] {s.k(), s.m()} : new long[] {s.m(), s.k()});
+            b = Nd4j.rand(DataType.FLOAT, s.k(), s.n());
+            c = Nd4j.create(DataType.FLOAT, s.m(), s.n());
+            pa = new FloatPointer(a.data().addressPointer());
+            pb = new FloatPointer(b.data().addressPointer());
+            pc = new FloatPointer(c.data().addressPointer());
+        }
+
+        /** {@code op(A) B}, {@code A} transposed where the shape says. */
+        INDArray expected() {
+            return (s.transA() ? a.transpose() : a).mmul(b);
+        }
+
+        INDArray output() {
+            return c;
+        }
+
+        /** Mean seconds of {@code times} products in a row, each as {@link #product} makes it. */
+        double seconds(int width, int times) {
+            long t0 = System.nanoTime();
+            for (int i = 0; i < times; i++) {
+                product(width);
+            }
+            return (System.nanoTime() - t0) / 1e9 / times;
+        }
+
+        /**
+         * {@code C = op(A) B} as one call, or with {@code width} > 0 as calls on blocks of that many columns of
+         * {@code C} (and of {@code B}), as core's {@code BlasThreads} makes them.
+         */
+        void product(int width) {
+            int step = width > 0 ? width : s.n();
+            for (int from = 0; from < s.n(); from += step) {
+                FloatPointer bFrom = from == 0 ? pb : new FloatPointer(pb).position(from);
+                FloatPointer cFrom = from == 0 ? pc : new FloatPointer(pc).position(from);
+                openblas_nolapack.cblas_sgemm(openblas_nolapack.CblasRowMajor,
+                        s.transA() ? openblas_nolapack.CblasTrans : openblas_nolapack.CblasNoTrans,
+                        openblas_nolapack.CblasNoTrans, s.m(), Math.min(step, s.n() - from), s.k(), 1f, pa,
+                        s.transA() ? s.m() : s.k(), bFrom, s.n(), 0f, cFrom, s.n());
+            }
+        }
+
+        @Override
+        public void close() {
+            a.close();
+            b.close();
+            c.close();
         }
     }
 
