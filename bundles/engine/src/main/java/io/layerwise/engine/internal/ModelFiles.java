@@ -3,6 +3,7 @@ package io.layerwise.engine.internal;
 import io.layerwise.api.stage.Parameter;
 import io.layerwise.data.files.AtomicFiles;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
@@ -41,34 +42,33 @@ final class ModelFiles {
     }
 
     /**
-     * Writes {@code params.bin}, then {@code model.json}. The values pass through one buffer of {@link #CHUNK} floats
-     * (for the SHA-256 and for the file), so saving needs no heap beyond the parameters themselves.
+     * Writes {@code params.bin}, then {@code model.json}. The values pass once through one buffer of at most
+     * {@link #CHUNK} floats, into the SHA-256 and the file together, so saving needs no heap beyond the parameters
+     * themselves and one chunk. (A buffer of a whole chunk for each array, and a second pass for the file, had made a
+     * VAE checkpoint of 30 arrays allocate 124 MB: 75-280 ms an epoch, docs/performance.md.)
      */
     static void write(Path dir, Map<String, Object> header, List<Parameter> parameters) throws IOException {
+        List<String> digests = new ArrayList<>();
+        AtomicFiles.write(dir.resolve("params.bin"), out -> {
+            ByteBuffer buf = chunkBuffer(parameters.stream().mapToLong(p -> p.values().length).max().orElse(0));
+            MessageDigest md = sha256();
+            for (Parameter p : parameters) {
+                digests.add(digest(p.values(), buf, md, out));
+            }
+        });
         List<Map<String, Object>> entries = new ArrayList<>();
         long offset = 0;
-        for (Parameter p : parameters) {
+        for (int i = 0; i < parameters.size(); i++) {
+            Parameter p = parameters.get(i);
             Map<String, Object> e = new LinkedHashMap<>();
             e.put("name", p.name());
             e.put("shape", p.shape());
             e.put("offset", offset);
             e.put("count", p.values().length);
-            e.put("sha256", sha256(p.values()));
+            e.put("sha256", digests.get(i));
             entries.add(e);
             offset += 4L * p.values().length;
         }
-        AtomicFiles.write(dir.resolve("params.bin"), out -> {
-            ByteBuffer buf = chunkBuffer();
-            for (Parameter p : parameters) {
-                float[] v = p.values();
-                for (int from = 0; from < v.length; from += CHUNK) {
-                    int n = Math.min(CHUNK, v.length - from);
-                    buf.clear();
-                    buf.asFloatBuffer().put(v, from, n);
-                    out.write(buf.array(), 0, 4 * n);
-                }
-            }
-        });
         Map<String, Object> model = new LinkedHashMap<>();
         model.put("format", FORMAT);
         model.put("formatVersion", FORMAT_VERSION);
@@ -148,7 +148,7 @@ final class ModelFiles {
             if (size != h.entries().stream().mapToLong(e -> 4L * e.count()).sum()) {
                 throw new IOException(h.bin() + ": changed since " + h.json() + " was checked (" + size + " bytes now)");
             }
-            ByteBuffer buf = chunkBuffer();
+            ByteBuffer buf = chunkBuffer(h.entries().stream().mapToLong(Entry::count).max().orElse(0));
             MessageDigest md = sha256();
             for (Entry e : h.entries()) {
                 float[] values = new float[e.count()];
@@ -270,13 +270,28 @@ final class ModelFiles {
 
     /** The SHA-256 of the values as little-endian float32, computed a chunk at a time. */
     static String sha256(float[] values) {
-        MessageDigest md = sha256();
-        ByteBuffer buf = chunkBuffer();
-        for (int from = 0; from < values.length; from += CHUNK) {
-            int n = Math.min(CHUNK, values.length - from);
+        try {
+            return digest(values, chunkBuffer(values.length), sha256(), null);
+        } catch (IOException e) {
+            throw new AssertionError("no stream, no I/O", e);
+        }
+    }
+
+    /**
+     * The values as little-endian float32, a buffer's worth at a time, into {@code md} and, unless null, {@code out};
+     * returns the hex SHA-256, {@code md} reset.
+     */
+    private static String digest(float[] values, ByteBuffer buf, MessageDigest md, OutputStream out)
+            throws IOException {
+        int chunk = buf.capacity() / 4;
+        for (int from = 0; from < values.length; from += chunk) {
+            int n = Math.min(chunk, values.length - from);
             buf.clear();
             buf.asFloatBuffer().put(values, from, n);
             md.update(buf.array(), 0, 4 * n);
+            if (out != null) {
+                out.write(buf.array(), 0, 4 * n);
+            }
         }
         return HexFormat.of().formatHex(md.digest());
     }
@@ -289,7 +304,8 @@ final class ModelFiles {
         }
     }
 
-    private static ByteBuffer chunkBuffer() {
-        return ByteBuffer.allocate(4 * CHUNK).order(ByteOrder.LITTLE_ENDIAN);
+    /** A little-endian buffer for {@code values} floats, at most {@link #CHUNK}. */
+    private static ByteBuffer chunkBuffer(long values) {
+        return ByteBuffer.allocate(4 * (int) Math.max(1, Math.min(CHUNK, values))).order(ByteOrder.LITTLE_ENDIAN);
     }
 }

@@ -30,8 +30,8 @@ class ModelFilesTest {
     }
 
     /**
-     * Parameters longer than the chunk the values pass through read back bit for bit, with the same SHA-256 as the whole
-     * array's, and the description can be read and sized before any array is.
+     * Parameters longer than the chunk the values pass through read back bit for bit, beside shorter ones, each with
+     * the same SHA-256 as the whole array's, and the description can be read and sized before any array is.
      */
     @Test
     void parametersLargerThanOneChunkRoundTripAndTheHeaderAloneSaysTheirSize() throws Exception {
@@ -39,11 +39,16 @@ class ModelFilesTest {
         for (int i = 0; i < big.length; i++) {
             big[i] = (float) Math.sin(i);
         }
-        List<Parameter> params = List.of(new Parameter("W", new int[] {big.length / 5, 5}, big),
+        // one buffer and one pass serve every array, whatever their sizes and order
+        List<Parameter> params = List.of(new Parameter("a", new int[] {3}, new float[] {-1, 0.5f, 7}),
+                new Parameter("W", new int[] {big.length / 5, 5}, big),
                 new Parameter("b", new int[] {2}, new float[] {1, 2}));
         ModelFiles.write(dir, Map.of("type", "dae"), params);
         ModelFiles.Header h = ModelFiles.readHeader(dir);
-        assertEquals(4L * (big.length + 2), h.parameterBytes());
+        assertEquals(4L * (3 + big.length + 2), h.parameterBytes());
+        for (int i = 0; i < params.size(); i++) {
+            assertEquals(ModelFiles.sha256(params.get(i).values()), h.entries().get(i).sha256(), params.get(i).name());
+        }
         assertEquals(params, ModelFiles.load(h).parameters());
         java.nio.ByteBuffer whole = java.nio.ByteBuffer.allocate(4 * big.length).order(java.nio.ByteOrder.LITTLE_ENDIAN);
         whole.asFloatBuffer().put(big);
