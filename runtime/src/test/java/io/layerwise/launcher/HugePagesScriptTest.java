@@ -3,9 +3,9 @@ package io.layerwise.launcher;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -15,8 +15,6 @@ import org.junit.jupiter.api.io.TempDir;
  * request or always, since elsewhere the JVM would warn on every start.
  */
 class HugePagesScriptTest {
-    private static final Path LAUNCHER = Path.of("layerwise").toAbsolutePath();
-
     @TempDir
     Path dir;
 
@@ -27,13 +25,8 @@ class HugePagesScriptTest {
         if (content != null) {
             Files.writeString(file, content);
         }
-        Process p = new ProcessBuilder("bash", "-c",
-                "set -euo pipefail; eval \"$(sed -n '/^huge_pages() {/,/^}/p' \"$0\")\"; huge_pages \"$1\";"
-                        + " echo \"flags:${large_pages[*]}\"",
-                LAUNCHER.toString(), file.toString()).redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
-        assertEquals(0, p.waitFor(), out);
-        return out;
+        return LauncherFunctions.run("huge_pages", "huge_pages \"$1\"; echo \"flags:${large_pages[*]}\"", Map.of(),
+                file.toString());
     }
 
     @Test

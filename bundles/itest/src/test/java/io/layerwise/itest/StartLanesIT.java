@@ -168,6 +168,9 @@ class StartLanesIT {
         String out = Files.readString(work.resolve("launch.out"));
         assertEquals(0, p.exitValue(), Files.readString(work.resolve("launch.err")));
         assertTrue(out.contains("BLAS self-test") && out.contains("passed"), out);
+        // every thread's OpenMP regions start on the backend's rule (the launcher's OMP_NUM_THREADS)
+        int cores = Runtime.getRuntime().availableProcessors();
+        assertTrue(out.contains("OMP_NUM_THREADS=" + (cores <= 4 ? 1 : cores / 4) + " for every other thread"), out);
         // the backend's choice of which products run on one BLAS thread, timed once per machine or read back
         assertTrue(out.matches("(?s).*one BLAS thread   below \\d+ multiply-adds a product \\((measured on this "
                 + "machine: 128x400x20 .*|one BLAS thread in all)\\).*"), out);

@@ -260,7 +260,12 @@ public final class LayerwiseCommands {
         StringBuilder sb = new StringBuilder();
         sb.append("flavour           ").append(b.flavour()).append('\n');
         sb.append("chosen because    ").append(b.reason()).append('\n');
-        sb.append("OpenMP threads    ").append(b.ompThreads()).append('\n');
+        sb.append("OpenMP threads    ").append(b.ompThreads());
+        String ompEnv = System.getenv("OMP_NUM_THREADS"); // the count other threads' OpenMP regions start on
+        if (ompEnv != null) {
+            sb.append(" (OMP_NUM_THREADS=").append(ompEnv).append(" for every other thread)");
+        }
+        sb.append('\n');
         sb.append("BLAS threads      ").append(b.blasThreads()).append('\n');
         sb.append("OPENBLAS_CORETYPE ").append(b.openblasCoretype()).append('\n');
         BlasCheck check = b.blasCheck();
