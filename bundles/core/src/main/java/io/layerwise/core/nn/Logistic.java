@@ -1,7 +1,6 @@
 package io.layerwise.core.nn;
 
 import java.nio.FloatBuffer;
-import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.impl.scalar.ScalarReverseSubtraction;
 import org.nd4j.linalg.api.ops.impl.transforms.strict.Sigmoid;
@@ -263,27 +262,7 @@ public final class Logistic {
      * value {@code i} of each sits at {@code offset + i} of its buffer.
      */
     static boolean heap(INDArray... arrays) {
-        if (!enabled || !CPU) {
-            return false;
-        }
-        long n = arrays[0].length();
-        for (INDArray a : arrays) {
-            if (a.dataType() != DataType.FLOAT || a.length() != n || !rowContiguous(a)
-                    || a.offset() + n > nio(a).capacity()) {
-                return false;
-            }
-        }
-        return n <= Integer.MAX_VALUE;
-    }
-
-    private static boolean rowContiguous(INDArray a) {
-        if (a.rank() == 1) {
-            return a.stride(0) == 1;
-        }
-        if (a.rank() != 2 || a.stride(1) != 1 && a.columns() > 1) {
-            return false;
-        }
-        return a.rows() == 1 || a.stride(0) == a.columns();
+        return enabled && CPU && NdArrays.rowBlocksFloat32(arrays);
     }
 
     /** The whole buffer under {@code a} (a view's included): value {@code i} of {@code a} at {@code a.offset() + i}. */

@@ -79,6 +79,38 @@ public final class NdArrays {
         return true;
     }
 
+    /**
+     * Whether every array is float32 on the CPU backend, all of one length that an {@code int} indexes, each contiguous
+     * in row order (a whole array or a block of whole rows of one, such as a chunk of rows of an uploaded matrix): the
+     * arrays whose value {@code i} a Java loop may read and write at {@code offset() + i} of
+     * {@code data().asNioFloat()}, the whole buffer under a view included.
+     *
+     * @since 2.11
+     */
+    public static boolean rowBlocksFloat32(INDArray... arrays) {
+        if (!Nd4j.getEnvironment().isCPU()) {
+            return false;
+        }
+        long n = arrays[0].length();
+        for (INDArray a : arrays) {
+            if (a.dataType() != DataType.FLOAT || a.length() != n || !rowContiguous(a)
+                    || a.offset() + n > a.data().asNioFloat().capacity()) {
+                return false;
+            }
+        }
+        return n <= Integer.MAX_VALUE;
+    }
+
+    private static boolean rowContiguous(INDArray a) {
+        if (a.rank() == 1) {
+            return a.stride(0) == 1;
+        }
+        if (a.rank() != 2 || a.stride(1) != 1 && a.columns() > 1) {
+            return false;
+        }
+        return a.rows() == 1 || a.stride(0) == a.columns();
+    }
+
     /** Closes every non-null array that owns its buffer; views and nulls are skipped. */
     public static void close(INDArray... arrays) {
         for (INDArray a : arrays) {

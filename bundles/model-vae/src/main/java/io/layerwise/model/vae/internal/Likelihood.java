@@ -68,8 +68,16 @@ enum Likelihood {
         return loss;
     }
 
-    /** {@code out (B x 1) <- log p(x_b|z_b)} per row. Overwrites {@code b.scratchN} and, for bernoulli, {@code b.delta}. */
+    /**
+     * {@code out (B x 1) <- log p(x_b|z_b)} per row. Overwrites {@code b.scratchN} and, for bernoulli off the float32
+     * pass, {@code b.delta}.
+     */
     void rowLogLikelihood(INDArray a, INDArray x, VaeBuffers b, INDArray logVar, INDArray out) {
+        if (this == BERNOULLI && b.bernoulliPass != null && NdArrays.rowBlocksFloat32(a, x, b.scratchN)
+                && NdArrays.rowBlocksFloat32(out) && out.length() == a.rows()) {
+            b.bernoulliPass.rowLogLikelihood(a, x, b.scratchN, out); // one exp and one Java pass, sums in double
+            return;
+        }
         if (this == BERNOULLI) {
             Nd4j.exec(new SoftPlus(a, b.scratchN));
             x.mul(a, b.delta);

@@ -18,6 +18,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
 import org.nd4j.linalg.ops.transforms.Transforms;
 
 /**
@@ -140,6 +141,71 @@ class VaeFusedStepTest {
                         plainDelta, Nd4j.createUninitialized(DataType.FLOAT, batch, n)), "libnd4j's at a = 500");
             } finally {
                 Logistic.enabled(true);
+            }
+        }
+    }
+
+    /**
+     * The per-row {@code log p(x|a)} of the importance-weighted estimate, from the float32 pass, against float64 from
+     * the definition on held-out digits and extreme logits (each row within 2e-7 of its terms' size, the float32
+     * rounding of the row's value), and against the plain path (libnd4j's softplus, two element-wise passes and a
+     * product) where that path does not overflow. The data are a view of rows, as the estimate's chunks are. At 784
+     * inputs, and at 5,000, where a row spans two of the pass's chunks.
+     */
+    @ParameterizedTest(name = "n = {0}")
+    @org.junit.jupiter.params.provider.ValueSource(ints = {784, 5000})
+    void bernoulliRowLogLikelihoodMatchesFloat64AndThePlainPath(int n) {
+        int batch = 48;
+        try (Vae vae = new Vae(n, List.of(8), LATENT, List.of(8), Activation.RELU, Likelihood.BERNOULLI, Double.NaN, 3,
+                DataType.FLOAT); VaeBuffers b = vae.buffers(batch)) {
+            assertNotNull(b.bernoulliPass, "float32 takes the fast path");
+            float[] digits = n == 784 ? testDigits(batch * n) : null;
+            Random r = new Random(12);
+            float[] av = new float[batch * n];
+            float[] xv = new float[batch * n];
+            float[] extremes = {0f, 1e-4f, -1e-4f, 17f, -17f, 40f, -40f, 88.7f, -88.7f, 104f, -104f, 500f, -500f};
+            for (int i = 0; i < av.length; i++) {
+                av[i] = i % 89 == 0 ? extremes[(i / 89) % extremes.length] : (float) (r.nextGaussian() * 4 - 2);
+                xv[i] = digits != null ? digits[i] : r.nextInt(3) == 0 ? 0f : r.nextFloat();
+            }
+            INDArray a = Nd4j.create(av, new long[] {batch, n}, 'c');
+            // as in the estimate, the data are a chunk of rows of a larger matrix: here its bottom half
+            float[] tall = new float[2 * batch * n];
+            System.arraycopy(xv, 0, tall, batch * n, xv.length);
+            INDArray x = Nd4j.create(tall, new long[] {2 * batch, n}, 'c')
+                    .get(NDArrayIndex.interval(batch, 2 * batch), NDArrayIndex.all());
+            assertTrue(x.isView() && x.offset() == (long) batch * n, "a row view");
+            b.delta.assign(Float.NaN); // the plain path writes there, the pass does not
+            Likelihood.BERNOULLI.rowLogLikelihood(a, x, b, null, b.rowA);
+            assertTrue(Float.isNaN(b.delta.getFloat(0)), "the float32 pass took the row view");
+            float[] fast = b.rowA.data().asFloat();
+            io.layerwise.core.nn.RowHalves.enabled(false); // each row on its own: both halves give one thread's rows
+            try {
+                Likelihood.BERNOULLI.rowLogLikelihood(a, x, b, null, b.rowA);
+                org.junit.jupiter.api.Assertions.assertArrayEquals(fast, b.rowA.data().asFloat(), "halves and one thread");
+            } finally {
+                io.layerwise.core.nn.RowHalves.enabled(true);
+            }
+            for (int row = 0; row < batch; row++) {
+                double exact = 0;
+                double size = 0;
+                for (int i = row * n; i < (row + 1) * n; i++) {
+                    double ai = av[i];
+                    double softplus = Math.max(ai, 0) + Math.log1p(Math.exp(-Math.abs(ai)));
+                    exact += xv[i] * ai - softplus;
+                    size += Math.abs(xv[i] * ai) + softplus;
+                }
+                assertEquals(exact, fast[row], 2e-7 * size, "row " + row + " against float64");
+            }
+            // the plain path, on logits it can take (libnd4j's softplus is +inf above 88.7 in float32)
+            INDArray clipped = Transforms.min(Transforms.max(a, -88.0f), 88.0f);
+            Likelihood.BERNOULLI.rowLogLikelihood(clipped, x, b, null, b.rowA);
+            float[] fastClipped = b.rowA.data().asFloat();
+            INDArray softplus = Transforms.softPlus(clipped, true);
+            INDArray plain = softplus.subi(x.mul(clipped)).mmul(Nd4j.ones(DataType.FLOAT, n, 1)).negi();
+            for (int row = 0; row < batch; row++) {
+                assertEquals(plain.getDouble(row, 0), fastClipped[row], 1e-6 * Math.abs(plain.getDouble(row, 0)) + 1e-3,
+                        "row " + row + " against the plain path");
             }
         }
     }
