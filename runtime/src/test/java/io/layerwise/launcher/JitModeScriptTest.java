@@ -122,15 +122,8 @@ class JitModeScriptTest {
         Files.writeString(dir.resolve("directives.json"),
                 "[{\"match\": [\"Hot.scale([FI)V\"], \"c2\": {\"Exclude\": false}},"
                         + " {\"match\": \"*.*\", \"c2\": {\"Exclude\": true}}]");
-        assertEquals(0, new ProcessBuilder(jdkTool("javac").toString(), "-d", dir.toString(),
-                dir.resolve("Hot.java").toString()).inheritIO().start().waitFor());
-        List<String> command = new ArrayList<>(List.of(jdkTool("java").toString()));
-        command.addAll(flags);
-        command.addAll(List.of("-XX:CompilerDirectivesFile=" + dir.resolve("directives.json"),
-                "-Xlog:jit+compilation=debug:file=" + dir.resolve("jit.log"), "-cp", dir.toString(), "Hot"));
-        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertEquals(0, p.waitFor(), out);
+        runWithKernelsFlags("Hot", dir.resolve("directives.json"),
+                "-Xlog:jit+compilation=debug:file=" + dir.resolve("jit.log"));
         int[] perTier = new int[5];
         boolean scaleByC2 = false;
         for (String line : Files.readAllLines(dir.resolve("jit.log"))) {
@@ -185,15 +178,8 @@ class JitModeScriptTest {
                     }
                 }
                 """);
-        assertEquals(0, new ProcessBuilder(jdkTool("javac").toString(), "-d", dir.toString(),
-                dir.resolve("Digest.java").toString()).inheritIO().start().waitFor());
-        List<String> command = new ArrayList<>(List.of(jdkTool("java").toString()));
-        command.addAll(kernelsFlags());
-        command.addAll(List.of("-XX:CompilerDirectivesFile=" + Path.of("jit-kernels.json").toAbsolutePath(),
-                "-Xlog:jit+compilation=debug:file=" + dir.resolve("jit.log"), "-cp", dir.toString(), "Digest"));
-        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertEquals(0, p.waitFor(), out);
+        runWithKernelsFlags("Digest", Path.of("jit-kernels.json").toAbsolutePath(),
+                "-Xlog:jit+compilation=debug:file=" + dir.resolve("jit.log"));
         List<String> updates = Files.readAllLines(dir.resolve("jit.log")).stream()
                 .filter(l -> l.contains("sun.security.provider.DigestBase::engineUpdate (")).toList();
         String byC2 = ".*\\s4\\s+sun\\.security\\.provider\\.DigestBase::engineUpdate .*";
@@ -235,21 +221,32 @@ class JitModeScriptTest {
                 """);
         Files.writeString(dir.resolve("directives.json"), "[{\"match\": [\"Loop.scale([FI)V\"], \"c2\": {\"Exclude\": false,"
                 + " \"inline\": [\"+Loop.centre\"]}}, {\"match\": \"*.*\", \"c2\": {\"Exclude\": true}}]");
-        assertEquals(0, new ProcessBuilder(jdkTool("javac").toString(), "-d", dir.toString(),
-                dir.resolve("Loop.java").toString()).inheritIO().start().waitFor());
-        List<String> command = new ArrayList<>(List.of(jdkTool("java").toString()));
-        command.addAll(kernelsFlags());
-        command.addAll(List.of("-XX:CompilerDirectivesFile=" + dir.resolve("directives.json"),
-                "-XX:+PrintCompilation", "-XX:+PrintInlining", "-XX:+DisplayVMOutput", "-cp", dir.toString(),
-                "Loop"));
-        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertEquals(0, p.waitFor(), out);
+        String out = runWithKernelsFlags("Loop", dir.resolve("directives.json"), "-XX:+PrintCompilation",
+                "-XX:+PrintInlining", "-XX:+DisplayVMOutput");
         List<String> decisions = out.lines().filter(l -> l.contains("Loop::centre") && l.contains("@ ")).toList();
         assertTrue(!decisions.isEmpty(), "C2 inlined nothing into Loop::scale: " + out);
         for (String d : decisions) {
             assertTrue(d.contains("force inline by CompileCommand"), d);
         }
+    }
+
+    /**
+     * Compiles {@code name}.java from the test folder and runs it with the kernels mode's flags, the directives file
+     * {@code directives} and {@code options}; returns what it printed, after checking that it exited with 0.
+     */
+    private String runWithKernelsFlags(String name, Path directives, String... options)
+            throws IOException, InterruptedException {
+        assertEquals(0, new ProcessBuilder(jdkTool("javac").toString(), "-d", dir.toString(),
+                dir.resolve(name + ".java").toString()).inheritIO().start().waitFor());
+        List<String> command = new ArrayList<>(List.of(jdkTool("java").toString()));
+        command.addAll(kernelsFlags());
+        command.add("-XX:CompilerDirectivesFile=" + directives);
+        command.addAll(List.of(options));
+        command.addAll(List.of("-cp", dir.toString(), name));
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertEquals(0, p.waitFor(), out);
+        return out;
     }
 
     /** The kernels mode's JVM flags as runtime/layerwise writes them, but its directives file. */

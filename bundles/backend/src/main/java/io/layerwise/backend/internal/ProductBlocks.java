@@ -1,11 +1,9 @@
 package io.layerwise.backend.internal;
 
-import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.Properties;
 import org.bytedeco.openblas.global.openblas_nolapack;
 import org.nd4j.linalg.factory.Nd4j;
 
@@ -80,23 +78,11 @@ final class ProductBlocks {
     }
 
     private static Choice remembered(int threads, Path file, String key) {
-        String entry = key + ".blocks";
-        Properties p = SmallProducts.load(file);
-        String known = p.getProperty(entry);
-        if (known != null) {
-            return new Choice(known, "measured on this machine: " + p.getProperty(entry + ".timings", "?"));
-        }
-        List<Timing> timings = measure(threads);
-        String width = Integer.toString(width(timings));
-        String described = describe(timings);
-        try {
-            p.setProperty(entry, width);
-            p.setProperty(entry + ".timings", described);
-            SmallProducts.store(file, p);
-        } catch (IOException e) {
-            System.err.println("layerwise-backend: cannot remember the product blocks in " + file + ": " + e);
-        }
-        return new Choice(width, "measured on this machine: " + described);
+        SmallProducts.Verdict v = SmallProducts.remembered(file, key + ".blocks", "product blocks", () -> {
+            List<Timing> timings = measure(threads);
+            return new SmallProducts.Verdict(Integer.toString(width(timings)), describe(timings));
+        });
+        return new Choice(v.value(), "measured on this machine: " + v.timings());
     }
 
     /**

@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Properties;
+import java.util.function.Supplier;
 import org.bytedeco.javacpp.FloatPointer;
 import org.bytedeco.openblas.global.openblas_nolapack;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -91,24 +92,37 @@ final class SmallProducts {
         if (file == null || key == null) {
             return new Choice(DEFAULT, "default");
         }
-        String entry = key + ".threads" + threads;
+        Verdict v = remembered(file, key + ".threads" + threads, "small-product threads", () -> {
+            List<Timing> timings = measure(threads);
+            return new Verdict(Long.toString(threshold(timings)), describe(timings));
+        });
+        return new Choice(parse(v.value(), DEFAULT), "measured on this machine: " + v.timings());
+    }
+
+    /** A verdict as kept beside the BLAS verdicts: its value, and the timings it came from. */
+    record Verdict(String value, String timings) {
+    }
+
+    /**
+     * The verdict kept under {@code entry} in {@code file}; when there is none, {@code measure}'s, kept there (with
+     * its timings under {@code entry.timings}) so that later starts read it instead of timing again. A file that cannot
+     * be written is reported ({@code what} names the verdict) and the verdict still used.
+     */
+    static Verdict remembered(Path file, String entry, String what, Supplier<Verdict> measure) {
         Properties p = load(file);
         String known = p.getProperty(entry);
         if (known != null) {
-            return new Choice(parse(known, DEFAULT),
-                    "measured on this machine: " + p.getProperty(entry + ".timings", "?"));
+            return new Verdict(known, p.getProperty(entry + ".timings", "?"));
         }
-        List<Timing> timings = measure(threads);
-        long threshold = threshold(timings);
-        String described = describe(timings);
+        Verdict v = measure.get();
         try {
-            p.setProperty(entry, Long.toString(threshold));
-            p.setProperty(entry + ".timings", described);
+            p.setProperty(entry, v.value());
+            p.setProperty(entry + ".timings", v.timings());
             store(file, p);
         } catch (IOException e) {
-            System.err.println("layerwise-backend: cannot remember the small-product threads in " + file + ": " + e);
+            System.err.println("layerwise-backend: cannot remember the " + what + " in " + file + ": " + e);
         }
-        return new Choice(threshold, "measured on this machine: " + described);
+        return v;
     }
 
     /**

@@ -69,8 +69,7 @@ final class BlasThreads {
      * The blocks' width, 0 for one call: read with the configured count, and fixed from then on, so a run and its
      * resumed twin compute alike.
      */
-    private static volatile int blockColumns = blockColumns(System.getProperty(BLOCKS_PROPERTY),
-            System.getenv("OPENBLAS_CORETYPE"));
+    private static volatile int blockColumns = blockColumnsSet();
 
     private BlasThreads() {
     }
@@ -110,7 +109,7 @@ final class BlasThreads {
                 Pointer address = Loader.addressof("openblas_set_num_threads");
                 configured = address == null ? 1 : set;
                 oneThreadBelow = threshold(System.getProperty(THRESHOLD_PROPERTY));
-                blockColumns = blockColumns(System.getProperty(BLOCKS_PROPERTY), System.getenv("OPENBLAS_CORETYPE"));
+                blockColumns = blockColumnsSet();
                 if (configured > 1) {
                     setter = new SetCount();
                     setter.put(address);
@@ -130,7 +129,7 @@ final class BlasThreads {
         synchronized (LOCK) {
             configured = 0;
             oneThreadBelow = ONE_THREAD_BELOW;
-            blockColumns = blockColumns(System.getProperty(BLOCKS_PROPERTY), System.getenv("OPENBLAS_CORETYPE"));
+            blockColumns = blockColumnsSet();
         }
     }
 
@@ -178,6 +177,11 @@ final class BlasThreads {
     /** The blocks' width now in force, 0 for none; for tests. */
     static int blockColumnsInForce() {
         return blockColumns;
+    }
+
+    /** The width {@link #BLOCKS_PROPERTY} and the launcher's {@code OPENBLAS_CORETYPE} give now. */
+    private static int blockColumnsSet() {
+        return blockColumns(System.getProperty(BLOCKS_PROPERTY), System.getenv("OPENBLAS_CORETYPE"));
     }
 
     /**

@@ -33,13 +33,11 @@ final class BernoulliPass {
     /** Factors per log, each in [1/2, 1]: a product of at least 2^-512. */
     static final int BLOCK = 512;
 
-    private final float[] logits = new float[CHUNK];
-    private final float[] data = new float[CHUNK];
-    private final float[] work = new float[CHUNK];
-    private final float[] delta = new float[CHUNK];
-    private final double[] sums = new double[3];
-    /** The row pass's heap chunks (logits, data, exp then max(s, 1 - s), a scratch d/da), one set per thread. */
-    private static final ThreadLocal<float[][]> ROW_CHUNKS = ThreadLocal.withInitial(() -> new float[4][CHUNK]);
+    /**
+     * The heap chunks of both passes, one set per thread (the row pass runs on both cores): logits, data,
+     * {@code exp(a)} then {@code max(s, 1 - s)}, and {@code d/da}.
+     */
+    private static final ThreadLocal<float[][]> CHUNKS = ThreadLocal.withInitial(() -> new float[4][CHUNK]);
     private RowHalves rowHalves;
 
     /** A pass for the buffers, or null when they are not float32 on the CPU (the plain path then runs). */
@@ -58,27 +56,27 @@ final class BernoulliPass {
         FloatBuffer eb = nio(scratch);
         FloatBuffer db = nio(delta);
         int n = (int) a.length();
-        sums[0] = 0;
-        sums[1] = 0;
-        sums[2] = 0;
+        float[][] c = CHUNKS.get();
+        double[] acc = new double[3];
         for (int lo = 0; lo < n; lo += CHUNK) {
             int len = Math.min(CHUNK, n - lo);
-            ab.get(lo, logits, 0, len);
-            xb.get(lo, data, 0, len);
-            eb.get(lo, work, 0, len);
-            sigmoid(work, data, this.delta, len);
-            db.put(lo, this.delta, 0, len);
-            sums(logits, data, work, len, sums);
+            ab.get(lo, c[0], 0, len);
+            xb.get(lo, c[1], 0, len);
+            eb.get(lo, c[2], 0, len);
+            sigmoid(c[2], c[1], c[3], len);
+            db.put(lo, c[3], 0, len);
+            sums(c[0], c[1], c[2], len, acc);
         }
-        return sums[0] - sums[2] - sums[1]; // sum relu(a) - sum log(max(s, 1 - s)) - sum x a
+        return acc[0] - acc[2] - acc[1]; // sum relu(a) - sum log(max(s, 1 - s)) - sum x a
     }
 
     /**
      * {@code out[r] <- log p(x_r|a_r) = sum_j x a - softplus(a)} for each row {@code r} of the B x n logits, the sums
      * per row from the same two loops as {@link #lossAndDelta}'s (a row's value is {@code sum x a + sum log m - sum
      * relu(a)}). Overwrites {@code scratch} with {@code exp(a)}; each array is contiguous in row order
-     * ({@code NdArrays.rowBlocksFloat32}): {@code a}, {@code x} and {@code scratch} B x n, {@code out} B x 1. The importance-weighted estimate calls it once per sample: through
-     * libnd4j's softplus, two element-wise passes and a product it took about half of that estimate's time.
+     * ({@code NdArrays.rowBlocksFloat32}): {@code a}, {@code x} and {@code scratch} B x n, {@code out} B x 1. The
+     * importance-weighted estimate calls it once per sample: through libnd4j's softplus, two element-wise passes and a
+     * product it took about half of that estimate's time.
      */
     void rowLogLikelihood(INDArray a, INDArray x, INDArray scratch, INDArray out) {
         if (rowHalves == null) { // the buffers' batch: every call has as many rows
@@ -91,7 +89,7 @@ final class BernoulliPass {
     /** {@link #rowLogLikelihood} on these rows, with this thread's heap chunks. */
     private static void rowPass(INDArray a, INDArray x, INDArray scratch, INDArray out) {
         Nd4j.exec(new Exp(a, scratch));
-        float[][] c = ROW_CHUNKS.get();
+        float[][] c = CHUNKS.get();
         double[] acc = new double[3];
         FloatBuffer ab = nio(a);
         FloatBuffer xb = nio(x);
