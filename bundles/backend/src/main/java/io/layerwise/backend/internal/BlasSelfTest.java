@@ -28,7 +28,13 @@ import org.nd4j.linalg.factory.Nd4j;
  */
 final class BlasSelfTest {
     /** {@code m x n x k} shapes: one inside the small-matrix paths, the rest beyond them. */
-    private static final int[][] GEMM_SHAPES = {{5, 7, 3}, {20, 97, 130}, {200, 160, 120}, {784, 500, 20}};
+    private static final int[][] GEMM_SHAPES = {{5, 7, 3}, {20, 97, 130}, {200, 160, 120}};
+    /**
+     * A batch-20 weight gradient's product, checked on the routine training calls only (the {@code _nolapack}
+     * instance's {@code cblas_sgemm}): its 392,000 results in all four routines took 70-150 ms of every start that
+     * computes, most of the self-test (docs/performance.md, "The self-test's training shape on training's routine").
+     */
+    private static final int[] TRAINING_SHAPE = {784, 500, 20};
     private static final int EIGEN_N = 150;
 
     private final Random random = new Random(20261205);
@@ -44,8 +50,9 @@ final class BlasSelfTest {
     static BlasReport run(String fault) {
         BlasSelfTest t = new BlasSelfTest(fault == null || fault.isBlank() ? null : fault.trim());
         for (int[] s : GEMM_SHAPES) {
-            t.gemm(s[0], s[1], s[2]);
+            t.gemm(s[0], s[1], s[2], true);
         }
+        t.gemm(TRAINING_SHAPE[0], TRAINING_SHAPE[1], TRAINING_SHAPE[2], false);
         t.nd4jGemm(DataType.FLOAT);
         t.nd4jGemm(DataType.DOUBLE);
         t.syrk();
@@ -61,10 +68,11 @@ final class BlasSelfTest {
     }
 
     /**
-     * Row-major {@code C = 0.7 op(A) op(B) + 0.3 C} through both libraries, float32 and float64, in all four
-     * layouts; the reference is computed once, the transposed layouts get transposed copies of the operands.
+     * Row-major {@code C = 0.7 op(A) op(B) + 0.3 C} in all four layouts, through both libraries in float32 and float64
+     * ({@code everyRoutine}) or through training's float32 routine only; the reference is computed once, the
+     * transposed layouts get transposed copies of the operands.
      */
-    private void gemm(int m, int n, int k) {
+    private void gemm(int m, int n, int k, boolean everyRoutine) {
         double[] a = uniform(m * k);
         double[] b = uniform(k * n);
         double[] c = uniform(m * n);
@@ -98,6 +106,9 @@ final class BlasSelfTest {
             float[] cf = floats(c);
             openblas_nolapack.cblas_sgemm(openblas.CblasRowMajor, ta, tb, m, n, k, 0.7f, fa, lda, fb, ldb, 0.3f, cf, n);
             record("sgemm " + shape, want, doubles(cf), floatTolerance);
+            if (!everyRoutine) {
+                continue;
+            }
             cf = floats(c);
             openblas.cblas_sgemm(openblas.CblasRowMajor, ta, tb, m, n, k, 0.7f, fa, lda, fb, ldb, 0.3f, cf, n);
             record("sgemm(full) " + shape, want, doubles(cf), floatTolerance);

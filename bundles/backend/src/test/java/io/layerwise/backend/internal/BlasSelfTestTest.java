@@ -21,9 +21,9 @@ class BlasSelfTestTest {
     void aCorruptedRoutineIsNamedAndOnlyItFails() {
         BlasReport report = BlasSelfTest.run("dgemm");
         assertFalse(report.passed());
-        assertEquals(4 * 4, report.failures().size(), report.summary()); // 4 shapes x 4 layouts of the nolapack dgemm
+        assertEquals(3 * 4, report.failures().size(), report.summary()); // 3 shapes x 4 layouts of the nolapack dgemm
         assertTrue(report.failures().stream().allMatch(c -> c.routine().startsWith("dgemm ")), report.summary());
-        assertEquals("dgemm (16 of 16 checks, max error", report.summary().substring("wrong: ".length(), "wrong: ".length() + 33));
+        assertEquals("dgemm (12 of 12 checks, max error", report.summary().substring("wrong: ".length(), "wrong: ".length() + 33));
     }
 
     @Test

@@ -54,13 +54,13 @@ public final class AutoencoderMemory {
             buffers += BatchBuffers.bytes(b, n, h, TYPE) + (corrupted ? MemoryEstimate.floats(b, n) : 0);
         }
         long chunks = 0;
-        for (int c : RowChunks.chunkSizes(rows)) {
-            chunks += BatchBuffers.bytes(c, n, h, TYPE) + MemoryEstimate.floats(c, h); // + a code chunk's copy
+        for (int c : RowChunks.chunkSizes(rows)) { // the chunk's rows, its buffers and a code chunk's copy
+            chunks += MemoryEstimate.floats(c, n) + BatchBuffers.bytes(c, n, h, TYPE) + MemoryEstimate.floats(c, h);
         }
         return StageMemory.trainableDense(json, n, h, rows, batch, params, opt, buffers)
                 .nativeArrays("minibatch buffers (batch " + batch + ")", buffers)
                 .nativeArrays("training rows", MemoryEstimate.floats(rows, n))
-                .nativeArrays("rows evaluated or encoded, with their chunk buffers", MemoryEstimate.floats(rows, n) + chunks)
+                .nativeArrays("rows evaluated or encoded, a chunk at a time, with their buffers", chunks)
                 .nativeArrays("regularizers' work arrays (at most a weight matrix each)", spec.penalties().size() * weights)
                 .heapArrays("codes for the next stage", MemoryEstimate.floats(rows, h) + MemoryEstimate.floats(Math.min(rows, RowChunks.CHUNK), h))
                 .heapArrays("initial weights, a block at a time", 4L * Math.min((long) n * h, Math.max(NdArrays.DRAW_BLOCK, h)))

@@ -45,6 +45,8 @@ public class AutoencoderStage implements Stage {
     private final Optimizer optimizer;
     private final Corruption corruption;
     private final Map<Integer, BatchBuffers> buffers = new HashMap<>();
+    /** The chunks of rows evaluated (every epoch) or encoded, kept as the buffers are, so that each exists once. */
+    private final Map<List<Integer>, INDArray> evaluatedRows = new HashMap<>();
     private Minibatches train;
     /** Training rows of the epoch: the engine divides {@link #trainBatch}'s sums by it. */
     private int trainRows;
@@ -182,7 +184,8 @@ public class AutoencoderStage implements Stage {
     @Override
     public double loss(FloatMatrix rows) {
         StageRows.checkWidth(rows, inputSize(), "validation data");
-        double sum = RowChunks.sum(rows, ae::buffers, (x, b, from) -> ae.reconstructionLoss(x, b));
+        // the training buffers' map: evaluated every epoch, the chunks allocate nothing after the first
+        double sum = RowChunks.sum(rows, buffers, evaluatedRows, ae::buffers, (x, b, from) -> ae.reconstructionLoss(x, b));
         return rows.rows() == 0 ? Double.NaN : sum / rows.rows();
     }
 
@@ -199,12 +202,14 @@ public class AutoencoderStage implements Stage {
 
     @Override
     public FloatMatrix encode(FloatMatrix input) {
-        return StageRows.map(input, inputSize(), outputSize(), ae::buffers, (x, b) -> ae.encode(x, b));
+        return StageRows.map(input, inputSize(), outputSize(), buffers, evaluatedRows, ae::buffers,
+                (x, b) -> ae.encode(x, b));
     }
 
     @Override
     public FloatMatrix reconstruct(FloatMatrix input) {
-        return StageRows.map(input, inputSize(), inputSize(), ae::buffers, (x, b) -> ae.reconstruct(x, b));
+        return StageRows.map(input, inputSize(), inputSize(), buffers, evaluatedRows, ae::buffers,
+                (x, b) -> ae.reconstruct(x, b));
     }
 
     /** The training corruption applied to {@code input} (null for a plain autoencoder), for pictures. */
@@ -287,6 +292,8 @@ public class AutoencoderStage implements Stage {
         releaseTraining();
         buffers.values().forEach(BatchBuffers::close);
         buffers.clear();
+        evaluatedRows.values().forEach(INDArray::close);
+        evaluatedRows.clear();
         optimizer.close();
         corruption.close();
         ae.close();

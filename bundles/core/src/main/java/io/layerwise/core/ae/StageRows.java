@@ -6,6 +6,7 @@ import io.layerwise.core.nn.ParameterLoad;
 import io.layerwise.core.nn.RowChunks;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.function.BiFunction;
 import java.util.function.IntFunction;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -37,12 +38,32 @@ public final class StageRows {
             IntFunction<B> buffers, BiFunction<INDArray, B, INDArray> f) {
         checkWidth(input, inputWidth, "input");
         float[] out = new float[Math.multiplyExact(input.rows(), width)];
-        RowChunks.sum(input, buffers, (x, b, from) -> {
+        RowChunks.sum(input, buffers, into(out, width, f));
+        return new FloatMatrix(input.rows(), width, out);
+    }
+
+    /**
+     * As {@link #map(FloatMatrix, int, int, IntFunction, BiFunction)} with the chunks' rows and work buffers kept by
+     * the caller ({@link RowChunks#sum(FloatMatrix, Map, Map, IntFunction, RowChunks.Action)}): a stage that evaluates
+     * every epoch encodes in the same arrays, so that one set of chunk arrays exists, not two.
+     */
+    public static <B extends AutoCloseable> FloatMatrix map(FloatMatrix input, int inputWidth, int width,
+            Map<Integer, B> kept, Map<List<Integer>, INDArray> rows, IntFunction<B> buffers,
+            BiFunction<INDArray, B, INDArray> f) {
+        checkWidth(input, inputWidth, "input");
+        float[] out = new float[Math.multiplyExact(input.rows(), width)];
+        RowChunks.sum(input, kept, rows, buffers, into(out, width, f));
+        return new FloatMatrix(input.rows(), width, out);
+    }
+
+    /** Each chunk's result ({@code width} values per row) copied into its rows of {@code out}. */
+    private static <B extends AutoCloseable> RowChunks.Action<B> into(float[] out, int width,
+            BiFunction<INDArray, B, INDArray> f) {
+        return (x, b, from) -> {
             float[] v = Matrices.values(f.apply(x, b));
             System.arraycopy(v, 0, out, from * width, v.length);
             return 0;
-        });
-        return new FloatMatrix(input.rows(), width, out);
+        };
     }
 
     /** A copy of {@code a}'s values under {@code name} with the given shape. */

@@ -1,6 +1,7 @@
 package io.layerwise.core.nn;
 
 import io.layerwise.api.data.FloatMatrix;
+import java.util.Arrays;
 import java.util.function.DoubleSupplier;
 import org.bytedeco.javacpp.FloatPointer;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -56,8 +57,30 @@ public final class NdArrays {
             return Nd4j.create(m.data(), shape, DataType.FLOAT);
         }
         INDArray a = Nd4j.createUninitialized(DataType.FLOAT, shape, 'c');
-        ((FloatPointer) a.data().addressPointer()).put(m.data(), 0, m.data().length);
+        put(a, m.data(), 0);
         return a;
+    }
+
+    /**
+     * Fills the whole c-order float32 array {@code a} with {@code source[from, from + a.length())}, in one bulk copy
+     * through the buffer's pointer on the CPU backend (as {@link #upload}).
+     *
+     * @since 2.12
+     */
+    public static void put(INDArray a, float[] source, long from) {
+        int n = Math.toIntExact(a.length());
+        int start = Math.toIntExact(from);
+        if (a.dataType() != DataType.FLOAT || a.ordering() != 'c' || a.isView()) {
+            throw new IllegalArgumentException("not a whole c-order float32 array: " + a.shapeInfoToString());
+        }
+        if (n == 0) {
+            return;
+        }
+        if (!Nd4j.getEnvironment().isCPU()) {
+            a.assign(Nd4j.create(Arrays.copyOfRange(source, start, start + n), a.shape(), DataType.FLOAT));
+            return;
+        }
+        ((FloatPointer) a.data().addressPointer()).put(source, start, n);
     }
 
     /**

@@ -11,15 +11,19 @@ import io.layerwise.api.stage.MemoryEstimate;
 import io.layerwise.api.stage.MemoryEstimate.Pool;
 import io.layerwise.api.stage.Parameter;
 import io.layerwise.api.stage.StageContext;
+import io.layerwise.core.nn.BatchBuffers;
 import io.layerwise.core.nn.NdArrays;
 import io.layerwise.core.nn.RowChunks;
 import io.layerwise.core.testing.AllocatedArrays;
 import io.layerwise.core.testing.RecordingContext;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-import org.junit.jupiter.api.Test;
+import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
  * {@link AutoencoderMemory} against what an {@link AutoencoderStage} really allocates: the ND4J arrays it holds while
@@ -41,7 +45,7 @@ class AutoencoderMemoryTest {
     /**
      * Two moments are measured ({@link AllocatedArrays}): after an epoch of training (parameters, gradients, optimizer
      * arrays, minibatch buffers of both sizes, training rows) and while the rows are encoded chunk by chunk (the same,
-     * with the uploaded rows and a chunk's buffers). The native estimate must cover the larger and be at most a fifth
+     * with a chunk's rows and buffers). The native estimate must cover the larger and be at most a fifth
      * above it (it also counts a weight matrix for restoring and a code chunk's copy).
      */
     @ParameterizedTest(name = "{0}, tied={1}, hidden={2}")
@@ -59,12 +63,16 @@ class AutoencoderMemoryTest {
                 stage.trainBatch(b);
             }
             long trained = AllocatedArrays.bytes(stage);
-            // what evaluate and encode do: the rows uploaded and a chunk's buffers, beside the stage's own arrays
-            RowChunks.sum(x, stage.autoencoder()::buffers, (rows, b, from) -> {
+            // what evaluate and encode do: a chunk's rows and buffers, beside the stage's own arrays
+            Map<Integer, BatchBuffers> kept = new HashMap<>();
+            Map<List<Integer>, INDArray> chunks = new HashMap<>();
+            RowChunks.sum(x, kept, chunks, stage.autoencoder()::buffers, (rows, b, from) -> {
                 stage.autoencoder().encode(rows, b);
                 encoding[0] = Math.max(encoding[0], AllocatedArrays.bytes(stage, rows, b));
                 return 0;
             });
+            kept.values().forEach(BatchBuffers::close);
+            chunks.values().forEach(INDArray::close);
             assertEquals(1, context.reserved.size());
             MemoryEstimate e = context.reserved.get(0);
             long estimated = e.bytes(Pool.NATIVE);

@@ -51,7 +51,10 @@ final class FilterConcentration {
             if (total == 0) {
                 continue;
             }
-            Arrays.sort(sq); // largest |w| last
+            // the k largest last, and only they sorted: the same sum, in the same order, as sorting all of them
+            // (which took 20-30 ms of every epoch's evaluation on a 784 x 500 layer)
+            largestLast(sq, k);
+            Arrays.sort(sq, rows - k, rows);
             double top = 0;
             for (int i = rows - k; i < rows; i++) {
                 top += sq[i];
@@ -64,5 +67,48 @@ final class FilterConcentration {
         double[] s = Arrays.copyOf(shares, filters);
         Arrays.sort(s);
         return filters % 2 == 1 ? s[filters / 2] : (s[filters / 2 - 1] + s[filters / 2]) / 2;
+    }
+
+    /**
+     * Moves the {@code k} largest values of {@code a} to its last {@code k} places, in no particular order, and the
+     * others before them: a quickselect with three-way partitions, so that runs of equal values (a filter's zeros)
+     * end it early.
+     */
+    static void largestLast(double[] a, int k) {
+        int target = a.length - k;
+        int lo = 0;
+        int hi = a.length - 1;
+        while (lo < hi) {
+            double pivot = median(a[lo], a[(lo + hi) >>> 1], a[hi]);
+            int lt = lo;
+            int i = lo;
+            int gt = hi;
+            while (i <= gt) { // a[lo, lt) < pivot, a[lt, i) == pivot, a(gt, hi] > pivot
+                if (a[i] < pivot) {
+                    swap(a, lt++, i++);
+                } else if (a[i] > pivot) {
+                    swap(a, i, gt--);
+                } else {
+                    i++;
+                }
+            }
+            if (target < lt) {
+                hi = lt - 1;
+            } else if (target > gt) {
+                lo = gt + 1;
+            } else {
+                return;
+            }
+        }
+    }
+
+    private static double median(double x, double y, double z) {
+        return Math.max(Math.min(x, y), Math.min(Math.max(x, y), z));
+    }
+
+    private static void swap(double[] a, int i, int j) {
+        double t = a[i];
+        a[i] = a[j];
+        a[j] = t;
     }
 }

@@ -123,11 +123,13 @@ public final class PipelineEngine implements PipelineRunner, Configured {
 
     /** Validates and starts a pipeline; {@code resumeDir}: go on with the interrupted run in that directory. */
     private Job start(Path file, RunOptions options, ProgressListener listener, Path resumeDir) throws PipelineException {
+        JobPhases phases = new JobPhases();
+        phases.enter("waiting for the backend");
         requireRightBlas();
         EngineConfig settings = config.get();
         admit(settings);
         try {
-            return start(file, options, listener, resumeDir, settings);
+            return start(file, options, listener, resumeDir, settings, phases);
         } finally {
             synchronized (this) {
                 starting--;
@@ -152,8 +154,9 @@ public final class PipelineEngine implements PipelineRunner, Configured {
         return file != null ? file : EngineConfig.PID + ".cfg.json";
     }
 
-    private Job start(Path file, RunOptions options, ProgressListener listener, Path resumeDir, EngineConfig settings)
-            throws PipelineException {
+    private Job start(Path file, RunOptions options, ProgressListener listener, Path resumeDir, EngineConfig settings,
+            JobPhases phases) throws PipelineException {
+        phases.enter("reading the pipeline and its data");
         Path dataDir = options.dataDir() == null ? null : workingDir.resolve(options.dataDir());
         PipelineValidator.Validated validated = new PipelineValidator(plugins).validate(file, options, dataDir,
                 settings.checkpointEvery());
@@ -164,6 +167,7 @@ public final class PipelineEngine implements PipelineRunner, Configured {
         PipelinePlan plan = validated.plan();
         String id = Integer.toString(ids.incrementAndGet());
         RunDirectory run;
+        phases.enter("making the run directory");
         try {
             // the run directory is locked for the job from here until the job has ended (RunLock)
             run = resumeDir != null ? RunDirectory.reopen(resumeDir, id)
@@ -176,7 +180,7 @@ public final class PipelineEngine implements PipelineRunner, Configured {
             throw new PipelineException(e.getMessage(), e);
         }
         PipelineJob job = new PipelineJob(id, validated, run, listener, plugins, settings.swapTimeoutSeconds(),
-                resumeDir != null);
+                resumeDir != null, phases);
         try {
             executor.execute(job);
         } catch (RuntimeException e) { // the engine is going away

@@ -40,12 +40,14 @@ final class PipelineJob implements Job, Runnable, JobHooks {
      * for running out of memory; with {@link #where()} it reads "stage 2 (rbm) epoch 3 while saving its model".
      */
     private volatile String phase = "starting";
+    /** The phases' times, printed when the job ends under {@code LAYERWISE_DEBUG=1} (docs/performance.md). */
+    private final JobPhases phases;
     /** The folder of the stage in progress, to say whether a model of it is kept when the job fails. */
     private volatile Path stageDir;
 
     /** @param swapTimeoutSeconds how long to wait for a stage type's provider to come back (the engine's setting) */
     PipelineJob(String id, PipelineValidator.Validated validated, RunDirectory run, ProgressListener listener,
-            Plugins plugins, long swapTimeoutSeconds, boolean resuming) {
+            Plugins plugins, long swapTimeoutSeconds, boolean resuming, JobPhases phases) {
         this.id = id;
         this.pipeline = validated.plan();
         this.data = validated.data();
@@ -55,6 +57,8 @@ final class PipelineJob implements Job, Runnable, JobHooks {
         this.plugins = plugins;
         this.swapTimeoutSeconds = swapTimeoutSeconds;
         this.resuming = resuming;
+        this.phases = phases;
+        phases.enter("waiting for the job's thread");
         this.status = new JobStatus(id, pipeline.name(), run.dir, State.RUNNING, -1, pipeline.stages().size(), "", 0,
                 0, Double.NaN, null);
     }
@@ -90,7 +94,7 @@ final class PipelineJob implements Job, Runnable, JobHooks {
             if (run.lockNote() != null) {
                 log(run.lockNote());
             }
-            phase = "setting up";
+            doing("setting up");
             ScalingFile.write(run.dir, data.scaling());
             pictures = new RunPictures(run.dir, data, pipeline.stages().size(),
                     pipeline.fineTunes() && pipeline.fineTune().unroll(), this::log);
@@ -121,12 +125,14 @@ final class PipelineJob implements Job, Runnable, JobHooks {
         try {
             finish(end);
         } finally {
-            // The job's ND4J arrays live in native memory that is freed only when the GC finds their small Java
-            // handles dead. With a heap this quiet that can take dozens of jobs, and the native allocator keeps the
-            // high-water mark: ask for the collection now (measured in the soak test: +40 MiB RSS over 40 runs without).
-            System.gc();
             Thread.currentThread().setName(threadName);
             done.countDown();
+            // The job's ND4J arrays live in native memory that is freed only when the GC finds their small Java
+            // handles dead. With a heap this quiet that can take dozens of jobs, and the native allocator keeps the
+            // high-water mark: ask for the collection now (measured in the soak test: +40 MiB RSS over 40 runs without),
+            // after the job is seen to end, so that whoever waits for it does not wait for the collection too (40-50 ms
+            // after the README's main job).
+            System.gc();
         }
     }
 
@@ -173,7 +179,7 @@ final class PipelineJob implements Job, Runnable, JobHooks {
     private void finish(Ending end) {
         try {
             if (pictures != null) {
-                phase = "drawing the run's pictures";
+                doing("drawing the run's pictures");
                 pictures.afterJob(end.word()); // before the status says finished, so a finished run has its report
                 pictures.trustworthiness(run.history());
             }
@@ -186,6 +192,7 @@ final class PipelineJob implements Job, Runnable, JobHooks {
             }
         }
         Ending ending = end;
+        phases.enter("ending the run");
         data = null;
         labelled = null;
         pictures = null; // it holds up to 2,500 test rows and their codes
@@ -199,6 +206,9 @@ final class PipelineJob implements Job, Runnable, JobHooks {
             quietly(() -> log("could not write history.json: " + oneLine(e)));
         }
         quietly(run::close); // before the status says finished: whoever sees that may resume the run at once
+        if ("1".equals(System.getenv("LAYERWISE_DEBUG"))) {
+            System.err.println("layerwise: job " + id + " phases (ms, count): " + phases.summary());
+        }
         JobStatus s = status;
         status = new JobStatus(id, pipeline.name(), run.dir, ending.state(), s.stage(), s.stageCount(), s.stageType(),
                 s.epoch(), s.epochs(), s.lastLoss(), ending.message(), s.done(), s.total(), s.meanLoss(), Double.NaN,
@@ -244,6 +254,7 @@ final class PipelineJob implements Job, Runnable, JobHooks {
 
     @Override
     public void doing(String what) {
+        phases.enter(what);
         phase = what;
     }
 

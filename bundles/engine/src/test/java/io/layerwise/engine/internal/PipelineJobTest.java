@@ -76,7 +76,7 @@ class PipelineJobTest {
                 messages.add(line);
             }
         };
-        return new PipelineJob(resume ? "2" : "1", v, run, listener, plugins, swapTimeoutSeconds, resume);
+        return new PipelineJob(resume ? "2" : "1", v, run, listener, plugins, swapTimeoutSeconds, resume, new JobPhases());
     }
 
     private static JobStatus runToEnd(PipelineJob job) throws Exception {

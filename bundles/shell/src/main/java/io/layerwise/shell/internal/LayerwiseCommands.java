@@ -21,7 +21,6 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import org.apache.felix.service.command.Descriptor;
 import org.apache.felix.service.command.Parameter;
@@ -127,12 +126,21 @@ public final class LayerwiseCommands {
         if (async) {
             return "job " + job.id() + " started: " + job.status().runDir();
         }
-        while (!job.status().finished() || !printer.lines().isEmpty()) {
-            String line = printer.lines().poll(200, TimeUnit.MILLISECONDS);
-            if (line != null) {
-                console.print(line);
-                console.flush();
+        // The job's end wakes the printing loop at once (a poll of the job's status made every run 0-200 ms longer).
+        Thread ending = new Thread(() -> {
+            try {
+                job.await();
+            } catch (InterruptedException e) {
+                // the framework is stopping; the loop below is interrupted too
+            } finally {
+                printer.ended();
             }
+        }, "layerwise-follow-" + job.id());
+        ending.setDaemon(true);
+        ending.start();
+        for (String line = printer.next(); line != null; line = printer.next()) {
+            console.print(line);
+            console.flush();
         }
         JobStatus end = job.await();
         if (end.state() != JobStatus.State.DONE) {

@@ -10,6 +10,8 @@ import java.util.concurrent.LinkedBlockingQueue;
  * that prints it: Gogo routes System.out per thread, so only the command's own thread reaches the user's terminal.
  */
 final class ProgressPrinter implements ProgressListener {
+    /** Marks the job's end in {@link #lines}, by identity: no line is this instance. */
+    private static final String END = new String("(the job ended)");
     private final BlockingQueue<String> lines = new LinkedBlockingQueue<>();
     private final ProgressLine line;
     /** Samples per epoch, from the last {@link #batch} call (the engine makes one at the end of every epoch). */
@@ -20,8 +22,19 @@ final class ProgressPrinter implements ProgressListener {
         this.line = new ProgressLine(terminal);
     }
 
-    BlockingQueue<String> lines() {
-        return lines;
+    /** Called once the job has ended (after its last line): {@link #next} then returns null when the lines are out. */
+    void ended() {
+        lines.add(END);
+    }
+
+    /** The next line to print, waiting for it; null once the job has ended and every line before its end is out. */
+    String next() throws InterruptedException {
+        String line = lines.take();
+        if (line == END) {
+            lines.add(END); // a later call sees the end too
+            return null;
+        }
+        return line;
     }
 
     @Override
