@@ -2,6 +2,7 @@ package io.layerwise.model.rbm.internal;
 
 import io.layerwise.core.nn.Level1;
 import io.layerwise.core.nn.Level3;
+import io.layerwise.core.nn.RowHalves;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.impl.scalar.ScalarMultiplication;
@@ -126,6 +127,9 @@ final class Ais {
         double[] logW = new double[m];
         INDArray w = rbm.weights();
         DataType type = w.dataType();
+        // the element-wise passes on the runs' two halves, one per core: the same values bit for bit (element by
+        // element), and more than half of the estimate's time on one core (docs/performance.md, "AIS")
+        RowHalves halves = new RowHalves(m);
         try (INDArray base = Nd4j.create(a, new long[] {1, n}, type);
                 INDArray diff = rbm.visibleBias().sub(base); // bv - a
                 INDArray onesM = Nd4j.ones(type, m, 1);
@@ -148,12 +152,8 @@ final class Ais {
                 Level3.gemm(v, w, u, false, false, 1.0, 1.0); // u = v W + bh
                 // softplus(b_k u) - softplus(b_{k-1} u) = log1p(sigm(b_{k-1} u) expm1((b_k - b_{k-1}) u)): exact, and
                 // accurate to float32's relative precision however small it is (sigm and expm1 never nearly cancel)
-                Nd4j.exec(new ScalarMultiplication(u, null, h, b[k - 1]));
-                Nd4j.exec(new Sigmoid(h, h));
-                Nd4j.exec(new ScalarMultiplication(u, null, e, db));
-                Nd4j.exec(new Expm1(e, e));
-                h.muli(e);
-                Nd4j.exec(new Log1p(h, h));
+                double before = b[k - 1];
+                halves.run(u.length(), half -> increments(half.apply(u), half.apply(h), half.apply(e), before, db));
                 Level3.gemm(h, onesH, sums, false, false, 1.0, 0.0);
                 Level3.gemm(v, diff, sums, false, true, db, 1.0); // + (b_k - b_{k-1}) v.(bv - a)
                 double[] s = sums.toDoubleVector();
@@ -163,17 +163,32 @@ final class Ais {
                 if (k == b.length - 1) {
                     break;
                 }
-                Nd4j.exec(new ScalarMultiplication(u, null, h, b[k])); // h ~ sigm(b_k u)
-                Nd4j.exec(new Sigmoid(h, h));
+                double now = b[k];
+                halves.run(u.length(), half -> sigmoidOfScaled(half.apply(u), half.apply(h), now)); // h ~ sigm(b_k u)
                 sampler.bernoulli(h, h);
                 Level3.gemm(onesM, base, v, false, false, 1.0, 0.0); // v ~ p(v | (1 - b_k) a + b_k (bv + W h))
                 Level3.gemm(onesM, diff, v, false, false, b[k], 1.0);
                 Level3.gemm(h, w, v, false, true, b[k], 1.0);
-                units.meanInPlace(v);
+                halves.run(v.length(), half -> units.meanInPlace(half.apply(v)));
                 units.sample(v, v, sampler, scratch);
             }
         }
         return estimate(baseLogPartition(a, hidden, units), logW);
+    }
+
+    /** {@code h <- log1p(sigm(before u) expm1(db u))} with {@code e} as scratch: the hidden units' increments. */
+    private static void increments(INDArray u, INDArray h, INDArray e, double before, double db) {
+        sigmoidOfScaled(u, h, before);
+        Nd4j.exec(new ScalarMultiplication(u, null, e, db));
+        Nd4j.exec(new Expm1(e, e));
+        h.muli(e);
+        Nd4j.exec(new Log1p(h, h));
+    }
+
+    /** {@code h <- sigm(scale u)}. */
+    private static void sigmoidOfScaled(INDArray u, INDArray h, double scale) {
+        Nd4j.exec(new ScalarMultiplication(u, null, h, scale));
+        Nd4j.exec(new Sigmoid(h, h));
     }
 
     /** {@code log Z_A + log mean exp(logW)} with its spread. */

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.layerwise.core.nn.RowHalves;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -158,5 +159,30 @@ class AisTest {
             assertTrue(few.logZ() < exact - 0.5, "10 temperatures: " + few.logZ() + " against " + exact);
             assertTrue(few.logWeightStd() > 5 * many.logWeightStd());
         }
+    }
+
+    /**
+     * The element-wise passes on the runs' two halves (one per core) give the estimate of the whole arrays to the last
+     * bit: 100 runs of 64 hidden units reach {@link RowHalves#MIN_VALUES}, so the halves are used where two cores are.
+     */
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(VisibleUnits.class)
+    void halvesOnTwoCoresGiveTheWholeArraysEstimateBitForBit(VisibleUnits units) {
+        assertTrue(100L * 64 >= RowHalves.MIN_VALUES);
+        Ais.Estimate[] e = new Ais.Estimate[2];
+        boolean was = RowHalves.enabled();
+        try (Rbm rbm = structured(units, 64, 64, 0.3, 5)) {
+            float[] a = Ais.baseBiases(means(rbm, units == VisibleUnits.BERNOULLI ? 0.3 : 0.0), units);
+            for (int i = 0; i < 2; i++) {
+                RowHalves.enabled(i == 1);
+                try (Sampler s = new Sampler(3)) {
+                    e[i] = Ais.logPartition(rbm, a, new AisOptions(100, 200), s);
+                }
+            }
+        } finally {
+            RowHalves.enabled(was);
+        }
+        assertEquals(e[0], e[1], "whole arrays, then halves");
+        assertTrue(Double.isFinite(e[0].logZ()), e[0].toString());
     }
 }
