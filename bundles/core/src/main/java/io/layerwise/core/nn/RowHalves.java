@@ -26,8 +26,14 @@ public final class RowHalves {
      */
     public static final long MIN_VALUES = 1 << 12;
 
-    /** Views kept at most: a stage's buffers and its minibatch views; more (new arrays each call) start afresh. */
-    static final int MAX_KEPT = 1024;
+    /**
+     * Arrays whose halves are kept at most: a stage's buffers and its minibatch views, of which full MNIST makes 3,000
+     * at batch 20; more (new arrays each call) start afresh. A cap of 1,024 dropped every epoch's views of 60,000 rows,
+     * and the buffers' with them, so that each step made its views again (60,000-row epochs 1.16-1.21 times the
+     * 8,000-row ones per row: docs/performance.md, "Full-size data on the Zen 5 machine"). Two row views an array,
+     * a few hundred bytes of heap.
+     */
+    static final int MAX_KEPT = 1 << 16;
 
     /**
      * On unless {@code -Dlayerwise.rowHalves=false}. It was off while OpenBLAS's own threads ran the products: they

@@ -5,7 +5,7 @@
  * <p>Not exported: each bundle that uses it carries a private copy (docs/design-private-core.md); the version
  * states this package's compatibility for the bundles built against it.
  */
-@Version("2.12.0")
+@Version("2.12.1")
 package io.layerwise.core.nn;
 
 import org.osgi.annotation.versioning.Version;

@@ -47,6 +47,41 @@ class RowHalvesTest {
         }
     }
 
+    /**
+     * The halves of every minibatch view of an epoch are kept for the next epoch, the stage's buffers' too, even with
+     * 3,000 minibatches (full MNIST at batch 20): a cap of 1,024 views dropped them every epoch, and 60,000-row epochs
+     * cost 1.16-1.21 times the 8,000-row ones per row (docs/performance.md, "Full-size data on the Zen 5 machine").
+     */
+    @Test
+    void theHalvesOfThreeThousandMinibatchViewsLastFromOneEpochToTheNext() {
+        org.junit.jupiter.api.Assumptions.assumeTrue(SecondCore.available(), "a machine with two cores");
+        SecondCore.resetBackOff();
+        int batch = 20;
+        int batches = 3000;
+        INDArray all = Nd4j.zeros(DataType.FLOAT, (long) batch * batches, 8);
+        INDArray buffer = Nd4j.zeros(DataType.FLOAT, batch, 8);
+        List<INDArray> views = new java.util.ArrayList<>();
+        for (int b = 0; b < batches; b++) {
+            views.add(all.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(b * batch, (b + 1) * batch),
+                    org.nd4j.linalg.indexing.NDArrayIndex.all()));
+        }
+        RowHalves halves = new RowHalves(batch);
+        List<java.util.Set<INDArray>> seen = new java.util.ArrayList<>();
+        for (int epoch = 0; epoch < 2; epoch++) {
+            java.util.Set<INDArray> halvesOfEpoch = java.util.Collections.synchronizedSet(
+                    java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>()));
+            for (INDArray view : views) {
+                halves.run(1 << 20, h -> { // a pass large enough to share, on arrays small enough for a unit test
+                    halvesOfEpoch.add(h.apply(view));
+                    halvesOfEpoch.add(h.apply(buffer));
+                });
+            }
+            seen.add(halvesOfEpoch);
+        }
+        assertEquals(2 * batches + 2, seen.get(0).size(), "two halves of each view and of the buffer");
+        assertEquals(seen.get(0), seen.get(1), "the second epoch got the first epoch's halves, not new ones");
+    }
+
     @Test
     void aSmallPassRunsOnTheWholeArrays() {
         INDArray a = Nd4j.zeros(DataType.FLOAT, 5, 784); // 3,920 values, under the threshold
