@@ -32,7 +32,7 @@ final class BlasSelfTest {
     /**
      * A batch-20 weight gradient's product, checked on the routine training calls only (the {@code _nolapack}
      * instance's {@code cblas_sgemm}): its 392,000 results in all four routines took 70-150 ms of every start that
-     * computes, most of the self-test (docs/performance.md, "The self-test's training shape on training's routine").
+     * computes, most of the self-test (docs/performance.md, "The README's main job outside its epochs").
      */
     private static final int[] TRAINING_SHAPE = {784, 500, 20};
     private static final int EIGEN_N = 150;

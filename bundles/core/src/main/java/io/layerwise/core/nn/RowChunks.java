@@ -98,8 +98,8 @@ public final class RowChunks {
      * {@code inputs} by the chunk's shape (closed by the caller) instead of one upload of the whole matrix per call:
      * a call after the first allocates nothing, and the rows take a chunk's memory, not the matrix's. The upload of
      * 2,000 held-out rows took 17 ms of every epoch's evaluation, most of it the page faults of memory touched for
-     * the first time (docs/performance.md, "The evaluation between epochs"). The action sees a whole array of the
-     * chunk's rows, not a view.
+     * the first time (docs/performance.md, "The README's main job outside its epochs"). The action sees a whole
+     * array of the chunk's rows, not a view.
      *
      * @since 2.12
      */

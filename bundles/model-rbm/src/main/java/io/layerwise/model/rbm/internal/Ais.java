@@ -128,7 +128,8 @@ final class Ais {
         INDArray w = rbm.weights();
         DataType type = w.dataType();
         // the element-wise passes on the runs' two halves, one per core: the same values bit for bit (element by
-        // element), and more than half of the estimate's time on one core (docs/performance.md, "AIS")
+        // element); on one core they took more than half of the estimate's time (docs/performance.md, "AIS: the
+        // element-wise passes on both cores")
         RowHalves halves = new RowHalves(m);
         try (INDArray base = Nd4j.create(a, new long[] {1, n}, type);
                 INDArray diff = rbm.visibleBias().sub(base); // bv - a
