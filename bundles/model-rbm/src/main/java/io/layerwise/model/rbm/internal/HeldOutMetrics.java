@@ -1,12 +1,9 @@
 package io.layerwise.model.rbm.internal;
 
 import io.layerwise.api.data.FloatMatrix;
-import io.layerwise.core.ae.Matrices;
-import io.layerwise.core.nn.RowChunks;
 import java.util.Arrays;
 import java.util.SplittableRandom;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.indexing.NDArrayIndex;
 
 /**
  * An RBM's held-out metrics that rest on the free energy {@code F(v)} ({@link Rbm#freeEnergy}): the free-energy gap
@@ -21,11 +18,11 @@ final class HeldOutMetrics {
     }
 
     /** Mean {@code F} of the held-out rows minus that of the training rows {@code trainRows}. */
-    static double freeEnergyGap(Rbm rbm, FloatMatrix heldOut, INDArray trainRows) {
-        return mean(freeEnergies(rbm, heldOut)) - mean(freeEnergies(rbm, trainRows));
+    static double freeEnergyGap(FreeEnergyChunks energies, FloatMatrix heldOut, INDArray trainRows) {
+        return mean(energies.of(heldOut)) - mean(energies.of(trainRows));
     }
 
-    static double pseudoLogLikelihood(Rbm rbm, FloatMatrix heldOut, long seed) {
+    static double pseudoLogLikelihood(FreeEnergyChunks energies, FloatMatrix heldOut, long seed) {
         int n = heldOut.cols();
         float[] v = new float[heldOut.data().length];
         for (int i = 0; i < v.length; i++) {
@@ -37,34 +34,13 @@ final class HeldOutMetrics {
             int i = r * n + bits.nextInt(n);
             flipped[i] = 1f - flipped[i];
         }
-        double[] f = freeEnergies(rbm, new FloatMatrix(heldOut.rows(), n, v));
-        double[] fFlipped = freeEnergies(rbm, new FloatMatrix(heldOut.rows(), n, flipped));
+        double[] f = energies.of(new FloatMatrix(heldOut.rows(), n, v));
+        double[] fFlipped = energies.of(new FloatMatrix(heldOut.rows(), n, flipped));
         double sum = 0;
         for (int r = 0; r < f.length; r++) {
             sum -= n * softplus(f[r] - fFlipped[r]); // log sigm(x) = -softplus(-x)
         }
         return sum / f.length;
-    }
-
-    /** {@code F(v)} of each row, a chunk of rows at a time. */
-    static double[] freeEnergies(Rbm rbm, FloatMatrix m) {
-        INDArray all = Matrices.upload(m);
-        try {
-            return freeEnergies(rbm, all);
-        } finally {
-            all.close();
-        }
-    }
-
-    static double[] freeEnergies(Rbm rbm, INDArray all) {
-        int n = (int) all.rows();
-        double[] out = new double[n];
-        for (int from = 0; from < n; from += RowChunks.CHUNK) {
-            int to = Math.min(from + RowChunks.CHUNK, n);
-            double[] f = rbm.freeEnergy(all.get(NDArrayIndex.interval(from, to), NDArrayIndex.all()));
-            System.arraycopy(f, 0, out, from, f.length);
-        }
-        return out;
     }
 
     private static double softplus(double x) {

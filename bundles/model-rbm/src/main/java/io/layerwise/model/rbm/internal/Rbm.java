@@ -290,8 +290,15 @@ final class Rbm implements AutoCloseable {
         DataType type = w.dataType();
         long n = v.rows();
         try (INDArray pre = Nd4j.createUninitialized(type, n, hidden);
-                INDArray f = Nd4j.createUninitialized(type, n, 1);
-                INDArray onesHidden = Nd4j.ones(type, hidden, 1)) {
+                INDArray f = Nd4j.createUninitialized(type, n, 1)) {
+            return freeEnergy(v, pre, f);
+        }
+    }
+
+    /** {@link #freeEnergy(INDArray)} in the caller's scratch: {@code pre} (rows x hidden) and {@code f} (rows x 1). */
+    double[] freeEnergy(INDArray v, INDArray pre, INDArray f) {
+        DataType type = w.dataType();
+        try (INDArray onesHidden = Nd4j.ones(type, hidden, 1)) {
             Level3.gemm(v, w, pre, false, false, 1.0, 0.0);
             pre.addiRowVector(bh);
             Nd4j.exec(new SoftPlus(pre, pre));

@@ -15,13 +15,13 @@ import org.nd4j.linalg.api.buffer.DataType;
  * <ul>
  * <li>native: parameters and gradients {@code 2P}; the optimizer's state and work arrays, {@code P} each; one more
  * weight matrix while parameters are restored; the {@link GibbsBuffers} and a row of ones of each minibatch size;
- * PCD's chains {@code B h}; the training rows {@code R n}; the rows being evaluated or encoded {@code R n} with the
- * larger of a chunk's Gibbs buffers (and its code's copy) and the free energy's work arrays; at most one weight matrix
- * per regularizer;</li>
+ * PCD's chains {@code B h}; the training rows {@code R n}; for evaluation and encoding, kept between epochs, each
+ * chunk size's rows, Gibbs buffers and free-energy scratch, and for one call at a time a code chunk's copy (or a
+ * Gaussian chunk's centred copy); at most one weight matrix per regularizer;</li>
  * <li>heap: the codes {@link RbmStage#encode} returns, {@code R h}; the rounded and flipped rows of the
  * pseudo-likelihood {@code 2 R n} with their free energies, and the binarised rows of the AIS likelihood {@code R n};
  * the block the initial weights are drawn through;</li>
- * <li>native, while the AIS likelihood is estimated ({@link Ais}, {@code M} runs), in place of the chunk buffers:
+ * <li>native, while the AIS likelihood is estimated ({@link Ais}, {@code M} runs), in place of a code chunk's copy:
  * {@code 2 M n + 2 M h} float32 and {@code 3 M h} float64 work values;</li>
  * <li>copies the engine makes: the parameters {@code P}; the optimizer state and PCD's chains.</li>
  * </ul>
@@ -51,12 +51,17 @@ final class RbmMemory {
             buffers += GibbsBuffers.bytes(b, n, h, TYPE, hiddenPenalties) + MemoryEstimate.floats(b);
         }
         long chains = spec.cd().persistent() ? MemoryEstimate.floats(Math.min(Math.max(rows, 1), batch), h) : 0;
+        // kept from one epoch's evaluation to the next (RbmStage, FreeEnergyChunks): each chunk size's rows, Gibbs
+        // buffers and free-energy scratch; made for one call, one at a time: a code chunk's copy, a Gaussian chunk's
+        // centred copy with the ones, or the AIS runs (below)
         long chunk = 0;
+        long call = 0;
         for (int c : RowChunks.chunkSizes(rows)) {
-            long gibbs = GibbsBuffers.bytes(c, n, h, TYPE, false) + MemoryEstimate.floats(c) + MemoryEstimate.floats(c, h);
-            long freeEnergy = MemoryEstimate.floats(c, h) + MemoryEstimate.floats(c) + MemoryEstimate.floats(h)
-                    + (spec.units() == VisibleUnits.GAUSSIAN ? MemoryEstimate.floats(c, n) + MemoryEstimate.floats(n) : 0);
-            chunk += Math.max(gibbs, freeEnergy);
+            chunk += MemoryEstimate.floats(c, n) + GibbsBuffers.bytes(c, n, h, TYPE, false) + MemoryEstimate.floats(c, h)
+                    + MemoryEstimate.floats(c);
+            call = Math.max(call, MemoryEstimate.floats(c) + MemoryEstimate.floats(c, h));
+            call = Math.max(call, MemoryEstimate.floats(h) + (spec.units() == VisibleUnits.GAUSSIAN
+                    ? MemoryEstimate.floats(c, n) + MemoryEstimate.floats(n) : 0));
         }
         int runs = spec.ais().runs();
         long ais = runs == 0 ? 0 : 2 * MemoryEstimate.floats(runs, n) + 2 * MemoryEstimate.floats(runs, h)
@@ -66,8 +71,9 @@ final class RbmMemory {
                 .nativeArrays("Gibbs buffers (batch " + batch + ")", buffers)
                 .nativeArrays("persistent chains", chains)
                 .nativeArrays("training rows", MemoryEstimate.floats(rows, n))
-                .nativeArrays("rows evaluated or encoded, with their chunk buffers or AIS runs",
-                        MemoryEstimate.floats(rows, n) + Math.max(chunk, ais))
+                .nativeArrays("rows evaluated or encoded, a chunk at a time, with their buffers and scratch",
+                        chunk)
+                .nativeArrays("a code chunk's copy, or the AIS runs", Math.max(call, ais))
                 .nativeArrays("regularizers' work arrays (at most a weight matrix each)", spec.penalties().size() * weights)
                 .heapArrays("codes for the next stage", MemoryEstimate.floats(rows, h)
                         + MemoryEstimate.floats(Math.min(rows, RowChunks.CHUNK), h))

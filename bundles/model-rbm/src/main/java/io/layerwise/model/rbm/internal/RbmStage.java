@@ -58,6 +58,10 @@ final class RbmStage implements Stage {
     private final Sampler sampler;
     private final PersistentChains chains;
     private final Map<Integer, GibbsBuffers> buffers = new HashMap<>();
+    /** The chunks of rows evaluated (every epoch) or encoded, kept as the buffers are, so that each exists once. */
+    private final Map<List<Integer>, INDArray> evaluatedRows = new HashMap<>();
+    /** The held-out metrics' free energies, in arrays kept between epochs. */
+    private final FreeEnergyChunks energies;
     private final Consumer<String> log;
     private Minibatches train;
     /** The training rows' column means, for the base model of the likelihood estimate. */
@@ -74,6 +78,7 @@ final class RbmStage implements Stage {
         this.seed = seed;
         this.log = log;
         this.rbm = Rbm.initialise(spec.visible(), spec.hidden(), spec.units(), spec.initStd(), seed, DataType.FLOAT);
+        this.energies = new FreeEnergyChunks(rbm, evaluatedRows);
         this.optimizer = spec.training().optimizer().create(rbm.parameters());
         this.sampler = new Sampler(seed);
         this.chains = spec.cd().persistent() ? new PersistentChains(spec.hidden(), DataType.FLOAT) : null;
@@ -159,7 +164,9 @@ final class RbmStage implements Stage {
     @Override
     public double loss(FloatMatrix rows) {
         StageRows.checkWidth(rows, inputSize(), "validation data");
-        double error = RowChunks.sum(rows, rbm::buffers, (x, b, from) -> rbm.reconstructionError(x, b));
+        // the training buffers' map: evaluated every epoch, the chunks allocate nothing after the first
+        double error = RowChunks.sum(rows, buffers, evaluatedRows, rbm::buffers,
+                (x, b, from) -> rbm.reconstructionError(x, b));
         return rows.rows() == 0 ? Double.NaN : error / rows.rows();
     }
 
@@ -171,7 +178,7 @@ final class RbmStage implements Stage {
         metrics.put(spec.units().testMetric(), loss(heldOut));
         if (train != null && n > 0) {
             int m = (int) Math.min(train.size(), n);
-            metrics.put("freeEnergyGap", HeldOutMetrics.freeEnergyGap(rbm, heldOut, train.rows(0, m)));
+            metrics.put("freeEnergyGap", HeldOutMetrics.freeEnergyGap(energies, heldOut, train.rows(0, m)));
         }
         if (spec.units() == VisibleUnits.BERNOULLI && n > 0) {
             metrics.put("pseudoLogLikelihood", pseudoLogLikelihood(heldOut));
@@ -182,7 +189,7 @@ final class RbmStage implements Stage {
             } else {
                 try (Sampler s = new Sampler(seed ^ AIS_SALT)) {
                     metrics.putAll(TestLikelihood.metrics(rbm, columnMeans, spec.ais(), heldOut, seed, s,
-                            rows -> HeldOutMetrics.freeEnergies(rbm, rows), log));
+                            energies::of, log));
                 }
             }
         }
@@ -194,18 +201,19 @@ final class RbmStage implements Stage {
 
     /** See {@link HeldOutMetrics#pseudoLogLikelihood}. */
     double pseudoLogLikelihood(FloatMatrix heldOut) {
-        return HeldOutMetrics.pseudoLogLikelihood(rbm, heldOut, seed);
+        return HeldOutMetrics.pseudoLogLikelihood(energies, heldOut, seed);
     }
 
     @Override
     public FloatMatrix encode(FloatMatrix input) {
-        return StageRows.map(input, inputSize(), outputSize(), rbm::buffers, (x, b) -> rbm.hiddenProbabilities(x, b.hPos));
+        return StageRows.map(input, inputSize(), outputSize(), buffers, evaluatedRows, rbm::buffers,
+                (x, b) -> rbm.hiddenProbabilities(x, b.hPos));
     }
 
     /** {@code v -> p(h|v) -> E[v|h]}. */
     @Override
     public FloatMatrix reconstruct(FloatMatrix input) {
-        return StageRows.map(input, inputSize(), inputSize(), rbm::buffers, (x, b) -> {
+        return StageRows.map(input, inputSize(), inputSize(), buffers, evaluatedRows, rbm::buffers, (x, b) -> {
             rbm.hiddenProbabilities(x, b.hPos);
             return rbm.visibleMean(b.hPos, b.recon);
         });
@@ -300,6 +308,9 @@ final class RbmStage implements Stage {
         columnMeans = null;
         buffers.values().forEach(GibbsBuffers::close);
         buffers.clear();
+        energies.close();
+        evaluatedRows.values().forEach(INDArray::close);
+        evaluatedRows.clear();
         optimizer.close();
         sampler.close();
         if (chains != null) {

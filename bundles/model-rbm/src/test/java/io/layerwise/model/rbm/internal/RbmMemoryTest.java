@@ -50,11 +50,11 @@ class RbmMemoryTest {
                 stage.trainBatch(b);
             }
             long trained = AllocatedArrays.bytes(stage);
-            RowChunks.sum(x, stage.rbm()::buffers, (rows, b, from) -> {
-                stage.rbm().hiddenProbabilities(rows, b.hPos);
-                encoding[0] = Math.max(encoding[0], AllocatedArrays.bytes(stage, rows, b));
-                return 0;
-            });
+            // what evaluation and encoding leave in the stage: each chunk size's rows, buffers and free-energy scratch
+            stage.loss(x);
+            stage.pseudoLogLikelihood(x);
+            stage.encode(x);
+            encoding[0] = AllocatedArrays.bytes(stage);
 
             assertEquals(1, context.reserved.size());
             MemoryEstimate e = context.reserved.get(0);
