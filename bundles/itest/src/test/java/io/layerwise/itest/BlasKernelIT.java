@@ -58,14 +58,20 @@ class BlasKernelIT {
         // run in two with other builds beside it died of SIGBUS in ld-linux while loading them (or hung without a
         // line): most likely this JVM rewrote them, under a lock file of its own, while other JVMs had them mapped
         Path cache = Files.createDirectories(cacheHome.resolve("layerwise/javacpp-1.5.7"));
+        // The old framework property makes a note at each framework start: the user sees it once, though three
+        // frameworks start (Haswell's check, the next kernel's check, the real start).
         Map<String, String> env = Map.of("XDG_CACHE_HOME", cacheHome.toString(), "OPENBLAS_CORETYPE", "Haswell",
-                "LAYERWISE_JAVA_OPTS", "-Dlayerwise.blas.selftest.fault=Haswell:dsyevd");
+                "LAYERWISE_JAVA_OPTS",
+                "-Dlayerwise.blas.selftest.fault=Haswell:dsyevd -Dlayerwise.swap.timeout.seconds=7");
 
         Run first = launch(env, "layerwise:backend --seconds 0");
         assertEquals(0, first.exit, first.err);
         assertTrue(first.err.contains("OpenBLAS kernel Haswell gets dsyevd (max error"), first.err);
         assertTrue(first.err.contains("starting again with the next kernel"), first.err);
         assertTrue(first.out.contains("BLAS self-test    passed"), first.out);
+        assertEquals(1, first.err.lines().filter(l -> l.startsWith("layerwise: OpenBLAS kernel Haswell gets")).count(),
+                first.err);
+        assertEquals(1, notes(first.err), "the checking starts keep their notes to themselves: " + first.err);
         assertTrue(first.out.contains("kernels refused   Haswell (wrong: dsyevd"), first.out);
         String kernel = line(first.out, "OPENBLAS_CORETYPE ").replace("unset", "auto");
         assertNotEquals("Haswell", kernel);
@@ -80,6 +86,11 @@ class BlasKernelIT {
         assertFalse(second.err.contains("starting again"), "the failure is remembered: " + second.err);
         assertTrue(second.err.contains("using OpenBLAS kernel " + kernel + "; refused"), second.err);
         assertEquals(kernel, line(second.out, "OPENBLAS_CORETYPE ").replace("unset", "auto"));
+        assertEquals(1, notes(second.err), second.err);
+    }
+
+    private static long notes(String err) {
+        return err.lines().filter(l -> l.contains("layerwise.swap.timeout.seconds sets swapTimeoutSeconds")).count();
     }
 
     private record Run(int exit, String out, String err) {
