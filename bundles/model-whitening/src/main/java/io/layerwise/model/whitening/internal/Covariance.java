@@ -50,4 +50,40 @@ final class Covariance {
         }
         return cov;
     }
+
+    /**
+     * {@code X^T X / N} of the CPU backend's centred float32 rows X (N x m, c-order) as float64 values, column-major,
+     * both triangles: one SYRK, its upper triangle read back in one bulk copy and mirrored.
+     */
+    static double[] symmetricValues(INDArray x) {
+        int m = (int) x.columns();
+        float[] upper = new float[m * m];
+        try (INDArray cov = of(x, false)) {
+            ((FloatPointer) cov.data().addressPointer()).get(upper, 0, upper.length);
+        }
+        double[] a = new double[m * m];
+        for (int q = 0; q < m; q++) {
+            for (int p = 0; p <= q; p++) {
+                double v = upper[q * m + p];
+                a[q * m + p] = v;
+                a[p * m + q] = v;
+            }
+        }
+        return a;
+    }
+
+    /**
+     * {@code F F^T} of the column-major m x m float64 {@code f} through OpenBLAS directly (no ND4J arrays and their
+     * element-wise copies): column-major, the upper triangle valid, the lower one zero.
+     */
+    static double[] gram(double[] f, int m) {
+        double[] out = new double[m * m];
+        try (DoublePointer a = new DoublePointer(f); DoublePointer c = new DoublePointer((long) m * m)) {
+            c.zero();
+            openblas.cblas_dsyrk(openblas.CblasColMajor, openblas.CblasUpper, openblas.CblasNoTrans, m, m, 1.0, a, m,
+                    0.0, c, m);
+            c.get(out);
+        }
+        return out;
+    }
 }

@@ -110,6 +110,18 @@ final class SymmetricEigen {
                 block[p * m + q] = v; // both triangles: ND4J's portable Eigen may read the lower one
             }
         }
+        return decomposeBlock(block, n, kept, portable);
+    }
+
+    /**
+     * The decomposition of an n x n matrix whose rows outside {@code kept} (ascending) are zero, from its m x m
+     * {@code block} of the kept rows and columns (column-major, both triangles), which it keeps.
+     */
+    static Decomposition decomposeBlock(double[] block, int n, int[] kept, boolean portable) {
+        int m = kept.length;
+        if (block.length != (long) m * m) {
+            throw new IllegalArgumentException("need " + m + " x " + m + " values, got " + block.length);
+        }
         double[] vectors = block.clone();
         double[] values = portable ? portableSolve(vectors, m) : lapackSolve(vectors, m);
         return new Decomposition(n, kept, block, vectors, values);

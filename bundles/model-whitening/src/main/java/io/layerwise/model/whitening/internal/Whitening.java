@@ -1,5 +1,6 @@
 package io.layerwise.model.whitening.internal;
 
+import io.layerwise.api.data.FloatMatrix;
 import io.layerwise.model.whitening.internal.SymmetricEigen.Decomposition;
 import io.layerwise.model.whitening.internal.WhiteningOptions.Kind;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -68,24 +69,60 @@ final class Whitening implements AutoCloseable {
             covariance = cov.data().asDouble(); // column-major, in float64 whatever the data type
         }
         try {
-            Decomposition e = SymmetricEigen.decompose(covariance, n, portable, true);
-            FitCheck.eigen(e.block(), e.vectors(), e.values());
-            double[] ascending = e.ascending();
-            double[] d = new double[n];
-            for (int i = 0; i < n; i++) {
-                d[i] = Math.max(0, ascending[n - 1 - i]);
-            }
-            int k = options.kind() == Kind.ZCA ? n
-                    : options.components() > 0 ? Math.min(options.components(), n)
-                    : leadingComponents(d, options.retainedVariance());
-            checkRank(d, k, options.epsilon(), type);
-            INDArray p = options.kind() == Kind.PCA ? pcaRows(e, d, k, options.epsilon(), -0.5, type)
-                    : zca(e, options.epsilon(), -0.5, type, portable);
-            return new Whitening(options.kind(), options.epsilon(), mean, p, null, e, d);
+            return fitted(options, mean, SymmetricEigen.decompose(covariance, n, portable, true), type, portable);
         } catch (RuntimeException e) {
             mean.close();
             throw e;
         }
+    }
+
+    /**
+     * Fits to the rows of {@code data} (float32, at least 2 rows). On the CPU backend from the heap rows directly
+     * ({@link CentredColumns}: the constant columns are left out of the covariance's product rather than deflated
+     * after it); elsewhere through an uploaded copy and {@link #fit(INDArray, WhiteningOptions)}. Both give the same
+     * transform to float32 rounding ({@code WhiteningTest}).
+     */
+    static Whitening fit(FloatMatrix data, WhiteningOptions options) {
+        if (data.rows() < 2) {
+            throw new IllegalArgumentException("whitening needs at least 2 rows, got " + data.rows());
+        }
+        if (!Nd4j.getEnvironment().isCPU()) {
+            try (INDArray x = NativeArrays.upload(data)) {
+                return fit(x, options, true);
+            }
+        }
+        Decomposition e;
+        float[] mean;
+        try (CentredColumns c = CentredColumns.of(data)) {
+            mean = c.mean();
+            e = SymmetricEigen.decomposeBlock(Covariance.symmetricValues(c.rows()), data.cols(), c.kept(), false);
+        }
+        INDArray meanRow = Nd4j.create(mean, new long[] {1, mean.length}, DataType.FLOAT);
+        try {
+            return fitted(options, meanRow, e, DataType.FLOAT, false);
+        } catch (RuntimeException ex) {
+            meanRow.close();
+            throw ex;
+        }
+    }
+
+    /** The whitening of a covariance decomposed as {@code e}, after the plain-Java check of that decomposition. */
+    private static Whitening fitted(WhiteningOptions options, INDArray mean, Decomposition e, DataType type,
+            boolean portable) {
+        int n = e.n();
+        FitCheck.eigen(e.block(), e.vectors(), e.values());
+        double[] ascending = e.ascending();
+        double[] d = new double[n];
+        for (int i = 0; i < n; i++) {
+            d[i] = Math.max(0, ascending[n - 1 - i]);
+        }
+        int k = options.kind() == Kind.ZCA ? n
+                : options.components() > 0 ? Math.min(options.components(), n)
+                : leadingComponents(d, options.retainedVariance());
+        checkRank(d, k, options.epsilon(), type);
+        INDArray p = options.kind() == Kind.PCA ? pcaRows(e, d, k, options.epsilon(), -0.5, type)
+                : zca(e, options.epsilon(), -0.5, type, portable);
+        return new Whitening(options.kind(), options.epsilon(), mean, p, null, e, d);
     }
 
     /**
@@ -178,9 +215,13 @@ final class Whitening implements AutoCloseable {
             }
         }
         double[] block; // F F^T, column-major, upper triangle valid
-        try (INDArray fTransposed = Nd4j.create(f, new long[] {m, m}, DataType.DOUBLE); // c-order: F's columns as rows
-                INDArray gram = Covariance.of(fTransposed, 1.0, portable)) {
-            block = gram.data().asDouble();
+        if (portable) {
+            try (INDArray fTransposed = Nd4j.create(f, new long[] {m, m}, DataType.DOUBLE); // c-order: F's columns
+                    INDArray gram = Covariance.of(fTransposed, 1.0, true)) {
+                block = gram.data().asDouble();
+            }
+        } else {
+            block = Covariance.gram(f, m);
         }
         FitCheck.product(block, f, m);
         double[] p = new double[n * n];
@@ -210,7 +251,8 @@ final class Whitening implements AutoCloseable {
         for (int i = 0; i < values.length; i++) {
             narrow[i] = (float) values[i];
         }
-        return Nd4j.create(narrow, new long[] {rows, cols}, type);
+        return type == DataType.FLOAT ? NativeArrays.upload(new FloatMatrix(rows, cols, narrow)) // one bulk copy
+                : Nd4j.create(narrow, new long[] {rows, cols}, type);
     }
 
     Kind kind() {

@@ -88,8 +88,8 @@ final class WhiteningStage implements Stage {
                     + data.rows());
         }
         Whitening fitted;
-        try (INDArray x = NativeArrays.upload(data)) {
-            fitted = Whitening.fit(x, options);
+        try {
+            fitted = Whitening.fit(data, options);
         } catch (Whitening.RankDeficientException e) {
             throw new SpecException(epsilonPath, e.getMessage());
         }

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.layerwise.api.data.FloatMatrix;
 import io.layerwise.model.whitening.internal.WhiteningOptions.Kind;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
@@ -377,6 +378,56 @@ class WhiteningTest {
                 assertEquals(d[i], e[i], 1e-12);
             }
         }
+    }
+
+    /**
+     * The CPU backend fits the stage's heap rows without uploading them ({@link CentredColumns}: the constant columns
+     * left out of the product, a constant non-zero one included, which the uploaded path only gets to within
+     * round-off). On held-out rows both whiten alike to float32 precision; PCA stops short of the two zero
+     * eigenvalues, whose order between the paths is arbitrary.
+     */
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"PCA", "ZCA"})
+    void theHeapRowsWhitenHeldOutRowsAsTheUploadedRowsDo(Kind kind) {
+        double[][] x = data(12, true);
+        double[][] heldOut = data(12, true, 99);
+        for (double[][] rows : new double[][][] {x, heldOut}) {
+            for (double[] row : rows) {
+                row[6] = 0;
+            }
+        }
+        WhiteningOptions o = kind == Kind.PCA ? WhiteningOptions.pca(0.1, DIM - 2) : WhiteningOptions.zca(0.1, DIM);
+        try (INDArray uploaded = NativeArrays.upload(floats(x)); Whitening plain = Whitening.fit(uploaded, o, false);
+                Whitening heap = Whitening.fit(floats(x), o);
+                INDArray a = NativeArrays.upload(floats(heldOut)); INDArray b = NativeArrays.upload(floats(heldOut));
+                INDArray ya = plain.whitenInPlace(a); INDArray yb = heap.whitenInPlace(b)) {
+            double[] d = plain.eigenvalues();
+            double[] e = heap.eigenvalues();
+            for (int i = 0; i < DIM; i++) {
+                assertEquals(d[i], e[i], 1e-5 * d[0], "eigenvalue " + i);
+            }
+            assertEquals(0, e[DIM - 1], 0, "a constant input's eigenvalue is exactly 0 on the heap path");
+            double[][] p = ya.toDoubleMatrix();
+            double[][] q = yb.toDoubleMatrix();
+            double scale = maxAbs(p);
+            for (int c = 0; c < p[0].length; c++) {
+                // a PCA row's sign is arbitrary; ZCA's P does not depend on it
+                double sign = kind == Kind.ZCA || Math.signum(p[0][c]) == Math.signum(q[0][c]) ? 1 : -1;
+                for (int r = 0; r < p.length; r++) {
+                    assertEquals(p[r][c], sign * q[r][c], 1e-4 * scale, "held-out row " + r + ", output " + c);
+                }
+            }
+        }
+    }
+
+    static FloatMatrix floats(double[][] x) {
+        float[] v = new float[x.length * x[0].length];
+        for (int i = 0; i < x.length; i++) {
+            for (int j = 0; j < x[0].length; j++) {
+                v[i * x[0].length + j] = (float) x[i][j];
+            }
+        }
+        return new FloatMatrix(x.length, x[0].length, v);
     }
 
     @Test
