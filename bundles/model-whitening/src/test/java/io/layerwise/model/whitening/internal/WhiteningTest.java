@@ -391,15 +391,17 @@ class WhiteningTest {
     void theHeapRowsWhitenHeldOutRowsAsTheUploadedRowsDo(Kind kind) {
         double[][] x = data(12, true);
         double[][] heldOut = data(12, true, 99);
-        for (double[][] rows : new double[][][] {x, heldOut}) {
-            for (double[] row : rows) {
+        for (double[][] set : new double[][][] {x, heldOut}) {
+            for (double[] row : set) {
                 row[6] = 0;
             }
         }
         WhiteningOptions o = kind == Kind.PCA ? WhiteningOptions.pca(0.1, DIM - 2) : WhiteningOptions.zca(0.1, DIM);
-        try (INDArray uploaded = NativeArrays.upload(floats(x)); Whitening plain = Whitening.fit(uploaded, o, false);
-                Whitening heap = Whitening.fit(floats(x), o);
-                INDArray a = NativeArrays.upload(floats(heldOut)); INDArray b = NativeArrays.upload(floats(heldOut));
+        FloatMatrix rows = WhiteningStageTest.matrix(x);
+        FloatMatrix held = WhiteningStageTest.matrix(heldOut);
+        try (INDArray uploaded = NativeArrays.upload(rows); Whitening plain = Whitening.fit(uploaded, o, false);
+                Whitening heap = Whitening.fit(rows, o);
+                INDArray a = NativeArrays.upload(held); INDArray b = NativeArrays.upload(held);
                 INDArray ya = plain.whitenInPlace(a); INDArray yb = heap.whitenInPlace(b)) {
             double[] d = plain.eigenvalues();
             double[] e = heap.eigenvalues();
@@ -418,16 +420,6 @@ class WhiteningTest {
                 }
             }
         }
-    }
-
-    static FloatMatrix floats(double[][] x) {
-        float[] v = new float[x.length * x[0].length];
-        for (int i = 0; i < x.length; i++) {
-            for (int j = 0; j < x[0].length; j++) {
-                v[i * x[0].length + j] = (float) x[i][j];
-            }
-        }
-        return new FloatMatrix(x.length, x[0].length, v);
     }
 
     @Test
