@@ -60,10 +60,21 @@ record CentredColumns(float[] mean, int[] kept, INDArray rows) implements AutoCl
         INDArray out = Nd4j.createUninitialized(DataType.FLOAT, new long[] {rows, m}, 'c');
         FloatBuffer target = new FloatPointer(out.data().addressPointer()).capacity((long) rows * m)
                 .limit((long) rows * m).asBuffer();
-        int width = m;
-        IntStream.range(0, parts).parallel().forEach(p -> centre(x, from(p, parts, rows), from(p + 1, parts, rows), n,
-                mean, runs[0], runs[1], target.duplicate(), new float[width]));
+        IntStream.range(0, parts).parallel().forEach(p -> writeCentred(x, from(p, parts, rows), from(p + 1, parts,
+                rows), n, mean, runs, target.duplicate()));
         return new CentredColumns(mean, columns, out);
+    }
+
+    /** Rows [from, to) centred into {@code out}, {@link #SUM_BLOCK} rows at a time through a heap block. */
+    private static void writeCentred(float[] x, int from, int to, int n, float[] mean, int[][] runs,
+            FloatBuffer out) {
+        int m = Arrays.stream(runs[1]).sum();
+        float[] block = new float[SUM_BLOCK * m];
+        for (int start = from; start < to; start += SUM_BLOCK) {
+            int end = Math.min(to, start + SUM_BLOCK);
+            centre(x, start, end, n, mean, runs[0], runs[1], block);
+            out.put(start * m, block, 0, (end - start) * m);
+        }
     }
 
     /** The first row of part p of rows split into parts. */
@@ -110,22 +121,22 @@ record CentredColumns(float[] mean, int[] kept, INDArray rows) implements AutoCl
         return new int[][] {Arrays.copyOf(starts, r + 1), Arrays.copyOf(lengths, r + 1)};
     }
 
-    /** Rows [from, to) of {@code out} (m wide): those of {@code x} at the runs' columns, minus their means. */
-    static void centre(float[] x, int from, int to, int n, float[] mean, int[] starts, int[] lengths, FloatBuffer out,
-            float[] row) {
-        int m = row.length;
+    /**
+     * Rows [from, to) of {@code x} at the runs' columns, minus their means, one after the other from the start of
+     * {@code out}: a loop over primitive arrays alone, as every method {@code runtime/jit-kernels.json} names.
+     */
+    static void centre(float[] x, int from, int to, int n, float[] mean, int[] starts, int[] lengths, float[] out) {
+        int o = 0;
         for (int i = from; i < to; i++) {
             int base = i * n;
-            int o = 0;
             for (int r = 0; r < starts.length; r++) {
                 int s = starts[r];
                 int length = lengths[r];
                 for (int k = 0; k < length; k++) {
-                    row[o + k] = x[base + s + k] - mean[s + k];
+                    out[o + k] = x[base + s + k] - mean[s + k];
                 }
                 o += length;
             }
-            out.put(i * m, row, 0, m);
         }
     }
 
