@@ -34,7 +34,7 @@ record BlasReport(List<BlasReport.Check> checks) {
      */
     String summary() {
         if (passed()) {
-            return "passed (" + checks.size() + " checks: sgemm, dgemm, Nd4j.gemm, ssyrk, dsyrk, dsyevd)";
+            return "passed (" + checks.size() + " checks: sgemm, dgemm, Nd4j.gemm, ssyrk, dsyrk, dsyevd, ssyevd)";
         }
         Map<String, List<Check>> all = new LinkedHashMap<>();
         for (Check c : checks) {

@@ -24,7 +24,7 @@ import org.nd4j.linalg.factory.Nd4j;
  * {@code _nolapack} one, row-major; "(full)" names the build with LAPACK), {@code cblas_dgemm} of both,
  * ND4J's {@code Nd4j.gemm} in float32 and float64
  * (whitening's products), {@code cblas_ssyrk} and {@code cblas_dsyrk} (the covariance), and {@code LAPACKE_dsyevd}
- * (the eigendecomposition), each in the layouts the platform uses.
+ * and {@code LAPACKE_ssyevd} (the eigendecomposition in float64 and float32), each in the layouts the platform uses.
  */
 final class BlasSelfTest {
     /** {@code m x n x k} shapes: one inside the small-matrix paths, the rest beyond them. */
@@ -188,8 +188,8 @@ final class BlasSelfTest {
 
     /**
      * {@code A = Q diag(w) Q^T} with a known spectrum w and an orthogonal Q (a product of Householder reflections,
-     * built here in float64): dsyevd must return w, and eigenvectors with {@code ||A v - w v||} and
-     * {@code ||V^T V - I||} at round-off level.
+     * built here in float64): dsyevd, and ssyevd (ZCA's float32 eigensolver) on A rounded to float32, must return w,
+     * and eigenvectors with {@code ||A v - w v||} and {@code ||V^T V - I||} at their precision's round-off level.
      */
     private void eigen() {
         int n = EIGEN_N;
@@ -230,6 +230,19 @@ final class BlasSelfTest {
         double[] v = a.clone();
         double[] got = new double[n];
         int info = openblas.LAPACKE_dsyevd(openblas.LAPACK_COL_MAJOR, (byte) 'V', (byte) 'U', n, v, n, got);
+        add("dsyevd " + n + "x" + n, eigenError(a, w, v, got, info), 1e-10);
+        float[] vf = floats(a);
+        float[] gotf = new float[n];
+        info = openblas.LAPACKE_ssyevd(openblas.LAPACK_COL_MAJOR, (byte) 'V', (byte) 'U', n, vf, n, gotf);
+        add("ssyevd " + n + "x" + n, eigenError(a, w, doubles(vf), doubles(gotf), info), 1e-4);
+    }
+
+    /**
+     * The largest of the eigenvalues' errors against the known w, the residuals {@code |A v_p - got_p v_p|} and the
+     * departures from orthonormality of the solver's column-major eigenvectors v; NaN when it returned an error.
+     */
+    private static double eigenError(double[] a, double[] w, double[] v, double[] got, int info) {
+        int n = w.length;
         double error = info != 0 ? Double.NaN : 0;
         for (int p = 0; p < n && info == 0; p++) {
             error = Math.max(error, Math.abs(got[p] - w[p]));
@@ -248,7 +261,7 @@ final class BlasSelfTest {
                 error = Math.max(error, Math.abs(s - (r == p ? 1 : 0)));
             }
         }
-        add("dsyevd " + n + "x" + n, error, 1e-10);
+        return error;
     }
 
     private void record(String routine, double[] want, double[] got, double tolerance) {

@@ -30,6 +30,16 @@ class BlasSelfTestTest {
     void aCorruptedEigensolverIsNamed() {
         BlasReport report = BlasSelfTest.run("dsyevd");
         assertEquals(List.of("dsyevd 150x150"), report.failures().stream().map(BlasReport.Check::routine).toList());
+        BlasReport single = BlasSelfTest.run("ssyevd");
+        assertEquals(List.of("ssyevd 150x150"), single.failures().stream().map(BlasReport.Check::routine).toList());
+    }
+
+    /** The float32 eigensolver passes within its own tolerance, and by a wide margin: its error is round-off. */
+    @Test
+    void theFloat32EigensolverIsCheckedAtItsOwnPrecision() {
+        BlasReport.Check check = BlasSelfTest.run(null).checks().stream()
+                .filter(c -> c.routine().equals("ssyevd 150x150")).findFirst().orElseThrow();
+        assertTrue(check.error() > 1e-9 && check.error() < 1e-5, check.toString()); // float32, not float64, round-off
     }
 
     @Test

@@ -3,6 +3,7 @@ package io.layerwise.model.whitening.internal;
 import org.bytedeco.javacpp.DoublePointer;
 import org.bytedeco.javacpp.FloatPointer;
 import org.bytedeco.openblas.global.openblas;
+import org.bytedeco.openblas.global.openblas_nolapack;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -14,6 +15,15 @@ import org.nd4j.linalg.factory.Nd4j;
  * {@link Nd4j#gemm} of the full matrix. Both leave at least the upper triangle correct.
  */
 final class Covariance {
+    /**
+     * Held by every OpenBLAS / LAPACK call of this bundle, as by training's (core's {@code BlasThreads.LOCK}, the
+     * same class object): training lowers OpenBLAS's one process-wide thread count around small products, and a
+     * solve that ran meanwhile on the lowered count would sum in another order. In float32 that moved a ZCA
+     * transform fitted beside a training job by 1e-5 of its largest value (WhiteningReferenceIT); under the lock a
+     * fit gives the same bits alone and beside other jobs.
+     */
+    static final Object BLAS_LOCK = openblas_nolapack.class;
+
     private Covariance() {
     }
 
@@ -39,14 +49,16 @@ final class Covariance {
         }
         // X's c-order buffer is X^T (n x N) in column-major order with leading dimension n: Phi = X^T (X^T)^T / N.
         int k = Math.toIntExact(rows);
-        if (x.dataType() == DataType.FLOAT) {
-            openblas.cblas_ssyrk(openblas.CblasColMajor, openblas.CblasUpper, openblas.CblasNoTrans, n, k,
-                    (float) scale, (FloatPointer) x.data().addressPointer(), n, 0f,
-                    (FloatPointer) cov.data().addressPointer(), n);
-        } else {
-            openblas.cblas_dsyrk(openblas.CblasColMajor, openblas.CblasUpper, openblas.CblasNoTrans, n, k,
-                    scale, (DoublePointer) x.data().addressPointer(), n, 0.0,
-                    (DoublePointer) cov.data().addressPointer(), n);
+        synchronized (BLAS_LOCK) {
+            if (x.dataType() == DataType.FLOAT) {
+                openblas.cblas_ssyrk(openblas.CblasColMajor, openblas.CblasUpper, openblas.CblasNoTrans, n, k,
+                        (float) scale, (FloatPointer) x.data().addressPointer(), n, 0f,
+                        (FloatPointer) cov.data().addressPointer(), n);
+            } else {
+                openblas.cblas_dsyrk(openblas.CblasColMajor, openblas.CblasUpper, openblas.CblasNoTrans, n, k,
+                        scale, (DoublePointer) x.data().addressPointer(), n, 0.0,
+                        (DoublePointer) cov.data().addressPointer(), n);
+            }
         }
         return cov;
     }
@@ -74,14 +86,38 @@ final class Covariance {
 
     /**
      * {@code F F^T} of the column-major m x m float64 {@code f} through OpenBLAS directly (no ND4J arrays and their
-     * element-wise copies): column-major, the upper triangle valid, the lower one zero.
+     * element-wise copies): column-major, the upper triangle valid, the lower one zero. {@code float32}: F rounded to
+     * float32 and one {@code ssyrk} (for F from a float32 eigensolver, whose error is far above float32's rounding of
+     * the product: 2-3 ms against the {@code dsyrk}'s 6-9 at m = 666), widened back.
      */
-    static double[] gram(double[] f, int m) {
+    static double[] gram(double[] f, int m, boolean float32) {
+        if (float32) {
+            float[] narrow = new float[m * m];
+            for (int i = 0; i < narrow.length; i++) {
+                narrow[i] = (float) f[i];
+            }
+            float[] product = new float[m * m];
+            try (FloatPointer a = new FloatPointer(narrow); FloatPointer c = new FloatPointer((long) m * m)) {
+                c.zero();
+                synchronized (BLAS_LOCK) {
+                    openblas.cblas_ssyrk(openblas.CblasColMajor, openblas.CblasUpper, openblas.CblasNoTrans, m, m, 1f,
+                            a, m, 0f, c, m);
+                }
+                c.get(product);
+            }
+            double[] out = new double[m * m];
+            for (int i = 0; i < out.length; i++) {
+                out[i] = product[i];
+            }
+            return out;
+        }
         double[] out = new double[m * m];
         try (DoublePointer a = new DoublePointer(f); DoublePointer c = new DoublePointer((long) m * m)) {
             c.zero();
-            openblas.cblas_dsyrk(openblas.CblasColMajor, openblas.CblasUpper, openblas.CblasNoTrans, m, m, 1.0, a, m,
-                    0.0, c, m);
+            synchronized (BLAS_LOCK) {
+                openblas.cblas_dsyrk(openblas.CblasColMajor, openblas.CblasUpper, openblas.CblasNoTrans, m, m, 1.0, a,
+                        m, 0.0, c, m);
+            }
             c.get(out);
         }
         return out;

@@ -2,7 +2,9 @@ package io.layerwise.model.whitening.internal;
 
 import io.layerwise.api.data.FloatMatrix;
 import io.layerwise.model.whitening.internal.SymmetricEigen.Decomposition;
+import io.layerwise.model.whitening.internal.WhiteningOptions.Eigensolver;
 import io.layerwise.model.whitening.internal.WhiteningOptions.Kind;
+import java.util.Locale;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -18,7 +20,8 @@ import org.nd4j.linalg.factory.Nd4j;
  * {@code P+ = E_k (D_k + eps I)^(1/2)} (PCA) or {@code E (D + eps I)^(1/2) E^T} (ZCA), exact when eps = 0 and k = n.
  * The whitened training covariance {@code P Phi P^T} is {@code diag(D_k / (D_k + eps))} for PCA and
  * {@code E diag(D / (D + eps)) E^T} for ZCA: both have mean diagonal {@code mean_i D_i / (D_i + eps)}. The
- * eigenproblem is solved in float64 whatever the data type; the transform is kept in the data's type. Immutable,
+ * eigenproblem is solved in float64 whatever the data type, or in float32 where {@link Eigensolver} allows; the
+ * transform is kept in the data's type. Immutable,
  * except that P+ (needed to reconstruct and to save, not to whiten) is built from the kept eigenvectors on first use.
  */
 final class Whitening implements AutoCloseable {
@@ -31,9 +34,12 @@ final class Whitening implements AutoCloseable {
     private INDArray inverse;
     /** The covariance's decomposition (deflated form) until P+ is built. */
     private Decomposition eigen;
+    /** Which eigensolver the fit used, for the run log; null when loaded from saved arrays. */
+    private final String solver;
 
     private Whitening(Kind kind, double epsilon, INDArray mean, INDArray transform, INDArray inverse,
-            Decomposition eigen, double[] eigenvalues) {
+            Decomposition eigen, double[] eigenvalues, String solver) {
+        this.solver = solver;
         this.kind = kind;
         this.epsilon = epsilon;
         this.mean = mean;
@@ -69,7 +75,8 @@ final class Whitening implements AutoCloseable {
             covariance = cov.data().asDouble(); // column-major, in float64 whatever the data type
         }
         try {
-            return fitted(options, mean, SymmetricEigen.decompose(covariance, n, portable, true), type, portable);
+            return fitted(options, mean, SymmetricEigen.decompose(covariance, n, portable, true,
+                    options::solvesInFloat32), type, portable);
         } catch (RuntimeException e) {
             mean.close();
             throw e;
@@ -95,7 +102,8 @@ final class Whitening implements AutoCloseable {
         float[] mean;
         try (CentredColumns c = CentredColumns.of(data)) {
             mean = c.mean();
-            e = SymmetricEigen.decomposeBlock(Covariance.symmetricValues(c.rows()), data.cols(), c.kept(), false);
+            e = SymmetricEigen.decomposeBlock(Covariance.symmetricValues(c.rows()), data.cols(), c.kept(), false,
+                    options::solvesInFloat32);
         }
         INDArray meanRow = Nd4j.create(mean, new long[] {1, mean.length}, DataType.FLOAT);
         try {
@@ -110,7 +118,7 @@ final class Whitening implements AutoCloseable {
     private static Whitening fitted(WhiteningOptions options, INDArray mean, Decomposition e, DataType type,
             boolean portable) {
         int n = e.n();
-        FitCheck.eigen(e.block(), e.vectors(), e.values());
+        FitCheck.eigen(e.block(), e.vectors(), e.values(), e.float32());
         double[] ascending = e.ascending();
         double[] d = new double[n];
         for (int i = 0; i < n; i++) {
@@ -119,10 +127,30 @@ final class Whitening implements AutoCloseable {
         int k = options.kind() == Kind.ZCA ? n
                 : options.components() > 0 ? Math.min(options.components(), n)
                 : leadingComponents(d, options.retainedVariance());
-        checkRank(d, k, options.epsilon(), type);
+        checkRank(d, k, options.epsilon(), type, e.float32());
         INDArray p = options.kind() == Kind.PCA ? pcaRows(e, d, k, options.epsilon(), -0.5, type)
                 : zca(e, options.epsilon(), -0.5, type, portable);
-        return new Whitening(options.kind(), options.epsilon(), mean, p, null, e, d);
+        return new Whitening(options.kind(), options.epsilon(), mean, p, null, e, d, solver(options, e, portable));
+    }
+
+    /** Which eigensolver ran and, for {@code auto}, why: "the 666 x 666 eigenproblem in float32 (ssyevd) ...". */
+    private static String solver(WhiteningOptions options, Decomposition e, boolean portable) {
+        int m = e.m();
+        String problem = "the " + m + " x " + m + " eigenproblem in ";
+        if (portable) {
+            return problem + "float64 (ND4J)";
+        }
+        String precision = e.float32() ? "float32 (ssyevd)" : "float64 (dsyevd)";
+        if (options.eigensolver() != Eigensolver.AUTO) {
+            return problem + precision + ", as eigensolver " + options.eigensolver().jsonName() + " asks";
+        }
+        if (options.kind() == Kind.PCA) {
+            return problem + precision + " (eigensolver auto: always float64 for pca)";
+        }
+        double bound = options.float32Error(e.frobenius(), m);
+        return problem + precision + String.format(Locale.ROOT, " (eigensolver auto: a float32 solve would move P by"
+                + " at most %.1e relative at epsilon %s, the limit is %.0e)", bound, options.epsilon(),
+                WhiteningOptions.FLOAT32_ZCA_ERROR);
     }
 
     /**
@@ -138,7 +166,7 @@ final class Whitening implements AutoCloseable {
             throw new IllegalArgumentException("inconsistent shapes: mean " + n + ", P " + k + "x" + transform.columns()
                     + ", P+ " + inverse.rows() + "x" + inverse.columns() + ", " + eigenvalues.length + " eigenvalues");
         }
-        return new Whitening(kind, epsilon, mean, transform, inverse, null, eigenvalues.clone());
+        return new Whitening(kind, epsilon, mean, transform, inverse, null, eigenvalues.clone(), null);
     }
 
     /** The fewest leading components whose eigenvalues sum to at least {@code r} of the total (all when it is 0). */
@@ -158,8 +186,9 @@ final class Whitening implements AutoCloseable {
     }
 
     /** With eps = 0 every kept eigenvalue must be clearly positive, else P would scale round-off by a huge factor. */
-    private static void checkRank(double[] d, int k, double epsilon, DataType type) {
-        double tolerance = (type == DataType.DOUBLE ? 1e-12 : 1e-6) * Math.max(d[0], Double.MIN_NORMAL);
+    private static void checkRank(double[] d, int k, double epsilon, DataType type, boolean float32Solve) {
+        double relative = float32Solve ? 1e-5 : type == DataType.DOUBLE ? 1e-12 : 1e-6;
+        double tolerance = relative * Math.max(d[0], Double.MIN_NORMAL);
         if (epsilon == 0 && !(d[k - 1] > tolerance)) {
             int rank = 0;
             while (rank < d.length && d[rank] > tolerance) {
@@ -221,9 +250,9 @@ final class Whitening implements AutoCloseable {
                 block = gram.data().asDouble();
             }
         } else {
-            block = Covariance.gram(f, m);
+            block = Covariance.gram(f, m, e.float32());
         }
-        FitCheck.product(block, f, m);
+        FitCheck.product(block, f, m, e.float32());
         double[] p = new double[n * n];
         for (int j = 0; j < m; j++) {
             int rowJ = kept[j] * n;
@@ -261,6 +290,11 @@ final class Whitening implements AutoCloseable {
 
     double epsilon() {
         return epsilon;
+    }
+
+    /** Which eigensolver the fit used and why ("the 666 x 666 eigenproblem in float32 (ssyevd) ..."); null if loaded. */
+    String solver() {
+        return solver;
     }
 
     int inputs() {

@@ -13,6 +13,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -33,16 +34,21 @@ final class WhiteningStage implements Stage {
     private final WhiteningOptions options;
     private final int inputs;
     private final String epsilonPath;
+    private final Consumer<String> log;
     private Whitening whitening;
 
-    /** @param epsilonPath the JSON path of {@code epsilon}, named when epsilon 0 meets rank-deficient data */
-    WhiteningStage(WhiteningOptions options, int inputs, String epsilonPath) {
+    /**
+     * @param epsilonPath the JSON path of {@code epsilon}, named when epsilon 0 meets rank-deficient data
+     * @param log         the run log, told which eigensolver a fit used
+     */
+    WhiteningStage(WhiteningOptions options, int inputs, String epsilonPath, Consumer<String> log) {
         if (options.components() > inputs) {
             throw new IllegalArgumentException(options.components() + " components of " + inputs + " inputs");
         }
         this.options = options;
         this.inputs = inputs;
         this.epsilonPath = epsilonPath;
+        this.log = log;
     }
 
     WhiteningOptions options() {
@@ -94,6 +100,7 @@ final class WhiteningStage implements Stage {
             throw new SpecException(epsilonPath, e.getMessage());
         }
         replace(fitted);
+        log.accept(options.kind().jsonName() + ": " + fitted.solver());
     }
 
     @Override

@@ -100,6 +100,34 @@ class MnistWhiteningTest {
         }
     }
 
+    /**
+     * ZCA's auto eigensolver is float32 on MNIST at epsilon 0.1 (its bound 7.5e-5 is under the 1e-4 limit), and its P is
+     * within that bound of the float64 solve's, relative to {@code |P|_2 = 1/sqrt(eps)}; the held-out figure agrees.
+     */
+    @org.junit.jupiter.api.Test
+    void theFloat32EigensolverGivesTheFloat64TransformWithinItsBound() {
+        try (WhiteningStage single = WhiteningStageTest.stage("zca", Map.of("epsilon", 0.1), 784);
+                WhiteningStage wide = WhiteningStageTest.stage("zca", Map.of("epsilon", 0.1, "eigensolver", "float64"),
+                        784)) {
+            single.fit(train);
+            wide.fit(train);
+            assertTrue(single.whitening().solver().contains("in float32 (ssyevd)"), single.whitening().solver());
+            assertTrue(wide.whitening().solver().contains("in float64 (dsyevd)"), wide.whitening().solver());
+            float[] p = single.whitening().transform().data().asFloat();
+            float[] q = wide.whitening().transform().data().asFloat();
+            double difference = 0;
+            for (int i = 0; i < p.length; i++) {
+                difference = Math.max(difference, Math.abs(p[i] - q[i]));
+            }
+            double normP = 1 / Math.sqrt(0.1); // the deflated border pixels reach it exactly
+            System.out.printf("zca epsilon 0.1: max |P32 - P64| = %.3g, %.3g of |P|_2%n", difference, difference / normP);
+            assertTrue(difference > 0, "the two solvers ran");
+            assertTrue(difference <= WhiteningOptions.FLOAT32_ZCA_ERROR * normP, difference + " beyond the bound");
+            assertEquals(wide.evaluate(test).get("testWhitenedVarianceMean"),
+                    single.evaluate(test).get("testWhitenedVarianceMean"), 1e-6);
+        }
+    }
+
     /** The fit is the same whether it runs alone or while other fits use the same BLAS threads. */
     @org.junit.jupiter.api.Test
     void theSameFitAloneAndBesideOtherJobsGivesTheSameTransform() throws Exception {

@@ -84,8 +84,10 @@ class WhiteningStageTest {
         "pca | {\"components\": 3, \"retainedVariance\": 0.9} | stages[0].retainedVariance cannot be combined with stages[0].components",
         "zca | {\"components\": 3} | stages[0].components applies to pca only: zca keeps all 10 components",
         "zca | {\"retainedVariance\": 0.9} | stages[0].retainedVariance applies to pca only",
-        "zca | {\"epsilom\": 0.1} | stages[0].epsilom is not a known field here; known fields: type, epsilon",
-        "pca | {\"hidden\": 5} | stages[0].hidden is not a known field here; known fields: type, epsilon, components",
+        "zca | {\"epsilom\": 0.1} | stages[0].epsilom is not a known field here; known fields: type, epsilon, eigensolver",
+        "pca | {\"hidden\": 5} | stages[0].hidden is not a known field here; known fields: type, epsilon, components, eigensolver",
+        "zca | {\"eigensolver\": \"float16\"} | stages[0].eigensolver must be one of [auto, float32, float64], got \"float16\"",
+        "pca | {\"eigensolver\": 64} | stages[0].eigensolver must be one of [auto, float32, float64], got 64",
     })
     void badFieldsAreNamedByTheirJsonPath(String type, String json, String message) {
         @SuppressWarnings("unchecked")
@@ -99,9 +101,33 @@ class WhiteningStageTest {
         Spec spec = new Spec("stages[0]", Map.of("type", "pca"));
         spec.text("type", null);
         try (Stage s = new PcaStageProvider().create(spec, new TestContext(DIM, Dataset.UNIT, 1))) {
-            assertEquals(Map.of("type", "pca", "epsilon", 0.1, "components", DIM), spec.resolved());
+            assertEquals(Map.of("type", "pca", "epsilon", 0.1, "components", DIM, "eigensolver", "auto"), spec.resolved());
             assertEquals(DIM, s.outputSize());
         }
+    }
+
+    /** The run log says which eigensolver a fit used and, for auto, the bound that chose it. */
+    @Test
+    void aFitLogsItsEigensolver() {
+        List<String> logged = new ArrayList<>();
+        for (String[] c : new String[][] {{"zca", "auto"}, {"zca", "float64"}, {"pca", "auto"}, {"pca", "float32"}}) {
+            Map<String, Object> json = new LinkedHashMap<>(Map.of("type", c[0], "eigensolver", c[1]));
+            Spec spec = new Spec("stages[0]", json);
+            spec.text("type", null);
+            TestContext context = new TestContext(DIM, Dataset.UNIT, 1);
+            try (Stage s = provider(c[0]).create(spec, context)) {
+                s.fit(data(1));
+            }
+            logged.addAll(context.logged());
+        }
+        assertEquals(4, logged.size(), logged.toString());
+        assertTrue(logged.get(0).matches("zca: the 10 x 10 eigenproblem in float32 \\(ssyevd\\) \\(eigensolver auto: a"
+                + " float32 solve would move P by at most \\d\\.\\de-\\d\\d relative at epsilon 0.1, the limit is 1e-04\\)"),
+                logged.get(0));
+        assertEquals("zca: the 10 x 10 eigenproblem in float64 (dsyevd), as eigensolver float64 asks", logged.get(1));
+        assertEquals("pca: the 10 x 10 eigenproblem in float64 (dsyevd) (eigensolver auto: always float64 for pca)",
+                logged.get(2));
+        assertEquals("pca: the 10 x 10 eigenproblem in float32 (ssyevd), as eigensolver float32 asks", logged.get(3));
     }
 
     @Test

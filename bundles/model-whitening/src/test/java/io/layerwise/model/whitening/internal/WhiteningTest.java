@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.layerwise.api.data.FloatMatrix;
+import io.layerwise.model.whitening.internal.WhiteningOptions.Eigensolver;
 import io.layerwise.model.whitening.internal.WhiteningOptions.Kind;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
@@ -159,12 +160,14 @@ class WhiteningTest {
         }
     }
 
-    @ParameterizedTest(name = "epsilon {0}")
-    @ValueSource(doubles = {0, 1e-3, 0.1, 1})
-    void zcaWhitenedCovarianceIsDOverDPlusEpsInTheEigenbasis(double epsilon) {
+    /** In float64 to round-off; the float32 eigensolver (ZCA's auto choice at epsilon 0.1 here) to float32's. */
+    @ParameterizedTest(name = "epsilon {0}, eigensolver {1}")
+    @CsvSource({"0, FLOAT64", "1e-3, FLOAT64", "0.1, FLOAT64", "1, FLOAT64", "0.1, FLOAT32", "1, FLOAT32"})
+    void zcaWhitenedCovarianceIsDOverDPlusEpsInTheEigenbasis(double epsilon, Eigensolver solver) {
         double[][] x = data(3, false);
         Jacobi eig = Jacobi.of(covariance(x));
-        try (Whitening w = fit(x, WhiteningOptions.zca(epsilon, DIM))) {
+        double tolerance = solver == Eigensolver.FLOAT32 ? 1e-5 : 1e-10;
+        try (Whitening w = fit(x, WhiteningOptions.zca(epsilon, DIM).with(solver))) {
             double[][] c = whitenedCovariance(w, x);
             double[][] e = eig.vectors();
             for (int a = 0; a < DIM; a++) {
@@ -176,7 +179,7 @@ class WhiteningTest {
                         }
                     }
                     double d = eig.values()[a];
-                    assertEquals(a == b ? d / (d + epsilon) : 0, ecb, 1e-10, "E^T C E [" + a + "][" + b + "]");
+                    assertEquals(a == b ? d / (d + epsilon) : 0, ecb, tolerance, "E^T C E [" + a + "][" + b + "]");
                 }
             }
             if (epsilon == 0) {
@@ -216,17 +219,19 @@ class WhiteningTest {
         }
     }
 
-    @ParameterizedTest(name = "{0} epsilon {1}")
-    @CsvSource({"PCA, 0", "ZCA, 0", "PCA, 0.1", "ZCA, 0.1"})
-    void inverseOfTransformReturnsTheInputAtFullRank(Kind kind, double epsilon) {
+    @ParameterizedTest(name = "{0} epsilon {1}, eigensolver {2}")
+    @CsvSource({"PCA, 0, FLOAT64", "ZCA, 0, FLOAT64", "PCA, 0.1, FLOAT64", "ZCA, 0.1, FLOAT64", "ZCA, 0.1, FLOAT32"})
+    void inverseOfTransformReturnsTheInputAtFullRank(Kind kind, double epsilon, Eigensolver solver) {
         double[][] x = data(5, false);
-        WhiteningOptions o = kind == Kind.PCA ? WhiteningOptions.pca(epsilon, DIM) : WhiteningOptions.zca(epsilon, DIM);
+        WhiteningOptions o = (kind == Kind.PCA ? WhiteningOptions.pca(epsilon, DIM) : WhiteningOptions.zca(epsilon, DIM))
+                .with(solver);
+        double tolerance = solver == Eigensolver.FLOAT32 ? 1e-5 : 1e-10;
         try (Whitening w = fit(x, o); INDArray a = Nd4j.createFromArray(x); INDArray y = w.whitenInPlace(a);
                 INDArray back = w.unwhiten(y)) {
             double[][] b = back.toDoubleMatrix();
             for (int r = 0; r < ROWS; r++) {
                 for (int j = 0; j < DIM; j++) {
-                    assertEquals(x[r][j], b[r][j], 1e-10, "row " + r + " input " + j);
+                    assertEquals(x[r][j], b[r][j], tolerance, "row " + r + " input " + j);
                 }
             }
         }
@@ -301,7 +306,7 @@ class WhiteningTest {
             }
         }
         try (INDArray a = Nd4j.createFromArray(x); INDArray b = Nd4j.createFromArray(x);
-                Whitening z = Whitening.fit(a, WhiteningOptions.zca(epsilon, DIM), portable);
+                Whitening z = Whitening.fit(a, WhiteningOptions.zca(epsilon, DIM).with(Eigensolver.FLOAT64), portable);
                 Whitening p = Whitening.fit(b, WhiteningOptions.pca(epsilon, DIM), portable)) {
             double[][] got = z.transform().toDoubleMatrix();
             for (int i = 0; i < DIM; i++) {
@@ -360,7 +365,8 @@ class WhiteningTest {
     @ValueSource(strings = {"PCA", "ZCA"})
     void theDirectLapackPathAgreesWithThePortableOne(Kind kind) {
         double[][] x = data(9, false);
-        WhiteningOptions o = kind == Kind.PCA ? WhiteningOptions.pca(0.1, DIM) : WhiteningOptions.zca(0.1, DIM);
+        WhiteningOptions o = (kind == Kind.PCA ? WhiteningOptions.pca(0.1, DIM) : WhiteningOptions.zca(0.1, DIM))
+                .with(Eigensolver.FLOAT64);
         try (INDArray a = Nd4j.createFromArray(x); INDArray b = Nd4j.createFromArray(x);
                 Whitening fast = Whitening.fit(a, o, false); Whitening portable = Whitening.fit(b, o, true)) {
             double[][] p = fast.transform().toDoubleMatrix();
@@ -419,6 +425,40 @@ class WhiteningTest {
                     assertEquals(p[r][c], sign * q[r][c], 1e-4 * scale, "held-out row " + r + ", output " + c);
                 }
             }
+        }
+    }
+
+    /**
+     * The heap rows' ZCA fit with the float32 eigensolver moves P by at most the bound {@code auto} relies on
+     * ({@link WhiteningOptions#float32Error}), relative to {@code |P|_2 = (D_min + eps)^(-1/2)}.
+     */
+    @ParameterizedTest(name = "epsilon {0}")
+    @ValueSource(doubles = {0.1, 1})
+    void theFloat32EigensolverMovesTheZcaTransformByLessThanItsBound(double epsilon) {
+        double[][] x = data(13, false);
+        FloatMatrix rows = WhiteningStageTest.matrix(x);
+        WhiteningOptions o = WhiteningOptions.zca(epsilon, DIM);
+        try (Whitening single = Whitening.fit(rows, o.with(Eigensolver.FLOAT32));
+                Whitening wide = Whitening.fit(rows, o.with(Eigensolver.FLOAT64))) {
+            assertTrue(single.solver().contains("float32 (ssyevd)"), single.solver());
+            double[][] p = single.transform().toDoubleMatrix();
+            double[][] q = wide.transform().toDoubleMatrix();
+            double difference = 0;
+            for (int i = 0; i < DIM; i++) {
+                for (int j = 0; j < DIM; j++) {
+                    difference = Math.max(difference, Math.abs(p[i][j] - q[i][j]));
+                }
+            }
+            double frobenius = 0;
+            for (double[] row : covariance(x)) {
+                for (double v : row) {
+                    frobenius += v * v;
+                }
+            }
+            double[] d = wide.eigenvalues();
+            double norm = 1 / Math.sqrt(d[DIM - 1] + epsilon);
+            assertTrue(difference > 0, "the two solvers ran");
+            assertTrue(difference <= o.float32Error(Math.sqrt(frobenius), DIM) * norm, difference + " beyond the bound");
         }
     }
 
