@@ -28,6 +28,7 @@ public class PcaStageProvider implements StageProvider {
     @Override
     public String describe() {
         return "PCA whitening P = (D_k + eps I)^(-1/2) E_k^T, fitted in one pass; epsilon >= 0 (default "
-                + WhiteningOptions.DEFAULT_EPSILON + "), components k or retainedVariance in (0, 1], eigensolver auto|float32|float64";
+                + WhiteningOptions.DEFAULT_EPSILON + "), components k or retainedVariance in (0, 1],"
+                + " eigensolver auto|float32|float64";
     }
 }
