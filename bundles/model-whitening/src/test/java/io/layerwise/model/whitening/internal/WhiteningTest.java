@@ -281,6 +281,26 @@ class WhiteningTest {
     }
 
     /**
+     * A dependent input (the sum of two others) is not a zero row, so nothing deflates it: its eigenvalue is round-off
+     * of the solver's precision, and epsilon 0 is refused under either solver (float32's tolerance is 1e-5 of the
+     * largest eigenvalue, float64's 1e-12).
+     */
+    @ParameterizedTest(name = "eigensolver {0}")
+    @ValueSource(strings = {"FLOAT32", "FLOAT64"})
+    void epsilonZeroOnDependentInputsFailsUnderEitherSolver(Eigensolver solver) {
+        double[][] x = data(8, false);
+        for (double[] row : x) {
+            row[DIM - 1] = row[0] + row[1];
+        }
+        Whitening.RankDeficientException e = assertThrows(Whitening.RankDeficientException.class,
+                () -> fit(x, WhiteningOptions.zca(0, DIM).with(solver)));
+        assertTrue(e.getMessage().contains("only 9 of 10"), e.getMessage());
+        try (Whitening z = fit(x, WhiteningOptions.zca(0.1, DIM).with(solver))) {
+            assertEquals(0, z.eigenvalues()[DIM - 1], solver == Eigensolver.FLOAT32 ? 1e-5 : 1e-12);
+        }
+    }
+
+    /**
      * An input that is 0 in every row has an exactly zero covariance row, which the fit deflates (its eigenvector is
      * the unit vector, its eigenvalue 0): ZCA's P, PCA's rows and both inverses still equal the closed forms from an
      * independent Jacobi solve, on the direct and the portable path.
