@@ -147,6 +147,9 @@ final class Whitening implements AutoCloseable {
         if (options.kind() == Kind.PCA) {
             return problem + precision + " (eigensolver auto: always float64 for pca)";
         }
+        if (options.epsilon() == 0) {
+            return problem + precision + " (eigensolver auto: at epsilon 0 nothing bounds a float32 solve's error)";
+        }
         double bound = options.float32Error(e.frobenius(), m);
         return problem + precision + String.format(Locale.ROOT, " (eigensolver auto: a float32 solve would move P by"
                 + " at most %.1e relative at epsilon %s, the limit is %.0e)", bound, options.epsilon(),

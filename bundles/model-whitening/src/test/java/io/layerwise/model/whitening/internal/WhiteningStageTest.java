@@ -110,8 +110,11 @@ class WhiteningStageTest {
     @Test
     void aFitLogsItsEigensolver() {
         List<String> logged = new ArrayList<>();
-        for (String[] c : new String[][] {{"zca", "auto"}, {"zca", "float64"}, {"pca", "auto"}, {"pca", "float32"}}) {
-            Map<String, Object> json = new LinkedHashMap<>(Map.of("type", c[0], "eigensolver", c[1]));
+        String[][] cases = {{"zca", "auto", "0.1"}, {"zca", "float64", "0.1"}, {"pca", "auto", "0.1"},
+            {"pca", "float32", "0.1"}, {"zca", "auto", "0"}};
+        for (String[] c : cases) {
+            Map<String, Object> json = new LinkedHashMap<>(Map.of("type", c[0], "eigensolver", c[1], "epsilon",
+                    Double.parseDouble(c[2])));
             Spec spec = new Spec("stages[0]", json);
             spec.text("type", null);
             TestContext context = new TestContext(DIM, Dataset.UNIT, 1);
@@ -120,7 +123,7 @@ class WhiteningStageTest {
             }
             logged.addAll(context.logged());
         }
-        assertEquals(4, logged.size(), logged.toString());
+        assertEquals(5, logged.size(), logged.toString());
         assertTrue(logged.get(0).matches("zca: the 10 x 10 eigenproblem in float32 \\(ssyevd\\) \\(eigensolver auto: a"
                 + " float32 solve would move P by at most \\d\\.\\de-\\d\\d relative at epsilon 0.1, the limit is 1e-04\\)"),
                 logged.get(0));
@@ -128,6 +131,8 @@ class WhiteningStageTest {
         assertEquals("pca: the 10 x 10 eigenproblem in float64 (dsyevd) (eigensolver auto: always float64 for pca)",
                 logged.get(2));
         assertEquals("pca: the 10 x 10 eigenproblem in float32 (ssyevd), as eigensolver float32 asks", logged.get(3));
+        assertEquals("zca: the 10 x 10 eigenproblem in float64 (dsyevd) (eigensolver auto: at epsilon 0 nothing bounds"
+                + " a float32 solve's error)", logged.get(4));
     }
 
     @Test
