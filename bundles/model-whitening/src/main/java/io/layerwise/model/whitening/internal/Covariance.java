@@ -92,12 +92,9 @@ final class Covariance {
      */
     static double[] gram(double[] f, int m, boolean float32) {
         if (float32) {
-            float[] narrow = new float[m * m];
-            for (int i = 0; i < narrow.length; i++) {
-                narrow[i] = (float) f[i];
-            }
             float[] product = new float[m * m];
-            try (FloatPointer a = new FloatPointer(narrow); FloatPointer c = new FloatPointer((long) m * m)) {
+            try (FloatPointer a = new FloatPointer(NativeArrays.narrow(f));
+                    FloatPointer c = new FloatPointer((long) m * m)) {
                 c.zero();
                 synchronized (BLAS_LOCK) {
                     openblas.cblas_ssyrk(openblas.CblasColMajor, openblas.CblasUpper, openblas.CblasNoTrans, m, m, 1f,
@@ -106,9 +103,7 @@ final class Covariance {
                 c.get(product);
             }
             double[] out = new double[m * m];
-            for (int i = 0; i < out.length; i++) {
-                out[i] = product[i];
-            }
+            NativeArrays.widen(product, out);
             return out;
         }
         double[] out = new double[m * m];

@@ -33,7 +33,7 @@ final class SymmetricEigen {
      * A's decomposition in deflated form: the m x m {@code vectors} (column-major, column j for {@code values[j]},
      * ascending) of the {@code kept} rows, and the unit vector {@code e_z} with eigenvalue 0 for every other row z.
      * {@code block} is the m x m matrix that was solved (column-major, both triangles), for the fit check;
-     * {@code frobenius} its Frobenius norm when a {@link PrecisionRule} asked for it, else NaN.
+     * {@code frobenius} its Frobenius norm, which the {@link PrecisionRule} was given.
      */
     record Decomposition(int n, int[] kept, double[] block, double[] vectors, double[] values, boolean float32,
             double frobenius) {
@@ -142,8 +142,8 @@ final class SymmetricEigen {
         if (block.length != (long) m * m) {
             throw new IllegalArgumentException("need " + m + " x " + m + " values, got " + block.length);
         }
-        double frobenius = portable || rule == FLOAT64 ? Double.NaN : frobenius(block);
-        boolean float32 = !Double.isNaN(frobenius) && rule.float32(frobenius, m);
+        double frobenius = frobenius(block);
+        boolean float32 = !portable && rule.float32(frobenius, m);
         double[] vectors = block.clone();
         double[] values = portable ? portableSolve(vectors, m)
                 : float32 ? lapackSolveFloat32(vectors, m) : lapackSolve(vectors, m);
@@ -203,10 +203,7 @@ final class SymmetricEigen {
 
     /** LAPACK's {@code ssyevd} on the column-major m x m {@code a} rounded to float32; the result widened, in place. */
     private static double[] lapackSolveFloat32(double[] a, int m) {
-        float[] narrow = new float[a.length];
-        for (int i = 0; i < a.length; i++) {
-            narrow[i] = (float) a[i];
-        }
+        float[] narrow = NativeArrays.narrow(a);
         float[] w = new float[m];
         try (FloatPointer matrix = new FloatPointer(narrow); FloatPointer values = new FloatPointer(m)) {
             synchronized (Covariance.BLAS_LOCK) { // see there: the same bits alone and beside training
@@ -216,13 +213,9 @@ final class SymmetricEigen {
             matrix.get(narrow);
             values.get(w);
         }
-        for (int i = 0; i < a.length; i++) {
-            a[i] = narrow[i];
-        }
+        NativeArrays.widen(narrow, a);
         double[] wide = new double[m];
-        for (int i = 0; i < m; i++) {
-            wide[i] = w[i];
-        }
+        NativeArrays.widen(w, wide);
         return wide;
     }
 

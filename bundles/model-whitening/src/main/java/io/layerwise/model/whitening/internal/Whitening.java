@@ -279,10 +279,7 @@ final class Whitening implements AutoCloseable {
         if (type == DataType.DOUBLE) {
             return Nd4j.create(values, new long[] {rows, cols}, DataType.DOUBLE);
         }
-        float[] narrow = new float[values.length];
-        for (int i = 0; i < values.length; i++) {
-            narrow[i] = (float) values[i];
-        }
+        float[] narrow = NativeArrays.narrow(values);
         return type == DataType.FLOAT ? NativeArrays.upload(new FloatMatrix(rows, cols, narrow)) // one bulk copy
                 : Nd4j.create(narrow, new long[] {rows, cols}, type);
     }
@@ -295,7 +292,7 @@ final class Whitening implements AutoCloseable {
         return epsilon;
     }
 
-    /** Which eigensolver the fit used and why ("the 666 x 666 eigenproblem in float32 (ssyevd) ..."); null if loaded. */
+    /** Which eigensolver the fit used and why ("the 666 x 666 eigenproblem in float32 ..."); null if loaded. */
     String solver() {
         return solver;
     }
